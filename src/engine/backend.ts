@@ -1,0 +1,102 @@
+// The one interface all heavy arithmetic goes through.
+//
+// Every buffer is a dense row-major typed array of the backend's dtype that the caller owns;
+// a backend never keeps a reference to one after a call returns, so callers may pass subarray views.
+// Calls are synchronous: GPU.js's sync modes (cpu, webasm, headlessgl) fit this contract;
+// a backend that can only read results back asynchronously reports itself unavailable.
+//
+// Layout conventions shared with the model code:
+// - A batch of one time step is B rows. Gate pre-activations for a row are G blocks of H values,
+//   in PyTorch's block order: LSTM i,f,g,o (G=4), GRU r,z,n (G=3), RNN (G=1).
+// - `xg` is the input projection of a step, W_ih·x_t + b_ih; `hg` the recurrent one, W_hh·h_{t-1} + b_hh
+//   (after layer normalization when it is on). Both are B×G·H.
+// - `mask` is null (all rows valid) or B values, 1 where the row's sequence has this step and 0 where it is
+//   padding. A padded row carries its state unchanged (h_t = h_{t-1}, c_t = c_{t-1}) and passes gradients
+//   straight through, which is what PyTorch's packed sequences compute.
+// - Backward functions take dh (and dc) as the total derivative at this step: the loss's direct gradient
+//   plus what flowed back from step t+1. They write the gradients of the pre-activations and the part of
+//   dh_{t-1} that does not go through W_hh (the caller adds dpre·W_hh with gemm).
+
+export type DType = 'float32' | 'float64';
+export type Buf = Float32Array | Float64Array;
+export type Activation = 'tanh' | 'relu';
+
+export interface BackendInfo {
+  /** Stable identifier written to metrics, e.g. "reference" or "gpu.js". */
+  name: string;
+  /** The concrete mode that ran, e.g. "float64", "float32", "webasm", "headlessgl". */
+  mode: string;
+  dtype: DType;
+}
+
+export interface Backend {
+  readonly info: BackendInfo;
+
+  /** A zero-filled buffer of this backend's dtype. */
+  alloc(n: number): Buf;
+
+  /**
+   * C = op(A)·op(B) (+ C when accumulate). op(A) is m×k: A is m×k, or k×m when transA.
+   * op(B) is k×n: B is k×n, or n×k when transB. C is m×n.
+   */
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Buf, b: Buf, c: Buf, accumulate: boolean): void;
+
+  /** x[r, :] += v for every row r of a rows×n matrix. */
+  addRowVector(x: Buf, rows: number, n: number, v: Buf): void;
+
+  /** out[j] += Σ_r x[r, j] over a rows×n matrix (bias gradients). */
+  sumRows(x: Buf, rows: number, n: number, out: Buf): void;
+
+  /**
+   * Layer normalization of each length-H group of each row (rows × groups·H), per-group affine:
+   * y = (x − mean)·rstd·gamma + beta, with gamma and beta of length groups·H. Stores mean and rstd
+   * (rows·groups each) for the backward pass. eps as in torch.nn.LayerNorm (1e-5).
+   */
+  layerNormForward(rows: number, groups: number, H: number, x: Buf, gamma: Buf, beta: Buf, y: Buf, mean: Buf, rstd: Buf): void;
+  /** Gradients of layerNormForward: writes dx, accumulates dgamma and dbeta. */
+  layerNormBackward(rows: number, groups: number, H: number, dy: Buf, x: Buf, mean: Buf, rstd: Buf, gamma: Buf, dx: Buf, dgamma: Buf, dbeta: Buf): void;
+
+  /** Simple RNN step: h = act(xg + hg). */
+  rnnForward(act: Activation, B: number, H: number, xg: Buf, hg: Buf, hPrev: Buf, mask: Float32Array | null, h: Buf): void;
+  /** dpre = dh·act'(h) on valid rows (0 on padded rows); dhPrev = dh on padded rows, 0 on valid rows. */
+  rnnBackward(act: Activation, B: number, H: number, h: Buf, dh: Buf, mask: Float32Array | null, dpre: Buf, dhPrev: Buf): void;
+
+  /**
+   * LSTM step. gates (B×4H) receives the activated i, f, g, o; then c = f⊙cPrev + i⊙g and h = o⊙tanh(c).
+   */
+  lstmForward(B: number, H: number, xg: Buf, hg: Buf, hPrev: Buf, cPrev: Buf, mask: Float32Array | null, gates: Buf, c: Buf, h: Buf): void;
+  /**
+   * LSTM step backward. dc holds dL/dc_t from step t+1 on entry and dL/dc_{t-1} on return.
+   * Writes dpre (B×4H, the gradient of both xg and hg) and dhPrev (the part not through W_hh).
+   */
+  lstmBackward(B: number, H: number, gates: Buf, cPrev: Buf, c: Buf, dh: Buf, dc: Buf, mask: Float32Array | null, dpre: Buf, dhPrev: Buf): void;
+
+  /**
+   * GRU step as torch.nn.GRU: r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r⊙hn), h = (1−z)⊙n + z⊙hPrev.
+   * gates (B×3H) receives r, z, n.
+   */
+  gruForward(B: number, H: number, xg: Buf, hg: Buf, hPrev: Buf, mask: Float32Array | null, gates: Buf, h: Buf): void;
+  /** Writes dxg and dhg (B×3H each; they differ in the n block) and dhPrev (the part not through W_hh). */
+  gruBackward(B: number, H: number, gates: Buf, hg: Buf, hPrev: Buf, dh: Buf, mask: Float32Array | null, dxg: Buf, dhg: Buf, dhPrev: Buf): void;
+
+  /**
+   * GRU step as seed 001, first half: r = σ(xr + hr), z = σ(xz + hz) from hgRZ = W_hh[r,z]·hPrev + b_hh[r,z]
+   * (B×2H); writes r and z into gates' first two blocks and rh = r⊙hPrev (B×H).
+   */
+  gruSeedGatesForward(B: number, H: number, xg: Buf, hgRZ: Buf, hPrev: Buf, gates: Buf, rh: Buf): void;
+  /**
+   * Second half: n = tanh(xn + hgN) with hgN = W_hn·(r⊙hPrev) + b_hn (B×H); h = (1−z)⊙hPrev + z⊙n.
+   * Writes n into gates' third block.
+   */
+  gruSeedOutputForward(B: number, H: number, xg: Buf, hgN: Buf, hPrev: Buf, mask: Float32Array | null, gates: Buf, h: Buf): void;
+  /**
+   * Backward of the second half. Writes dxg's n block and dhgN (both the gradient of n's pre-activation),
+   * dz (B×H, dL/dz), and dhPrev (the direct part (1−z)⊙dh on valid rows, dh on padded rows).
+   */
+  gruSeedOutputBackward(B: number, H: number, gates: Buf, hPrev: Buf, dh: Buf, mask: Float32Array | null, dxg: Buf, dhgN: Buf, dz: Buf, dhPrev: Buf): void;
+  /**
+   * Backward of the first half, given drh = dL/d(r⊙hPrev) (= dhgN·W_hn) and dz. Writes dxg's r and z blocks
+   * and dhgRZ (B×2H, equal to them), and adds drh⊙r to dhPrev.
+   */
+  gruSeedGatesBackward(B: number, H: number, gates: Buf, hPrev: Buf, drh: Buf, dz: Buf, dxg: Buf, dhgRZ: Buf, dhPrev: Buf): void;
+}

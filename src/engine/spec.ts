@@ -1,0 +1,79 @@
+// What a model and its training are, as plain data. The runner's config schema maps onto these types;
+// the engine validates nothing a config validator already checked, but throws on impossible shapes.
+
+export type CellType = 'rnn' | 'gru' | 'lstm';
+/** "pytorch" is torch.nn.GRU (reset after the recurrent matmul); "seed" is seed 001's GRU (reset before it). */
+export type GruVariant = 'pytorch' | 'seed';
+export type HeadOutput = 'last' | 'all' | 'attention';
+export type OutputActivation = 'none' | 'sigmoid' | 'softmax';
+
+export interface ModelSpec {
+  cell: CellType;
+  /** GRU only. */
+  variant: GruVariant;
+  /** Simple RNN only. */
+  nonlinearity: 'tanh' | 'relu';
+  /** Features per step of the input; ignored when embedding is set (then it is embedding.dim). */
+  inputSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  bidirectional: boolean;
+  /** Dropout probability on the outputs of every layer but the last, as torch.nn.LSTM's dropout. */
+  dropout: number;
+  /** Add each stacked layer's input to its output (layers ≥ 1; needs equal widths, which they have). */
+  residual: boolean;
+  /** Layer-normalize the input and recurrent gate pre-activations per gate block (Ba et al. 2016). */
+  layerNorm: boolean;
+  /** Token-id input through a learned embedding (parameter "embedding.weight", vocab × dim). */
+  embedding: { vocabSize: number; dim: number } | null;
+  head: {
+    /** "last": each sequence's final valid step; "all": every step; "attention": a learned softmax pooling. */
+    output: HeadOutput;
+    /** Output features of the linear head (classes for softmax). */
+    size: number;
+    activation: OutputActivation;
+  };
+}
+
+export type LossType = 'mse' | 'cross_entropy' | 'bce';
+
+export type InitScheme =
+  | { type: 'pytorch' }
+  | { type: 'xavier' }
+  | { type: 'orthogonal' };
+
+export interface InitSpec {
+  scheme: InitScheme['type'];
+  /** LSTM only: the forget gate's bias (in bias_ih; bias_hh's forget block is 0). null keeps the scheme's bias. */
+  forgetBias: number | null;
+}
+
+export type OptimizerSpec =
+  | { type: 'sgd'; lr: number; momentum: number; nesterov: boolean; dampening: number; weightDecay: number }
+  | { type: 'adagrad'; lr: number; eps: number; weightDecay: number }
+  | { type: 'rmsprop'; lr: number; alpha: number; eps: number; momentum: number; centered: boolean; weightDecay: number }
+  | { type: 'adam'; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number }
+  | { type: 'adamw'; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number };
+
+export type ScheduleSpec =
+  | { type: 'constant' }
+  | { type: 'step'; stepSize: number; gamma: number }
+  | { type: 'cosine'; totalSteps: number; minLr: number }
+  /** Linear warmup from 0 over warmupSteps, then `after` (constant, step or cosine, counted from the end of warmup). */
+  | { type: 'warmup'; warmupSteps: number; after: Exclude<ScheduleSpec, { type: 'warmup' }> };
+
+export interface ClipSpec {
+  /** clip_grad_norm_: scale all gradients so their global L2 norm is at most this. null: off. */
+  maxNorm: number | null;
+  /** clip_grad_value_: clamp every gradient element to ±this. null: off. Applied after maxNorm. */
+  maxValue: number | null;
+}
+
+export interface TrainSpec {
+  loss: LossType;
+  optimizer: OptimizerSpec;
+  schedule: ScheduleSpec;
+  clip: ClipSpec;
+  /** null: full BPTT. k: truncated BPTT in chunks of k steps, state carried, graph cut between chunks. */
+  tbptt: number | null;
+}

@@ -1,0 +1,76 @@
+// The records a run produces, as they appear in its folder and as they stream to the dashboard.
+// metrics.jsonl holds StepRecord and EvalRecord lines; gradflow.jsonl holds GradFlowRecord lines;
+// gates.jsonl holds GateRecord lines. The webview protocol reuses these types unchanged.
+
+/** One training step, measured on that step's batch before its update. */
+export interface StepRecord {
+  kind: 'step';
+  /** 1-based count of optimizer updates done, including this one. */
+  step: number;
+  loss: number;
+  /** Global L2 norm of all gradients, before clipping. */
+  gradNorm: number;
+  /** The same after clipping (equal to gradNorm when clipping is off or did not act). */
+  gradNormClipped: number;
+  /** L2 norm of each parameter tensor's gradient before clipping, by state_dict name. */
+  paramGradNorms: Record<string, number>;
+  lr: number;
+  /** Wall-clock seconds since the run started. */
+  time: number;
+  /** Training throughput over the recent window. */
+  stepsPerSec: number;
+}
+
+export interface EvalRecord {
+  kind: 'eval';
+  step: number;
+  valLoss: number;
+  /** Task metrics by name: accuracy, baselineMse, perplexity… */
+  metrics: Record<string, number>;
+  time: number;
+}
+
+/** Gradient flow through time: for every time step t, ‖∂L/∂h_t‖_F over the batch for the top layer. */
+export interface GradFlowRecord {
+  kind: 'gradflow';
+  step: number;
+  /** Length T. For a bidirectional top layer, the norm of both directions' gradient together. */
+  norms: number[];
+}
+
+/** Gate activations and states of one probe sequence, for one layer and direction. */
+export interface GateRecord {
+  kind: 'gates';
+  step: number;
+  /** Index of the probe sequence in the run's probe set. */
+  probe: number;
+  layer: number;
+  direction: 'forward' | 'reverse';
+  cell: 'rnn' | 'gru' | 'lstm';
+  T: number;
+  H: number;
+  /** Gate name → T×H values, row-major by time: LSTM i,f,g,o; GRU r,z,n; plus "h" and, for LSTM, "c". */
+  values: Record<string, number[]>;
+}
+
+export type RunRecord = StepRecord | EvalRecord | GradFlowRecord | GateRecord;
+
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed';
+
+/** summary.json, rewritten atomically as the run progresses and at its end. */
+export interface RunSummary {
+  runId: string;
+  name: string;
+  status: RunStatus;
+  /** Why a failed run failed, naming the step and parameter for numerical failures. */
+  reason?: string;
+  steps: number;
+  finalLoss: number | null;
+  finalValLoss: number | null;
+  metrics: Record<string, number>;
+  wallTimeSec: number;
+  /** The backend that ran, e.g. "reference/float32" or "gpu.js/webasm". */
+  backend: string;
+  startedAt: string;
+  endedAt: string | null;
+}
