@@ -1,0 +1,43 @@
+// Messages between the extension host and its webviews (dashboard panel, live side view).
+// Both sides import this module, so a change here is a compile error on whichever side falls behind.
+import type { RunRecord, RunSummary } from '../runner/events';
+
+/** Everything a dashboard needs to draw a run from scratch. */
+export interface RunSnapshot {
+  runId: string;
+  /** The resolved config, as written to the run folder. */
+  config: unknown;
+  summary: RunSummary | null;
+  records: RunRecord[];
+  /** Text samples, forecasts, confusion matrices and other task views, by kind. */
+  taskRecords: TaskRecord[];
+}
+
+export type TaskRecord =
+  | { kind: 'sample'; step: number; temperature: number; text: string }
+  | { kind: 'forecast'; step: number; actual: number[]; predicted: number[]; anomalies: number[]; threshold: number }
+  | { kind: 'confusion'; step: number; labels: string[]; matrix: number[][] }
+  | { kind: 'labels'; step: number; tokens: string[]; predicted: string[]; actual: string[] };
+
+/** Host → webview. */
+export type HostMessage =
+  /** The full state of one or more runs (one for a run dashboard, several to compare). Replaces what was shown. */
+  | { type: 'snapshot'; runs: RunSnapshot[]; live: boolean }
+  /** New records for a run already shown, batched and throttled by the host. */
+  | { type: 'append'; runId: string; records: RunRecord[]; taskRecords: TaskRecord[] }
+  | { type: 'summary'; runId: string; summary: RunSummary };
+
+/** Webview → host. */
+export type WebviewMessage =
+  /** Sent once the script has loaded and can accept a snapshot (the ready handshake). */
+  | { type: 'ready' }
+  | { type: 'stop'; runId: string }
+  /** The webview cannot write files; it hands exports to the host, which asks where to save. */
+  | { type: 'export'; format: 'png' | 'svg' | 'csv'; fileName: string; data: string }
+  | { type: 'openRun'; runId: string };
+
+/** State the webview keeps through vscode.setState so the dashboard restores after a reload. */
+export interface DashboardState {
+  runIds: string[];
+  view: { logScale: boolean; smoothing: number; gateStep: number | null; probe: number };
+}
