@@ -1,0 +1,172 @@
+// Parameter initialization schemes. Parameter names are PyTorch state_dict keys (see model.ts), so the
+// scheme is chosen from the name: rnn.weight_ih_l*, rnn.weight_hh_l*, rnn.bias_*, rnn.ln_*, embedding.*,
+// attention.* and head.*.
+import type { Buf } from './backend';
+import type { InitSpec, ModelSpec } from './spec';
+import type { Rng } from './rng';
+
+/** What init needs of a parameter (model.ts's Param satisfies it). */
+export interface InitParam {
+  name: string;
+  shape: number[];
+  value: Buf;
+}
+
+/** Gate blocks per cell, in PyTorch order (LSTM i,f,g,o; GRU r,z,n). */
+export function gateCount(cell: ModelSpec['cell']): number {
+  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+}
+
+const LSTM_FORGET_BLOCK = 1;
+
+export function initialize(params: InitParam[], spec: ModelSpec, init: InitSpec, rng: Rng): void {
+  const H = spec.hiddenSize;
+  const G = gateCount(spec.cell);
+  for (const p of params) {
+    const kind = classify(p.name);
+    switch (kind) {
+      case 'ln_weight':
+        p.value.fill(1);
+        break;
+      case 'ln_bias':
+        p.value.fill(0);
+        break;
+      case 'embedding':
+        // torch.nn.Embedding: N(0, 1).
+        for (let i = 0; i < p.value.length; i++) p.value[i] = rng.normal();
+        break;
+      case 'linear_weight':
+      case 'linear_bias': {
+        // torch.nn.Linear: kaiming_uniform(a=√5) on the weight and U(±1/√fan_in) on the bias; both are U(±1/√fan_in).
+        const fanIn = linearFanIn(p, params);
+        fillUniform(p.value, 1 / Math.sqrt(fanIn), rng);
+        break;
+      }
+      case 'rnn_weight_ih':
+      case 'rnn_weight_hh':
+        checkGateShape(p, G, H);
+        if (init.scheme === 'pytorch') fillUniform(p.value, 1 / Math.sqrt(H), rng);
+        else if (init.scheme === 'orthogonal' && kind === 'rnn_weight_hh') fillBlocks(p, G, H, (b) => fillOrthogonal(b, H, H, rng));
+        else fillBlocks(p, G, H, (b) => fillXavier(b, H, p.shape[1], rng));
+        break;
+      case 'rnn_bias':
+        if (p.value.length !== G * H) throw new Error(`${p.name}: expected ${G * H} values (${G} gates × hidden ${H}), got ${p.value.length}`);
+        if (init.scheme === 'pytorch') fillUniform(p.value, 1 / Math.sqrt(H), rng);
+        else p.value.fill(0);
+        break;
+    }
+  }
+  if (init.forgetBias !== null && spec.cell === 'lstm') setForgetBias(params, H, init.forgetBias);
+}
+
+type ParamKind = 'ln_weight' | 'ln_bias' | 'embedding' | 'linear_weight' | 'linear_bias' | 'rnn_weight_ih' | 'rnn_weight_hh' | 'rnn_bias';
+
+function classify(name: string): ParamKind {
+  if (/^rnn\.ln_(ih|hh)_l\d+(_reverse)?\.weight$/.test(name)) return 'ln_weight';
+  if (/^rnn\.ln_(ih|hh)_l\d+(_reverse)?\.bias$/.test(name)) return 'ln_bias';
+  if (/^rnn\.weight_ih_l\d+(_reverse)?$/.test(name)) return 'rnn_weight_ih';
+  if (/^rnn\.weight_hh_l\d+(_reverse)?$/.test(name)) return 'rnn_weight_hh';
+  if (/^rnn\.bias_(ih|hh)_l\d+(_reverse)?$/.test(name)) return 'rnn_bias';
+  if (name === 'embedding.weight') return 'embedding';
+  if (/^(head|attention)\.weight$/.test(name)) return 'linear_weight';
+  if (/^(head|attention)\.bias$/.test(name)) return 'linear_bias';
+  throw new Error(`initialize: no initialization rule for parameter "${name}"`);
+}
+
+/** A Linear's fan-in is its weight's column count; a bias looks up its sibling weight. */
+function linearFanIn(p: InitParam, params: InitParam[]): number {
+  const weightName = p.name.replace(/\.bias$/, '.weight');
+  const w = weightName === p.name ? p : params.find((q) => q.name === weightName);
+  if (!w || w.shape.length !== 2) throw new Error(`initialize: ${p.name} needs a 2-D ${weightName} to compute its fan-in`);
+  return w.shape[1];
+}
+
+function checkGateShape(p: InitParam, G: number, H: number): void {
+  if (p.shape.length !== 2 || p.shape[0] !== G * H) {
+    throw new Error(`${p.name}: expected shape [${G * H}, *] (${G} gates × hidden ${H}), got [${p.shape.join(', ')}]`);
+  }
+}
+
+function fillUniform(buf: Buf, bound: number, rng: Rng): void {
+  for (let i = 0; i < buf.length; i++) buf[i] = (2 * rng.uniform() - 1) * bound;
+}
+
+/** Calls fill on each H-row gate block of a (G·H)×cols row-major weight. */
+function fillBlocks(p: InitParam, G: number, H: number, fill: (block: Buf) => void): void {
+  const cols = p.shape[1];
+  for (let g = 0; g < G; g++) fill(p.value.subarray(g * H * cols, (g + 1) * H * cols));
+}
+
+/** Glorot uniform for one rows×cols block: U(±√(6/(fan_in + fan_out))), fans of the block itself. */
+function fillXavier(block: Buf, rows: number, cols: number, rng: Rng): void {
+  fillUniform(block, Math.sqrt(6 / (rows + cols)), rng);
+}
+
+/**
+ * As torch.nn.init.orthogonal_: QR of a Gaussian matrix (transposed when it is wide), Q's columns
+ * multiplied by the signs of R's diagonal so the result is uniformly distributed over orthogonal matrices.
+ */
+export function fillOrthogonal(out: Buf, rows: number, cols: number, rng: Rng): void {
+  const wide = rows < cols;
+  const m = wide ? cols : rows; // tall m×n Gaussian
+  const n = wide ? rows : cols;
+  const a = new Float64Array(m * n);
+  for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+  const q = householderQ(a, m, n);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) out[i * cols + j] = wide ? q[j * n + i] : q[i * n + j];
+  }
+}
+
+/**
+ * Thin Q (m×n, m ≥ n) of A = QR by Householder reflections, with column j of Q multiplied by sign(R_jj).
+ * A (row-major m×n) is overwritten.
+ */
+function householderQ(a: Float64Array, m: number, n: number): Float64Array {
+  const vs: Float64Array[] = [];
+  const rDiag = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    let norm = 0;
+    for (let i = k; i < m; i++) norm += a[i * n + k] ** 2;
+    norm = Math.sqrt(norm);
+    const alpha = a[k * n + k] >= 0 ? -norm : norm;
+    const v = new Float64Array(m);
+    for (let i = k; i < m; i++) v[i] = a[i * n + k];
+    v[k] -= alpha;
+    let vNorm2 = 0;
+    for (let i = k; i < m; i++) vNorm2 += v[i] ** 2;
+    if (vNorm2 > 0) {
+      for (let j = k; j < n; j++) {
+        let dot = 0;
+        for (let i = k; i < m; i++) dot += v[i] * a[i * n + j];
+        const f = (2 * dot) / vNorm2;
+        for (let i = k; i < m; i++) a[i * n + j] -= f * v[i];
+      }
+    }
+    rDiag[k] = a[k * n + k];
+    vs.push(vNorm2 > 0 ? v.map((x) => x / Math.sqrt(vNorm2)) : v);
+  }
+  // Q = H_0 H_1 … H_{n-1} applied to the first n columns of the identity.
+  const q = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) q[j * n + j] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const v = vs[k];
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i] * q[i * n + j];
+      for (let i = k; i < m; i++) q[i * n + j] -= 2 * dot * v[i];
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    if (rDiag[j] < 0) for (let i = 0; i < m; i++) q[i * n + j] = -q[i * n + j];
+  }
+  return q;
+}
+
+function setForgetBias(params: InitParam[], H: number, value: number): void {
+  for (const p of params) {
+    const m = /^rnn\.bias_(ih|hh)_l\d+(_reverse)?$/.exec(p.name);
+    if (!m) continue;
+    p.value.fill(m[1] === 'ih' ? value : 0, LSTM_FORGET_BLOCK * H, (LSTM_FORGET_BLOCK + 1) * H);
+  }
+}
