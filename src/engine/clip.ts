@@ -30,9 +30,16 @@ function globalNorm(norms: Float64Array): number {
   return Math.sqrt(s);
 }
 
-export function clipGradients(params: ClipParam[], clip: ClipSpec): ClipResult {
-  const paramNorms = new Float64Array(params.length);
-  params.forEach((p, i) => (paramNorms[i] = l2Norm(p.grad)));
+/** Each parameter's gradient L2 norm, in parameter order. */
+export function gradientNorms(params: ClipParam[]): Float64Array {
+  return Float64Array.from(params, (p) => l2Norm(p.grad));
+}
+
+/**
+ * Clips gradients in place. paramNorms: gradientNorms(params) when the caller already has them
+ * (the trainer checks them for NaN before clipping).
+ */
+export function clipGradients(params: ClipParam[], clip: ClipSpec, paramNorms: Float64Array = gradientNorms(params)): ClipResult {
   const normBefore = globalNorm(paramNorms);
   let changed = false;
 
@@ -56,6 +63,6 @@ export function clipGradients(params: ClipParam[], clip: ClipSpec): ClipResult {
       }
     }
   }
-  const normAfter = changed ? globalNorm(Float64Array.from(params, (p) => l2Norm(p.grad))) : normBefore;
+  const normAfter = changed ? globalNorm(gradientNorms(params)) : normBefore;
   return { normBefore, normAfter, paramNorms };
 }
