@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReferenceBackend } from '../../src/engine/backends/reference';
 import type { Buf } from '../../src/engine/backend';
-import { TestRandom, maxRelError, centralDiff } from './helpers/random';
+import { TestRandom, maxRelError, centralDiff, dot } from './helpers/random';
 
 const be = createReferenceBackend('float64');
 
@@ -92,7 +92,7 @@ test('reference: layer norm forward matches the definition and backward matches 
   const f = () => {
     const yy = be.alloc(n), mm = be.alloc(rows * groups), rr = be.alloc(rows * groups);
     be.layerNormForward(rows, groups, H, x, gamma, beta, yy, mm, rr);
-    return yy.reduce((s, v, i) => s + v * w[i], 0);
+    return dot(yy, w);
   };
   const dx = be.alloc(n), dgamma = be.alloc(groups * H).fill(1), dbeta = be.alloc(groups * H).fill(1);
   be.layerNormBackward(rows, groups, H, w, x, mean, rstd, gamma, dx, dgamma, dbeta);
@@ -122,7 +122,7 @@ for (const act of ['tanh', 'relu'] as const)
       const f = () => {
         const hh = be.alloc(B * H);
         be.rnnForward(act, B, H, xg, hg, hPrev, m, hh);
-        return hh.reduce((s, v, i) => s + v * dh[i], 0);
+        return dot(hh, dh);
       };
       const dpre = be.alloc(B * H), dhPrev = be.alloc(B * H);
       be.rnnBackward(act, B, H, h, dh, m, dpre, dhPrev);
@@ -150,7 +150,7 @@ for (const m of [null, mask])
     const f = () => {
       const g2 = be.alloc(B * G), c2 = be.alloc(B * H), h2 = be.alloc(B * H);
       be.lstmForward(B, H, xg, hg, hPrev, cPrev, m, g2, c2, h2);
-      return h2.reduce((s, v, i) => s + v * dh[i], 0) + c2.reduce((s, v, i) => s + v * dcNext[i], 0);
+      return dot(h2, dh) + dot(c2, dcNext);
     };
     const dc = Float64Array.from(dcNext), dpre = be.alloc(B * G), dhPrev = be.alloc(B * H);
     be.lstmBackward(B, H, gates, cPrev, c, dh, dc, m, dpre, dhPrev);
@@ -179,7 +179,7 @@ for (const m of [null, mask])
     const f = () => {
       const g2 = be.alloc(B * G), h2 = be.alloc(B * H);
       be.gruForward(B, H, xg, hg, hPrev, m, g2, h2);
-      return h2.reduce((s, v, i) => s + v * dh[i], 0);
+      return dot(h2, dh);
     };
     const dxg = be.alloc(B * G), dhg = be.alloc(B * G), dhPrev = be.alloc(B * H);
     be.gruBackward(B, H, gates, hg, hPrev, dh, m, dxg, dhg, dhPrev);
@@ -217,7 +217,7 @@ for (const m of [null, mask])
     const f = () => {
       const h2 = be.alloc(B * H);
       run(be.alloc(B * G), be.alloc(B * H), be.alloc(B * H), h2);
-      return h2.reduce((s, v, i) => s + v * dh[i], 0);
+      return dot(h2, dh);
     };
     const dxg = be.alloc(B * G), dhgN = be.alloc(B * H), dz = be.alloc(B * H), dhPrev = be.alloc(B * H);
     const drh = be.alloc(B * H), dhgRZ = be.alloc(B * 2 * H);

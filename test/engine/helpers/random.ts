@@ -52,3 +52,10 @@ export function centralDiff(f: () => number, buf: Buf, i: number, h = 1e-6): num
   buf[i] = v;
   return (fp - fm) / (2 * h);
 }
+
+/** Σ a[i]·b[i] in doubles. */
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
