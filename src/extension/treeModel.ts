@@ -1,0 +1,128 @@
+// The "Experiments" tree as plain data: config files, each with its runs (newest first), plus runs whose config is
+// no longer in the workspace. The vscode TreeDataProvider only maps these nodes to TreeItems.
+import type { RunStatus, RunSummary } from '../runner/events';
+
+export interface ConfigEntry {
+  /** Absolute path of the *.seqlab.json. */
+  file: string;
+  /** The experiment name runs record in summary.json (the config's "name", or its file name). */
+  name: string;
+  /** Absolute path of the folder its runs go to. */
+  runsDir: string;
+}
+
+export interface RunEntry {
+  runId: string;
+  /** Absolute path of the run folder. */
+  dir: string;
+  summary: RunSummary | null;
+  /** The config file that started the run, when the run folder records it. */
+  configFile: string | null;
+}
+
+export interface ExperimentNode {
+  kind: 'experiment';
+  /** Null for the group of runs without a config in the workspace. */
+  config: ConfigEntry | null;
+  label: string;
+  runs: RunNode[];
+}
+
+export interface RunNode {
+  kind: 'run';
+  run: RunEntry;
+  label: string;
+  description: string;
+  /** A codicon id for vscode.ThemeIcon. */
+  icon: string;
+  /** A theme color id for the icon, or null for the default color. */
+  color: string | null;
+  tooltip: string;
+}
+
+const ICONS: Record<RunStatus | 'unknown', { icon: string; color: string | null }> = {
+  running: { icon: 'sync~spin', color: 'charts.blue' },
+  completed: { icon: 'pass', color: 'testing.iconPassed' },
+  stopped: { icon: 'debug-stop', color: 'charts.yellow' },
+  failed: { icon: 'error', color: 'testing.iconFailed' },
+  unknown: { icon: 'question', color: null },
+};
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '';
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)}s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m}m ${Math.round(seconds - m * 60)}s`;
+  return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+export function formatLoss(loss: number | null): string {
+  if (loss === null || !Number.isFinite(loss)) return '';
+  return Math.abs(loss) >= 1e-3 && Math.abs(loss) < 1e4 ? loss.toPrecision(4) : loss.toExponential(2);
+}
+
+export function runNode(run: RunEntry): RunNode {
+  const s = run.summary;
+  const status = s?.status ?? 'unknown';
+  const parts: string[] = [];
+  if (s) {
+    const loss = formatLoss(s.finalLoss);
+    if (loss) parts.push(`loss ${loss}`);
+    const dur = formatDuration(s.wallTimeSec);
+    if (dur) parts.push(dur);
+    if (s.status !== 'completed') parts.push(s.status);
+  } else {
+    parts.push('no summary');
+  }
+  const tooltip = s
+    ? [`${s.name} · ${run.runId}`, `status: ${s.status}${s.reason ? ` (${s.reason})` : ''}`, `steps: ${s.steps}`,
+      `backend: ${s.backend}`, `started: ${s.startedAt}`].join('\n')
+    : `${run.runId}: summary.json is missing or unreadable`;
+  return { kind: 'run', run, label: run.runId, description: parts.join(' · '), ...ICONS[status], tooltip };
+}
+
+/** Newest first: runs are named and started in time order, so startedAt (then id) orders them. */
+function newestFirst(a: RunEntry, b: RunEntry): number {
+  const ta = a.summary?.startedAt ?? '';
+  const tb = b.summary?.startedAt ?? '';
+  if (ta !== tb) return ta < tb ? 1 : -1;
+  return a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0;
+}
+
+/** Which config a run belongs to: the recorded config file if any, else the config with its name and runs folder. */
+export function ownerOf(run: RunEntry, configs: readonly ConfigEntry[]): ConfigEntry | null {
+  if (run.configFile) {
+    const byFile = configs.find((c) => c.file === run.configFile);
+    if (byFile) return byFile;
+  }
+  const runsDir = parentDir(run.dir);
+  return configs.find((c) => c.runsDir === runsDir && c.name === run.summary?.name) ?? null;
+}
+
+function parentDir(p: string): string {
+  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+  return i > 0 ? p.slice(0, i) : p;
+}
+
+export function buildTree(configs: readonly ConfigEntry[], runs: readonly RunEntry[]): ExperimentNode[] {
+  const byConfig = new Map<ConfigEntry | null, RunEntry[]>();
+  for (const run of runs) {
+    const owner = ownerOf(run, configs);
+    const list = byConfig.get(owner) ?? [];
+    list.push(run);
+    byConfig.set(owner, list);
+  }
+  const sorted = [...configs].sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file));
+  const nodes: ExperimentNode[] = sorted.map((config) => ({
+    kind: 'experiment', config, label: config.name,
+    runs: (byConfig.get(config) ?? []).sort(newestFirst).map(runNode),
+  }));
+  const orphans = byConfig.get(null);
+  if (orphans?.length) nodes.push({ kind: 'experiment', config: null, label: 'Other runs', runs: orphans.sort(newestFirst).map(runNode) });
+  return nodes;
+}
+
+/** The runs of one config, newest first (for "Open last run" and "Compare"). */
+export function runsOf(config: ConfigEntry, configs: readonly ConfigEntry[], runs: readonly RunEntry[]): RunEntry[] {
+  return runs.filter((r) => ownerOf(r, configs) === config).sort(newestFirst);
+}

@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BatchThrottle, KeyedDebouncer, type Timers } from '../../src/extension/throttle';
+
+/** A hand-driven clock: advance(ms) fires due timers in order. */
+function fakeTimers(): Timers & { advance(ms: number): void } {
+  let now = 0;
+  let seq = 0;
+  const pending = new Map<number, { at: number; fn: () => void }>();
+  return {
+    now: () => now,
+    setTimeout: (fn, ms) => { const id = ++seq; pending.set(id, { at: now + ms, fn }); return id; },
+    clearTimeout: (h) => { pending.delete(h as number); },
+    advance(ms: number) {
+      const end = now + ms;
+      for (;;) {
+        const due = [...pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+        if (!due) break;
+        pending.delete(due[0]);
+        now = due[1].at;
+        due[1].fn();
+      }
+      now = end;
+    },
+  };
+}
+
+test('a flood of records becomes at most 10 posts per second, losing nothing and keeping order', () => {
+  const t = fakeTimers();
+  const posts: number[][] = [];
+  const th = new BatchThrottle<number>(100, (b) => posts.push(b), t);
+  let n = 0;
+  for (let ms = 0; ms < 1000; ms++) { th.push(n++, n++); t.advance(1); }
+  th.flushNow();
+  assert.ok(posts.length <= 11, `posts: ${posts.length}`);
+  assert.deepEqual(posts.flat(), Array.from({ length: 2000 }, (_, i) => i));
+});
+
+test('the first record after a quiet period is posted at once', () => {
+  const t = fakeTimers();
+  const posts: string[][] = [];
+  const th = new BatchThrottle<string>(100, (b) => posts.push(b), t);
+  th.push('a');
+  assert.deepEqual(posts, [['a']]);
+  th.push('b');
+  th.push('c');
+  assert.equal(posts.length, 1, 'within the interval records wait');
+  t.advance(100);
+  assert.deepEqual(posts, [['a'], ['b', 'c']]);
+  t.advance(500);
+  th.push('d');
+  assert.deepEqual(posts.at(-1), ['d']);
+});
+
+test('clear drops pending records (the receiver gets a snapshot instead)', () => {
+  const t = fakeTimers();
+  const posts: string[][] = [];
+  const th = new BatchThrottle<string>(100, (b) => posts.push(b), t);
+  th.push('a'); th.push('b'); th.clear();
+  t.advance(1000);
+  assert.deepEqual(posts, [['a']]);
+});
+
+test('the debouncer validates a document once, after the last edit', () => {
+  const t = fakeTimers();
+  const calls: string[] = [];
+  const d = new KeyedDebouncer<string>(300, (k) => calls.push(k), t);
+  d.trigger('x'); t.advance(200); d.trigger('x'); t.advance(200); d.trigger('y');
+  assert.deepEqual(calls, []);
+  t.advance(100);
+  assert.deepEqual(calls, ['x']);
+  t.advance(200);
+  assert.deepEqual(calls, ['x', 'y']);
+});
