@@ -1,0 +1,483 @@
+// GPU.js kernel sources, one per backend op (gemm has one per transpose variant).
+//
+// They are source text, not TypeScript functions, because GPU.js parses Function.prototype.toString():
+// whatever a transpiler or bundler does to a function body (helper calls, renamed or rewritten syntax)
+// would reach the GLSL/WebAssembly translators. Text also makes plain which subset they use: every kernel
+// here must translate to GLSL ES 1.0, so only numbers, 1-D array reads, `if`, `for` with a bound argument,
+// Math functions GPU.js maps, and the helpers below.
+//
+// Every kernel has a 1-D output (a flat Float32Array back, copied straight into the caller's buffers).
+// A kernel whose op writes several buffers packs them as consecutive segments of its output and tells a
+// thread which segment it computes by its index: one dispatch and one readback per op, where GPU.js's
+// own multi-output mechanism (kernel maps) would, on webasm, fall back to the slow cpu backend.
+//
+// Row and column come from a flat index i as r = floor((i + 0.5) / n): the half keeps the float division
+// away from integer boundaries, where GLSL float arithmetic could round r down by one.
+
+/** GLSL ES 1.0 has no tanh, and GPU.js's substitute (e^2x − 1)/(e^2x + 1) is NaN once e^2x overflows. */
+export const helperSources: readonly string[] = [
+  `function stableTanh(x) {
+    const e = Math.exp(-2 * Math.abs(x));
+    const t = (1 - e) / (1 + e);
+    if (x < 0) {
+      return -t;
+    }
+    return t;
+  }`,
+  `function sigmoid(x) {
+    return 1 / (1 + Math.exp(-x));
+  }`,
+];
+
+/** The gemm kernels compute op(A)·op(B) only; accumulation into C happens on the host, so C is never uploaded. */
+export function gemmSource(transA: boolean, transB: boolean): string {
+  const aIndex = transA ? 'p * m + r' : 'r * k + p';
+  const bIndex = transB ? 'c * k + p' : 'p * n + c';
+  return `function (a, b, m, n, k) {
+    const i = this.thread.x;
+    const r = Math.floor((i + 0.5) / n);
+    const c = i - r * n;
+    let s = 0;
+    for (let p = 0; p < k; p++) {
+      s += a[${aIndex}] * b[${bIndex}];
+    }
+    return s;
+  }`;
+}
+
+export const addRowVectorSource = `function (x, v, n) {
+  const i = this.thread.x;
+  const r = Math.floor((i + 0.5) / n);
+  return x[i] + v[i - r * n];
+}`;
+
+/** Output n: column sums of a rows×n matrix. */
+export const sumRowsSource = `function (x, rows, n) {
+  const j = this.thread.x;
+  let s = 0;
+  for (let r = 0; r < rows; r++) {
+    s += x[r * n + j];
+  }
+  return s;
+}`;
+
+/** Output 2 per group (groups are the contiguous length-H runs of x): mean, then rstd. */
+export const layerNormStatsSource = `function (x, H) {
+  const t = this.thread.x;
+  const g = Math.floor((t + 0.5) / 2);
+  const base = g * H;
+  let s = 0;
+  for (let h = 0; h < H; h++) {
+    s += x[base + h];
+  }
+  const mean = s / H;
+  if (t - 2 * g < 0.5) {
+    return mean;
+  }
+  let v = 0;
+  for (let h = 0; h < H; h++) {
+    const d = x[base + h] - mean;
+    v += d * d;
+  }
+  return 1 / Math.sqrt(v / H + 0.00001);
+}`;
+
+/** Output rows·GH: y from x, the stats above, and the per-column affine (GH = groups·H). */
+export const layerNormApplySource = `function (x, stats, gamma, beta, H, GH) {
+  const i = this.thread.x;
+  const g = Math.floor((i + 0.5) / H);
+  const j = i - Math.floor((i + 0.5) / GH) * GH;
+  return (x[i] - stats[2 * g]) * stats[2 * g + 1] * gamma[j] + beta[j];
+}`;
+
+/** Output 2 per group: mean(dy·gamma), then mean(dy·gamma·xhat). */
+export const layerNormBackStatsSource = `function (dy, x, stats, gamma, H, GH) {
+  const t = this.thread.x;
+  const g = Math.floor((t + 0.5) / 2);
+  const second = t - 2 * g;
+  const mean = stats[2 * g];
+  const rstd = stats[2 * g + 1];
+  let s = 0;
+  for (let h = 0; h < H; h++) {
+    const idx = g * H + h;
+    const j = idx - Math.floor((idx + 0.5) / GH) * GH;
+    const dyg = dy[idx] * gamma[j];
+    if (second > 0.5) {
+      s += dyg * (x[idx] - mean) * rstd;
+    } else {
+      s += dyg;
+    }
+  }
+  return s / H;
+}`;
+
+/** Segments: dx (rows·GH), dgamma (GH), dbeta (GH); the last two are sums over rows. */
+export const layerNormBackApplySource = `function (dy, x, stats, bstats, gamma, H, GH, rows) {
+  const i = this.thread.x;
+  const total = rows * GH;
+  if (i < total) {
+    const g = Math.floor((i + 0.5) / H);
+    const j = i - Math.floor((i + 0.5) / GH) * GH;
+    const xhat = (x[i] - stats[2 * g]) * stats[2 * g + 1];
+    return stats[2 * g + 1] * (dy[i] * gamma[j] - bstats[2 * g] - xhat * bstats[2 * g + 1]);
+  }
+  const k = i - total;
+  const which = Math.floor((k + 0.5) / GH);
+  const col = k - which * GH;
+  let s = 0;
+  for (let r = 0; r < rows; r++) {
+    const idx = r * GH + col;
+    if (which < 0.5) {
+      const g = Math.floor((idx + 0.5) / H);
+      s += dy[idx] * (x[idx] - stats[2 * g]) * stats[2 * g + 1];
+    } else {
+      s += dy[idx];
+    }
+  }
+  return s;
+}`;
+
+// Cell kernels. `mask` is a B-length array when hasMask is 1, a placeholder otherwise; relu is 1 for ReLU.
+
+/** Output B·H: h. */
+export const rnnForwardSource = `function (xg, hg, hPrev, mask, hasMask, relu, H) {
+  const i = this.thread.x;
+  const b = Math.floor((i + 0.5) / H);
+  let valid = 1;
+  if (hasMask > 0.5) {
+    valid = mask[b];
+  }
+  if (valid < 0.5) {
+    return hPrev[i];
+  }
+  const pre = xg[i] + hg[i];
+  if (relu > 0.5) {
+    return Math.max(pre, 0);
+  }
+  return stableTanh(pre);
+}`;
+
+/** Segments: dpre (B·H), dhPrev (B·H). */
+export const rnnBackwardSource = `function (h, dh, mask, hasMask, relu, H, BH) {
+  const t = this.thread.x;
+  let i = t;
+  if (t >= BH) {
+    i = t - BH;
+  }
+  const b = Math.floor((i + 0.5) / H);
+  let valid = 1;
+  if (hasMask > 0.5) {
+    valid = mask[b];
+  }
+  if (t >= BH) {
+    if (valid < 0.5) {
+      return dh[i];
+    }
+    return 0;
+  }
+  if (valid < 0.5) {
+    return 0;
+  }
+  if (relu > 0.5) {
+    if (h[i] > 0) {
+      return dh[i];
+    }
+    return 0;
+  }
+  return dh[i] * (1 - h[i] * h[i]);
+}`;
+
+/** Segments: gates i,f,g,o (B·4H), c (B·H), h (B·H). */
+export const lstmForwardSource = `function (xg, hg, hPrev, cPrev, mask, hasMask, H, B) {
+  const t = this.thread.x;
+  const BH = B * H;
+  const H4 = 4 * H;
+  if (t < 4 * BH) {
+    const q = Math.floor((t + 0.5) / H) - Math.floor((t + 0.5) / H4) * 4;
+    const pre = xg[t] + hg[t];
+    if (q > 1.5 && q < 2.5) {
+      return stableTanh(pre);
+    }
+    return sigmoid(pre);
+  }
+  let e = t - 4 * BH;
+  let wantH = 0;
+  if (e >= BH) {
+    e = e - BH;
+    wantH = 1;
+  }
+  const b = Math.floor((e + 0.5) / H);
+  const j = e - b * H;
+  let valid = 1;
+  if (hasMask > 0.5) {
+    valid = mask[b];
+  }
+  if (valid < 0.5) {
+    if (wantH > 0.5) {
+      return hPrev[e];
+    }
+    return cPrev[e];
+  }
+  const base = b * H4 + j;
+  const gi = sigmoid(xg[base] + hg[base]);
+  const gf = sigmoid(xg[base + H] + hg[base + H]);
+  const gg = stableTanh(xg[base + 2 * H] + hg[base + 2 * H]);
+  const c = gf * cPrev[e] + gi * gg;
+  if (wantH < 0.5) {
+    return c;
+  }
+  const go = sigmoid(xg[base + 3 * H] + hg[base + 3 * H]);
+  return go * stableTanh(c);
+}`;
+
+/** Segments: dpre (B·4H), dcPrev (B·H), dhPrev (B·H). */
+export const lstmBackwardSource = `function (gates, cPrev, c, dh, dc, mask, hasMask, H, B) {
+  const t = this.thread.x;
+  const BH = B * H;
+  const H4 = 4 * H;
+  let b = 0;
+  let j = 0;
+  let q = 0;
+  let seg = 0;
+  if (t < 4 * BH) {
+    b = Math.floor((t + 0.5) / H4);
+    const col = t - b * H4;
+    q = Math.floor((col + 0.5) / H);
+    j = col - q * H;
+  } else {
+    let e = t - 4 * BH;
+    seg = 1;
+    if (e >= BH) {
+      e = e - BH;
+      seg = 2;
+    }
+    b = Math.floor((e + 0.5) / H);
+    j = e - b * H;
+  }
+  const e2 = b * H + j;
+  let valid = 1;
+  if (hasMask > 0.5) {
+    valid = mask[b];
+  }
+  if (valid < 0.5) {
+    if (seg > 1.5) {
+      return dh[e2];
+    }
+    if (seg > 0.5) {
+      return dc[e2];
+    }
+    return 0;
+  }
+  if (seg > 1.5) {
+    return 0;
+  }
+  const base = b * H4 + j;
+  const gi = gates[base];
+  const gf = gates[base + H];
+  const gg = gates[base + 2 * H];
+  const go = gates[base + 3 * H];
+  const tc = stableTanh(c[e2]);
+  const dct = dc[e2] + dh[e2] * go * (1 - tc * tc);
+  if (seg > 0.5) {
+    return dct * gf;
+  }
+  if (q < 0.5) {
+    return dct * gg * gi * (1 - gi);
+  }
+  if (q < 1.5) {
+    return dct * cPrev[e2] * gf * (1 - gf);
+  }
+  if (q < 2.5) {
+    return dct * gi * (1 - gg * gg);
+  }
+  return dh[e2] * tc * go * (1 - go);
+}`;
+
+/** torch.nn.GRU step. Segments: gates r,z,n (B·3H), h (B·H). */
+export const gruForwardSource = `function (xg, hg, hPrev, mask, hasMask, H, B) {
+  const t = this.thread.x;
+  const BH = B * H;
+  const H3 = 3 * H;
+  let b = 0;
+  let j = 0;
+  let q = 3;
+  if (t < 3 * BH) {
+    b = Math.floor((t + 0.5) / H3);
+    const col = t - b * H3;
+    q = Math.floor((col + 0.5) / H);
+    j = col - q * H;
+  } else {
+    const e = t - 3 * BH;
+    b = Math.floor((e + 0.5) / H);
+    j = e - b * H;
+  }
+  const base = b * H3 + j;
+  const r = sigmoid(xg[base] + hg[base]);
+  if (q < 0.5) {
+    return r;
+  }
+  const z = sigmoid(xg[base + H] + hg[base + H]);
+  if (q < 1.5) {
+    return z;
+  }
+  const n = stableTanh(xg[base + 2 * H] + r * hg[base + 2 * H]);
+  if (q < 2.5) {
+    return n;
+  }
+  let valid = 1;
+  if (hasMask > 0.5) {
+    valid = mask[b];
+  }
+  const e2 = b * H + j;
+  if (valid < 0.5) {
+    return hPrev[e2];
+  }
+  return (1 - z) * n + z * hPrev[e2];
+}`;
+
+/** Segments: dxg (B·3H), dhg (B·3H), dhPrev (B·H). dxg and dhg differ only in the n block. */
+export const gruBackwardSource = `function (gates, hg, hPrev, dh, mask, hasMask, H, B) {
+  const t = this.thread.x;
+  const BH = B * H;
+  const H3 = 3 * H;
+  let b = 0;
+  let j = 0;
+  let q = 0;
+  let seg = 0;
+  if (t < 6 * BH) {
+    let e = t;
+    if (t >= 3 * BH) {
+      e = t - 3 * BH;
+      seg = 1;
+    }
+    b = Math.floor((e + 0.5) / H3);
+    const col = e - b * H3;
+    q = Math.floor((col + 0.5) / H);
+    j = col - q * H;
+  } else {
+    const e = t - 6 * BH;
+    seg = 2;
+    b = Math.floor((e + 0.5) / H);
+    j = e - b * H;
+  }
+  const e2 = b * H + j;
+  let valid = 1;
+  if (hasMask > 0.5) {
+    valid = mask[b];
+  }
+  if (valid < 0.5) {
+    if (seg > 1.5) {
+      return dh[e2];
+    }
+    return 0;
+  }
+  const base = b * H3 + j;
+  const z = gates[base + H];
+  if (seg > 1.5) {
+    return dh[e2] * z;
+  }
+  const r = gates[base];
+  const n = gates[base + 2 * H];
+  const dpreN = dh[e2] * (1 - z) * (1 - n * n);
+  if (q > 1.5) {
+    if (seg > 0.5) {
+      return dpreN * r;
+    }
+    return dpreN;
+  }
+  if (q > 0.5) {
+    return dh[e2] * (hPrev[e2] - n) * z * (1 - z);
+  }
+  return dpreN * hg[base + 2 * H] * r * (1 - r);
+}`;
+
+/** Seed GRU, first half. Segments: r,z (B·2H, row-major like hgRZ), rh (B·H). */
+export const gruSeedGatesForwardSource = `function (xg, hgRZ, hPrev, H, B) {
+  const t = this.thread.x;
+  const BH = B * H;
+  const H2 = 2 * H;
+  if (t < 2 * BH) {
+    const b = Math.floor((t + 0.5) / H2);
+    const col = t - b * H2;
+    return sigmoid(xg[b * 3 * H + col] + hgRZ[t]);
+  }
+  const e = t - 2 * BH;
+  const b = Math.floor((e + 0.5) / H);
+  const j = e - b * H;
+  return sigmoid(xg[b * 3 * H + j] + hgRZ[b * H2 + j]) * hPrev[e];
+}`;
+
+/** Seed GRU, second half. Segments: n (B·H), h (B·H). */
+export const gruSeedOutputForwardSource = `function (xg, hgN, hPrev, gates, mask, hasMask, H, B) {
+  const t = this.thread.x;
+  const BH = B * H;
+  let e = t;
+  if (t >= BH) {
+    e = t - BH;
+  }
+  const b = Math.floor((e + 0.5) / H);
+  const j = e - b * H;
+  const n = stableTanh(xg[b * 3 * H + 2 * H + j] + hgN[e]);
+  if (t < BH) {
+    return n;
+  }
+  let valid = 1;
+  if (hasMask > 0.5) {
+    valid = mask[b];
+  }
+  if (valid < 0.5) {
+    return hPrev[e];
+  }
+  const z = gates[b * 3 * H + H + j];
+  return (1 - z) * hPrev[e] + z * n;
+}`;
+
+/** Seed GRU, backward of the second half. Segments: dpreN (B·H), dz (B·H), dhPrev (B·H). */
+export const gruSeedOutputBackwardSource = `function (gates, hPrev, dh, mask, hasMask, H, B) {
+  const t = this.thread.x;
+  const BH = B * H;
+  const seg = Math.floor((t + 0.5) / BH);
+  const e = t - seg * BH;
+  const b = Math.floor((e + 0.5) / H);
+  const j = e - b * H;
+  let valid = 1;
+  if (hasMask > 0.5) {
+    valid = mask[b];
+  }
+  if (valid < 0.5) {
+    if (seg > 1.5) {
+      return dh[e];
+    }
+    return 0;
+  }
+  const z = gates[b * 3 * H + H + j];
+  const n = gates[b * 3 * H + 2 * H + j];
+  if (seg < 0.5) {
+    return dh[e] * z * (1 - n * n);
+  }
+  if (seg < 1.5) {
+    return dh[e] * (n - hPrev[e]);
+  }
+  return dh[e] * (1 - z);
+}`;
+
+/** Seed GRU, backward of the first half. Segments: dpre r,z (B·2H, row-major like hgRZ), drh·r (B·H). */
+export const gruSeedGatesBackwardSource = `function (gates, hPrev, drh, dz, H, B) {
+  const t = this.thread.x;
+  const BH = B * H;
+  const H2 = 2 * H;
+  if (t < 2 * BH) {
+    const b = Math.floor((t + 0.5) / H2);
+    const col = t - b * H2;
+    if (col < H) {
+      const r = gates[b * 3 * H + col];
+      return drh[b * H + col] * hPrev[b * H + col] * r * (1 - r);
+    }
+    const z = gates[b * 3 * H + col];
+    return dz[b * H + col - H] * z * (1 - z);
+  }
+  const e = t - 2 * BH;
+  const b = Math.floor((e + 0.5) / H);
+  const j = e - b * H;
+  return drh[e] * gates[b * 3 * H + j];
+}`;
