@@ -1,0 +1,177 @@
+// Reading a *.seqlab.json: JSON with comments → validated Config with defaults, with every problem ranged.
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { basename } from 'node:path';
+import { diagnosticAt, LineMap, type Diagnostic } from '../diagnostics';
+import { childKeys, isPlainObject, nodeAt, suggest, validate, type Issue, type JsonValue } from './dsl';
+import { configSchema, type Config } from './schema';
+
+/** A parsed config file, kept so later (semantic) checks can range their errors too. */
+export class ConfigSource {
+  readonly map: LineMap;
+  constructor(readonly file: string, readonly text: string, readonly tree: Node | undefined, readonly raw: unknown) {
+    this.map = new LineMap(text);
+  }
+
+  /** A diagnostic on the value at `path`, or on the nearest enclosing value that exists in the file. */
+  at(path: (string | number)[], message: string, opts: { atKey?: boolean; severity?: 'error' | 'warning' } = {}): Diagnostic {
+    const shown = formatPath(path);
+    if (!this.tree) return diagnosticAt(this.file, this.map, 0, 0, shown, message, opts.severity);
+    for (let n = path.length; n >= 0; n--) {
+      const node = findNodeAtLocation(this.tree, path.slice(0, n));
+      if (!node) continue;
+      // Underline the key for unknown keys, and for a missing key the key of the object that lacks it.
+      const prop = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+      const target = (opts.atKey || n < path.length || node.type === 'object') && prop ? prop : node;
+      return diagnosticAt(this.file, this.map, target.offset, target.length, shown, message, opts.severity);
+    }
+    return diagnosticAt(this.file, this.map, 0, 1, shown, message, opts.severity);
+  }
+}
+
+export function formatPath(path: (string | number)[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  return out || '(root)';
+}
+
+export interface LoadedConfig {
+  source: ConfigSource;
+  /** Null when the file has errors. */
+  config: Config | null;
+  diagnostics: Diagnostic[];
+}
+
+/** "adding.seqlab.json" → "adding". */
+export function defaultName(file: string): string {
+  return basename(file).replace(/\.seqlab\.json$/i, '').replace(/\.jsonc?$/i, '');
+}
+
+export function parseConfig(file: string, text: string): LoadedConfig {
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const raw: unknown = tree ? nodeValue(tree) : undefined;
+  const source = new ConfigSource(file, text, tree, raw);
+  const diagnostics: Diagnostic[] = errors.map((e) =>
+    diagnosticAt(file, source.map, e.offset, e.length, '', `JSON syntax error: ${printParseErrorCode(e.error)}`));
+  if (diagnostics.length || raw === undefined) {
+    if (!diagnostics.length) diagnostics.push(diagnosticAt(file, source.map, 0, 0, '', 'the file is empty; expected a JSON object'));
+    return { source, config: null, diagnostics };
+  }
+  const issues: Issue[] = [];
+  const config = validate(configSchema, raw, [], issues) as Config;
+  diagnostics.push(...issues.map((i) => source.at(i.path, i.message, { atKey: i.atKey, severity: i.severity })));
+  if (config && !config.name) config.name = defaultName(file);
+  diagnostics.push(...checkSweepKeys(source, config));
+  return { source, config: diagnostics.some((d) => d.severity === 'error') ? null : config, diagnostics };
+}
+
+/** jsonc-parser's getNodeValue, but keeping object key order and without prototype surprises. */
+function nodeValue(n: Node): unknown {
+  switch (n.type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const p of n.children ?? []) {
+        const [k, v] = p.children ?? [];
+        if (k && v) out[String(k.value)] = nodeValue(v);
+      }
+      return out;
+    }
+    case 'array': return (n.children ?? []).map(nodeValue);
+    default: return n.value;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sweeps
+
+export interface SweepRun {
+  config: Config;
+  /** The swept values this run took, by dotted path; {} for a config without a sweep. */
+  assignment: Record<string, JsonValue>;
+}
+
+function checkSweepKeys(source: ConfigSource, config: Config | null): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const sweep = isPlainObject(source.raw) && isPlainObject(source.raw.sweep) ? source.raw.sweep : {};
+  for (const [key, values] of Object.entries(sweep)) {
+    const parts = key.split('.');
+    if (parts[0] === 'sweep' || parts[0] === 'output') {
+      out.push(source.at(['sweep', key], `"${parts[0]}" cannot be swept`, { atKey: true }));
+      continue;
+    }
+    const node = nodeAt(configSchema, parts);
+    if (!node) {
+      let i = 0;
+      while (i < parts.length && nodeAt(configSchema, parts.slice(0, i + 1))) i++;
+      const parent = nodeAt(configSchema, parts.slice(0, i));
+      const hint = parent ? suggest(parts[i], childKeys(parent)) : null;
+      const fix = hint ? `; did you mean "${[...parts.slice(0, i), hint].join('.')}"?` : '';
+      out.push(source.at(['sweep', key], `"${key}" is not a config field${fix}`, { atKey: true }));
+      continue;
+    }
+    if (!Array.isArray(values)) continue; // the schema check already reported it
+    values.forEach((v, i) => {
+      const issues: Issue[] = [];
+      validate(node, v, ['sweep', key, i], issues);
+      out.push(...issues.map((iss) => source.at(['sweep', key, i], `${key}: ${iss.message}`)));
+    });
+  }
+  if (config && out.length === 0) {
+    // Every combination must itself be a valid config (e.g. sweeping optimizer.type changes which keys are allowed).
+    for (const run of combinations(sweep)) {
+      const issues: Issue[] = [];
+      validate(configSchema, applyAssignment(source.raw, run), [], issues);
+      const label = Object.entries(run).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ');
+      for (const iss of issues) {
+        out.push(source.at(['sweep', Object.keys(run)[0]], `with ${label}: ${formatPath(iss.path)}: ${iss.message}`, { atKey: true }));
+      }
+      if (issues.length) break;
+    }
+  }
+  return out;
+}
+
+function combinations(sweep: Record<string, unknown>): Record<string, JsonValue>[] {
+  let out: Record<string, JsonValue>[] = [{}];
+  for (const [key, values] of Object.entries(sweep)) {
+    if (!Array.isArray(values)) continue;
+    out = out.flatMap((a) => (values as JsonValue[]).map((v) => ({ ...a, [key]: v })));
+  }
+  return out;
+}
+
+function applyAssignment(raw: unknown, assignment: Record<string, JsonValue>): unknown {
+  const copy = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
+  delete copy.sweep;
+  for (const [key, value] of Object.entries(assignment)) {
+    const parts = key.split('.');
+    let o = copy;
+    for (const p of parts.slice(0, -1)) {
+      if (!isPlainObject(o[p])) o[p] = {};
+      o = o[p] as Record<string, unknown>;
+    }
+    o[parts[parts.length - 1]] = value;
+  }
+  return copy;
+}
+
+/** One config per sweep combination (just the config itself when there is no sweep). Call on a valid config. */
+export function expandSweep(source: ConfigSource, config: Config): SweepRun[] {
+  const sweep = config.sweep;
+  if (Object.keys(sweep).length === 0) return [{ config, assignment: {} }];
+  return combinations(sweep).map((assignment) => {
+    const issues: Issue[] = [];
+    const c = validate(configSchema, applyAssignment(source.raw, assignment), [], issues) as Config;
+    if (issues.length) throw new Error(`sweep combination is invalid: ${issues[0].message}`);
+    c.name = config.name;
+    return { config: c, assignment };
+  });
+}
+
+/** "cell=gru,hiddenSize=64": a readable, file-name-safe label of a sweep assignment. */
+export function assignmentLabel(assignment: Record<string, JsonValue>): string {
+  return Object.entries(assignment)
+    .map(([k, v]) => `${k.split('.').pop()}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(',')
+    .replace(/[^A-Za-z0-9=,._-]/g, '_');
+}

@@ -1,0 +1,46 @@
+// Datasets as the runner sees them: lists of sequences with a known input and target shape.
+import type { Diagnostic } from '../diagnostics';
+
+export interface Sequence {
+  T: number;
+  /** T×inputSize floats, row-major by time; null for token input. */
+  x: Float32Array | null;
+  /** T token ids; null for float input. */
+  tokens: Int32Array | null;
+  /** Regression targets (size, or T×size per step) or class ids (1, or T per step). */
+  y: Float64Array | Int32Array;
+}
+
+export type Target =
+  | { kind: 'regression'; size: number; perStep: boolean }
+  | { kind: 'class'; labels: string[]; perStep: boolean };
+
+export type Input = { kind: 'float'; size: number } | { kind: 'tokens'; vocab: string[] };
+
+/** Per-column z-score statistics of a CSV series, computed on the training rows only. */
+export interface Normalization { columns: string[]; mean: number[]; std: number[] }
+
+export interface Dataset {
+  input: Input;
+  target: Target;
+  train: Sequence[];
+  validation: Sequence[];
+  /** Trivial-predictor scores recorded as eval metrics (e.g. baselineMse = 1/6 for the adding problem). */
+  baselines: Record<string, number>;
+  warnings: Diagnostic[];
+  /** CSV series: what is needed to map predictions back to original units and to plot the whole series. */
+  series?: {
+    normalization: Normalization;
+    targetColumns: string[];
+    /** All windows in time order (train then validation) and the index of each window's target row. */
+    windows: Sequence[];
+    targetRows: number[];
+    /** Original-unit target values by row (targets × rows, row-major by row). */
+    values: number[][];
+  };
+  /** Character text: the training text, for priming samples. */
+  text?: string;
+}
+
+/** Largest magnitude accepted in data files: bigger values are almost always a units mistake and make training diverge. */
+export const MAX_ABS_VALUE = 1e6;
