@@ -74,9 +74,10 @@ export const layerNormStatsSource = `function (x, H) {
   if (t - 2 * g < 0.5) {
     return mean;
   }
+  // Each loop needs its own counter name: GPU.js declares loop counters once per function.
   let v = 0;
-  for (let h = 0; h < H; h++) {
-    const d = x[base + h] - mean;
+  for (let h2 = 0; h2 < H; h2++) {
+    const d = x[base + h2] - mean;
     v += d * d;
   }
   return 1 / Math.sqrt(v / H + 0.00001);
