@@ -1,0 +1,134 @@
+// From a validated config to everything a run needs: the dataset, the engine's ModelSpec/TrainSpec, and the
+// semantic checks that need the data (shapes, loss vs targets, head vs BPTT), each ranged in the config file.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { InitSpec, LossType, ModelSpec, ScheduleSpec, TrainSpec } from '../engine/spec';
+import { expandSweep, parseConfig, type ConfigSource, type SweepRun } from './config/load';
+import type { JsonValue } from './config/dsl';
+import type { Config } from './config/schema';
+import { fileDiagnostic, InputError, type Diagnostic } from './diagnostics';
+import { inputWidth } from './data/batches';
+import { loadDataset } from './data/index';
+import type { Dataset } from './data/types';
+
+export interface Experiment {
+  config: Config;
+  /** The swept values of this run ({} without a sweep). */
+  assignment: Record<string, JsonValue>;
+  configFile: string;
+  configDir: string;
+  workspace: string;
+  dataset: Dataset;
+  model: ModelSpec;
+  train: TrainSpec;
+  init: InitSpec;
+  /** Token input enters one-hot (no embedding layer). */
+  oneHot: boolean;
+  warnings: Diagnostic[];
+}
+
+export interface LoadOptions {
+  /** Data files must be inside it; default: the config's folder. */
+  workspace?: string;
+}
+
+/** Reads and validates a config file; throws InputError listing every problem. */
+export function readConfig(configFile: string): { source: ConfigSource; config: Config; warnings: Diagnostic[] } {
+  let text: string;
+  try {
+    text = readFileSync(configFile, 'utf8');
+  } catch {
+    throw new InputError([fileDiagnostic(configFile, 'config file not found or unreadable')]);
+  }
+  const loaded = parseConfig(configFile, text);
+  if (!loaded.config) throw new InputError(loaded.diagnostics);
+  return { source: loaded.source, config: loaded.config, warnings: loaded.diagnostics };
+}
+
+/** Every run a config describes (one per sweep combination), each checked against its data. */
+export function loadExperiments(configFile: string, opts: LoadOptions = {}): Experiment[] {
+  const file = resolve(configFile);
+  const { source, config, warnings } = readConfig(file);
+  return expandSweep(source, config).map((run) => prepareExperiment(source, run, { workspace: opts.workspace, warnings }));
+}
+
+export function prepareExperiment(
+  source: ConfigSource, run: SweepRun, opts: { workspace?: string; warnings?: Diagnostic[] } = {},
+): Experiment {
+  const configFile = source.file;
+  const configDir = dirname(configFile);
+  const workspace = resolve(opts.workspace ?? configDir);
+  const c = run.config;
+  const dataset = loadDataset(c, { configDir, workspace, source });
+  const diags: Diagnostic[] = [...(opts.warnings ?? []), ...dataset.warnings];
+  // Errors from a swept value point at the sweep entry, the place to fix it.
+  const at = (path: (string | number)[], message: string, severity: 'error' | 'warning' = 'error') => {
+    const swept = Object.keys(run.assignment).find((k) => path.join('.').startsWith(k));
+    const label = Object.entries(run.assignment).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ');
+    diags.push(swept ? source.at(['sweep', swept], `with ${label}: ${message}`, { atKey: true, severity }) : source.at(path, message, { severity }));
+  };
+  const tg = dataset.target;
+  const m = c.model;
+  const t = c.train;
+
+  const loss: LossType = t.loss === 'auto' ? (tg.kind === 'class' ? 'cross_entropy' : 'mse') : t.loss;
+  const targetText = tg.kind === 'class'
+    ? `class labels (${tg.labels.length} classes${tg.perStep ? ', one per step' : ''})`
+    : `regression targets of width ${tg.size}${tg.perStep ? ' at every step' : ''}`;
+  if (loss === 'cross_entropy' && tg.kind !== 'class') at(['train', 'loss'], `cross_entropy needs class labels, but the data has ${targetText}; use "mse" (or "bce" for 0/1 targets)`);
+  if (loss !== 'cross_entropy' && tg.kind === 'class') at(['train', 'loss'], `${loss} needs numeric targets, but the data has ${targetText}; use "cross_entropy"`);
+  if (loss === 'bce' && tg.kind === 'regression') {
+    const outside = [...dataset.train, ...dataset.validation].some((s) => s.y.some((v) => v < 0 || v > 1));
+    if (outside) at(['train', 'loss'], 'bce needs targets between 0 and 1, but the data has values outside [0, 1]');
+  }
+
+  const output = m.head.output === 'auto' ? (tg.perStep ? 'all' : 'last') : m.head.output;
+  if (tg.perStep && output !== 'all') at(['model', 'head', 'output'], `the data has one target per step, which needs "all", not "${output}"`);
+  if (!tg.perStep && output === 'all') at(['model', 'head', 'output'], `the data has one target per sequence, which needs "last" or "attention", not "all"`);
+  if (output === 'attention' && c.train.bptt.mode === 'truncated') {
+    at(['train', 'bptt'], 'an attention head pools over the whole sequence, so it needs full BPTT, not truncated');
+  }
+  const size = tg.kind === 'class' ? tg.labels.length : tg.size;
+  if (m.head.size !== null && m.head.size !== size) at(['model', 'head', 'size'], `the data needs ${size} outputs (${targetText}), not ${m.head.size}`);
+  if (loss !== 'mse' && m.head.activation !== 'none') {
+    at(['model', 'head', 'activation'], `${loss} works on raw outputs (logits); the activation "${m.head.activation}" is applied only to predictions`, 'warning');
+  }
+  if (m.embedding && dataset.input.kind === 'float') at(['model', 'embedding'], 'an embedding needs token input, but the data has numeric features; set it to null');
+  if (m.dropout > 0 && m.numLayers === 1) at(['model', 'dropout'], 'dropout acts between stacked layers, so it has no effect with numLayers 1', 'warning');
+  const probeSet = dataset.validation.length ? dataset.validation : dataset.train;
+  for (const p of c.instrumentation.probes) {
+    if (p >= probeSet.length) at(['instrumentation', 'probes'], `probe ${p} does not exist: the ${dataset.validation.length ? 'validation' : 'training'} set has ${probeSet.length} sequences`);
+  }
+  if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);
+
+  const oneHot = dataset.input.kind === 'tokens' && m.embedding === null;
+  const model: ModelSpec = {
+    cell: m.cell, variant: m.variant, nonlinearity: m.nonlinearity,
+    inputSize: m.embedding ? m.embedding.dim : inputWidth(dataset, oneHot),
+    hiddenSize: m.hiddenSize, numLayers: m.numLayers, bidirectional: m.bidirectional, dropout: m.dropout,
+    residual: m.residual, layerNorm: m.layerNorm,
+    embedding: m.embedding && dataset.input.kind === 'tokens' ? { vocabSize: dataset.input.vocab.length, dim: m.embedding.dim } : null,
+    head: { output, size, activation: m.head.activation },
+  };
+  const train: TrainSpec = {
+    loss, optimizer: t.optimizer, schedule: toSchedule(t.schedule, t.steps), clip: t.clip,
+    tbptt: t.bptt.mode === 'truncated' ? t.bptt.k : null,
+  };
+  return {
+    config: c, assignment: run.assignment, configFile, configDir, workspace, dataset, model, train,
+    init: { scheme: t.init.scheme, forgetBias: t.init.forgetBias }, oneHot, warnings: diags,
+  };
+}
+
+function toSchedule(s: Config['train']['schedule'], steps: number): ScheduleSpec {
+  switch (s.type) {
+    case 'constant': return { type: 'constant' };
+    case 'step': return { type: 'step', stepSize: s.stepSize, gamma: s.gamma };
+    case 'cosine': return { type: 'cosine', totalSteps: s.totalSteps ?? steps, minLr: s.minLr };
+    case 'warmup': {
+      const after = toSchedule(s.after, Math.max(1, steps - s.warmupSteps));
+      if (after.type === 'warmup') throw new Error('unreachable: nested warmup');
+      return { type: 'warmup', warmupSteps: s.warmupSteps, after };
+    }
+  }
+}
