@@ -33,3 +33,18 @@ test('diagnostics are grouped by file and exact duplicates dropped', () => {
   assert.deepEqual([...grouped.keys()], ['/a', '/b']);
   assert.equal(grouped.get('/a')!.length, 1);
 });
+
+test('a config naming a missing data file is flagged on its data.path value', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { checkConfigText } = await import('../../src/extension/configCheck');
+  const ws = mkdtempSync(join(tmpdir(), 'seqlab-diag-'));
+  const file = join(ws, 'series.seqlab.json');
+  const text = '{\n  "data": { "source": "csv", "path": "missing.csv" }\n}\n';
+  writeFileSync(file, text);
+  const grouped = groupByFile(checkConfigText(file, text, ws));
+  const mine = grouped.get(file) ?? [];
+  const onPath = mine.find((d) => text.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character) === '"missing.csv"');
+  assert.ok(onPath, `a diagnostic under "missing.csv" among ${JSON.stringify([...grouped])}`);
+});

@@ -1,0 +1,42 @@
+// Joining a snapshot read from disk with records streamed from the worker: the worker writes a record to the run
+// folder and posts it to the host, so a record can be in both. Per record kind, only steps after the newest one
+// already shown pass. Gate records are per probe/layer/direction, so they are keyed by those too.
+import type { RunRecord } from '../runner/events';
+
+function streamKey(r: RunRecord): string {
+  return r.kind === 'gates' ? `gates:${r.probe}:${r.layer}:${r.direction}` : r.kind;
+}
+
+export class StreamCursor {
+  private readonly last = new Map<string, number>();
+
+  /** Marks everything in `records` (a snapshot) as already shown. */
+  seen(records: readonly RunRecord[]): void {
+    for (const r of records) {
+      const k = streamKey(r);
+      if (r.step > (this.last.get(k) ?? -Infinity)) this.last.set(k, r.step);
+    }
+  }
+
+  /** The records not yet shown, in their order, marking them shown. */
+  fresh(records: readonly RunRecord[]): RunRecord[] {
+    const out: RunRecord[] = [];
+    for (const r of records) {
+      const k = streamKey(r);
+      if (r.step <= (this.last.get(k) ?? -Infinity)) continue;
+      this.last.set(k, r.step);
+      out.push(r);
+    }
+    return out;
+  }
+}
+
+/** The bytes to write for an export the webview handed over: PNGs arrive as data URLs, SVG and CSV as text. */
+export function exportBytes(format: 'png' | 'svg' | 'csv', data: string): Uint8Array {
+  if (format === 'png') {
+    const m = /^data:image\/png;base64,(.*)$/s.exec(data);
+    if (!m) throw new Error('PNG export must be a data:image/png;base64 URL');
+    return new Uint8Array(Buffer.from(m[1], 'base64'));
+  }
+  return new TextEncoder().encode(data);
+}
