@@ -1,0 +1,156 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fillOrthogonal, initialize, type InitParam } from '../../src/engine/init';
+import { Rng } from '../../src/engine/rng';
+import type { InitSpec, ModelSpec } from '../../src/engine/spec';
+
+const H = 4;
+const I = 3;
+
+function lstmSpec(over: Partial<ModelSpec> = {}): ModelSpec {
+  return {
+    cell: 'lstm', variant: 'pytorch', nonlinearity: 'tanh', inputSize: I, hiddenSize: H, numLayers: 2,
+    bidirectional: true, dropout: 0, residual: false, layerNorm: true, embedding: { vocabSize: 400, dim: I },
+    head: { output: 'attention', size: 2, activation: 'none' }, ...over,
+  };
+}
+
+/** The parameter list model.ts creates for a spec, as PyTorch names them. */
+function paramsFor(spec: ModelSpec): InitParam[] {
+  const G = spec.cell === 'lstm' ? 4 : spec.cell === 'gru' ? 3 : 1;
+  const out: InitParam[] = [];
+  const add = (name: string, shape: number[]) => out.push({ name, shape, value: new Float64Array(shape.reduce((a, b) => a * b, 1)) });
+  if (spec.embedding) add('embedding.weight', [spec.embedding.vocabSize, spec.embedding.dim]);
+  const dirs = spec.bidirectional ? ['', '_reverse'] : [''];
+  const inp = spec.embedding ? spec.embedding.dim : spec.inputSize;
+  for (let k = 0; k < spec.numLayers; k++) {
+    for (const d of dirs) {
+      add(`rnn.weight_ih_l${k}${d}`, [G * H, k === 0 ? inp : H * dirs.length]);
+      add(`rnn.weight_hh_l${k}${d}`, [G * H, H]);
+      add(`rnn.bias_ih_l${k}${d}`, [G * H]);
+      add(`rnn.bias_hh_l${k}${d}`, [G * H]);
+      if (spec.layerNorm) for (const kind of ['ih', 'hh']) {
+        add(`rnn.ln_${kind}_l${k}${d}.weight`, [G * H]);
+        add(`rnn.ln_${kind}_l${k}${d}.bias`, [G * H]);
+      }
+    }
+  }
+  if (spec.head.output === 'attention') {
+    add('attention.weight', [1, H * dirs.length]);
+    add('attention.bias', [1]);
+  }
+  add('head.weight', [spec.head.size, H * dirs.length]);
+  add('head.bias', [spec.head.size]);
+  return out;
+}
+
+const maxAbs = (b: ArrayLike<number>) => Array.from(b).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+const byName = (ps: InitParam[], name: string) => ps.find((p) => p.name === name)!.value;
+const init = (scheme: InitSpec['scheme'], forgetBias: number | null = null): InitSpec => ({ scheme, forgetBias });
+
+/** Row-major rows×cols block g (of H rows) of a weight. */
+function block(p: InitParam, g: number): Float64Array {
+  const cols = p.shape[1];
+  return Float64Array.from(p.value.subarray(g * H * cols, (g + 1) * H * cols));
+}
+
+test('pytorch scheme: rnn.* in U(±1/√H), Linear in U(±1/√fan_in), embedding N(0,1), layer norm 1 and 0', () => {
+  const ps = paramsFor(lstmSpec());
+  initialize(ps, lstmSpec(), init('pytorch'), new Rng(1));
+  for (const p of ps) {
+    if (/^rnn\.(weight|bias)_/.test(p.name)) {
+      const m = maxAbs(p.value);
+      assert.ok(m <= 1 / Math.sqrt(H) && m > 0.3 / Math.sqrt(H), `${p.name} max ${m}`);
+    }
+  }
+  assert.ok(maxAbs(byName(ps, 'head.weight')) <= 1 / Math.sqrt(2 * H));
+  assert.ok(maxAbs(byName(ps, 'head.bias')) <= 1 / Math.sqrt(2 * H));
+  assert.ok(maxAbs(byName(ps, 'attention.weight')) <= 1 / Math.sqrt(2 * H));
+  const emb = Array.from(byName(ps, 'embedding.weight'));
+  const mean = emb.reduce((a, b) => a + b, 0) / emb.length;
+  const variance = emb.reduce((a, b) => a + (b - mean) ** 2, 0) / emb.length;
+  assert.ok(Math.abs(mean) < 0.1 && Math.abs(variance - 1) < 0.15, `embedding mean ${mean} var ${variance}`);
+  assert.ok(Array.from(byName(ps, 'rnn.ln_ih_l1_reverse.weight')).every((v) => v === 1));
+  assert.ok(Array.from(byName(ps, 'rnn.ln_hh_l0.bias')).every((v) => v === 0));
+});
+
+test('xavier scheme: Glorot bound per gate block, zero biases', () => {
+  const spec = lstmSpec({ layerNorm: false });
+  const ps = paramsFor(spec);
+  initialize(ps, spec, init('xavier'), new Rng(2));
+  for (const p of ps) {
+    if (/^rnn\.weight_/.test(p.name)) {
+      const bound = Math.sqrt(6 / (H + p.shape[1]));
+      for (let g = 0; g < 4; g++) {
+        const m = maxAbs(block(p, g));
+        assert.ok(m <= bound && m > 0.4 * bound, `${p.name} block ${g}: max ${m}, bound ${bound}`);
+      }
+    }
+    if (/^rnn\.bias_/.test(p.name)) assert.ok(p.value.every((v) => v === 0), p.name);
+  }
+});
+
+function assertOrthonormalColumns(q: Float64Array, rows: number, cols: number, what: string): void {
+  for (let a = 0; a < cols; a++) {
+    for (let b = 0; b < cols; b++) {
+      let dot = 0;
+      for (let r = 0; r < rows; r++) dot += q[r * cols + a] * q[r * cols + b];
+      assert.ok(Math.abs(dot - (a === b ? 1 : 0)) < 1e-12, `${what}: (QᵀQ)[${a},${b}] = ${dot}`);
+    }
+  }
+}
+
+test('orthogonal scheme: every recurrent gate block satisfies QᵀQ = I; input weights xavier; biases 0', () => {
+  const spec = lstmSpec({ cell: 'gru', layerNorm: false });
+  const ps = paramsFor(spec);
+  initialize(ps, spec, init('orthogonal'), new Rng(3));
+  for (const p of ps) {
+    if (/^rnn\.weight_hh/.test(p.name)) for (let g = 0; g < 3; g++) assertOrthonormalColumns(block(p, g), H, H, `${p.name} block ${g}`);
+    if (/^rnn\.weight_ih/.test(p.name)) assert.ok(maxAbs(p.value) <= Math.sqrt(6 / (H + p.shape[1])), p.name);
+    if (/^rnn\.bias_/.test(p.name)) assert.ok(p.value.every((v) => v === 0), p.name);
+  }
+});
+
+test('fillOrthogonal handles tall and wide matrices (orthonormal columns or rows)', () => {
+  const tall = new Float64Array(7 * 3);
+  fillOrthogonal(tall, 7, 3, new Rng(4));
+  assertOrthonormalColumns(tall, 7, 3, 'tall 7×3');
+  const wide = new Float64Array(2 * 5);
+  fillOrthogonal(wide, 2, 5, new Rng(5));
+  const transposed = new Float64Array(10);
+  for (let i = 0; i < 2; i++) for (let j = 0; j < 5; j++) transposed[j * 2 + i] = wide[i * 5 + j];
+  assertOrthonormalColumns(transposed, 5, 2, 'wide 2×5 (rows)');
+});
+
+test('forgetBias sets bias_ih forget block and zeroes bias_hh forget block (LSTM only)', () => {
+  const spec = lstmSpec({ layerNorm: false });
+  const ps = paramsFor(spec);
+  initialize(ps, spec, init('pytorch', 1), new Rng(6));
+  for (const p of ps) {
+    const m = /^rnn\.bias_(ih|hh)/.exec(p.name);
+    if (!m) continue;
+    assert.deepEqual(Array.from(p.value.subarray(H, 2 * H)), new Array(H).fill(m[1] === 'ih' ? 1 : 0), p.name);
+    assert.ok(maxAbs(p.value.subarray(0, H)) > 0, `${p.name} input gate keeps the scheme's values`);
+  }
+  const gru = lstmSpec({ cell: 'gru', layerNorm: false });
+  const gps = paramsFor(gru);
+  initialize(gps, gru, init('xavier', 1), new Rng(6));
+  assert.ok(byName(gps, 'rnn.bias_ih_l0').every((v) => v === 0), 'GRU ignores forgetBias');
+});
+
+test('initialization is deterministic in the seed', () => {
+  const spec = lstmSpec();
+  const run = (seed: number) => {
+    const ps = paramsFor(spec);
+    initialize(ps, spec, init('orthogonal'), new Rng(seed));
+    return ps.map((p) => Array.from(p.value));
+  };
+  assert.deepEqual(run(11), run(11));
+  assert.notDeepEqual(run(11), run(12));
+});
+
+test('unknown parameter names and wrong gate shapes are reported', () => {
+  const spec = lstmSpec();
+  assert.throws(() => initialize([{ name: 'rnn.mystery', shape: [2], value: new Float64Array(2) }], spec, init('pytorch'), new Rng(1)), /no initialization rule for parameter "rnn.mystery"/);
+  assert.throws(() => initialize([{ name: 'rnn.weight_hh_l0', shape: [12, 4], value: new Float64Array(48) }], spec, init('xavier'), new Rng(1)), /rnn.weight_hh_l0: expected shape \[16, \*\]/);
+});
