@@ -1,6 +1,7 @@
 // Bundles the extension host, the CLI, the training worker (node) and the webviews (browser) with esbuild.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { buildWasmKernels } from '../src/engine/backends/wasm/build-kernels.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: false };
@@ -25,4 +26,6 @@ await Promise.all(targets.map((t) => build({
   external: t.platform === 'node' ? nodeExternal : [],
   banner: t.banner ? { js: t.banner } : undefined,
 })));
+// The WASM backend's SIMD kernels (AssemblyScript); the node loader finds them next to the bundles.
+await buildWasmKernels('dist/seqlab-kernels.wasm');
 if (watch) console.log('watch mode is not implemented; rerun npm run build');
