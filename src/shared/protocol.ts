@@ -32,12 +32,21 @@ export type WebviewMessage =
   /** Sent once the script has loaded and can accept a snapshot (the ready handshake). */
   | { type: 'ready' }
   | { type: 'stop'; runId: string }
-  /** The webview cannot write files; it hands exports to the host, which asks where to save. */
+  /**
+   * The webview cannot write files; it hands exports to the host, which asks where to save.
+   * png: `data` is a "data:image/png;base64,…" URL; svg and csv: `data` is the file's text.
+   */
   | { type: 'export'; format: 'png' | 'svg' | 'csv'; fileName: string; data: string }
   | { type: 'openRun'; runId: string };
 
 /** State the webview keeps through vscode.setState so the dashboard restores after a reload. */
 export interface DashboardState {
   runIds: string[];
-  view: { logScale: boolean; smoothing: number; gateStep: number | null; probe: number };
+  view: {
+    logScale: boolean; smoothing: number; gateStep: number | null; probe: number;
+    /** Gate view layer and direction as "layer:direction", e.g. "0:forward". */
+    gateLayer?: string;
+    /** The run the detail views (gradient flow, gates, task) show when several runs are compared. */
+    focusRunId?: string;
+  };
 }

@@ -1,0 +1,202 @@
+// Gate heatmaps: for one probe sequence, layer and direction at one recorded training step, each gate's
+// activations as time × unit. σ gates (0…1) use a sequential map; tanh ranges and states a diverging one.
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import { diverging, sequential, type Colormap } from '../shared/colormap';
+import { Heatmap, svgDocument, esc } from '../shared/heatmap';
+import { slug } from '../shared/host';
+import type { GateRecord } from '../../src/runner/events';
+import { card, exportButtons } from './card';
+import type { ViewContext } from './context';
+import { append } from './lineChart';
+import { gateIndex, layerKey } from './model';
+
+interface GateInfo { title: string; range: 'sigmoid' | 'tanh' | 'state' }
+
+const gateInfo: Record<string, GateInfo> = {
+  i: { title: 'i — input gate (σ): how much new content is written', range: 'sigmoid' },
+  f: { title: 'f — forget gate (σ): 1 keeps the memory, 0 erases it', range: 'sigmoid' },
+  g: { title: 'g — candidate (tanh): the content to write', range: 'tanh' },
+  o: { title: 'o — output gate (σ): how much memory is exposed as h', range: 'sigmoid' },
+  r: { title: 'r — reset gate (σ): how much past state feeds the candidate', range: 'sigmoid' },
+  z: { title: 'z — update gate (σ): 1 keeps the old state, 0 takes the candidate', range: 'sigmoid' },
+  n: { title: 'n — candidate (tanh): the proposed new state', range: 'tanh' },
+  c: { title: 'c — cell state: the long-term memory', range: 'state' },
+  h: { title: 'h — hidden state: the output at each step', range: 'state' },
+};
+const gateOrder = ['i', 'f', 'g', 'o', 'r', 'z', 'n', 'c', 'h'];
+/** Known gates in the order of the equations, unknown names after them. */
+const gateRank = (k: string) => (gateOrder.includes(k) ? gateOrder.indexOf(k) : gateOrder.length);
+
+interface SelectElement extends HTMLElement { value: string }
+
+/** The record shown: matching probe and layer at the chosen step, or the latest when gateStep is null or absent. */
+export function pickGateRecord(gates: readonly GateRecord[], probe: number, layer: string, step: number | null): GateRecord | undefined {
+  const match = gates.filter((g) => g.probe === probe && layerKey(g.layer, g.direction) === layer);
+  return match.find((g) => g.step === step) ?? match[match.length - 1];
+}
+
+function rangeOf(info: GateInfo, values: readonly number[]): { colormap: 'seq' | 'div'; min: number; max: number } {
+  if (info.range === 'sigmoid') return { colormap: 'seq', min: 0, max: 1 };
+  const absMax = values.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0);
+  const bound = info.range === 'tanh' ? 1 : Math.max(1, absMax);
+  return { colormap: 'div', min: -bound, max: bound };
+}
+
+export class GatesPanel {
+  private readonly probeSel: SelectElement;
+  private readonly layerSel: SelectElement;
+  private readonly slider: HTMLInputElement;
+  private readonly stepLabel: HTMLElement;
+  private readonly grid: HTMLElement;
+  private readonly hover: HTMLElement;
+  private readonly root: HTMLElement;
+  private maps: { key: string; title: string; map: Heatmap }[] = [];
+  private ctx: ViewContext | null = null;
+  private steps: number[] = [];
+  private optionsKey = '';
+
+  constructor(parent: HTMLElement) {
+    const c = card(parent, 'card-gates', 'Gates and states',
+      'Each map is time step t (x) × hidden unit (y) for one probe sequence. σ gates: 0 (dark) … 1 (bright); tanh values and states: blue < 0 < red.', true);
+    this.root = c.root;
+    const controls = append(c.body, 'div', 'controls');
+    this.probeSel = this.select(controls, 'gate-probe', 'Probe sequence', () => this.ctx?.setView({ probe: Number(this.probeSel.value) }, ['gates']));
+    this.layerSel = this.select(controls, 'gate-layer', 'Layer', () => this.ctx?.setView({ gateLayer: this.layerSel.value }, ['gates']));
+    const sliderWrap = append(controls, 'label', 'control slider-control');
+    append(sliderWrap, 'span', 'control-label', 'Training step');
+    this.slider = append(sliderWrap, 'input');
+    this.slider.type = 'range';
+    this.slider.id = 'gate-step';
+    this.slider.min = '0';
+    this.slider.step = '1';
+    this.stepLabel = append(sliderWrap, 'output', 'slider-value');
+    this.slider.addEventListener('input', () => {
+      const i = Number(this.slider.value);
+      // Moving to the last recorded step follows new records as they arrive.
+      this.ctx?.setView({ gateStep: i >= this.steps.length - 1 ? null : this.steps[i] }, ['gates']);
+    });
+    this.grid = append(c.body, 'div', 'gate-grid');
+    this.hover = append(c.body, 'div', 'readout', '\u00a0');
+    exportButtons(c.actions, 'gate heatmaps', () => this.export('png'), () => this.export('svg'));
+  }
+
+  private select(parent: HTMLElement, id: string, label: string, onChange: () => void): SelectElement {
+    const wrap = append(parent, 'label', 'control');
+    append(wrap, 'span', 'control-label', label);
+    const sel = document.createElement('vscode-single-select') as SelectElement;
+    sel.id = id;
+    sel.setAttribute('aria-label', label);
+    sel.addEventListener('change', onChange);
+    wrap.appendChild(sel);
+    return sel;
+  }
+
+  private static fillOptions(sel: SelectElement, options: { value: string; label: string }[], value: string): void {
+    sel.replaceChildren(...options.map((o) => {
+      const opt = document.createElement('vscode-option');
+      opt.setAttribute('value', o.value);
+      opt.textContent = o.label;
+      return opt;
+    }));
+    sel.value = value;
+  }
+
+  render(ctx: ViewContext): void {
+    this.ctx = ctx;
+    const idx = gateIndex(ctx.focus);
+    this.root.classList.toggle('empty', idx.steps.length === 0);
+    if (idx.steps.length === 0) { this.grid.replaceChildren(); this.hover.textContent = 'No gate records yet (instrumentation.gatesEvery).'; return; }
+    const probe = idx.probes.includes(ctx.view.probe) ? ctx.view.probe : idx.probes[0];
+    const layer = ctx.view.gateLayer && idx.layers.includes(ctx.view.gateLayer) ? ctx.view.gateLayer : idx.layers[0];
+    const optionsKey = JSON.stringify([ctx.focus.runId, idx.probes, idx.layers, probe, layer]);
+    if (optionsKey !== this.optionsKey) {
+      this.optionsKey = optionsKey;
+      GatesPanel.fillOptions(this.probeSel, idx.probes.map((p) => ({ value: String(p), label: `probe ${p}` })), String(probe));
+      GatesPanel.fillOptions(this.layerSel, idx.layers.map((l) => {
+        const [n, dir] = l.split(':');
+        return { value: l, label: `layer ${n}${dir === 'reverse' ? ' (reverse)' : ''}` };
+      }), layer);
+    }
+    this.steps = [...new Set(ctx.focus.gates.filter((g) => g.probe === probe && layerKey(g.layer, g.direction) === layer).map((g) => g.step))].sort((a, b) => a - b);
+    const rec = pickGateRecord(ctx.focus.gates, probe, layer, ctx.view.gateStep);
+    if (!rec) return;
+    this.slider.max = String(Math.max(0, this.steps.length - 1));
+    this.slider.value = String(this.steps.indexOf(rec.step));
+    this.slider.disabled = this.steps.length < 2;
+    this.stepLabel.textContent = `${rec.step}${rec.step === this.steps[this.steps.length - 1] ? ' (latest)' : ''}`;
+    this.slider.setAttribute('aria-valuetext', `training step ${rec.step}`);
+    this.root.dataset.step = String(rec.step);
+    this.drawGates(rec, ctx);
+  }
+
+  private drawGates(rec: GateRecord, ctx: ViewContext): void {
+    const keys = Object.keys(rec.values).sort((a, b) => gateRank(a) - gateRank(b));
+    if (this.maps.map((m) => m.key).join() !== keys.join()) {
+      this.grid.replaceChildren();
+      this.maps = keys.map((key) => {
+        const cell = append(this.grid, 'figure', 'gate-cell');
+        const title = gateInfo[key]?.title ?? key;
+        append(cell, 'figcaption', undefined, title);
+        const host = append(cell, 'div', 'heat-host');
+        return { key, title, map: new Heatmap(host, 150, (t) => { this.hover.textContent = t ? `${key}: ${t}` : '\u00a0'; }) };
+      });
+    }
+    const div = diverging(ctx.palette.kind === 'light' ? 'light' : 'dark');
+    for (const { key, map } of this.maps) {
+      const vals = rec.values[key];
+      // Stored time-major (t, unit); drawn with units as rows and time as columns.
+      const values = new Float64Array(rec.T * rec.H);
+      for (let t = 0; t < rec.T; t++) for (let u = 0; u < rec.H; u++) values[u * rec.T + t] = vals[t * rec.H + u];
+      const info = gateInfo[key] ?? { title: key, range: 'state' as const };
+      const r = rangeOf(info, vals);
+      const colormap: Colormap = r.colormap === 'seq' ? sequential : div;
+      map.set({ cols: rec.T, rows: rec.H, values }, {
+        colormap, scale: 'linear', min: r.min, max: r.max, xLabel: 't', yLabel: 'unit', colorbarLabel: key,
+        colName: (c) => String(c + 1), rowName: (row) => String(row), rowOrigin: 'top', compact: true,
+      }, ctx.palette);
+    }
+  }
+
+  private export(format: 'png' | 'svg'): void {
+    const ctx = this.ctx;
+    if (!ctx || this.maps.length === 0) return;
+    const cols = Math.min(this.maps.length, 3);
+    const cw = Math.max(...this.maps.map((m) => m.map.cssWidth)), chh = this.maps[0].map.cssHeight + 22;
+    const rows = Math.ceil(this.maps.length / cols);
+    const W = cols * cw, H = rows * chh + 30;
+    const title = `Gates — ${ctx.focus.runId}, step ${this.root.dataset.step}`;
+    const name = `gates-${slug(ctx.focus.runId)}-step${this.root.dataset.step}.${format}`;
+    if (format === 'svg') {
+      const parts = [`<text x="8" y="20" font-weight="600" fill="${ctx.palette.foreground}">${esc(title)}</text>`];
+      this.maps.forEach(({ title: t, map }, k) => {
+        const x = (k % cols) * cw, y = 30 + Math.floor(k / cols) * chh;
+        parts.push(`<text x="${x + 8}" y="${y + 14}" font-size="11" fill="${ctx.palette.foreground}">${esc(t)}</text>`);
+        parts.push(map.svgGroup(x, y + 20, cw, chh - 22));
+      });
+      ctx.host.exportFile('svg', name, svgDocument(W, H, ctx.palette, parts.join('')));
+      return;
+    }
+    const dpr = window.devicePixelRatio || 1;
+    const out = document.createElement('canvas');
+    out.width = Math.round(W * dpr);
+    out.height = Math.round(H * dpr);
+    const c2 = out.getContext('2d');
+    if (!c2) return;
+    c2.scale(dpr, dpr);
+    c2.fillStyle = ctx.palette.background;
+    c2.fillRect(0, 0, W, H);
+    const font = getComputedStyle(document.body).fontFamily;
+    c2.fillStyle = ctx.palette.foreground;
+    c2.font = `600 13px ${font}`;
+    c2.fillText(title, 8, 20);
+    c2.font = `11px ${font}`;
+    this.maps.forEach(({ title: t, map }, k) => {
+      const x = (k % cols) * cw, y = 30 + Math.floor(k / cols) * chh;
+      c2.fillStyle = ctx.palette.foreground;
+      c2.fillText(t, x + 8, y + 14);
+      c2.drawImage(map.canvas, x, y + 20, map.cssWidth, map.cssHeight);
+    });
+    ctx.host.exportFile('png', name, out.toDataURL('image/png'));
+  }
+}

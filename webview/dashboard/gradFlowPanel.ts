@@ -1,0 +1,98 @@
+// Gradient flow through time: how much of the loss's gradient reaches each time step t, at every recorded
+// training step. This is the picture of vanishing (dark at small t) and exploding (bright, growing) gradients.
+import { sequential } from '../shared/colormap';
+import { fmt } from '../shared/format';
+import { Heatmap, svgDocument } from '../shared/heatmap';
+import { slug } from '../shared/host';
+import { card, exportButtons } from './card';
+import type { ViewContext } from './context';
+import { append, LineChart } from './lineChart';
+import type { GradFlowRecord } from '../../src/runner/events';
+
+/** ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ of a profile and what it means, in words a student can act on. */
+export function flowVerdict(norms: readonly number[]): { ratio: number; text: string } {
+  const first = norms[0];
+  const last = norms[norms.length - 1];
+  const ratio = first / last;
+  if (!Number.isFinite(ratio)) return { ratio, text: 'no gradient reaches the sequence (all zero or non-finite)' };
+  if (ratio < 1e-2) return { ratio, text: 'gradients vanish before reaching early inputs: long-range dependencies are hard to learn' };
+  if (ratio > 1e2) return { ratio, text: 'gradients grow going back in time: exploding, consider clipping' };
+  return { ratio, text: 'gradients reach early time steps at a similar scale: good flow' };
+}
+
+export class GradFlowPanel {
+  private readonly heatmap: Heatmap;
+  private readonly profile: LineChart;
+  private readonly verdict: HTMLElement;
+  private readonly hover: HTMLElement;
+  private ctx: ViewContext | null = null;
+
+  constructor(parent: HTMLElement) {
+    const c = card(parent, 'card-gradflow', 'Gradient flow through time',
+      'Color = ‖∂L/∂hₜ‖ on a log scale: how much gradient from the loss reaches time step t. Dark rows at small t mean the gradient vanishes before reaching early inputs.', true);
+    const grid = append(c.body, 'div', 'gradflow-grid');
+    const left = append(grid, 'div', 'gradflow-heat');
+    const heatHost = append(left, 'div', 'heat-host');
+    this.hover = append(left, 'div', 'readout', '\u00a0');
+    this.heatmap = new Heatmap(heatHost, 300, (t) => { this.hover.textContent = t || '\u00a0'; });
+    const right = append(grid, 'div', 'gradflow-profile');
+    this.profile = new LineChart(right, 240);
+    this.verdict = append(c.body, 'p', 'verdict');
+    exportButtons(c.actions, 'gradient-flow heatmap', () => this.exportHeatmap('png'), () => this.exportHeatmap('svg'));
+    exportButtons(c.actions, 'gradient profile', () => this.exportProfile('png'), () => this.exportProfile('svg'));
+  }
+
+  render(ctx: ViewContext): void {
+    this.ctx = ctx;
+    const recs = ctx.focus.gradflow;
+    const root = this.heatmap.canvas.closest('section') as HTMLElement;
+    root.classList.toggle('empty', recs.length === 0);
+    if (recs.length === 0) { this.verdict.textContent = 'No gradient-flow records yet (instrumentation.gradFlowEvery).'; return; }
+    const T = Math.max(...recs.map((r) => r.norms.length));
+    const values = new Float64Array(T * recs.length).fill(NaN);
+    let min = Infinity, max = 0;
+    recs.forEach((r, col) => r.norms.forEach((v, t) => {
+      values[t * recs.length + col] = v;
+      if (v > 0 && Number.isFinite(v)) { min = Math.min(min, v); max = Math.max(max, v); }
+    }));
+    if (!(max > 0)) { min = 1e-8; max = 1; }
+    if (min === max) { min /= 10; max *= 10; }
+    this.heatmap.set({ cols: recs.length, rows: T, values }, {
+      colormap: sequential, scale: 'log', min, max, xLabel: 'training step', yLabel: 'time step t',
+      colorbarLabel: '‖∂L/∂hₜ‖', colName: (c) => String(recs[c].step), rowName: (r) => String(r + 1), rowOrigin: 'bottom',
+    }, ctx.palette);
+    root.dataset.columns = String(recs.length);
+    root.dataset.rows = String(T);
+
+    const latest = recs[recs.length - 1];
+    const first = recs[0];
+    const profiles: GradFlowRecord[] = recs.length > 1 ? [first, latest] : [latest];
+    const xs = Array.from({ length: T }, (_, t) => t + 1);
+    this.profile.update({
+      title: 'Gradient profile ‖∂L/∂hₜ‖', xLabel: 'time step t', yLabel: '‖∂L/∂hₜ‖', logY: true,
+      chart: {
+        series: profiles.map((p, k) => ({ label: `step ${p.step}${k === profiles.length - 1 ? ' (latest)' : ''}`, color: k === profiles.length - 1 ? 0 : 1, faint: k < profiles.length - 1 })),
+        data: [xs, ...profiles.map((p) => xs.map((t) => p.norms[t - 1] ?? null))],
+      },
+    }, ctx.palette);
+    const v = flowVerdict(latest.norms);
+    this.verdict.textContent = `Step ${latest.step}: ‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ = ${fmt(v.ratio, 3)}. ${v.text[0].toUpperCase()}${v.text.slice(1)}.`;
+  }
+
+  private exportHeatmap(format: 'png' | 'svg'): void {
+    if (!this.ctx) return;
+    const name = `gradient-flow-${slug(this.ctx.focus.runId)}.${format}`;
+    if (format === 'png') this.ctx.host.exportFile('png', name, this.heatmap.canvas.toDataURL('image/png'));
+    else {
+      const w = Math.max(600, this.heatmap.cssWidth), h = this.heatmap.cssHeight + 30;
+      const title = `<text x="8" y="18" font-weight="600" fill="${this.ctx.palette.foreground}">Gradient flow through time — ‖∂L/∂hₜ‖ (log)</text>`;
+      this.ctx.host.exportFile('svg', name, svgDocument(w, h, this.ctx.palette, title + this.heatmap.svgGroup(0, 28, w, h - 30)));
+    }
+  }
+
+  private exportProfile(format: 'png' | 'svg'): void {
+    if (!this.ctx) return;
+    const name = `gradient-profile-${slug(this.ctx.focus.runId)}.${format}`;
+    this.ctx.host.exportFile(format, name, format === 'png' ? this.profile.toPng() : this.profile.toSvg());
+  }
+}

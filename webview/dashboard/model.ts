@@ -1,0 +1,76 @@
+// The dashboard's data: one RunData per run, split by record kind so each view reads only what it draws.
+// A snapshot replaces everything (it is idempotent: the same snapshot twice gives the same state); appends extend.
+import type { EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSummary, StepRecord } from '../../src/runner/events';
+import type { RunSnapshot, TaskRecord } from '../../src/shared/protocol';
+
+export interface RunData {
+  runId: string;
+  config: unknown;
+  summary: RunSummary | null;
+  steps: StepRecord[];
+  evals: EvalRecord[];
+  gradflow: GradFlowRecord[];
+  gates: GateRecord[];
+  tasks: TaskRecord[];
+}
+
+export function runFromSnapshot(s: RunSnapshot): RunData {
+  const run: RunData = { runId: s.runId, config: s.config, summary: s.summary, steps: [], evals: [], gradflow: [], gates: [], tasks: [] };
+  appendRecords(run, s.records, s.taskRecords);
+  return run;
+}
+
+/** Adds records in arrival order; a record for a step already present (a resent batch) replaces it. */
+export function appendRecords(run: RunData, records: readonly RunRecord[], tasks: readonly TaskRecord[]): void {
+  for (const r of records) {
+    switch (r.kind) {
+      case 'step': pushByStep(run.steps, r); break;
+      case 'eval': pushByStep(run.evals, r); break;
+      case 'gradflow': pushByStep(run.gradflow, r); break;
+      case 'gates': run.gates.push(r); break;
+    }
+  }
+  run.tasks.push(...tasks);
+}
+
+function pushByStep<T extends { step: number }>(list: T[], r: T): void {
+  const last = list[list.length - 1];
+  if (last === undefined || r.step > last.step) { list.push(r); return; }
+  const i = list.findIndex((x) => x.step >= r.step);
+  if (list[i].step === r.step) list[i] = r;
+  else list.splice(i, 0, r);
+}
+
+/** Reads a dotted path ("train.steps") from a config object, or undefined. */
+export function configValue(config: unknown, path: string): unknown {
+  let cur: unknown = config;
+  for (const key of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** The run's display name: summary name, config name, or its id. */
+export function runName(run: RunData): string {
+  const n = run.summary?.name || configValue(run.config, 'name');
+  return typeof n === 'string' && n !== '' ? n : run.runId;
+}
+
+/** Probe/layer/direction combinations that have gate records, and the steps recorded for each. */
+export function gateIndex(run: RunData): { probes: number[]; layers: string[]; steps: number[] } {
+  const probes = new Set<number>();
+  const layers = new Set<string>();
+  const steps = new Set<number>();
+  for (const g of run.gates) {
+    probes.add(g.probe);
+    layers.add(layerKey(g.layer, g.direction));
+    steps.add(g.step);
+  }
+  const num = (a: number, b: number) => a - b;
+  return { probes: [...probes].sort(num), layers: [...layers].sort(), steps: [...steps].sort(num) };
+}
+
+export function layerKey(layer: number, direction: GateRecord['direction']): string {
+  return `${layer}:${direction}`;
+}
