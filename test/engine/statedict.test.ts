@@ -36,8 +36,10 @@ test('missing and unexpected names are listed', () => {
 
 test('a shape mismatch names the tensor and both shapes, and leaves the model untouched', () => {
   const target = model();
-  const bad = { ...exportParams(model()), 'rnn.weight_ih_l0': { shape: [2, 3], data: [9, 9, 9, 9, 9, 9] } };
-  bad['head.bias'] = { shape: [1], data: [7] };
+  const bad = {
+    'rnn.weight_ih_l0': { shape: [2, 3], data: [9, 9, 9, 9, 9, 9] },
+    'head.bias': { shape: [1], data: [7] },
+  };
   assert.throws(() => importParams(target, bad), /rnn\.weight_ih_l0 has shape \[2, 3\] but the model expects \[3, 2\]/);
   assert.deepEqual(Array.from(target[1].value), [0.5]);
   assert.throws(() => importParams(model(), { ...exportParams(model()), 'head.bias': { shape: [1], data: [1, 2] } }), /head\.bias has 2 values/);
