@@ -1,0 +1,196 @@
+// One direction of one recurrent layer, unrolled over T steps for a batch of B.
+//
+// Buffers are time-major so a step's B rows are contiguous. Hidden states live in (T+1) slots of B×H:
+// the forward direction keeps h_t in slot t+1 (slot 0 is the initial state), the reverse direction h_t
+// in slot t (slot T is its initial state). So "every h_{t−1}" (the recurrent matmul's inputs in step
+// order) and "every h_t" (the layer's outputs) are each one contiguous T·B×H view, which lets the
+// W_hh gradient be a single gemm after the backward sweep.
+//
+// Subclasses (one per cell) implement one step forward and its backward, side by side.
+
+import type { Backend, Buf } from '../backend';
+import type { Param } from '../params';
+import { Projection, slice, whole, type LayerNormSlices } from './projection';
+
+export interface DirectionParams {
+  wIh: Param;
+  wHh: Param;
+  bIh: Param;
+  bHh: Param;
+  lnIh: { weight: Param; bias: Param } | null;
+  lnHh: { weight: Param; bias: Param } | null;
+}
+
+export interface DirectionShape {
+  B: number;
+  T: number;
+  H: number;
+  inSize: number;
+  reverse: boolean;
+}
+
+export type StepMasks = ReadonlyArray<Float32Array | null>;
+
+/** LN slices for gate blocks [g0, g1) of a layer norm parameter pair. */
+export function lnBlocks(ln: { weight: Param; bias: Param } | null, H: number, g0: number, g1: number): LayerNormSlices | null {
+  return ln ? { gamma: slice(ln.weight, g0 * H, g1 * H), beta: slice(ln.bias, g0 * H, g1 * H) } : null;
+}
+
+export abstract class Direction {
+  readonly B: number;
+  readonly T: number;
+  readonly H: number;
+  readonly reverse: boolean;
+  /** Hidden state slots, (T+1)·B·H. */
+  readonly hs: Buf;
+  /** Gradient of the loss with respect to each h_t from outside this direction (layer above / head), T·B·H. */
+  readonly dhs: Buf;
+  /** W_ih·x_t + b_ih for every step, and its gradient. */
+  protected readonly xproj: Projection;
+  /** Total dL/dh_t of the step being back-propagated. */
+  private readonly dh: Buf;
+  /** dL/dh_{t−1} flowing to the previous step. */
+  private readonly carry: Buf;
+
+  constructor(protected readonly be: Backend, protected readonly p: DirectionParams, shape: DirectionShape, readonly G: number) {
+    const { B, T, H } = shape;
+    this.B = B;
+    this.T = T;
+    this.H = H;
+    this.reverse = shape.reverse;
+    this.hs = be.alloc((T + 1) * B * H);
+    this.dhs = be.alloc(T * B * H);
+    this.dh = be.alloc(B * H);
+    this.carry = be.alloc(B * H);
+    this.xproj = new Projection(be, T * B, shape.inSize, G, H, whole(p.wIh), whole(p.bIh), lnBlocks(p.lnIh, H, 0, G));
+  }
+
+  protected slotOf(t: number): number {
+    return this.reverse ? t : t + 1;
+  }
+  protected prevSlotOf(t: number): number {
+    return this.reverse ? t + 1 : t;
+  }
+  protected slot(buf: Buf, s: number): Buf {
+    const n = this.B * this.H;
+    return buf.subarray(s * n, (s + 1) * n);
+  }
+  /** h_t (B×H). */
+  protected h(t: number): Buf {
+    return this.slot(this.hs, this.slotOf(t));
+  }
+  protected hPrev(t: number): Buf {
+    return this.slot(this.hs, this.prevSlotOf(t));
+  }
+  /** Rows of step t in a T·B×w buffer. */
+  protected stepRows(buf: Buf, t: number, w: number): Buf {
+    return buf.subarray(t * this.B * w, (t + 1) * this.B * w);
+  }
+
+  /** h_t for t = 0..T−1, time-major T·B×H. */
+  outputs(): Buf {
+    const n = this.B * this.H;
+    return this.reverse ? this.hs.subarray(0, this.T * n) : this.hs.subarray(n);
+  }
+  /** The recurrent input of each step in step order: h_{t−1} (forward) or h_{t+1} (reverse). */
+  protected prevStates(): Buf {
+    const n = this.B * this.H;
+    return this.reverse ? this.hs.subarray(n) : this.hs.subarray(0, this.T * n);
+  }
+  private initialSlot(): number {
+    return this.reverse ? this.T : 0;
+  }
+  private finalSlot(): number {
+    return this.reverse ? 0 : this.T;
+  }
+  /** The state after the last processed step (what truncated BPTT carries into the next chunk). */
+  finalState(): { h: Buf; c: Buf | null } {
+    return { h: this.slot(this.hs, this.finalSlot()), c: this.cellState(this.finalSlot()) };
+  }
+
+  /** Cell state slot s (LSTM), null for cells without one. */
+  protected cellState(_s: number): Buf | null {
+    return null;
+  }
+
+  /** Runs the direction over the whole input (T·B×inSize, time-major) from h0/c0 (zero when null). */
+  forward(input: Buf, masks: StepMasks, h0: Buf | null, c0: Buf | null): void {
+    this.xproj.forward(0, this.T * this.B, input);
+    const init = this.slot(this.hs, this.initialSlot());
+    if (h0) init.set(h0);
+    else init.fill(0);
+    const cInit = this.cellState(this.initialSlot());
+    if (cInit) {
+      if (c0) cInit.set(c0);
+      else cInit.fill(0);
+    }
+    for (let s = 0; s < this.T; s++) {
+      const t = this.reverse ? this.T - 1 - s : s;
+      this.stepForward(t, masks[t]);
+    }
+  }
+
+  /**
+   * Back-propagates dhs through every step (no gradient enters from beyond the last step: that is
+   * the truncation point), accumulating parameter gradients and adding dL/dinput into dInput.
+   * flowSq, when given, receives Σ (dL/dh_t)² of the total derivative at each step t (indexed flowOffset + t).
+   */
+  backward(input: Buf, masks: StepMasks, dInput: Buf | null, flowSq: Float64Array | null, flowOffset: number): void {
+    const { dh, carry } = this;
+    carry.fill(0);
+    this.resetCellCarry();
+    for (let s = this.T - 1; s >= 0; s--) {
+      const t = this.reverse ? this.T - 1 - s : s;
+      // dL/dh_t = direct gradient from above + what flowed back from the next step
+      const above = this.stepRows(this.dhs, t, this.H);
+      let sq = 0;
+      for (let i = 0; i < dh.length; i++) {
+        const v = above[i] + carry[i];
+        dh[i] = v;
+        sq += v * v;
+      }
+      if (flowSq) flowSq[flowOffset + t] += sq;
+      this.stepBackward(t, masks[t], dh, carry);
+    }
+    this.xproj.backward(0, this.T * this.B, dInput);
+    this.xproj.accumulateParamGrads(input);
+    this.accumulateRecurrentGrads();
+  }
+
+  /** Clears carried gradients other than dh (LSTM's dc). */
+  protected resetCellCarry(): void {}
+
+  /** Computes h_t (and whatever the cell keeps) from xproj's rows of step t and h_{t−1}. */
+  protected abstract stepForward(t: number, mask: Float32Array | null): void;
+  /**
+   * Given the total dL/dh_t, writes the pre-activation gradients of step t into the projections'
+   * dOut rows and the complete dL/dh_{t−1} (direct part + through W_hh) into dhPrev.
+   */
+  protected abstract stepBackward(t: number, mask: Float32Array | null, dh: Buf, dhPrev: Buf): void;
+  /** W_hh and b_hh gradients over all steps, after the sweep. */
+  protected abstract accumulateRecurrentGrads(): void;
+
+  /** Gate activations and states of sequence b over steps 0..steps−1, gate name → steps×H row-major. */
+  abstract trace(b: number, steps: number): Record<string, number[]>;
+
+  /** Block q (of G) of row b at step t of a T·B×G·H buffer, for traces. */
+  protected traceBlocks(buf: Buf, G: number, q: number, b: number, steps: number): number[] {
+    const out: number[] = [];
+    const { B, H } = this;
+    for (let t = 0; t < steps; t++) {
+      const o = (t * B + b) * G * H + q * H;
+      for (let j = 0; j < H; j++) out.push(buf[o + j]);
+    }
+    return out;
+  }
+  /** Row b of the state slots holding s_t for t = 0..steps−1. */
+  protected traceStates(buf: Buf, b: number, steps: number): number[] {
+    const out: number[] = [];
+    const { B, H } = this;
+    for (let t = 0; t < steps; t++) {
+      const o = (this.slotOf(t) * B + b) * H;
+      for (let j = 0; j < H; j++) out.push(buf[o + j]);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,118 @@
+// GRU, two variants with the same parameters (gate blocks r, z, n):
+//
+// torch.nn.GRU ("pytorch"): reset applied AFTER the recurrent matmul, z keeps the old state
+//   r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz)
+//   n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)),  h_t = (1−z)⊙n + z⊙h_{t−1}
+//
+// Seed 001 ("seed"): reset applied BEFORE the recurrent matmul, z admits the candidate
+//   n = tanh(W_in x + b_in + W_hn (r⊙h_{t−1}) + b_hn),  h_t = (1−z)⊙h_{t−1} + z⊙n
+
+import type { Backend, Buf } from '../backend';
+import { Direction, lnBlocks, type DirectionParams, type DirectionShape } from './direction';
+import { Projection, slice, whole } from './projection';
+
+const GATE_NAMES = ['r', 'z', 'n'];
+
+export class GruDirection extends Direction {
+  private readonly hproj: Projection;
+  /** r, z, n per step, T·B×3H. */
+  private readonly gates: Buf;
+
+  constructor(be: Backend, p: DirectionParams, shape: DirectionShape) {
+    super(be, p, shape, 3);
+    const { B, T, H } = shape;
+    // Its own gradient: the n block differs from the input projection's (scaled by r).
+    this.hproj = new Projection(be, T * B, H, 3, H, whole(p.wHh), whole(p.bHh), lnBlocks(p.lnHh, H, 0, 3));
+    this.gates = be.alloc(T * B * 3 * H);
+  }
+
+  protected stepForward(t: number, mask: Float32Array | null): void {
+    const { B, H } = this;
+    const hPrev = this.hPrev(t);
+    this.hproj.forward(t * B, B, hPrev);
+    this.be.gruForward(B, H, this.xproj.rowsOut(t * B, B), this.hproj.rowsOut(t * B, B), hPrev, mask,
+      this.stepRows(this.gates, t, 3 * H), this.h(t));
+  }
+
+  protected stepBackward(t: number, mask: Float32Array | null, dh: Buf, dhPrev: Buf): void {
+    const { B, H } = this;
+    // dn = dh⊙(1−z), dz = dh⊙(h_{t−1}−n); n's pre-activation splits into x part and r⊙(h part)
+    this.be.gruBackward(B, H, this.stepRows(this.gates, t, 3 * H), this.hproj.rowsOut(t * B, B), this.hPrev(t), dh, mask,
+      this.xproj.rowsDOut(t * B, B), this.hproj.rowsDOut(t * B, B), dhPrev);
+    this.hproj.backward(t * B, B, dhPrev);
+  }
+
+  protected accumulateRecurrentGrads(): void {
+    this.hproj.accumulateParamGrads(this.prevStates());
+  }
+
+  trace(b: number, steps: number): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    GATE_NAMES.forEach((name, q) => (out[name] = this.traceBlocks(this.gates, 3, q, b, steps)));
+    out.h = this.traceStates(this.hs, b, steps);
+    return out;
+  }
+}
+
+export class GruSeedDirection extends Direction {
+  /** W_hh[r,z]·h_{t−1} + b_hh[r,z] (LN over the r and z blocks). */
+  private readonly rzproj: Projection;
+  /** W_hn·(r⊙h_{t−1}) + b_hn. */
+  private readonly nproj: Projection;
+  private readonly gates: Buf;
+  /** r⊙h_{t−1} per step, the input of nproj. */
+  private readonly rh: Buf;
+  private readonly dz: Buf;
+  private readonly drh: Buf;
+
+  constructor(be: Backend, p: DirectionParams, shape: DirectionShape) {
+    super(be, p, shape, 3);
+    const { B, T, H } = shape;
+    const rows = T * B;
+    this.rzproj = new Projection(be, rows, H, 2, H, slice(p.wHh, 0, 2 * H * H), slice(p.bHh, 0, 2 * H), lnBlocks(p.lnHh, H, 0, 2));
+    this.nproj = new Projection(be, rows, H, 1, H, slice(p.wHh, 2 * H * H, 3 * H * H), slice(p.bHh, 2 * H, 3 * H), lnBlocks(p.lnHh, H, 2, 3));
+    this.gates = be.alloc(rows * 3 * H);
+    this.rh = be.alloc(rows * H);
+    this.dz = be.alloc(B * H);
+    this.drh = be.alloc(B * H);
+  }
+
+  protected stepForward(t: number, mask: Float32Array | null): void {
+    const { B, H } = this;
+    const hPrev = this.hPrev(t);
+    const xg = this.xproj.rowsOut(t * B, B);
+    const gates = this.stepRows(this.gates, t, 3 * H);
+    const rh = this.stepRows(this.rh, t, H);
+    this.rzproj.forward(t * B, B, hPrev);
+    this.be.gruSeedGatesForward(B, H, xg, this.rzproj.rowsOut(t * B, B), hPrev, gates, rh);
+    this.nproj.forward(t * B, B, rh);
+    this.be.gruSeedOutputForward(B, H, xg, this.nproj.rowsOut(t * B, B), hPrev, mask, gates, this.h(t));
+  }
+
+  protected stepBackward(t: number, mask: Float32Array | null, dh: Buf, dhPrev: Buf): void {
+    const { B, H } = this;
+    const hPrev = this.hPrev(t);
+    const dxg = this.xproj.rowsDOut(t * B, B);
+    const gates = this.stepRows(this.gates, t, 3 * H);
+    // h = (1−z)⊙h_{t−1} + z⊙n: gradients of n's pre-activation, of z, and the direct (1−z)⊙dh
+    this.be.gruSeedOutputBackward(B, H, gates, hPrev, dh, mask, dxg, this.nproj.rowsDOut(t * B, B), this.dz, dhPrev);
+    // d(r⊙h_{t−1}) = dn_pre·W_hn
+    this.drh.fill(0);
+    this.nproj.backward(t * B, B, this.drh);
+    // r and z pre-activations; dh_{t−1} += drh⊙r, then += d[r,z]_pre·W_hh[r,z]
+    this.be.gruSeedGatesBackward(B, H, gates, hPrev, this.drh, this.dz, dxg, this.rzproj.rowsDOut(t * B, B), dhPrev);
+    this.rzproj.backward(t * B, B, dhPrev);
+  }
+
+  protected accumulateRecurrentGrads(): void {
+    this.rzproj.accumulateParamGrads(this.prevStates());
+    this.nproj.accumulateParamGrads(this.rh);
+  }
+
+  trace(b: number, steps: number): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    GATE_NAMES.forEach((name, q) => (out[name] = this.traceBlocks(this.gates, 3, q, b, steps)));
+    out.h = this.traceStates(this.hs, b, steps);
+    return out;
+  }
+}

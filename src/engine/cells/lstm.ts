@@ -1,0 +1,62 @@
+// LSTM (torch.nn.LSTM): [i f g o] = [σ σ tanh σ](W_ih·x_t + b_ih + W_hh·h_{t−1} + b_hh),
+// c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t).
+
+import type { Backend, Buf } from '../backend';
+import { Direction, lnBlocks, type DirectionParams, type DirectionShape } from './direction';
+import { Projection, whole } from './projection';
+
+export class LstmDirection extends Direction {
+  private readonly hproj: Projection;
+  /** Activated gates i, f, g, o per step, T·B×4H. */
+  private readonly gates: Buf;
+  /** Cell states in the same slot layout as hs. */
+  private readonly cs: Buf;
+  /** dL/dc carried backwards through time. */
+  private readonly dc: Buf;
+
+  constructor(be: Backend, p: DirectionParams, shape: DirectionShape) {
+    super(be, p, shape, 4);
+    const { B, T, H } = shape;
+    this.hproj = new Projection(be, T * B, H, 4, H, whole(p.wHh), whole(p.bHh), lnBlocks(p.lnHh, H, 0, 4), this.xproj.dOut);
+    this.gates = be.alloc(T * B * 4 * H);
+    this.cs = be.alloc((T + 1) * B * H);
+    this.dc = be.alloc(B * H);
+  }
+
+  protected cellState(s: number): Buf {
+    return this.slot(this.cs, s);
+  }
+
+  protected stepForward(t: number, mask: Float32Array | null): void {
+    const { B, H } = this;
+    const hPrev = this.hPrev(t);
+    this.hproj.forward(t * B, B, hPrev);
+    this.be.lstmForward(B, H, this.xproj.rowsOut(t * B, B), this.hproj.rowsOut(t * B, B), hPrev,
+      this.slot(this.cs, this.prevSlotOf(t)), mask, this.stepRows(this.gates, t, 4 * H),
+      this.slot(this.cs, this.slotOf(t)), this.h(t));
+  }
+
+  protected resetCellCarry(): void {
+    this.dc.fill(0);
+  }
+
+  protected stepBackward(t: number, mask: Float32Array | null, dh: Buf, dhPrev: Buf): void {
+    const { B, H } = this;
+    // dc_t = dc + dh⊙o⊙tanh'(c_t); gate gradients from c_t and h_t; dc ← dc_t⊙f; dh_{t−1} = dpreᵀ·W_hh
+    this.be.lstmBackward(B, H, this.stepRows(this.gates, t, 4 * H), this.slot(this.cs, this.prevSlotOf(t)),
+      this.slot(this.cs, this.slotOf(t)), dh, this.dc, mask, this.xproj.rowsDOut(t * B, B), dhPrev);
+    this.hproj.backward(t * B, B, dhPrev);
+  }
+
+  protected accumulateRecurrentGrads(): void {
+    this.hproj.accumulateParamGrads(this.prevStates());
+  }
+
+  trace(b: number, steps: number): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    ['i', 'f', 'g', 'o'].forEach((name, q) => (out[name] = this.traceBlocks(this.gates, 4, q, b, steps)));
+    out.h = this.traceStates(this.hs, b, steps);
+    out.c = this.traceStates(this.cs, b, steps);
+    return out;
+  }
+}

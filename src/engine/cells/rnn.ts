@@ -1,0 +1,37 @@
+// Elman RNN (torch.nn.RNN): h_t = act(W_ih·x_t + b_ih + W_hh·h_{t−1} + b_hh).
+
+import type { Activation, Backend, Buf } from '../backend';
+import { Direction, lnBlocks, type DirectionParams, type DirectionShape } from './direction';
+import { Projection, whole } from './projection';
+
+export class RnnDirection extends Direction {
+  /** W_hh·h_{t−1} + b_hh; shares its gradient with xproj (both are added into the same pre-activation). */
+  private readonly hproj: Projection;
+
+  constructor(be: Backend, p: DirectionParams, shape: DirectionShape, private readonly act: Activation) {
+    super(be, p, shape, 1);
+    this.hproj = new Projection(be, shape.T * shape.B, shape.H, 1, shape.H, whole(p.wHh), whole(p.bHh), lnBlocks(p.lnHh, shape.H, 0, 1), this.xproj.dOut);
+  }
+
+  protected stepForward(t: number, mask: Float32Array | null): void {
+    const { B, H } = this;
+    const hPrev = this.hPrev(t);
+    this.hproj.forward(t * B, B, hPrev);
+    this.be.rnnForward(this.act, B, H, this.xproj.rowsOut(t * B, B), this.hproj.rowsOut(t * B, B), hPrev, mask, this.h(t));
+  }
+
+  protected stepBackward(t: number, mask: Float32Array | null, dh: Buf, dhPrev: Buf): void {
+    const { B, H } = this;
+    // dpre = dh⊙act'(pre); dh_{t−1} = dpreᵀ·W_hh (+ dh on padded rows)
+    this.be.rnnBackward(this.act, B, H, this.h(t), dh, mask, this.xproj.rowsDOut(t * B, B), dhPrev);
+    this.hproj.backward(t * B, B, dhPrev);
+  }
+
+  protected accumulateRecurrentGrads(): void {
+    this.hproj.accumulateParamGrads(this.prevStates());
+  }
+
+  trace(b: number, steps: number): Record<string, number[]> {
+    return { h: this.traceStates(this.hs, b, steps) };
+  }
+}

@@ -1,0 +1,227 @@
+// The model unrolled over one (B, T) shape: embedding/input, stacked (bi)directional recurrent layers
+// with dropout and residual connections between them, and the head. Every buffer is allocated once,
+// here, through the backend; the Model keeps one Unrolled per shape it has seen.
+//
+// Between layers (k ≥ 1):  y_k = [fwd_k | rev_k](in_k) (+ in_k when residual),  in_{k+1} = dropout(y_k).
+
+import type { Backend, Buf } from './backend';
+import type { Batch } from './batch';
+import { sequenceLength } from './batch';
+import { Direction, type DirectionParams, type DirectionShape } from './cells/direction';
+import { GruDirection, GruSeedDirection } from './cells/gru';
+import { LstmDirection } from './cells/lstm';
+import { RnnDirection } from './cells/rnn';
+import { HeadRun } from './head';
+import { directionSuffix, inputWidth, layerWidth, type Param } from './params';
+import type { ModelSpec } from './spec';
+
+/** Recurrent state carried between truncated-BPTT chunks, [layer][direction]. */
+export interface CarriedState {
+  h: Buf[][];
+  c: Buf[][] | null;
+}
+
+function makeDirection(be: Backend, spec: ModelSpec, p: DirectionParams, shape: DirectionShape): Direction {
+  switch (spec.cell) {
+    case 'rnn':
+      return new RnnDirection(be, p, shape, spec.nonlinearity);
+    case 'lstm':
+      return new LstmDirection(be, p, shape);
+    case 'gru':
+      return spec.variant === 'seed' ? new GruSeedDirection(be, p, shape) : new GruDirection(be, p, shape);
+  }
+}
+
+export class Unrolled {
+  readonly dirs: Direction[][];
+  readonly head: HeadRun;
+  /** Layer-0 input, time-major T·B×inputWidth. */
+  private readonly input0: Buf;
+  private readonly dInput0: Buf | null;
+  /** Per-step masks (null: every row valid), views into maskStore. */
+  readonly masks: (Float32Array | null)[];
+  private readonly maskStore: Float32Array;
+  /** y_k per layer: a view of the direction's states when nothing is added or concatenated. */
+  private readonly outs: Buf[];
+  /** dL/dy_k per layer (for unidirectional layers, the direction's own dhs). */
+  private readonly dOuts: Buf[];
+  /** dropout(y_k), the dropout scale masks, and dL/din_{k+1}, for k < L−1. */
+  private readonly dropped: Buf[];
+  private readonly dropMask: Buf[];
+  private readonly dIns: Buf[];
+  /** What each layer read in the last forward pass. */
+  private readonly layerIn: Buf[];
+  private dropoutOn = false;
+  /** The batch and first step loaded, for the embedding's gradient. */
+  private tokens: Int32Array | null = null;
+  private tokenT = 0;
+  private tokenStart = 0;
+
+  constructor(be: Backend, private readonly spec: ModelSpec, param: (name: string) => Param,
+    readonly B: number, readonly T: number) {
+    const { numLayers: L, hiddenSize: H } = spec;
+    const D = layerWidth(spec);
+    const I = inputWidth(spec);
+    const rows = T * B;
+    this.input0 = be.alloc(rows * I);
+    this.dInput0 = spec.embedding ? be.alloc(rows * I) : null;
+    this.maskStore = new Float32Array(rows);
+    this.masks = new Array<Float32Array | null>(T).fill(null);
+    this.dirs = [];
+    this.outs = [];
+    this.dOuts = [];
+    this.dropped = [];
+    this.dropMask = [];
+    this.dIns = [];
+    this.layerIn = new Array<Buf>(L).fill(this.input0);
+    for (let k = 0; k < L; k++) {
+      const layerDirs: Direction[] = [];
+      for (const reverse of spec.bidirectional ? [false, true] : [false]) {
+        const sfx = directionSuffix(k, reverse);
+        const ln = (which: string) => spec.layerNorm ? { weight: param(`rnn.${which}_${sfx}.weight`), bias: param(`rnn.${which}_${sfx}.bias`) } : null;
+        const p: DirectionParams = {
+          wIh: param(`rnn.weight_ih_${sfx}`), wHh: param(`rnn.weight_hh_${sfx}`),
+          bIh: param(`rnn.bias_ih_${sfx}`), bHh: param(`rnn.bias_hh_${sfx}`),
+          lnIh: ln('ln_ih'), lnHh: ln('ln_hh'),
+        };
+        layerDirs.push(makeDirection(be, spec, p, { B, T, H, inSize: k === 0 ? I : D, reverse }));
+      }
+      this.dirs.push(layerDirs);
+      const plain = !spec.bidirectional && !(spec.residual && k >= 1);
+      this.outs.push(plain ? layerDirs[0].outputs() : be.alloc(rows * D));
+      this.dOuts.push(spec.bidirectional ? be.alloc(rows * D) : layerDirs[0].dhs);
+      if (k < L - 1) {
+        this.dropped.push(be.alloc(rows * D));
+        this.dropMask.push(be.alloc(rows * D));
+        this.dIns.push(be.alloc(rows * D));
+      }
+    }
+    const attention = spec.head.output === 'attention' ? { weight: param('attention.weight'), bias: param('attention.bias') } : null;
+    this.head = new HeadRun(be, spec.head.output, B, T, D, spec.head.size,
+      { weight: param('head.weight'), bias: param('head.bias'), attention });
+  }
+
+  /** Fills the layer-0 input, the step masks and the head's step indices for steps [s, s+T) of the batch. */
+  load(batch: Batch, s: number, embedding: Param | null): void {
+    const { B, T } = this;
+    const I = inputWidth(this.spec);
+    const x0 = this.input0;
+    for (let t = 0; t < T; t++)
+      for (let b = 0; b < B; b++) {
+        const dst = (t * B + b) * I;
+        const src = b * batch.T + s + t;
+        if (embedding) x0.set(embedding.value.subarray(batch.tokens![src] * I, (batch.tokens![src] + 1) * I), dst);
+        else for (let j = 0; j < I; j++) x0[dst + j] = batch.x![src * I + j];
+      }
+    this.tokens = embedding ? batch.tokens : null;
+    this.tokenT = batch.T;
+    this.tokenStart = s;
+    for (let t = 0; t < T; t++) {
+      let full = true;
+      const m = this.maskStore.subarray(t * B, (t + 1) * B);
+      for (let b = 0; b < B; b++) {
+        const ok = s + t < sequenceLength(batch, b);
+        m[b] = ok ? 1 : 0;
+        full &&= ok;
+      }
+      this.masks[t] = full ? null : m;
+    }
+    for (let b = 0; b < B; b++) {
+      const L = sequenceLength(batch, b);
+      const last = L - 1 - s;
+      this.head.lastStep[b] = last >= 0 && last < T ? last : -1;
+      this.head.validSteps[b] = Math.max(0, Math.min(T, L - s));
+    }
+  }
+
+  /** Runs every layer; dropoutRandom (uniform [0,1)) is drawn in time-major order [t][b][j], layer by layer. */
+  forward(dropout: (() => number) | null, carry: CarriedState | null): void {
+    const { spec, B, T } = this;
+    const L = spec.numLayers, H = spec.hiddenSize, D = layerWidth(spec);
+    const p = spec.dropout;
+    this.dropoutOn = dropout !== null && p > 0;
+    let input = this.input0;
+    for (let k = 0; k < L; k++) {
+      this.layerIn[k] = input;
+      this.dirs[k].forEach((dir, d) => dir.forward(input, this.masks, carry ? carry.h[k][d] : null, carry?.c ? carry.c[k][d] : null));
+      const out = this.outs[k];
+      if (spec.bidirectional) {
+        // [forward | reverse] per row, as torch concatenates
+        for (let d = 0; d < 2; d++) {
+          const h = this.dirs[k][d].outputs();
+          for (let r = 0; r < T * B; r++) out.set(h.subarray(r * H, (r + 1) * H), r * D + d * H);
+        }
+      } else if (out !== this.dirs[k][0].outputs()) out.set(this.dirs[k][0].outputs());
+      if (spec.residual && k >= 1) for (let i = 0; i < out.length; i++) out[i] += input[i];
+      if (k === L - 1) break;
+      if (this.dropoutOn) {
+        const mask = this.dropMask[k], dropped = this.dropped[k];
+        const scale = 1 / (1 - p); // inverted dropout: expectations match evaluation
+        for (let i = 0; i < out.length; i++) {
+          mask[i] = dropout!() < p ? 0 : scale;
+          dropped[i] = out[i] * mask[i];
+        }
+        input = dropped;
+      } else input = out;
+    }
+  }
+
+  /** The top layer's outputs, T·B×D. */
+  top(): Buf {
+    return this.outs[this.spec.numLayers - 1];
+  }
+
+  /** Head forward on the top layer. */
+  headForward(): void {
+    this.head.forward(this.top());
+  }
+
+  /**
+   * Back-propagates the head's dZ through everything, accumulating parameter gradients.
+   * flowSq (when given) receives Σ over batch and directions of (dL/dh_t)² of the top layer at flowOffset + t.
+   */
+  backward(flowSq: Float64Array | null, flowOffset: number, embedding: Param | null): void {
+    const { spec, B, T } = this;
+    const L = spec.numLayers, H = spec.hiddenSize, D = layerWidth(spec);
+    this.head.backward(this.top(), this.dOuts[L - 1]);
+    for (let k = L - 1; k >= 0; k--) {
+      const dOut = this.dOuts[k];
+      if (spec.bidirectional)
+        for (let d = 0; d < 2; d++) {
+          const dhs = this.dirs[k][d].dhs;
+          for (let r = 0; r < T * B; r++) dhs.set(dOut.subarray(r * D + d * H, r * D + (d + 1) * H), r * H);
+        }
+      const dIn = k > 0 ? this.dIns[k - 1] : this.dInput0;
+      if (dIn) {
+        if (spec.residual && k >= 1) dIn.set(dOut);
+        else dIn.fill(0);
+      }
+      for (const dir of this.dirs[k]) dir.backward(this.layerIn[k], this.masks, dIn, k === L - 1 ? flowSq : null, flowOffset);
+      if (k > 0) {
+        const below = this.dOuts[k - 1];
+        if (this.dropoutOn) {
+          const mask = this.dropMask[k - 1];
+          for (let i = 0; i < below.length; i++) below[i] = dIn![i] * mask[i];
+        } else below.set(dIn!);
+      }
+    }
+    if (embedding && this.tokens) {
+      const E = embedding.shape[1];
+      const dx = this.dInput0!, g = embedding.grad;
+      for (let t = 0; t < T; t++)
+        for (let b = 0; b < B; b++) {
+          const tok = this.tokens[b * this.tokenT + this.tokenStart + t];
+          for (let j = 0; j < E; j++) g[tok * E + j] += dx[(t * B + b) * E + j];
+        }
+    }
+  }
+
+  /** Copies each direction's final state into carry (for the next truncated-BPTT chunk). */
+  saveState(carry: CarriedState): void {
+    this.dirs.forEach((layer, k) => layer.forEach((dir, d) => {
+      const f = dir.finalState();
+      carry.h[k][d].set(f.h);
+      if (carry.c && f.c) carry.c[k][d].set(f.c);
+    }));
+  }
+}
