@@ -15,17 +15,20 @@ export function loadFixtures<T>(prefix: string): T[] {
 
 export interface Tolerance {
   rtol: number;
-  /** Absolute slack relative to the largest magnitude in the expected array (errors scale with it). */
+  /** Absolute slack as a fraction of the largest magnitude in the expected array (errors scale with it). */
   atol: number;
 }
 
 export const FLOAT64_TOL: Tolerance = { rtol: 1e-9, atol: 1e-11 };
-export const FLOAT32_TOL: Tolerance = { rtol: 1e-4, atol: 2e-5 };
+export const FLOAT32_TOL: Tolerance = { rtol: 1e-4, atol: 1e-5 };
 
-/** Asserts |actual − expected| ≤ atol·max(1, max|expected|) + rtol·|expected| element-wise. */
+/**
+ * Asserts |actual − expected| ≤ atol·scale + rtol·|expected| element-wise, scale = max(max|expected|, 1e-3):
+ * elements near zero are judged against the size of the whole tensor, not their own.
+ */
 export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length ${actual.length}, expected ${expected.length}`);
-  let scale = 1;
+  let scale = 1e-3;
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i];
