@@ -170,7 +170,7 @@ test('the SIMD exp, sigmoid and tanh stay within float32 accuracy over the whole
       assert.ok(Math.abs(y[i] - want) <= 2e-7 + 4e-7 * Math.abs(want), `${kind}(${x[i]}) = ${y[i]}, want ${want}`);
     }
   }
-  const xe = x.subarray(5, 2001).map((v) => v * 1.7); // about −85 … 0 (the first entries are special values)
+  const xe = x.subarray(5).map((v) => v * 1.7); // about −85 … 85 (the first entries are special values)
   wasm.activation('exp', xe, y);
   for (let i = 0; i < xe.length; i++) {
     const want = Math.exp(xe[i]);
