@@ -1,0 +1,141 @@
+// The backend registry: turns a configured backend name into a running Backend, with explicit fallbacks.
+import type { Backend } from '../backend';
+import { createReferenceBackend } from './reference';
+import {
+  BackendUnavailableError, createGpuJsBackend, probeGpuJsMode, type ConcreteGpuJsMode,
+} from './gpujs';
+import { AUTO_ORDER as GPUJS_AUTO_ORDER } from './gpujs/availability';
+
+export { BackendUnavailableError } from './gpujs';
+
+export type BackendName =
+  | 'auto'
+  | 'reference'
+  | 'reference64'
+  | 'gpu.js'
+  | 'gpu.js:cpu'
+  | 'gpu.js:webasm'
+  | 'gpu.js:headlessgl'
+  | 'gpu.js:webgpu';
+
+export const BACKEND_NAMES: readonly BackendName[] = [
+  'auto', 'reference', 'reference64', 'gpu.js', 'gpu.js:cpu', 'gpu.js:webasm', 'gpu.js:headlessgl', 'gpu.js:webgpu',
+];
+
+/**
+ * What 'auto' tries, in order. Decided by scripts/probe-backends.ts on the 2-vCPU development machine
+ * (numbers in the commit that set this): the float32 reference backend ran a synthetic LSTM training step
+ * (B=32, H=128, T=64) faster than every GPU.js mode, because each GPU.js op pays an upload and a readback
+ * and, without a real GPU, the arithmetic runs on the same CPU either way (headlessgl on Mesa llvmpipe).
+ * So 'auto' is the reference backend; GPU.js stays an explicit choice, and the runner can still list
+ * gpu.js names in `fallback`.
+ */
+export const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = ['reference'];
+
+export interface CreateBackendOptions {
+  /** Backend names to try, in order, when the requested one cannot start. Empty: no fallback. */
+  fallback: string[];
+}
+
+export interface CreatedBackend {
+  backend: Backend;
+  /** What fell back to what, and why; empty when the requested backend started. */
+  notes: string[];
+}
+
+export interface BackendAvailability {
+  name: Exclude<BackendName, 'auto'>;
+  available: boolean;
+  /** Why it cannot start; null when it can. */
+  reason: string | null;
+}
+
+function isBackendName(name: string): name is BackendName {
+  return (BACKEND_NAMES as readonly string[]).includes(name);
+}
+
+function checkName(name: string, where: string): BackendName {
+  if (!isBackendName(name)) {
+    throw new Error(`unknown backend '${name}' in ${where}; expected one of: ${BACKEND_NAMES.join(', ')}`);
+  }
+  return name;
+}
+
+function gpuJsMode(name: BackendName): ConcreteGpuJsMode | 'auto' | null {
+  if (name === 'gpu.js') return 'auto';
+  return name.startsWith('gpu.js:') ? (name.slice('gpu.js:'.length) as ConcreteGpuJsMode) : null;
+}
+
+/** Starts one concrete backend (not 'auto'); throws BackendUnavailableError when it cannot. */
+function start(name: Exclude<BackendName, 'auto'>): Backend {
+  if (name === 'reference') return createReferenceBackend('float32');
+  if (name === 'reference64') return createReferenceBackend('float64');
+  const mode = gpuJsMode(name);
+  if (mode === null) throw new Error(`backend '${name}' has no constructor`);
+  return createGpuJsBackend(mode);
+}
+
+function startAuto(notes: string[]): Backend {
+  const reasons: string[] = [];
+  for (const candidate of AUTO_ORDER) {
+    try {
+      const backend = start(candidate);
+      notes.push(`auto chose ${candidate}${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}`);
+      return backend;
+    } catch (e) {
+      if (!(e instanceof BackendUnavailableError)) throw e;
+      reasons.push(`${candidate}: ${e.message}`);
+    }
+  }
+  throw new BackendUnavailableError('auto', `no backend in the auto order could start: ${reasons.join('; ')}`);
+}
+
+function startAny(name: BackendName, notes: string[]): Backend {
+  return name === 'auto' ? startAuto(notes) : start(name);
+}
+
+/**
+ * Starts `name`; if it is unavailable, tries `options.fallback` in order and says in `notes` what fell back
+ * and why. With no fallback left it throws the BackendUnavailableError of the requested backend, extended
+ * with why each fallback failed. Unknown names throw immediately, before anything starts.
+ */
+export function createBackend(name: string, options: CreateBackendOptions = { fallback: [] }): CreatedBackend {
+  const requested = checkName(name, 'the backend setting');
+  const fallbacks = options.fallback.map((f, i) => checkName(f, `backend fallback[${i}]`));
+  const notes: string[] = [];
+  let first: BackendUnavailableError;
+  try {
+    return { backend: startAny(requested, notes), notes };
+  } catch (e) {
+    if (!(e instanceof BackendUnavailableError)) throw e;
+    first = e;
+  }
+  const failures: string[] = [];
+  for (const candidate of fallbacks) {
+    try {
+      const backend = startAny(candidate, notes);
+      notes.unshift(`backend ${requested} is unavailable (${first.message}); fell back to ${candidate}`
+        + (failures.length > 0 ? ` after ${failures.join('; ')}` : ''));
+      return { backend, notes };
+    } catch (e) {
+      if (!(e instanceof BackendUnavailableError)) throw e;
+      failures.push(`${candidate} is unavailable too (${e.message})`);
+    }
+  }
+  if (failures.length === 0) throw first;
+  throw new BackendUnavailableError(requested, `${first.message}; ${failures.join('; ')}`);
+}
+
+/** Probes every concrete backend without compiling kernels (headlessgl opens one small GL context). */
+export function availableBackends(): BackendAvailability[] {
+  return BACKEND_NAMES.filter((n): n is Exclude<BackendName, 'auto'> => n !== 'auto').map((name) => {
+    const mode = gpuJsMode(name);
+    if (mode === null) return { name, available: true, reason: null };
+    if (mode === 'auto') {
+      const usable = GPUJS_AUTO_ORDER.some((m) => probeGpuJsMode(m).available);
+      return { name, available: usable, reason: usable ? null : 'no GPU.js mode works in this process' };
+    }
+    const probe = probeGpuJsMode(mode);
+    return { name, available: probe.available, reason: probe.reason };
+  });
+}

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AUTO_ORDER, BACKEND_NAMES, BackendUnavailableError, availableBackends, createBackend,
+} from '../../../src/engine/backends/index';
+
+test('reference and reference64 start with their dtype and no notes', () => {
+  const f32 = createBackend('reference');
+  assert.deepEqual(f32.backend.info, { name: 'reference', mode: 'float32', dtype: 'float32' });
+  assert.ok(f32.backend.alloc(2) instanceof Float32Array);
+  assert.deepEqual(f32.notes, []);
+  const f64 = createBackend('reference64', { fallback: [] });
+  assert.equal(f64.backend.info.dtype, 'float64');
+  assert.ok(f64.backend.alloc(2) instanceof Float64Array);
+});
+
+test('an unavailable backend with no fallback throws BackendUnavailableError naming it and why', () => {
+  assert.throws(() => createBackend('gpu.js:webgpu', { fallback: [] }), (e: unknown) => {
+    assert.ok(e instanceof BackendUnavailableError);
+    assert.equal(e.backend, 'gpu.js:webgpu');
+    assert.match(e.message, /'webgpu' is unavailable: .*asynchronous/);
+    return true;
+  });
+});
+
+test('an unavailable backend moves down the fallback list and the notes say what fell back and why', () => {
+  const { backend, notes } = createBackend('gpu.js:webgpu', { fallback: ['gpu.js:cpu', 'reference'] });
+  assert.deepEqual(backend.info, { name: 'gpu.js', mode: 'cpu', dtype: 'float32' });
+  assert.equal(notes.length, 1);
+  assert.match(notes[0], /^backend gpu\.js:webgpu is unavailable \(.*asynchronous.*\); fell back to gpu\.js:cpu$/);
+});
+
+test('when every fallback fails too, the error lists each reason', () => {
+  assert.throws(() => createBackend('gpu.js:webgpu', { fallback: ['gpu.js:webgpu'] }), (e: unknown) => {
+    assert.ok(e instanceof BackendUnavailableError);
+    assert.match(e.message, /asynchronous.*; gpu\.js:webgpu is unavailable too/);
+    return true;
+  });
+});
+
+test('unknown backend names are rejected up front, naming the setting', () => {
+  assert.throws(() => createBackend('gpu'), /unknown backend 'gpu' in the backend setting; expected one of: auto, reference/);
+  assert.throws(() => createBackend('reference', { fallback: ['reference', 'webgl'] }), /unknown backend 'webgl' in backend fallback\[1\]/);
+});
+
+test("'auto' starts the first backend of AUTO_ORDER and notes the choice", () => {
+  const { backend, notes } = createBackend('auto');
+  const first = createBackend(AUTO_ORDER[0]).backend;
+  assert.deepEqual(backend.info, first.info);
+  assert.deepEqual(notes, [`auto chose ${AUTO_ORDER[0]}`]);
+});
+
+test('availableBackends reports every concrete backend, with a reason exactly when unavailable', () => {
+  const list = availableBackends();
+  assert.deepEqual(list.map((b) => b.name), BACKEND_NAMES.filter((n) => n !== 'auto'));
+  for (const b of list) assert.equal(b.reason === null, b.available, `${b.name}: ${b.reason}`);
+  const by = new Map(list.map((b) => [b.name, b]));
+  assert.equal(by.get('reference')?.available, true);
+  assert.equal(by.get('gpu.js:cpu')?.available, true);
+  assert.equal(by.get('gpu.js:webgpu')?.available, false);
+  // Every available backend in the list really starts.
+  for (const b of list.filter((x) => x.available)) assert.ok(createBackend(b.name).backend.info.name.length > 0, b.name);
+  if (process.env.CI) assert.equal(by.get('gpu.js:headlessgl')?.available, true, by.get('gpu.js:headlessgl')?.reason ?? '');
+});
