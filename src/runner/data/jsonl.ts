@@ -13,7 +13,7 @@ import { MAX_ABS_VALUE, type Dataset, type Sequence } from './types';
 type XForm = 'matrix' | 'vector' | 'tokens';
 type YForm = 'number' | 'vector' | 'label' | 'steps' | 'labels';
 
-interface Row {
+export interface Row {
   line: number;
   xForm: XForm;
   T: number;
@@ -29,7 +29,8 @@ const Y_FORM_TEXT: Record<YForm, string> = {
   number: 'a number', vector: 'a list of numbers', label: 'a class label string', steps: 'one vector per step', labels: 'one label per step',
 };
 
-export function parseJsonl(file: string, text: string): { rows: Row[]; map: LineMap } {
+/** targets "optional" (prediction input): a missing y is allowed and read as no target. */
+export function parseJsonl(file: string, text: string, opts: { targets: 'required' | 'optional' } = { targets: 'required' }): { rows: Row[]; map: LineMap } {
   const map = new LineMap(text);
   const diags: Diagnostic[] = [];
   const rows: Row[] = [];
@@ -61,8 +62,8 @@ export function parseJsonl(file: string, text: string): { rows: Row[]; map: Line
     }
     const x = props.get('x');
     const y = props.get('y');
-    if (!x || !y) { at(root, '', `missing field "${!x ? 'x' : 'y'}"`); continue; }
-    const row = readRow(x, y, i + 1, at);
+    if (!x || (!y && opts.targets === 'required')) { at(root, '', `missing field "${!x ? 'x' : 'y'}"`); continue; }
+    const row = readRow(x, y ?? null, i + 1, at);
     if (row) rows.push(row);
   }
   if (diags.length === 0 && rows.length === 0) diags.push(fileDiagnostic(file, 'the file has no sequences (it is empty)'));
@@ -83,7 +84,7 @@ function num(n: Node, path: string, at: At): number | null {
   return v;
 }
 
-function readRow(x: Node, y: Node, line: number, at: At): Row | null {
+function readRow(x: Node, y: Node | null, line: number, at: At): Row | null {
   const row: Row = { line, xForm: 'matrix', T: 0, width: 0, values: [], tokens: [], yForm: 'number', yNumbers: [], yLabels: [] };
   let ok = true;
   if (x.type !== 'array' || !x.children?.length) { at(x, 'x', 'x must be a non-empty list of steps'); return null; }
@@ -113,6 +114,7 @@ function readRow(x: Node, y: Node, line: number, at: At): Row | null {
     row.width = 1;
     steps.forEach((s, t) => { const v = num(s, `x[${t}]`, at); if (v === null) ok = false; else row.values.push(v); });
   }
+  if (y === null) return ok ? row : null;
   if (y.type === 'number') {
     row.yForm = 'number';
     const v = num(y, 'y', at);
