@@ -108,7 +108,7 @@ def group_ln(v, G, H, w, b):
     return (n * w.reshape(G, H) + b.reshape(G, H)).reshape(B, G * H)
 
 
-def run_direction(spec, P, k, sfx, x, lengths, reverse, tbptt):
+def run_direction(spec, P, k, sfx, x, lengths, reverse, tbptt, states=None):
     cell, H, G = spec['cell'], spec['hiddenSize'], GATES[spec['cell']]
     W_ih, W_hh = P[f'rnn.weight_ih_l{k}{sfx}'], P[f'rnn.weight_hh_l{k}{sfx}']
     b_ih, b_hh = P[f'rnn.bias_ih_l{k}{sfx}'], P[f'rnn.bias_hh_l{k}{sfx}']
@@ -127,11 +127,18 @@ def run_direction(spec, P, k, sfx, x, lengths, reverse, tbptt):
         m = (t < lengths).to(torch.float64).unsqueeze(1)
         xg = norm('ih', x[:, t] @ W_ih.T) + b_ih
         if cell == 'gru' and spec['variant'] == 'seed':
-            assert not ln, 'layer norm with the seed GRU is not generated'
-            hrz = h @ W_hh[:2 * H].T + b_hh[:2 * H]
+            # Layer norm applies per block to the two recurrent products: W_hh[r,z]·h and W_hn·(r⊙h).
+            hrz = h @ W_hh[:2 * H].T
+            if ln:
+                w, b = P[f'rnn.ln_hh_l{k}{sfx}.weight'], P[f'rnn.ln_hh_l{k}{sfx}.bias']
+                hrz = group_ln(hrz, 2, H, w[:2 * H], b[:2 * H])
+            hrz = hrz + b_hh[:2 * H]
             r = torch.sigmoid(xg[:, :H] + hrz[:, :H])
             z = torch.sigmoid(xg[:, H:2 * H] + hrz[:, H:])
-            n = torch.tanh(xg[:, 2 * H:] + (r * h) @ W_hh[2 * H:].T + b_hh[2 * H:])
+            hn_pre = (r * h) @ W_hh[2 * H:].T
+            if ln:
+                hn_pre = group_ln(hn_pre, 1, H, w[2 * H:], b[2 * H:])
+            n = torch.tanh(xg[:, 2 * H:] + hn_pre + b_hh[2 * H:])
             hn = (1 - z) * h + z * n
         else:
             hg = norm('hh', h @ W_hh.T) + b_hh
@@ -151,18 +158,23 @@ def run_direction(spec, P, k, sfx, x, lengths, reverse, tbptt):
                 hn = o * torch.tanh(cn)
                 c = m * cn + (1 - m) * c
         h = m * hn + (1 - m) * h
+        if states is not None:
+            h.retain_grad()
+            states.append((t, h))
         out[t] = m * h  # padded steps output zeros, as pad_packed_sequence does
     return torch.stack(out, dim=1)
 
 
-def explicit_features(spec, P, batch, tbptt=None):
+def explicit_features(spec, P, batch, tbptt=None, top_states=None):
+    """top_states (a list) receives (t, h_t) of every direction of the top layer, h_t retaining its gradient."""
     B, T = batch['B'], batch['T']
     lengths = batch['lengths'] if batch['lengths'] is not None else torch.full((B,), T, dtype=torch.long)
     x = P['embedding.weight'][batch['tokens']] if spec['embedding'] else batch['x']
     for k in range(spec['numLayers']):
-        outs = [run_direction(spec, P, k, '', x, lengths, False, tbptt)]
+        states = top_states if k == spec['numLayers'] - 1 else None
+        outs = [run_direction(spec, P, k, '', x, lengths, False, tbptt, states)]
         if spec['bidirectional']:
-            outs.append(run_direction(spec, P, k, '_reverse', x, lengths, True, tbptt))
+            outs.append(run_direction(spec, P, k, '_reverse', x, lengths, True, tbptt, states))
         y = torch.cat(outs, dim=2)
         if spec['residual'] and k >= 1:
             y = y + x
@@ -328,10 +340,12 @@ def clip_and_norm(params, clip):
 # Fixture builders
 
 def model_fixture(name, spec, loss, train_extra=None, B=3, T=4, ragged=True, steps=1, tbptt=None, seed=0,
-                  description=''):
+                  description='', lengths=None):
     torch.manual_seed(seed)
     P0 = initial_params(spec)
-    batch = make_batch(spec, loss, B, T, ragged)
+    batch = make_batch(spec, loss, B, T, ragged or lengths is not None)
+    if lengths is not None:
+        batch['lengths'] = torch.tensor(lengths)
     train = {'loss': loss, 'optimizer': {'type': 'sgd', 'lr': 0.1, 'momentum': 0, 'nesterov': False,
                                          'dampening': 0, 'weightDecay': 0},
              'schedule': {'type': 'constant'}, 'clip': {'maxNorm': None, 'maxValue': None}, 'tbptt': tbptt}
@@ -361,6 +375,17 @@ def model_fixture(name, spec, loss, train_extra=None, B=3, T=4, ragged=True, ste
         for k in P0:
             assert torch.allclose(Q[k].grad, grads[k], rtol=1e-9, atol=1e-12), (name, k)
 
+    # Gradient flow: ‖dL/dh_t‖ over the batch and both directions of the top layer (total derivative).
+    Q = {k: v.clone().requires_grad_(True) for k, v in P0.items()}
+    top = []
+    feats_f, lengths_f = explicit_features(spec, Q, batch, tbptt, top)
+    loss_of(spec, loss, head_logits(spec, Q, feats_f, lengths_f), batch['y'], lengths_f).backward()
+    flow = torch.zeros(T)
+    for t, h in top:
+        if h.grad is not None:
+            flow[t] += (h.grad ** 2).sum()
+    flow = flow.sqrt()
+
     output = activate(spec, logits)
     # Optimizer updates on the same batch.
     P, module = leaf_params(spec, P0)
@@ -383,7 +408,7 @@ def model_fixture(name, spec, loss, train_extra=None, B=3, T=4, ragged=True, ste
         'kind': 'model', 'name': name, 'description': description, 'torch': torch.__version__,
         'model': spec, 'train': train, 'batch': batch_json(batch),
         'params': {k: tensor_json(v) for k, v in P0.items()},
-        'output': tensor_json(output), 'loss': L.item(),
+        'output': tensor_json(output), 'loss': L.item(), 'gradFlow': flat(flow),
         'grads': {k: flat(g) for k, g in grads.items()},
         'steps': records,
         'paramsAfter': {k: flat(v) for k, v in P.items()},
@@ -511,6 +536,20 @@ def main():
     model_fixture('model_embedding_rnn_all_bce',
                   model_spec('rnn', embedding={'vocabSize': 5, 'dim': 2}, head_output='all', activation='sigmoid'),
                   'bce', seed=210, description='embedding + RNN, per-step binary targets')
+    model_fixture('model_gru_seed_layernorm_bi_last_bce',
+                  model_spec('gru', variant='seed', bidir=True, layer_norm=True, activation='sigmoid'), 'bce', seed=212,
+                  description='seed GRU with layer norm on W_hh[r,z]·h and W_hn·(r⊙h), bidirectional')
+    model_fixture('model_kitchen_sink',
+                  model_spec('lstm', layers=2, bidir=True, layer_norm=True, residual=True,
+                             embedding={'vocabSize': 7, 'dim': 3}, head_output='attention', head_size=3,
+                             activation='softmax'),
+                  'cross_entropy', seed=213, description='embedding, 2-layer bidirectional LSTM, layer norm, '
+                                                          'residual, attention head, ragged')
+    model_fixture('model_gru_single_step_all_ce',
+                  model_spec('gru', head_output='all', head_size=3, activation='softmax'), 'cross_entropy', B=2,
+                  T=1, ragged=False, seed=214, description='edge case T = 1')
+    model_fixture('model_rnn_len1_all_mse', model_spec('rnn', layers=2, bidir=True, head_output='all'), 'mse', B=2,
+                  T=3, seed=215, description='a sequence of length 1 next to a full one', lengths=[3, 1])
     model_fixture('model_lstm_tbptt2_all_mse', model_spec('lstm', layers=2, head_output='all'), 'mse', T=5,
                   tbptt=2, ragged=False, seed=211,
                   description='truncated BPTT in chunks of 2: state carried, graph cut at t = 2, 4')

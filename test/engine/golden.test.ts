@@ -21,6 +21,8 @@ interface ModelFixture {
   params: Record<string, { shape: number[]; data: number[] }>;
   output: { shape: number[]; data: number[] };
   loss: number;
+  /** ‖dL/dh_t‖ of the top layer per step, over the batch and both directions. */
+  gradFlow: number[];
   grads: Record<string, number[]>;
   steps: { loss: number; gradNorm: number; gradNormClipped: number; lr: number }[];
   paramsAfter: Record<string, number[]>;
@@ -70,8 +72,10 @@ for (const f of fixtures) {
 
       const model = loadedModel(f, dtype);
       model.zeroGrad();
-      const fb = model.forwardBackward(batch, f.train.loss, { train: true, tbptt: f.train.tbptt });
+      const fb = model.forwardBackward(batch, f.train.loss, { train: true, tbptt: f.train.tbptt, gradFlow: true });
       assertClose([fb.loss], [f.loss], tol, `${f.name} loss`);
+      assert.ok(fb.gradFlow, 'gradFlow was requested');
+      assertClose(fb.gradFlow, f.gradFlow, tol, `${f.name} gradFlow`);
       for (const p of model.params) assertClose(p.grad, f.grads[p.name], tol, `${f.name} grad ${p.name}`);
 
       const pred = model.predict(batch);
