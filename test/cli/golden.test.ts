@@ -1,0 +1,42 @@
+// The issue's one-SGD-step config, with PyTorch's initial parameters, must reproduce PyTorch's step exactly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readSafetensors } from '../../src/runner/safetensors';
+import { cli, tempDir } from './helpers';
+
+const fixtures = join(__dirname, '../runner/fixtures');
+
+for (const cell of ['rnn', 'gru', 'lstm']) {
+  test(`${cell}: one SGD step from --init matches PyTorch 1.13 (loss, gradNorm, final parameters)`, () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, `golden-${cell}`), dir, { recursive: true });
+    const r = cli(['run', 'one-sgd-step.seqlab.json', '--init', 'w.safetensors', '--out', 'run'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { loss: number; gradNorm: number };
+    const first = JSON.parse(readFileSync(join(dir, 'run/metrics.jsonl'), 'utf8').split('\n')[0]) as { kind: string; step: number; loss: number; gradNorm: number };
+    assert.equal(first.kind, 'step');
+    assert.equal(first.step, 1);
+    assert.ok(Math.abs(first.loss - expected.loss) <= 1e-5 * Math.abs(expected.loss), `loss ${first.loss} vs ${expected.loss}`);
+    assert.ok(Math.abs(first.gradNorm - expected.gradNorm) <= 1e-4 * expected.gradNorm, `gradNorm ${first.gradNorm} vs ${expected.gradNorm}`);
+
+    const ours = readSafetensors(join(dir, 'run/checkpoints/final.safetensors')).tensors;
+    const torch = readSafetensors(join(dir, 'final.safetensors')).tensors;
+    assert.deepEqual(Object.keys(ours).sort(), Object.keys(torch).sort());
+    for (const [name, t] of Object.entries(torch)) {
+      assert.deepEqual(ours[name].shape, t.shape, name);
+      let worst = 0;
+      let scale = 0;
+      for (let i = 0; i < t.data.length; i++) {
+        worst = Math.max(worst, Math.abs(ours[name].data[i] - t.data[i]));
+        scale = Math.max(scale, Math.abs(t.data[i]));
+      }
+      assert.ok(worst <= 1e-4 * scale, `${name}: max difference ${worst} exceeds 1e-4 × ${scale}`);
+    }
+    const summary = JSON.parse(readFileSync(join(dir, 'run/summary.json'), 'utf8')) as { status: string; steps: number; backend: string };
+    assert.equal(summary.status, 'completed');
+    assert.equal(summary.steps, 1);
+    assert.equal(summary.backend, 'reference/float32');
+  });
+}
