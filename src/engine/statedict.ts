@@ -22,10 +22,21 @@ export interface NamedParam {
 const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 const fmt = (s: number[]) => `[${s.join(', ')}]`;
 
-/** Copies of every parameter as float32 tensors, in parameter order. */
-export function exportParams(params: NamedParam[]): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
-  for (const p of params) out[p.name] = { shape: [...p.shape], data: Float32Array.from(p.value) };
+/** A tensor in the parameter's own dtype. */
+export interface NativeTensor {
+  shape: number[];
+  data: Buf;
+}
+
+/**
+ * Copies of every parameter, in parameter order: float32 tensors (PyTorch's usual state_dict dtype), or
+ * with "native" in the parameters' own dtype, which a float64 run needs for checkpoints that resume bit-exactly.
+ */
+export function exportParams(params: NamedParam[]): Record<string, Tensor>;
+export function exportParams(params: NamedParam[], dtype: 'native'): Record<string, NativeTensor>;
+export function exportParams(params: NamedParam[], dtype: 'float32' | 'native' = 'float32'): Record<string, NativeTensor> {
+  const out: Record<string, NativeTensor> = {};
+  for (const p of params) out[p.name] = { shape: [...p.shape], data: dtype === 'native' ? p.value.slice() : Float32Array.from(p.value) };
   return out;
 }
 

@@ -21,6 +21,16 @@ test('export then import round-trips names, shapes and values', () => {
   assert.deepEqual(Array.from(target[1].value), [0.5]);
 });
 
+test('"native" export keeps float64 parameters exact (bit-exact float64 checkpoints)', () => {
+  const ps = [{ name: 'w', shape: [2], value: Float64Array.of(0.1, 1 / 3) }];
+  const exported = exportParams(ps, 'native');
+  assert.ok(exported.w.data instanceof Float64Array);
+  assert.deepEqual(Array.from(exported.w.data), [0.1, 1 / 3]);
+  assert.notEqual(exportParams(ps).w.data[0], 0.1, 'the default float32 export rounds');
+  ps[0].value[0] = 5;
+  assert.equal(exported.w.data[0], 0.1, 'a copy, not a view');
+});
+
 test('exported tensors are copies, not views of the live parameters', () => {
   const ps = model();
   const exported = exportParams(ps);
