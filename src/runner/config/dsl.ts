@@ -134,7 +134,9 @@ export function suggest(word: string, candidates: readonly string[]): string | n
   let best: string | null = null;
   let bestD = Infinity;
   for (const c of candidates) {
-    const d = editDistance(word, c);
+    // A truncated or misspelled start ("hiden" → "hiddenSize") counts as close too.
+    const prefix = Math.min(...[-1, 0, 1].map((k) => editDistance(word, c.slice(0, word.length + k))));
+    const d = Math.min(editDistance(word, c), prefix + 1);
     if (d < bestD) { bestD = d; best = c; }
   }
   return best !== null && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : null;

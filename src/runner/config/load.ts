@@ -61,7 +61,8 @@ export function parseConfig(file: string, text: string): LoadedConfig {
   const config = validate(configSchema, raw, [], issues) as Config;
   diagnostics.push(...issues.map((i) => source.at(i.path, i.message, { atKey: i.atKey, severity: i.severity })));
   if (config && !config.name) config.name = defaultName(file);
-  diagnostics.push(...checkSweepKeys(source, config));
+  const baseValid = !diagnostics.some((d) => d.severity === 'error');
+  diagnostics.push(...checkSweep(source, baseValid));
   return { source, config: diagnostics.some((d) => d.severity === 'error') ? null : config, diagnostics };
 }
 
@@ -90,7 +91,7 @@ export interface SweepRun {
   assignment: Record<string, JsonValue>;
 }
 
-function checkSweepKeys(source: ConfigSource, config: Config | null): Diagnostic[] {
+function checkSweep(source: ConfigSource, baseValid: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   const sweep = isPlainObject(source.raw) && isPlainObject(source.raw.sweep) ? source.raw.sweep : {};
   for (const [key, values] of Object.entries(sweep)) {
@@ -116,7 +117,7 @@ function checkSweepKeys(source: ConfigSource, config: Config | null): Diagnostic
       out.push(...issues.map((iss) => source.at(['sweep', key, i], `${key}: ${iss.message}`)));
     });
   }
-  if (config && out.length === 0) {
+  if (baseValid && out.length === 0 && Object.keys(sweep).length > 0) {
     // Every combination must itself be a valid config (e.g. sweeping optimizer.type changes which keys are allowed).
     for (const run of combinations(sweep)) {
       const issues: Issue[] = [];
