@@ -34,12 +34,12 @@ else
   # A half-finished earlier attempt is started over: npm would not rerun install scripts of packages it has.
   rm -rf "$CS_DIR"
   mkdir -p "$CS_DIR"
-  echo '{"private":true}' > "$CS_DIR/package.json"
-  # Build code-server's native modules against Node 24 (its runtime), not the system Node.
   # npm 11 runs dependency install scripts only when allowed: exactly these two have them (`npm install-scripts ls`):
   # code-server's postinstall (installs its bundled VS Code's modules) and argon2's native build.
+  echo '{"private":true,"allowScripts":{"code-server":true,"argon2":true}}' > "$CS_DIR/package.json"
+  # Build code-server's native modules against Node 24 (its runtime), not the system Node.
   (cd "$CS_DIR" && PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME" \
-    npm install --no-audit --no-fund --allow-scripts=code-server,argon2 "code-server@$CODE_SERVER_VERSION")
+    npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION")
   touch "$CS_DIR/.installed-$CODE_SERVER_VERSION"
 fi
 PATH="$NODE24_HOME/bin:$PATH" node "$CS_DIR/node_modules/code-server/out/node/entry.js" --version
