@@ -19,6 +19,8 @@ const targets = [
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const selected = only.length === 0 ? targets : targets.filter((t) => only.some((w) => t.entry.includes(w)));
 
+// First the WASM backend's SIMD kernels (AssemblyScript): bundles embed them from src/engine/backends/wasm/compiled.ts.
+await buildWasmKernels('dist/seqlab-kernels.wasm');
 await Promise.all(selected.map((t) => build({
   ...common,
   entryPoints: [t.entry],

@@ -5,14 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Backend, Buf } from '../../../src/engine/backend';
 import { createReferenceBackend } from '../../../src/engine/backends/reference';
-import { createNodeWasmBackend } from '../../../src/engine/backends/wasm/load-node';
+import { createWasmBackend } from '../../../src/engine/backends/wasm';
 import { Model, type Batch } from '../../../src/engine/model';
 import { initialize } from '../../../src/engine/init';
 import { Rng } from '../../../src/engine/rng';
 import type { ModelSpec } from '../../../src/engine/spec';
 import { TestRandom } from '../helpers/random';
 
-const wasm = createNodeWasmBackend();
+const wasm = createWasmBackend();
 const ref = createReferenceBackend('float64');
 
 /** |got − want| ≤ atol + rtol·|want| elementwise, naming the first element that is off. */
@@ -179,7 +179,7 @@ test('the SIMD exp, sigmoid and tanh stay within float32 accuracy over the whole
 });
 
 test('alloc gives zeroed views into WASM memory that survive memory growth', () => {
-  const be = createNodeWasmBackend();
+  const be = createWasmBackend();
   const early = be.alloc(10) as Float32Array;
   assert.ok(early.every((v) => v === 0));
   early.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -194,7 +194,7 @@ test('alloc gives zeroed views into WASM memory that survive memory growth', () 
 });
 
 test('a memory limit below the request falls back to plain arrays that still compute correctly', () => {
-  const be = createNodeWasmBackend({ maximumMemoryBytes: 4 * 1024 * 1024 });
+  const be = createWasmBackend({ maximumMemoryBytes: 4 * 1024 * 1024 });
   const a = be.alloc(2 * 1024 * 1024); // 8 MB > 4 MB limit
   assert.ok(a instanceof Float32Array);
   const b = be.alloc(4);

@@ -1,12 +1,12 @@
 // A float32 CPU backend whose kernels are WebAssembly with 128-bit SIMD, compiled from
-// ./assembly/kernels.ts by AssemblyScript at build time (scripts/build.mjs → dist/seqlab-kernels.wasm).
-// This module does no I/O: the caller passes the compiled module or its bytes (see ./load-node.ts for Node).
+// ./assembly/kernels.ts by AssemblyScript at build time and embedded in ./compiled.ts (no file I/O).
 //
 // alloc() returns Float32Array views into the module's shared linear memory, so kernels work on the
 // caller's arrays in place. Arrays from anywhere else (including Float64Array) still work: they are
 // staged through scratch memory, correct but slower.
 
 import type { Activation, Backend, BackendInfo, Buf } from '../../backend';
+import { KERNELS_WASM_BASE64 } from './compiled';
 import { Staging, WasmMemory } from './memory';
 
 /** The compiled kernels' exports: byte addresses and counts; booleans are 0/1. */
@@ -64,8 +64,17 @@ function dims(op: string, ...values: number[]): void {
   for (const v of values) if (!Number.isInteger(v) || v < 0) throw new RangeError(`wasm ${op}: sizes must be non-negative integers, got ${values.join(', ')}`);
 }
 
-export function createWasmBackend(compiled: WebAssembly.Module | BufferSource, options: WasmBackendOptions = {}): WasmBackend {
-  const module = compiled instanceof WebAssembly.Module ? compiled : new WebAssembly.Module(compiled);
+let embedded: WebAssembly.Module | null = null;
+
+/** The embedded kernels, compiled once per process. */
+function kernelsModule(): WebAssembly.Module {
+  if (!embedded) embedded = new WebAssembly.Module(Uint8Array.from(atob(KERNELS_WASM_BASE64), (ch) => ch.charCodeAt(0)));
+  return embedded;
+}
+
+/** Each backend has its own memory: arrays from alloc() live as long as the backend (there is no free). */
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  const module = kernelsModule();
   const maxBytes = Math.min(options.maximumMemoryBytes ?? 2 ** 32, 2 ** 32);
   const mem = new WasmMemory(Math.max(32, Math.floor(maxBytes / 65536)));
   const instance = new WebAssembly.Instance(module, { env: { memory: mem.memory } });
