@@ -13,6 +13,8 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Backend, Buf } from '../../../src/engine/backend';
 import { createReferenceBackend } from '../../../src/engine/backends/reference';
+import { Model, type Batch } from '../../../src/engine/model';
+import { makeBatch, makeModel, makeSpec, type SpecOverrides } from '../helpers/models';
 import {
   BackendUnavailableError, createGpuJsBackend, probeGpuJsMode, type ConcreteGpuJsMode, type GpuJsBackend,
 } from '../../../src/engine/backends/gpujs';
@@ -251,17 +253,73 @@ function skipOrFail(t: TestContext, mode: ConcreteGpuJsMode, reason: string): vo
   assert.fail(`gpu.js:${mode} must run here but is unavailable: ${reason}`);
 }
 
+// ---- Model level: one forward/backward of whole models, every parameter's gradient ----
+
+const MODEL_CASES: SpecOverrides[] = [
+  { cell: 'lstm', hiddenSize: 7 },
+  { cell: 'gru', hiddenSize: 7 },
+  { cell: 'gru', variant: 'seed', hiddenSize: 5, head: { output: 'all' } },
+  { cell: 'rnn', hiddenSize: 7 },
+  { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 6 },
+  { cell: 'lstm', hiddenSize: 5, layerNorm: true, numLayers: 2, bidirectional: true },
+];
+
+function rounded(v: Float64Array): Float64Array {
+  return v.map(Math.fround);
+}
+
+/**
+ * Loss and gradients of the same model and batch on `gpu` and on the float64 reference. Parameters and data
+ * are rounded to float32 first, so both sides start from identical values. Tolerance on the loss: 1e-5
+ * relative; on each gradient element: 2e-5 + 1e-4·|reference|, float32 error growing through a few steps
+ * of recurrence and the gemm reductions behind each weight gradient.
+ */
+function compareModel(gpu: Backend, over: SpecOverrides): void {
+  const spec = makeSpec(over);
+  const tag = JSON.stringify(over);
+  const ref = makeModel(spec, 11, 0.6, 'float64');
+  const mine = new Model(spec, gpu);
+  ref.params.forEach((p, i) => {
+    p.value.set(rounded(p.value as Float64Array));
+    mine.params[i].value.set(p.value);
+  });
+  const b64 = makeBatch(spec, 'mse', 5, 6, 5, [6, 4, 6, 1, 5]);
+  b64.x = rounded(b64.x as Float64Array);
+  b64.y = rounded(b64.y as Float64Array);
+  const b32: Batch = { ...b64, x: Float32Array.from(b64.x), y: Float32Array.from(b64.y as Float64Array) };
+  ref.zeroGrad();
+  mine.zeroGrad();
+  const want = ref.forwardBackward(b64, 'mse', { train: false, tbptt: null }).loss;
+  const got = mine.forwardBackward(b32, 'mse', { train: false, tbptt: null }).loss;
+  assert.ok(Math.abs(got - want) <= 1e-5 * Math.abs(want), `${tag}: loss ${got}, reference ${want}`);
+  let norm = 0;
+  ref.params.forEach((p, i) => {
+    const g = mine.params[i].grad;
+    for (let j = 0; j < p.grad.length; j++) {
+      norm += p.grad[j] * p.grad[j];
+      const err = Math.abs(g[j] - p.grad[j]);
+      if (!(err <= 2e-5 + 1e-4 * Math.abs(p.grad[j]))) {
+        assert.fail(`${tag}: ${p.name}.grad[${j}] = ${g[j]}, reference ${p.grad[j]} (|error| ${err.toExponential(2)})`);
+      }
+    }
+  });
+  assert.ok(norm > 1e-6, `${tag}: the reference gradients are all zero, so the comparison shows nothing`);
+}
+
 const MODES: ConcreteGpuJsMode[] = ['cpu', 'webasm', 'headlessgl'];
 const reference = createReferenceBackend('float64');
 
 for (const mode of MODES) {
-  test(`gpu.js:${mode} matches the float64 reference on every op`, (t) => {
+  test(`gpu.js:${mode} matches the float64 reference on every op, and on whole models`, async (t) => {
     const probe = probeGpuJsMode(mode);
     if (!probe.available) return skipOrFail(t, mode, probe.reason ?? 'unknown');
     const gpu: GpuJsBackend = createGpuJsBackend(mode);
     try {
       assert.deepEqual(gpu.info, { name: 'gpu.js', mode, dtype: 'float32' });
-      ALL_CASES.forEach((op, i) => compare(gpu, reference, op, 1000 + i));
+      await t.test('every op', () => ALL_CASES.forEach((op, i) => compare(gpu, reference, op, 1000 + i)));
+      for (const over of MODEL_CASES) {
+        await t.test(`loss and every gradient: ${JSON.stringify(over)}`, () => compareModel(gpu, over));
+      }
     } finally {
       gpu.destroy();
     }
