@@ -1,6 +1,7 @@
-// Parameter initialization schemes. Parameter names are PyTorch state_dict keys (see model.ts), so the
-// scheme is chosen from the name: rnn.weight_ih_l*, rnn.weight_hh_l*, rnn.bias_*, rnn.ln_*, embedding.*,
-// attention.* and head.*.
+// Parameter initialization schemes. Parameter names are PyTorch state_dict keys (see params.ts), so the
+// rule is chosen from the name: rnn.weight_ih_l*, rnn.weight_hh_l*, rnn.bias_*, rnn.ln_*, embedding.*,
+// attention.* and head.*. The scheme (pytorch / xavier / orthogonal) only concerns the recurrent weights
+// and biases; embedding (N(0,1)), linear layers (torch defaults) and layer norm (1, 0) are the same in all.
 import type { Buf } from './backend';
 import type { InitSpec, ModelSpec } from './spec';
 import type { Rng } from './rng';
