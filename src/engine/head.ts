@@ -30,6 +30,8 @@ export class HeadRun {
   readonly lastStep: Int32Array;
   /** "attention": number of valid steps of each sequence. */
   readonly validSteps: Int32Array;
+  /** Per logits row: index of its target in the batch's y, −1 when the row has no loss term (filled by the model). */
+  readonly target: Int32Array;
 
   constructor(
     private readonly be: Backend, private readonly kind: HeadOutput, private readonly B: number, private readonly T: number,
@@ -45,6 +47,7 @@ export class HeadRun {
     this.dS = kind === 'attention' ? be.alloc(T * B) : null;
     this.lastStep = new Int32Array(B);
     this.validSteps = new Int32Array(B);
+    this.target = new Int32Array(this.rows);
   }
 
   /** Attention weights α (T·B, time-major), for inspection. */

@@ -152,7 +152,7 @@ export class Model {
   /** For each head row of the chunk starting at s: the index of its target in y, or −1 when it has no loss term. */
   private targets(batch: Batch, g: Unrolled, s: number): Int32Array {
     const { B } = batch;
-    const out = new Int32Array(g.head.rows);
+    const out = g.head.target;
     if (this.spec.head.output === 'all') {
       for (let t = 0; t < g.T; t++)
         for (let b = 0; b < B; b++) out[t * B + b] = s + t < sequenceLength(batch, b) ? b * batch.T + s + t : -1;
