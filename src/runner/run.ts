@@ -18,7 +18,7 @@ import { checkpointFiles, makeRunId, RunDir, type RunInfo } from './runDir';
 import { readSafetensors, SafetensorsError, writeSafetensors } from './safetensors';
 
 export interface RunHooks {
-  onStart?(info: { runId: string; runDir: string; startStep: number; totalSteps: number; backend: string }): void;
+  onStart?(info: { runId: string; dir: string; startStep: number; totalSteps: number; backend: string }): void;
   onRecord?(record: RunRecord): void;
   onTask?(record: TaskRecord): void;
   onLog?(level: 'info' | 'warning', message: string): void;
@@ -162,7 +162,7 @@ async function train(exp: Experiment, rd: RunDir, runId: string, opts: RunOption
     hooks.onSummary?.({ ...summary });
   };
   publishSummary();
-  hooks.onStart?.({ runId, runDir: rd.dir, startStep, totalSteps: total, backend: backendLabel });
+  hooks.onStart?.({ runId, dir: rd.dir, startStep, totalSteps: total, backend: backendLabel });
 
   const emit = (r: RunRecord) => { rd.append(r); hooks.onRecord?.(r); };
   const emitTask = (t: TaskRecord) => { rd.appendTask(t); hooks.onTask?.(t); };

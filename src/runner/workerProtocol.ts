@@ -1,0 +1,42 @@
+// Messages between a host (the extension, tests) and a training worker thread (src/runner/worker.ts → dist/worker.js).
+//
+// Host → worker: workerData is a WorkerRequest; later messages are HostToWorker.
+// Worker → host, in order:
+//   { type: 'started' }  once the run folder exists (not sent when the config or data is bad)
+//   { type: 'record' }   every StepRecord / EvalRecord / GradFlowRecord / GateRecord, as written to the run folder
+//   { type: 'task' }     every TaskRecord (text samples, forecasts, confusion matrices, labeled sequences)
+//   { type: 'log' }      warnings (config warnings, backend fallbacks) and info (resume, stop)
+//   { type: 'summary' }  the RunSummary each time summary.json is rewritten (status "running" until the end)
+//   { type: 'error' }    bad config/input (kind "input", with ranged diagnostics) or an internal error
+//   { type: 'done' }     always last: the final summary, or null when the run never started
+import type { TaskRecord } from '../shared/protocol';
+import type { Diagnostic } from './diagnostics';
+import type { RunRecord, RunSummary } from './events';
+
+export interface WorkerRequest {
+  /** Absolute path of the *.seqlab.json. */
+  configFile: string;
+  /** Folder the data files must stay inside. */
+  workspace: string;
+  /** Index of the sweep combination to run (0 without a sweep). */
+  sweepIndex: number;
+  /** Run folder to create (default: the config's runs folder / a new run id). */
+  outDir?: string;
+  /** A safetensors state_dict to start from. */
+  init?: string;
+  /** Resume this run folder instead of starting a new run (configFile and sweepIndex are then ignored). */
+  resume?: string;
+  /** Overrides the config's backend.name. */
+  backend?: string;
+}
+
+export type HostToWorker = { type: 'stop' };
+
+export type WorkerMessage =
+  | { type: 'started'; runId: string; dir: string; startStep: number; totalSteps: number; backend: string }
+  | { type: 'record'; record: RunRecord }
+  | { type: 'task'; record: TaskRecord }
+  | { type: 'log'; level: 'info' | 'warning'; message: string }
+  | { type: 'summary'; summary: RunSummary }
+  | { type: 'error'; kind: 'input' | 'internal'; message: string; diagnostics: Diagnostic[] }
+  | { type: 'done'; summary: RunSummary | null };

@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadExperiments } from '../../src/runner/experiment';
+import { resumeRun, startRun } from '../../src/runner/run';
+import { readJsonl } from '../../src/runner/runDir';
+import { readSafetensors } from '../../src/runner/safetensors';
+import type { RunRecord, RunSummary, StepRecord } from '../../src/runner/events';
+import { startWorker, type WorkerMessage } from '../../src/runner/workerClient';
+
+const CONFIG = {
+  seed: 7,
+  data: { source: 'adding', length: 12, trainSize: 40, validationSize: 10 },
+  model: { cell: 'lstm', hiddenSize: 6, numLayers: 2, dropout: 0.3 },
+  train: { steps: 8, batchSize: 16, evalEvery: 4, checkpointEvery: 3, optimizer: { type: 'adam', lr: 0.01 } },
+  instrumentation: { gradFlowEvery: 2, gatesEvery: 4, probes: [0, 1] },
+};
+
+function workspace(config: object = CONFIG): string {
+  const dir = mkdtempSync(join(tmpdir(), 'seqlab-run-'));
+  writeFileSync(join(dir, 'adding.seqlab.json'), JSON.stringify(config));
+  return dir;
+}
+
+const stripTime = (r: RunRecord) => ({ ...r, time: 0, stepsPerSec: 0 });
+
+test('a run writes its folder: config, records, checkpoints and a completed summary with the baseline metric', async () => {
+  const dir = workspace();
+  const [exp] = loadExperiments(join(dir, 'adding.seqlab.json'));
+  const seen: RunRecord[] = [];
+  const r = await startRun(exp, { hooks: { onRecord: (x) => seen.push(x) } });
+  assert.equal(resolve(r.runDir, '../..'), join(dir, '.seqlab'));
+  const metrics = readJsonl<RunRecord>(join(r.runDir, 'metrics.jsonl'));
+  assert.deepEqual(metrics.filter((m) => m.kind === 'step').map((m) => m.step), [1, 2, 3, 4, 5, 6, 7, 8]);
+  const evals = metrics.filter((m) => m.kind === 'eval');
+  assert.deepEqual(evals.map((m) => m.step), [4, 8]);
+  assert.ok(Math.abs((evals[0] as { metrics: Record<string, number> }).metrics.baselineMse - 1 / 6) < 0.1);
+  assert.deepEqual(readJsonl<RunRecord>(join(r.runDir, 'gradflow.jsonl')).map((g) => g.step), [2, 4, 6, 8]);
+  const flow = readJsonl<{ norms: number[] }>(join(r.runDir, 'gradflow.jsonl'))[0];
+  assert.equal(flow.norms.length, 12);
+  // Gates before training and every 4 steps: 2 probes × 2 layers × 1 direction each time.
+  const gates = readJsonl<{ step: number; values: Record<string, number[]>; T: number; H: number }>(join(r.runDir, 'gates.jsonl'));
+  assert.equal(gates.length, 3 * 4);
+  assert.deepEqual(Object.keys(gates[0].values).sort(), ['c', 'f', 'g', 'h', 'i', 'o']);
+  assert.equal(gates[0].values.h.length, 12 * 6);
+  assert.deepEqual(seen.length, metrics.length + 4 + 12);
+  for (const f of ['step-3', 'step-6', 'final']) {
+    assert.ok(existsSync(join(r.runDir, 'checkpoints', `${f}.safetensors`)), f);
+    assert.ok(existsSync(join(r.runDir, 'checkpoints', `${f}.state.safetensors`)), f);
+  }
+  const params = readSafetensors(join(r.runDir, 'checkpoints/final.safetensors'));
+  assert.ok('rnn.weight_ih_l0' in params.tensors && 'head.weight' in params.tensors);
+  assert.equal(params.metadata.step, '8');
+  const summary = JSON.parse(readFileSync(join(r.runDir, 'summary.json'), 'utf8')) as RunSummary;
+  assert.equal(summary.status, 'completed');
+  assert.equal(summary.steps, 8);
+  assert.equal(summary.backend, 'reference/float32');
+  assert.ok(summary.endedAt !== null && summary.finalValLoss !== null);
+  const cfg = JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8')) as { model: { hiddenSize: number; bidirectional: boolean } };
+  assert.equal(cfg.model.hiddenSize, 6);
+  assert.equal(cfg.model.bidirectional, false); // defaults filled in
+});
+
+test('stopping and resuming gives exactly the run that never stopped (shuffle, dropout and Adam state restored)', async () => {
+  const dir = workspace();
+  const [exp] = loadExperiments(join(dir, 'adding.seqlab.json'));
+  const straight = await startRun(exp, { outDir: join(dir, 'straight') });
+  let steps = 0;
+  const stopped = await startRun(exp, { outDir: join(dir, 'stopped'), hooks: { onRecord: (r) => { if (r.kind === 'step') steps = r.step; }, shouldStop: () => steps >= 5 } });
+  assert.equal(stopped.summary.status, 'stopped');
+  assert.equal(stopped.summary.steps, 5);
+  assert.ok(existsSync(join(dir, 'stopped/checkpoints/step-5.safetensors')));
+  const resumed = await resumeRun(join(dir, 'stopped'));
+  assert.equal(resumed.summary.status, 'completed');
+  assert.equal(resumed.summary.steps, 8);
+  const a = readSafetensors(join(straight.runDir, 'checkpoints/final.safetensors')).tensors;
+  const b = readSafetensors(join(resumed.runDir, 'checkpoints/final.safetensors')).tensors;
+  for (const k of Object.keys(a)) assert.deepEqual(Array.from(b[k].data), Array.from(a[k].data), k);
+  // Every step line agrees (the stopped run also evaluated at its stop, an extra eval line).
+  const steps1 = readJsonl<StepRecord>(join(straight.runDir, 'metrics.jsonl')).filter((r) => r.kind === 'step').map(stripTime);
+  const steps2 = readJsonl<StepRecord>(join(resumed.runDir, 'metrics.jsonl')).filter((r) => r.kind === 'step').map(stripTime);
+  assert.equal(steps2.length, 8);
+  assert.deepEqual(steps2, steps1);
+});
+
+test('a run killed mid-write resumes from its last complete checkpoint, dropping later and half-written records', async () => {
+  const dir = workspace();
+  const [exp] = loadExperiments(join(dir, 'adding.seqlab.json'));
+  const straight = await startRun(exp, { outDir: join(dir, 'a') });
+  let steps = 0;
+  const run = await startRun(exp, { outDir: join(dir, 'b'), hooks: { onRecord: (r) => { if (r.kind === 'step') steps = r.step; }, shouldStop: () => steps >= 4 } });
+  // Simulate a kill after step 4's records (its stop checkpoint lost) with a torn final line.
+  const { rmSync, appendFileSync } = await import('node:fs');
+  rmSync(join(run.runDir, 'checkpoints/step-4.state.safetensors'));
+  appendFileSync(join(run.runDir, 'metrics.jsonl'), '{"kind":"step","st');
+  const resumed = await resumeRun(run.runDir);
+  assert.equal(resumed.summary.status, 'completed');
+  const a = readSafetensors(join(straight.runDir, 'checkpoints/final.safetensors')).tensors;
+  const b = readSafetensors(join(resumed.runDir, 'checkpoints/final.safetensors')).tensors;
+  for (const k of Object.keys(a)) assert.deepEqual(Array.from(b[k].data), Array.from(a[k].data), k);
+  const s = readJsonl<StepRecord>(join(resumed.runDir, 'metrics.jsonl')).filter((r) => r.kind === 'step').map((r) => r.step);
+  assert.deepEqual(s, [1, 2, 3, 4, 5, 6, 7, 8]);
+});
+
+test('a diverging run fails naming the step and the parameter', async () => {
+  const dir = workspace({ ...CONFIG, model: { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 8 }, train: { ...CONFIG.train, optimizer: { type: 'sgd', lr: 1e30 } } });
+  const [exp] = loadExperiments(join(dir, 'adding.seqlab.json'));
+  const r = await startRun(exp);
+  assert.equal(r.summary.status, 'failed');
+  assert.match(r.summary.reason ?? '', /training diverged at step \d+: (the loss is|the gradient of \S+ is not finite)/);
+  const onDisk = JSON.parse(readFileSync(join(r.runDir, 'summary.json'), 'utf8')) as RunSummary;
+  assert.equal(onDisk.status, 'failed');
+});
+
+test('the worker thread streams typed messages, stops gracefully on request, and resumes', async () => {
+  const script = resolve(__dirname, '../../dist/worker.js');
+  assert.ok(existsSync(script), 'build first: node scripts/build.mjs');
+  const dir = workspace({ ...CONFIG, train: { ...CONFIG.train, steps: 100000, evalEvery: 0, checkpointEvery: 0 } });
+  const messages: WorkerMessage[] = [];
+  const run = startWorker(script, { configFile: join(dir, 'adding.seqlab.json'), workspace: dir, sweepIndex: 0 }, (m) => {
+    messages.push(m);
+    if (m.type === 'record' && m.record.kind === 'step' && m.record.step === 3) run.stop();
+  });
+  const started = await run.started;
+  assert.ok(started && started.totalSteps === 100000);
+  const summary = await run.done;
+  assert.equal(summary?.status, 'stopped');
+  assert.ok(summary!.steps >= 3 && summary!.steps < 100);
+  assert.equal(messages[messages.length - 1].type, 'done');
+  assert.ok(messages.some((m) => m.type === 'record' && m.record.kind === 'gates'));
+  assert.ok(existsSync(join(started!.dir, 'checkpoints', `step-${summary!.steps}.safetensors`)));
+
+  const bad: WorkerMessage[] = [];
+  const badRun = startWorker(script, { configFile: join(dir, 'missing.seqlab.json'), workspace: dir, sweepIndex: 0 }, (m) => bad.push(m));
+  assert.equal(await badRun.done, null);
+  const err = bad.find((m) => m.type === 'error');
+  assert.ok(err && err.type === 'error' && err.kind === 'input' && /config file not found/.test(err.message));
+});
