@@ -114,7 +114,7 @@ test('a diverging run fails naming the step and the parameter', async () => {
   assert.equal(onDisk.status, 'failed');
 });
 
-test('the worker thread streams typed messages, stops gracefully on request, and resumes', async () => {
+test('the worker thread streams typed messages, stops gracefully on request, and reports bad input', async () => {
   const script = resolve(__dirname, '../../dist/worker.js');
   assert.ok(existsSync(script), 'build first: node scripts/build.mjs');
   const dir = workspace({ ...CONFIG, train: { ...CONFIG.train, steps: 100000, evalEvery: 0, checkpointEvery: 0 } });

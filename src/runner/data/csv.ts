@@ -57,7 +57,8 @@ export function csvDataset(file: string, text: string, c: CsvConfig): Dataset {
     }
     return i;
   };
-  const isNumeric = (j: number) => table.rows.every((r) => r.cells[j] !== undefined && r.cells[j].text !== '' && Number.isFinite(Number(r.cells[j].text)));
+  // A column counts as numeric when most of its cells are numbers; its other cells are then reported, not skipped.
+  const isNumeric = (j: number) => table.rows.filter((r) => r.cells[j] !== undefined && r.cells[j].text !== '' && Number.isFinite(Number(r.cells[j].text))).length > table.rows.length / 2;
   const inputs = c.columns.length ? c.columns.map((n) => columnIndex(n, 'columns')) : names.map((_, j) => j).filter(isNumeric);
   if (!c.columns.length && inputs.length === 0) cellDiag(0, 0, 'columns', 'no column holds only numbers; name the columns to use');
   const targets = c.target.length ? c.target.map((n) => columnIndex(n, 'target')) : inputs;
