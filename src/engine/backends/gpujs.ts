@@ -5,7 +5,11 @@
 // wrongly on headlessgl when an output grows past its first texture (results come back short and NaN),
 // so sizes that change the output get their own kernel, while dynamicArguments lets one kernel take
 // inputs of any length (gemm's k, layer norm's H). Sizes are kernel arguments, never baked-in constants.
-// Each op is one dispatch with one readback, except layer norm (two each: statistics, then the rest).
+// Each op is one dispatch with one readback, except layer norm (statistics, then the rest) and the LSTM and
+// GRU forward steps (gates, then state), which take two: see kernels.ts for why splitting pays on webasm.
+// Chaining those pairs without the readback in between (pipeline: true, createPipeline) buys nothing here:
+// the caller needs the intermediate (gates, statistics) anyway, webasm's pipeline mode returns a plain
+// copy, and createPipeline always returns a Promise, which the synchronous Backend contract cannot take.
 import { GPU, type IKernelRunShortcut } from 'gpu.js';
 import type { Activation, Backend, BackendInfo, Buf, DType } from '../backend';
 import {
@@ -61,7 +65,6 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
   }
   const chosen = pickMode(mode);
   const gpu = new GPU({ mode: chosen });
-  for (const source of K.helperSources) gpu.addFunction(source as unknown as Parameters<GPU['addFunction']>[0]);
   const kernels = new Map<string, IKernelRunShortcut>();
 
   // The placeholder GPU.js uploads when an op has no mask (a kernel argument cannot be null).
@@ -201,11 +204,11 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
     lstmForward(B, H, xg, hg, hPrev, cPrev, mask, gates, c, h) {
       const BH = B * H;
       if (BH === 0) return;
-      const out = run('lstmForward', K.lstmForwardSource, 6 * BH,
-        [f32(xg, 'xg'), f32(hg, 'hg'), f32(hPrev, 'hPrev'), f32(cPrev, 'cPrev'), ...maskArgs(mask, B), H, B]);
-      gates.set(out.subarray(0, 4 * BH));
-      c.set(out.subarray(4 * BH, 5 * BH));
-      h.set(out.subarray(5 * BH));
+      const act = run('lstmGates', K.lstmGatesSource, 4 * BH, [f32(xg, 'xg'), f32(hg, 'hg'), H]);
+      const state = run('lstmState', K.lstmStateSource, 2 * BH, [act, f32(hPrev, 'hPrev'), f32(cPrev, 'cPrev'), ...maskArgs(mask, B), H, B]);
+      gates.set(act);
+      c.set(state.subarray(0, BH));
+      h.set(state.subarray(BH));
     },
 
     lstmBackward(B, H, gates, cPrev, c, dh, dc, mask, dpre, dhPrev) {
@@ -221,10 +224,9 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
     gruForward(B, H, xg, hg, hPrev, mask, gates, h) {
       const BH = B * H;
       if (BH === 0) return;
-      const out = run('gruForward', K.gruForwardSource, 4 * BH,
-        [f32(xg, 'xg'), f32(hg, 'hg'), f32(hPrev, 'hPrev'), ...maskArgs(mask, B), H, B]);
-      gates.set(out.subarray(0, 3 * BH));
-      h.set(out.subarray(3 * BH));
+      const act = run('gruGates', K.gruGatesSource, 3 * BH, [f32(xg, 'xg'), f32(hg, 'hg'), H]);
+      h.set(run('gruState', K.gruStateSource, BH, [act, f32(hPrev, 'hPrev'), ...maskArgs(mask, B), H]));
+      gates.set(act);
     },
 
     gruBackward(B, H, gates, hg, hPrev, dh, mask, dxg, dhg, dhPrev) {
