@@ -157,7 +157,7 @@ const train = obj({
   checkpointEvery: int({ description: 'Write a checkpoint every this many steps (0: only the final one).', default: 500, min: 0 }),
 }, { description: 'Training.' });
 
-const backendName = oneOf(['auto', 'reference', 'reference64', 'gpu.js', 'gpu.js:cpu', 'gpu.js:webasm', 'gpu.js:headlessgl', 'gpu.js:webgpu'], {
+const backendName = oneOf(['auto', 'reference', 'reference64', 'wasm', 'gpu.js', 'gpu.js:cpu', 'gpu.js:webasm', 'gpu.js:headlessgl', 'gpu.js:webgpu'], {
   description: 'Compute backend.', default: 'reference',
 });
 

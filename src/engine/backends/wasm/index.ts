@@ -40,6 +40,8 @@ export interface WasmBackendOptions {
 export interface WasmBackend extends Backend {
   /** Vectorized exp/sigmoid/tanh over n values, exposed so tests can check the approximations directly. */
   activation(kind: 'exp' | 'sigmoid' | 'tanh', x: Float32Array, y: Float32Array): void;
+  /** Bytes of WebAssembly memory this backend holds (its arrays, workspace and staging). */
+  memoryBytes(): number;
 }
 
 /** True when this JavaScript engine can run the kernels (WebAssembly SIMD and shared memory). */
@@ -252,6 +254,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       s.begin();
       k.gruSeedGatesBackward(B, H, s.input(gates), s.input(hPrev), s.input(drh), s.input(dz), s.inout(dxg), s.output(dhgRZ), s.inout(dhPrev));
       s.finish();
+    },
+
+    memoryBytes() {
+      return mem.memory.buffer.byteLength;
     },
 
     activation(kind, x, y) {

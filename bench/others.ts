@@ -1,0 +1,104 @@
+// The systems SeqLab is compared with, on the same model: TensorFlow.js 4.22 (wasm and cpu backends),
+// brain.js 1.6.1 (LSTMTimeStep and friends) and PyTorch (a Python child process, bench/torch_step.py).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchConfig } from './configs';
+import { timeSteps, type Timing } from './timing';
+
+// ---- TensorFlow.js ----
+
+type Tf = typeof import('@tensorflow/tfjs');
+let tfLoaded: Tf | null = null;
+
+/** Loads TF.js with the wasm backend's .wasm files from node_modules (no downloads). */
+async function loadTf(): Promise<Tf> {
+  if (tfLoaded) return tfLoaded;
+  const tf = await import('@tensorflow/tfjs');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const dir = join(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'), '..', 'dist');
+  wasm.setWasmPaths(`${dir}/`);
+  tfLoaded = tf;
+  return tf;
+}
+
+export interface TfResult extends Timing {
+  backend: string;
+  simd: boolean;
+  threads: boolean;
+}
+
+export async function measureTf(backend: 'wasm' | 'cpu', c: BenchConfig, budgetMs: number): Promise<TfResult> {
+  const tf = await loadTf();
+  if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} did not start`);
+  await tf.ready();
+  const layer = { lstm: tf.layers.lstm, gru: tf.layers.gru, rnn: tf.layers.simpleRNN }[c.cell];
+  const model = tf.sequential();
+  // GRU with resetAfter matches torch.nn.GRU and SeqLab's default variant.
+  model.add(layer({ units: c.H, returnSequences: true, inputShape: [c.T, c.I], ...(c.cell === 'gru' ? { resetAfter: true } : {}) }));
+  model.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 1 }) }));
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
+  const x = tf.randomUniform([c.B, c.T, c.I], -1, 1);
+  const y = tf.randomUniform([c.B, c.T, 1], -1, 1);
+  const timing = await timeSteps(() => model.trainOnBatch(x, y), { warmup: 1, minSteps: 3, maxSteps: 20, budgetMs });
+  const env = tf.env();
+  const flag = (name: string): boolean => { try { return env.getBool(name); } catch { return false; } };
+  const result = { ...timing, backend, simd: backend === 'wasm' && flag('WASM_HAS_SIMD_SUPPORT'), threads: backend === 'wasm' && flag('WASM_HAS_MULTITHREAD_SUPPORT') };
+  model.dispose();
+  x.dispose();
+  y.dispose();
+  return result;
+}
+
+// ---- brain.js ----
+
+interface BrainTimeStep {
+  train(data: number[][][], opts: { iterations: number; errorThresh: number; log: boolean }): unknown;
+}
+type BrainCtor = new (opts: { inputSize: number; hiddenLayers: number[]; outputSize: number }) => BrainTimeStep;
+
+export interface BrainResult extends Timing {
+  /** Sequences per measured train() call; ms is scaled to B sequences (one SeqLab step's work). */
+  sequencesPerCall: number;
+}
+
+/**
+ * brain.js trains one sequence at a time (no batching) and predicts every next step, so it gets
+ * outputSize = inputSize. Its time per sequence is scaled to a batch of B sequences: the same
+ * sample-steps as one SeqLab step.
+ */
+export async function measureBrain(c: BenchConfig, budgetMs: number): Promise<BrainResult> {
+  const brain = (await import('brain.js')) as unknown as { recurrent: Record<string, BrainCtor> };
+  const Ctor = brain.recurrent[{ lstm: 'LSTMTimeStep', gru: 'GRUTimeStep', rnn: 'RNNTimeStep' }[c.cell]];
+  const net = new Ctor({ inputSize: c.I, hiddenLayers: [c.H], outputSize: c.I });
+  const perCall = 4;
+  let seed = 1;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  const data = Array.from({ length: perCall }, () => Array.from({ length: c.T }, () => Array.from({ length: c.I }, rand)));
+  const timing = await timeSteps(() => net.train(data, { iterations: 1, errorThresh: 0, log: false }), { warmup: 1, minSteps: 3, maxSteps: 10, budgetMs });
+  return { ms: (timing.ms / perCall) * c.B, steps: timing.steps, sequencesPerCall: perCall };
+}
+
+// ---- PyTorch ----
+
+export const TORCH_PYTHON = '/usr/bin/python3';
+
+export function torchAvailable(): { ok: boolean; reason: string | null } {
+  if (!existsSync(TORCH_PYTHON)) return { ok: false, reason: `${TORCH_PYTHON} not found` };
+  const r = spawnSync(TORCH_PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  return r.status === 0 ? { ok: true, reason: null } : { ok: false, reason: `import torch failed: ${r.stderr.trim().split('\n').pop()}` };
+}
+
+export interface TorchRun {
+  version: string;
+  threads: number;
+  results: Record<string, Timing>;
+}
+
+export function measureTorch(configs: BenchConfig[], threads: number, budgetMs: number): TorchRun {
+  const r = spawnSync(TORCH_PYTHON, [join(__dirname, 'torch_step.py'), String(threads), String(budgetMs / 1000)], {
+    input: JSON.stringify(configs), encoding: 'utf8', maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`bench/torch_step.py failed (exit ${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as TorchRun;
+}

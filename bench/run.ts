@@ -1,0 +1,198 @@
+// `npm run bench`: SeqLab's training step against TensorFlow.js, brain.js and PyTorch, in one run on
+// this machine. Prints tables with SeqLab's speed ratio to each system, checks the targets, and writes
+// bench/results.json. `--quick`: the three reference configurations only, SeqLab's wasm backend only.
+import { cpus, loadavg } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { availableBackends } from '../src/engine/backends/index';
+import { REFERENCE, SWEEP, type BenchConfig } from './configs';
+import { measureBrain, measureTf, measureTorch, torchAvailable, type BrainResult, type TfResult, type TorchRun } from './others';
+import type { SeqLabResult } from './seqlab';
+import type { SeqLabJob, WorkerMessage } from './seqlab-worker';
+
+const quick = process.argv.includes('--quick');
+const BUDGET_MS = quick ? 2000 : 4000;
+const PRIMARY = 'wasm';
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+/** Runs SeqLab jobs in a worker thread and records the main thread's worst event-loop delay meanwhile. */
+async function runSeqLab(jobs: SeqLabJob[]): Promise<{ results: Map<string, Outcome<SeqLabResult>>; eventLoopMaxMs: number }> {
+  const results = new Map<string, Outcome<SeqLabResult>>();
+  const eld = monitorEventLoopDelay({ resolution: 5 });
+  eld.enable();
+  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'seqlab-worker.ts'))});`, {
+    eval: true, workerData: { jobs },
+  });
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'done') return resolve();
+      const key = `${m.job.backend}|${m.job.config.id}`;
+      if (m.type === 'result') {
+        results.set(key, { ok: true, value: m.result });
+        log(`seqlab ${m.job.backend} ${m.job.config.id}: ${m.result.ms.toFixed(1)} ms/step (${m.result.steps} steps)`);
+      } else {
+        results.set(key, { ok: false, error: m.message });
+        log(`seqlab ${m.job.backend} ${m.job.config.id}: FAILED ${m.message}`);
+      }
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`SeqLab worker exited with ${code}`))));
+  });
+  eld.disable();
+  await worker.terminate();
+  return { results, eventLoopMaxMs: eld.max / 1e6 };
+}
+
+async function attempt<T>(what: string, f: () => Promise<T> | T): Promise<Outcome<T>> {
+  try {
+    const value = await f();
+    return { ok: true, value };
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    log(`${what}: FAILED ${error}`);
+    return { ok: false, error };
+  }
+}
+
+const fmt = (ms: number | undefined): string => (ms === undefined ? '—' : ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+const ratio = (other: number | undefined, ours: number | undefined): string =>
+  other === undefined || ours === undefined ? '—' : `${(other / ours).toFixed(2)}×`;
+const pad = (s: string, n: number): string => s.padStart(n);
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const load0 = loadavg();
+  const sweep = quick ? [] : SWEEP;
+  // 'gpu.js' is an alias of its first working mode, which is listed on its own.
+  const others = quick ? [] : availableBackends().filter((b) => b.available).map((b): string => b.name).filter((n) => n !== PRIMARY && n !== 'gpu.js');
+  log(`${quick ? 'quick' : 'full'} run; SeqLab backends: ${[PRIMARY, ...others].join(', ')}`);
+
+  // 1. SeqLab (worker thread).
+  const jobs: SeqLabJob[] = [
+    ...[...REFERENCE, ...sweep].map((config) => ({ backend: PRIMARY, config, budgetMs: BUDGET_MS, warmup: 2, minSteps: 5 })),
+    // Slower backends: the reference configurations, fewer steps.
+    ...others.flatMap((backend) => REFERENCE.map((config) => ({ backend, config, budgetMs: BUDGET_MS / 2, warmup: 1, minSteps: 2 }))),
+  ];
+  const seq = await runSeqLab(jobs);
+  const ours = (c: BenchConfig, backend = PRIMARY): SeqLabResult | undefined => {
+    const r = seq.results.get(`${backend}|${c.id}`);
+    return r?.ok ? r.value : undefined;
+  };
+
+  // 2. TF.js and brain.js (main thread), reference configurations.
+  const tf: Record<'wasm' | 'cpu', Record<string, Outcome<TfResult>>> = { wasm: {}, cpu: {} };
+  const brain: Record<string, Outcome<BrainResult>> = {};
+  for (const c of REFERENCE) {
+    for (const be of ['wasm', 'cpu'] as const) {
+      tf[be][c.id] = await attempt(`tfjs ${be} ${c.id}`, () => measureTf(be, c, BUDGET_MS));
+      const r = tf[be][c.id];
+      if (r.ok) log(`tfjs ${be} ${c.id}: ${r.value.ms.toFixed(1)} ms/step`);
+    }
+    brain[c.id] = await attempt(`brain.js ${c.id}`, () => measureBrain(c, BUDGET_MS));
+    const b = brain[c.id];
+    if (b.ok) log(`brain.js ${c.id}: ${b.value.ms.toFixed(1)} ms per ${c.B} sequences`);
+  }
+
+  // 3. PyTorch, 1 and 2 threads, every configuration SeqLab ran.
+  const torchCheck = torchAvailable();
+  const torch: Record<string, Outcome<TorchRun>> = {};
+  if (torchCheck.ok) {
+    for (const threads of [1, 2]) {
+      torch[threads] = await attempt(`torch ${threads} thread(s)`, () => measureTorch([...REFERENCE, ...sweep], threads, BUDGET_MS / 2));
+      const t = torch[threads];
+      if (t.ok) log(`torch ${t.value.version}, ${threads} thread(s): ${Object.entries(t.value.results).map(([k, v]) => `${k} ${v.ms.toFixed(1)}`).join('; ')}`);
+    }
+  } else log(`PyTorch skipped: ${torchCheck.reason}`);
+  const torchMs = (c: BenchConfig, threads: number): number | undefined => {
+    const t = torch[threads];
+    return t?.ok ? t.value.results[c.id]?.ms : undefined;
+  };
+  const torchBest = (c: BenchConfig): { ms: number; threads: number } | undefined => {
+    const cands = [1, 2].map((n) => ({ ms: torchMs(c, n), threads: n })).filter((x): x is { ms: number; threads: number } => x.ms !== undefined);
+    return cands.length ? cands.reduce((a, b) => (b.ms < a.ms ? b : a)) : undefined;
+  };
+  const okMs = <T extends { ms: number }>(o: Outcome<T> | undefined): number | undefined => (o?.ok ? o.value.ms : undefined);
+
+  // ---- Tables ----
+  const lines: string[] = [];
+  const out = (s = '') => lines.push(s);
+  out(`SeqLab benchmark — ms per training step (forward, backward, Adam), B=32, median after warmup; ratio = other's ms / SeqLab's ms`);
+  out(`machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, node ${process.version}; load average at start ${load0.map((x) => x.toFixed(1)).join(' ')}`);
+  out();
+  out(`Reference configurations (T=64, I=16, H=128), SeqLab backend ${PRIMARY}:`);
+  out(['config', 'SeqLab', 'TF.js wasm', '×', 'TF.js cpu', '×', 'brain.js', '×', 'torch 1t', 'torch 2t', '× best'].map((h, i) => pad(h, i === 0 ? 8 : 10)).join(' '));
+  for (const c of REFERENCE) {
+    const s = ours(c)?.ms;
+    const tw = okMs(tf.wasm[c.id]), tc = okMs(tf.cpu[c.id]), br = okMs(brain[c.id]);
+    const best = torchBest(c);
+    out([c.cell, fmt(s), fmt(tw), ratio(tw, s), fmt(tc), ratio(tc, s), fmt(br), ratio(br, s), fmt(torchMs(c, 1)), fmt(torchMs(c, 2)), ratio(best?.ms, s)]
+      .map((v, i) => pad(v, i === 0 ? 8 : 10)).join(' '));
+  }
+  if (others.length) {
+    out();
+    out('SeqLab on every available backend (reference configurations):');
+    out(['backend', ...REFERENCE.map((c) => c.cell)].map((h, i) => pad(h, i === 0 ? 20 : 10)).join(' '));
+    for (const b of [PRIMARY, ...others]) {
+      out([b, ...REFERENCE.map((c) => {
+        const r = seq.results.get(`${b}|${c.id}`);
+        return r === undefined ? '—' : r.ok ? fmt(r.value.ms) : 'failed';
+      })].map((v, i) => pad(v, i === 0 ? 20 : 10)).join(' '));
+    }
+  }
+  if (sweep.length) {
+    out();
+    out('LSTM scaling (SeqLab wasm vs PyTorch best thread count); "per T" = ms per step / T:');
+    out(['config', 'SeqLab', 'per T', 'torch best', '×', 'wasm MB'].map((h, i) => pad(h, i === 0 ? 34 : 10)).join(' '));
+    const lstm = [REFERENCE[0], ...sweep].sort((a, b) => a.H - b.H || a.T - b.T || (a.tbptt ?? 0) - (b.tbptt ?? 0));
+    for (const c of lstm) {
+      const r = ours(c);
+      const best = torchBest(c);
+      out([c.id, fmt(r?.ms), r ? (r.ms / c.T).toFixed(3) : '—', fmt(best?.ms), ratio(best?.ms, r?.ms),
+        r?.wasmMemoryBytes ? (r.wasmMemoryBytes / 2 ** 20).toFixed(0) : '—'].map((v, i) => pad(v, i === 0 ? 34 : 10)).join(' '));
+    }
+  }
+  out();
+  out(`Main thread's worst event-loop delay while SeqLab trained in a worker: ${seq.eventLoopMaxMs.toFixed(1)} ms`);
+
+  // ---- Targets (ratios measured in this run) ----
+  const targets: { target: string; config: string; value: number | null; met: boolean | null }[] = [];
+  for (const c of REFERENCE) {
+    const s = ours(c)?.ms;
+    const check = (target: string, other: number | undefined, need: number) => {
+      const v = other !== undefined && s !== undefined ? other / s : null;
+      targets.push({ target, config: c.id, value: v, met: v === null ? null : v >= need });
+    };
+    check('≥10× TF.js wasm', okMs(tf.wasm[c.id]), 10);
+    check('≥25× brain.js', okMs(brain[c.id]), 25);
+    check('≥0.25× PyTorch (best threads)', torchBest(c)?.ms, 0.25);
+    check('0.5× PyTorch (aim)', torchBest(c)?.ms, 0.5);
+  }
+  out();
+  out('Targets:');
+  for (const t of targets) out(`  ${t.met === null ? 'NOT MEASURED' : t.met ? 'met    ' : 'NOT MET'}  ${t.target.padEnd(30)} ${t.config.padEnd(24)} ${t.value === null ? '' : `${t.value.toFixed(2)}×`}`);
+  const load1 = loadavg();
+  out(`load average at end ${load1.map((x) => x.toFixed(1)).join(' ')} (the machine is shared: absolute times are noisy, ratios come from this one run)`);
+  console.log(lines.join('\n'));
+
+  const file = join(__dirname, 'results.json');
+  writeFileSync(file, `${JSON.stringify({
+    started: started.toISOString(), finished: new Date().toISOString(), quick,
+    machine: { cpu: cpus()[0]?.model ?? null, cores: cpus().length, node: process.version, loadAverageStart: load0, loadAverageEnd: load1 },
+    seqlab: Object.fromEntries(seq.results), eventLoopMaxDelayMs: seq.eventLoopMaxMs,
+    tfjs: tf, brain, torch: torchCheck.ok ? torch : { unavailable: torchCheck.reason },
+    targets, table: lines,
+  }, null, 2)}\n`);
+  log(`wrote ${file}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+// SeqLab's real training step (Model + Trainer: zeroGrad, forward, backward, clip, Adam) on one backend.
+import { createBackend } from '../src/engine/backends/index';
+import { initialize } from '../src/engine/init';
+import { Model, type Batch } from '../src/engine/model';
+import { Rng } from '../src/engine/rng';
+import type { ModelSpec, TrainSpec } from '../src/engine/spec';
+import { Trainer } from '../src/engine/trainer';
+import type { BenchConfig } from './configs';
+import { timeSteps, type Timing } from './timing';
+
+export interface SeqLabResult extends Timing {
+  backend: string;
+  /** WebAssembly memory in use after the run (wasm backend only), bytes. */
+  wasmMemoryBytes: number | null;
+}
+
+
+export function modelSpec(c: BenchConfig): ModelSpec {
+  return {
+    cell: c.cell, variant: 'pytorch', nonlinearity: 'tanh', inputSize: c.I, hiddenSize: c.H, numLayers: 1,
+    bidirectional: false, dropout: 0, residual: false, layerNorm: false, embedding: null,
+    // A dense head on every step, as the TF.js, brain.js and PyTorch models.
+    head: { output: 'all', size: 1, activation: 'none' },
+  };
+}
+
+export const TRAIN: TrainSpec = {
+  loss: 'mse',
+  optimizer: { type: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
+  schedule: { type: 'constant' },
+  clip: { maxNorm: null, maxValue: null },
+  tbptt: null,
+};
+
+export async function measureSeqLab(backendName: string, c: BenchConfig, budgetMs: number, warmup = 2, minSteps = 3): Promise<SeqLabResult> {
+  const be = createBackend(backendName).backend;
+  const spec = modelSpec(c);
+  const model = new Model(spec, be);
+  const rng = new Rng(1);
+  initialize(model.params, spec, { scheme: 'pytorch', forgetBias: null }, rng);
+  const trainer = new Trainer<Batch>(model, { ...TRAIN, tbptt: c.tbptt }, rng.fork('dropout'));
+  const x = be.alloc(c.B * c.T * c.I);
+  const y = be.alloc(c.B * c.T);
+  for (let i = 0; i < x.length; i++) x[i] = rng.uniform() * 2 - 1;
+  for (let i = 0; i < y.length; i++) y[i] = rng.uniform() * 2 - 1;
+  const batch: Batch = { B: c.B, T: c.T, x, tokens: null, lengths: null, y };
+  const timing = await timeSteps(() => trainer.step(batch), { warmup, minSteps, maxSteps: 30, budgetMs });
+  const wasmMemoryBytes = 'memoryBytes' in be && typeof be.memoryBytes === 'function' ? (be.memoryBytes as () => number)() : null;
+  return { ...timing, backend: `${be.info.name}:${be.info.mode}`, wasmMemoryBytes };
+}
