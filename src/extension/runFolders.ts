@@ -1,45 +1,26 @@
-// Reading run folders (.seqlab/runs/<id>/) for the tree and for dashboard snapshots. Read-only and tolerant: a run
-// being written, or a folder that is not a run, must never break the tree.
+// Reading run folders (.seqlab/runs/<id>/, layout in src/runner/runDir.ts) for the tree and for dashboard
+// snapshots. Read-only and tolerant: a run being written, or a folder that is not a run, must never break the tree.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord, RunSummary } from '../runner/events';
+import { readJsonl, RECORD_FILES, TASK_FILE, type RunInfo } from '../runner/runDir';
 import type { RunSnapshot, TaskRecord } from '../shared/protocol';
 import type { RunEntry } from './treeModel';
 
-function readJson(file: string): unknown {
+function readJson<T>(file: string): T | null {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch {
     return null;
   }
 }
 
-/** Complete lines of a JSONL file; a trailing partial line (being written) is skipped. */
-function readJsonl<T>(file: string): T[] {
-  if (!existsSync(file)) return [];
-  const out: T[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try { out.push(JSON.parse(line) as T); } catch { /* partial last line */ }
-  }
-  return out;
-}
-
 export function readSummary(dir: string): RunSummary | null {
-  const s = readJson(join(dir, 'summary.json'));
-  return s && typeof s === 'object' && 'status' in s ? (s as RunSummary) : null;
+  const s = readJson<RunSummary>(join(dir, 'summary.json'));
+  return s && typeof s === 'object' && typeof s.status === 'string' ? s : null;
 }
 
-/** The config file a run was started from, when the run folder records it (config.json's "$source"). */
-function configFileOf(dir: string): string | null {
-  const c = readJson(join(dir, 'config.json'));
-  if (c && typeof c === 'object' && typeof (c as Record<string, unknown>).$source === 'string') {
-    return (c as Record<string, string>).$source;
-  }
-  return null;
-}
-
-/** Every run folder in `runsDir`: a sub-folder with a summary.json or a metrics.jsonl. */
+/** Every run folder in `runsDir`: a sub-folder with a summary.json or a run.json. */
 export function scanRuns(runsDir: string): RunEntry[] {
   let names: string[];
   try { names = readdirSync(runsDir); } catch { return []; }
@@ -47,24 +28,21 @@ export function scanRuns(runsDir: string): RunEntry[] {
   for (const runId of names) {
     const dir = join(runsDir, runId);
     try { if (!statSync(dir).isDirectory()) continue; } catch { continue; }
-    if (!existsSync(join(dir, 'summary.json')) && !existsSync(join(dir, 'metrics.jsonl'))) continue;
-    out.push({ runId, dir, summary: readSummary(dir), configFile: configFileOf(dir) });
+    if (!existsSync(join(dir, 'summary.json')) && !existsSync(join(dir, 'run.json'))) continue;
+    const info = readJson<Partial<RunInfo>>(join(dir, 'run.json'));
+    out.push({ runId, dir, summary: readSummary(dir), configFile: typeof info?.configFile === 'string' ? info.configFile : null });
   }
   return out;
 }
 
 /** Everything a dashboard needs, read from disk. */
 export function readSnapshot(runId: string, dir: string): RunSnapshot {
-  const records: RunRecord[] = [
-    ...readJsonl<RunRecord>(join(dir, 'metrics.jsonl')),
-    ...readJsonl<RunRecord>(join(dir, 'gradflow.jsonl')),
-    ...readJsonl<RunRecord>(join(dir, 'gates.jsonl')),
-  ];
+  const recordFiles = [...new Set(Object.values(RECORD_FILES))];
   return {
     runId,
-    config: readJson(join(dir, 'config.json')),
+    config: readJson<unknown>(join(dir, 'config.json')),
     summary: readSummary(dir),
-    records,
-    taskRecords: readJsonl<TaskRecord>(join(dir, 'tasks.jsonl')),
+    records: recordFiles.flatMap((f) => readJsonl<RunRecord>(join(dir, f))),
+    taskRecords: readJsonl<TaskRecord>(join(dir, TASK_FILE)),
   };
 }

@@ -1,0 +1,64 @@
+// The "Experiments" tree view: maps treeModel nodes to TreeItems.
+import * as vscode from 'vscode';
+import { buildTree, type ExperimentNode, type RunNode } from './treeModel';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+export type TreeNode = ExperimentNode | RunNode;
+
+/** contextValue of a run: menus use it to offer Stop only while running and Delete only when it is not. */
+export function runContext(node: RunNode): string {
+  const status = node.run.summary?.status;
+  return status === 'running' ? 'seqlab.run.running' : status === 'failed' ? 'seqlab.run.failed' : 'seqlab.run.done';
+}
+
+export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private roots: ExperimentNode[] = [];
+  private readonly sub: vscode.Disposable;
+
+  constructor(index: WorkspaceIndex) {
+    this.sub = index.onDidChange(() => { this.roots = buildTree(index.configs, index.runs); this.changed.fire(undefined); });
+    this.roots = buildTree(index.configs, index.runs);
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    if (!node) return this.roots;
+    return node.kind === 'experiment' ? node.runs : [];
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    if (node.kind === 'experiment') return undefined;
+    return this.roots.find((e) => e.runs.includes(node));
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'experiment') {
+      const item = new vscode.TreeItem(node.label, node.runs.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+      item.id = `exp:${node.config?.file ?? 'other'}`;
+      item.contextValue = node.config ? 'seqlab.experiment' : 'seqlab.other';
+      item.iconPath = new vscode.ThemeIcon(node.config ? 'beaker' : 'archive');
+      if (node.config) {
+        const uri = vscode.Uri.file(node.config.file);
+        item.resourceUri = uri;
+        item.description = `${node.runs.length} run${node.runs.length === 1 ? '' : 's'} · ${vscode.workspace.asRelativePath(uri)}`;
+        item.tooltip = node.config.file;
+        item.command = { title: 'Open Config', command: 'vscode.open', arguments: [uri] };
+      }
+      return item;
+    }
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+    item.id = `run:${node.run.dir}`;
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
+    item.contextValue = runContext(node);
+    item.command = { title: 'Open Dashboard', command: 'seqlab.openDashboard', arguments: [node.run.runId] };
+    return item;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,153 @@
+// End to end in a real VS Code (code-server): install the packaged .vsix, open a workspace with a config, run it from
+// the CodeLens and from the command palette, watch the dashboard's loss curve grow, stop runs, and see them in the tree.
+// Needs scripts/e2e/setup.sh (Node 24 + code-server in a cache folder) and /usr/bin/chromium; skips, saying which
+// is missing, otherwise. Screenshots go to test-artifacts/e2e/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Frame, type Page } from 'playwright-core';
+import { findCodeServer, freePort, installVsix, startCodeServer, writeUserSettings, type RunningCodeServer } from '../../scripts/e2e/codeServer';
+
+const root = resolve(import.meta.dirname, '../..');
+const artifacts = join(root, 'test-artifacts', 'e2e');
+const CHROMIUM = '/usr/bin/chromium';
+const cs = findCodeServer();
+const skip = typeof cs === 'string' ? cs : !existsSync(CHROMIUM) ? `${CHROMIUM} is not installed` : false;
+
+function packageVsix(): string {
+  const r = spawnSync(process.execPath, [join(root, 'scripts/e2e/package.mjs')], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, `packaging failed:\n${r.stdout}\n${r.stderr}`);
+  const vsix = r.stdout.trim().split('\n').pop()!;
+  assert.ok(existsSync(vsix), `no vsix at ${vsix}`);
+  return vsix;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+}
+
+async function palette(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input[type="text"], .quick-input-widget input').first();
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+  // Wait for the list to reflect the text before accepting.
+  const label = text.replace(/^>/, '');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Point count of the loss chart in whichever nested webview iframe holds the dashboard. */
+async function lossPoints(page: Page): Promise<{ frame: Frame; points: number } | null> {
+  for (const frame of page.frames()) {
+    const n = await frame.$eval('#card-loss .line-chart', (el) => Number((el as HTMLElement).dataset.pointCount ?? 0)).catch(() => null);
+    if (n !== null) return { frame, points: n };
+  }
+  return null;
+}
+
+function findFiles(dir: string, name: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(name)).map((f) => join(dir, f));
+}
+
+function summaries(workspace: string): { runId: string; status: string }[] {
+  const dir = join(workspace, '.seqlab', 'runs');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((id) => {
+    try { return [{ runId: id, status: (JSON.parse(readFileSync(join(dir, id, 'summary.json'), 'utf8')) as { status: string }).status }]; }
+    catch { return []; }
+  });
+}
+
+test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop, tree', { skip, timeout: 240_000 }, async () => {
+  if (typeof cs === 'string') return;
+  mkdirSync(artifacts, { recursive: true });
+  const tmp = mkdtempSync(join(tmpdir(), 'seqlab-e2e-'));
+  const workspace = join(tmp, 'workspace');
+  mkdirSync(workspace);
+  cpSync(join(root, 'test/e2e/fixtures/tiny.seqlab.json'), join(workspace, 'tiny.seqlab.json'));
+  const extensionsDir = join(tmp, 'extensions');
+  const userDataDir = join(tmp, 'user-data');
+  writeUserSettings(userDataDir);
+  installVsix(cs, packageVsix(), extensionsDir, userDataDir);
+
+  let server: RunningCodeServer | null = null;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  try {
+    server = await startCodeServer(cs, { port: await freePort(), extensionsDir, userDataDir, workspace });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+
+    // Open the config from the Explorer.
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'tiny.seqlab.json' }).first().dblclick({ timeout: 60_000 });
+    await page.locator('.tab', { hasText: 'tiny.seqlab.json' }).first().waitFor();
+
+    // 1. Run from the CodeLens; the dashboard opens beside the editor and its loss curve grows.
+    const runLens = page.locator('.codelens-decoration a', { hasText: /Run$/ }).first();
+    await runLens.waitFor({ timeout: 60_000 });
+    await runLens.click();
+    const first = await until('the dashboard loss curve to have points', async () => {
+      const p = await lossPoints(page);
+      return p && p.points >= 3 ? p : null;
+    }, 60_000);
+    const grown = await until('the loss curve to grow', async () => {
+      const p = await lossPoints(page);
+      return p && p.points > first.points + 5 ? p : null;
+    }, 30_000);
+    assert.ok(grown.points > first.points, `loss points ${first.points} → ${grown.points}`);
+    await page.screenshot({ path: join(artifacts, 'dashboard.png') });
+
+    // 2. Stop it from the palette; its summary says "stopped".
+    await palette(page, '>SeqLab: Stop Run');
+    await page.screenshot({ path: join(artifacts, 'after-stop.png') });
+    await until('the first run to be stopped', async () => summaries(workspace).some((s) => s.status === 'stopped'), 30_000);
+
+    // 3. Run again from the palette with the config's editor active.
+    await page.locator('.tab', { hasText: 'tiny.seqlab.json' }).first().click();
+    await palette(page, '>SeqLab: Run Experiment');
+    await until('a second run', async () => summaries(workspace).length >= 2, 60_000);
+
+    // 4. The SeqLab side bar: the live view follows the new run; its Stop button stops it; the tree shows both runs.
+    await page.locator('.activitybar .action-item a[aria-label^="SeqLab"], .activitybar .action-item [aria-label^="SeqLab"]').first().click();
+    const stopButton = await until('the live view with an enabled Stop button', async () => {
+      for (const frame of page.frames()) {
+        const enabled = await frame.$eval('#stop', (el) => !el.hasAttribute('disabled')).catch(() => null);
+        if (enabled) return frame;
+      }
+      return null;
+    }, 60_000);
+    await page.screenshot({ path: join(artifacts, 'side-panel-live.png') });
+    await stopButton.click('#stop');
+    await until('both runs stopped', async () => summaries(workspace).filter((s) => s.status === 'stopped').length >= 2, 30_000);
+    const rows = page.locator('.pane-body .monaco-list-row', { hasText: 'stopped' });
+    await until('two stopped runs in the Experiments tree', async () => (await rows.count()) >= 2, 30_000);
+    await page.screenshot({ path: join(artifacts, 'side-panel-tree.png') });
+    const treeText = await page.locator('.pane-body .monaco-list-row').allInnerTexts();
+    assert.ok(treeText.some((t) => t.includes('tiny')), `tree rows: ${JSON.stringify(treeText)}`);
+    assert.equal(summaries(workspace).filter((s) => s.status === 'stopped').length, 2);
+  } catch (e) {
+    const page = browser.contexts()[0]?.pages()[0];
+    if (page) await page.screenshot({ path: join(artifacts, 'failure.png') }).catch(() => undefined);
+    if (server) console.error(server.output().slice(-3000));
+    for (const log of findFiles(userDataDir, 'SeqLab.log')) console.error(`--- ${log}\n${readFileSync(log, 'utf8').slice(-4000)}`);
+    throw e;
+  } finally {
+    await browser.close();
+    await server?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
