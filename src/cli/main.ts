@@ -93,8 +93,9 @@ function fmtTime(sec: number): string {
 }
 
 /** Progress: a redrawn bar on a terminal, plain lines otherwise (about every 10% and at every eval). */
-function progressHooks(label: string): { hooks: RunHooks; stop: () => void; requested: () => boolean } {
+function progressHooks(): { hooks: RunHooks; stop: () => void; requested: () => boolean; setLabel: (l: string) => void } {
   const tty = Boolean(process.stderr.isTTY);
+  let label = '';
   let total = 0;
   let start = 0;
   let lastLine = 0;
@@ -103,7 +104,7 @@ function progressHooks(label: string): { hooks: RunHooks; stop: () => void; requ
     onStart: (s) => {
       total = s.totalSteps;
       start = s.startStep;
-      process.stderr.write(`${label}run ${s.runId} (${s.backend}) → ${relative(process.cwd(), s.runDir) || '.'}\n`);
+      process.stderr.write(`${label}run ${s.runId} (${s.backend}) → ${relative(process.cwd(), s.dir) || '.'}\n`);
     },
     onLog: (level, msg) => { if (tty) process.stderr.write('\r\x1b[K'); process.stderr.write(`${level}: ${msg}\n`); },
     onRecord: (r: RunRecord) => {
@@ -133,12 +134,12 @@ function progressHooks(label: string): { hooks: RunHooks; stop: () => void; requ
     },
     shouldStop: () => stopRequested,
   };
-  return { hooks, stop: () => { stopRequested = true; }, requested: () => stopRequested };
+  return { hooks, stop: () => { stopRequested = true; }, requested: () => stopRequested, setLabel: (l) => { label = l; } };
 }
 
 async function cmdRun(args: Args): Promise<number> {
   checkFlags(args, ['out', 'init', 'resume', 'backend', 'workspace']);
-  const progress = progressHooks('');
+  const progress = progressHooks();
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -160,10 +161,9 @@ async function cmdRun(args: Args): Promise<number> {
     let failed = false;
     for (const [i, exp] of exps.entries()) {
       if (progress.requested()) break;
-      const label = exps.length > 1 ? `[${i + 1}/${exps.length} ${assignmentLabel(exp.assignment)}] ` : '';
-      const p = label ? { ...progress.hooks, onStart: progressHooks(label).hooks.onStart } : progress.hooks;
+      progress.setLabel(exps.length > 1 ? `[${i + 1}/${exps.length} ${assignmentLabel(exp.assignment)}] ` : '');
       const outDir = out && exps.length > 1 ? join(out, assignmentLabel(exp.assignment)) : out;
-      const r = await startRun(exp, { outDir, init: flag(args, 'init'), backend: flag(args, 'backend'), hooks: p });
+      const r = await startRun(exp, { outDir, init: flag(args, 'init'), backend: flag(args, 'backend'), hooks: progress.hooks });
       if (r.summary.status === 'failed') failed = true;
     }
     return failed ? 1 : 0;
