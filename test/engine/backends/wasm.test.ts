@@ -54,7 +54,7 @@ function parity(op: string, args: Arg[], run: (be: Backend, b: Buf[]) => void, s
 const PLACEMENTS: Placement[] = ['wasm', 'float32', 'float64'];
 
 test('gemm matches the reference for every transpose, odd sizes, large k, and accumulation', () => {
-  const sizes: [number, number, number][] = [[7, 5, 3], [1, 1, 1], [4, 8, 4], [13, 29, 37], [33, 17, 300], [5, 70, 9], [66, 9, 515], [2, 130, 1]];
+  const sizes: [number, number, number][] = [[7, 5, 3], [1, 1, 1], [1, 37, 19], [23, 1, 45], [9, 1, 1], [1, 6, 2], [4, 8, 4], [13, 29, 37], [33, 17, 300], [5, 70, 9], [66, 9, 515], [2, 130, 1]];
   let seed = 1;
   for (const [m, n, k] of sizes)
     for (const tA of [false, true])
@@ -63,7 +63,9 @@ test('gemm matches the reference for every transpose, odd sizes, large k, and ac
           for (const placement of PLACEMENTS)
             parity(`gemm ${m}x${n}x${k} tA=${tA} tB=${tB} acc=${acc}`,
               [{ name: 'a', len: m * k, kind: 'in' }, { name: 'b', len: k * n, kind: 'in' }, { name: 'c', len: m * n, kind: acc ? 'inout' : 'out' }],
-              (be, [a, b, c]) => be.gemm(tA, tB, m, n, k, a, b, c, acc), seed++, placement, 1e-5, 1e-4);
+              (be, [a, b, c]) => be.gemm(tA, tB, m, n, k, a, b, c, acc), seed++, placement,
+              // float32 sums of k products: the rounding error grows with k, whatever the (cancelling) result
+              1e-5 + 2e-7 * k, 1e-4);
 });
 
 test('gemm with k = 0 clears C, or leaves it when accumulating', () => {

@@ -214,10 +214,68 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32, col
   }
 }
 
+/** Σ x[i]·y[i] over len contiguous floats. */
+@inline function dot(x: usize, y: usize, len: i32): f32 {
+  let s0 = splat(0), s1 = splat(0);
+  let i = 0;
+  for (; i + 8 <= len; i += 8) {
+    const o = <usize>i << 2;
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(x + o), v128.load(y + o)));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+  }
+  for (; i < len; i += 4) {
+    const c = min(4, len - i); const o = <usize>i << 2;
+    s0 = f32x4.add(s0, f32x4.mul(ld(x + o, c), ld(y + o, c)));
+  }
+  return hsum(f32x4.add(s0, s1));
+}
+
+/** out[0..len) += alpha·x[0..len). */
+@inline function axpy(alpha: f32, x: usize, out: usize, len: i32): void {
+  const va = splat(alpha);
+  for (let i = 0; i < len; i += 4) {
+    const c = min(4, len - i); const o = <usize>i << 2;
+    st(out + o, f32x4.add(ld(out + o, c), f32x4.mul(va, ld(x + o, c))), c);
+  }
+}
+
+/**
+ * Matrix-vector products (one output column or row, e.g. a size-1 head): the 4×8 tiles would waste
+ * most of their lanes, so these are dot products (contiguous operand) or row-wise axpy (strided one).
+ */
+function gemv(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool): void {
+  if (!accumulate) memory.fill(c, 0, <usize>(m * n) << 2);
+  if (n == 1) {
+    // c[i] += Σ_k op(A)[i,k]·b[k]; b is k×1 whichever way it is stored.
+    if (!transA) {
+      for (let i = 0; i < m; i++) {
+        const p = c + (<usize>i << 2);
+        store<f32>(p, load<f32>(p) + dot(a + (<usize>(i * k) << 2), b, k));
+      }
+    } else {
+      for (let q = 0; q < k; q++) axpy(load<f32>(b + (<usize>q << 2)), a + (<usize>(q * m) << 2), c, m);
+    }
+    return;
+  }
+  // m == 1: c[j] += Σ_k a[k]·op(B)[k,j]; a is 1×k whichever way it is stored.
+  if (transB) {
+    for (let j = 0; j < n; j++) {
+      const p = c + (<usize>j << 2);
+      store<f32>(p, load<f32>(p) + dot(b + (<usize>(j * k) << 2), a, k));
+    }
+  } else {
+    for (let q = 0; q < k; q++) axpy(load<f32>(a + (<usize>q << 2)), b + (<usize>(q * n) << 2), c, n);
+  }
+}
+
 export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, ws: usize): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate) memory.fill(c, 0, <usize>(m * n) << 2);
+    return;
+  }
+  if (n == 1 || m == 1) {
+    gemv(transA, transB, m, n, k, a, b, c, accumulate);
     return;
   }
   const packA = ws;
