@@ -1,0 +1,127 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '../../src/engine/rng';
+import { BatchStream, makeBatch } from '../../src/runner/data/batches';
+import { csvDataset } from '../../src/runner/data/csv';
+import { addingProblem, copyTask, parityTask } from '../../src/runner/data/generators';
+import { jsonlDataset } from '../../src/runner/data/jsonl';
+import { splitRows, textDataset } from '../../src/runner/data/index';
+import type { Sequence } from '../../src/runner/data/types';
+import { resolveDataPath } from '../../src/runner/data/workspace';
+import { InputError } from '../../src/runner/diagnostics';
+
+test('adding problem: targets are the sum of the two marked values, one marker per half; baseline ≈ 1/6', () => {
+  const ds = addingProblem({ source: 'adding', length: 20, trainSize: 3000, validationSize: 3000 }, new Rng(1));
+  for (const s of ds.train.slice(0, 50)) {
+    const x = s.x!;
+    const marked = [...Array(20).keys()].filter((t) => x[t * 2 + 1] === 1);
+    assert.equal(marked.length, 2);
+    assert.ok(marked[0] < 10 && marked[1] >= 10);
+    assert.ok(Math.abs(s.y[0] - (x[marked[0] * 2] + x[marked[1] * 2])) < 1e-6);
+  }
+  assert.ok(Math.abs(ds.baselines.baselineMse - 1 / 6) < 0.01, String(ds.baselines.baselineMse));
+  // Seeded: the same seed gives the same data.
+  const again = addingProblem({ source: 'adding', length: 20, trainSize: 3000, validationSize: 3000 }, new Rng(1));
+  assert.deepEqual(Array.from(again.train[7].x!), Array.from(ds.train[7].x!));
+});
+
+test('copy task: the recall window reproduces the symbols; parity labels count ones', () => {
+  const ds = copyTask({ source: 'copy', delay: 3, copyLength: 4, symbols: 5, trainSize: 10, validationSize: 0 }, new Rng(2));
+  const s = ds.train[0];
+  const I = 7;
+  assert.equal(s.T, 4 + 3 + 1 + 4);
+  const syms = [0, 1, 2, 3].map((t) => [...Array(5).keys()].find((k) => s.x![t * I + k] === 1)! + 1);
+  assert.deepEqual(Array.from(s.y.slice(8)), syms);
+  assert.deepEqual(Array.from(s.y.slice(0, 8)), new Array(8).fill(0));
+  const p = parityTask({ source: 'parity', length: 9, trainSize: 20, validationSize: 0 }, new Rng(3));
+  for (const q of p.train) assert.equal(q.y[0], Array.from(q.x!).reduce((a, b) => a + b, 0) % 2);
+});
+
+test('JSONL: per-step labels, token vocabularies and class labels are inferred from the data', () => {
+  const ds = jsonlDataset('t.jsonl', '{"x": ["a", "b"], "y": ["N", "V"]}\n{"x": ["b", "c", "a"], "y": ["V", "N", "N"]}\n');
+  assert.deepEqual(ds.input, { kind: 'tokens', vocab: ['a', 'b', 'c'] });
+  assert.deepEqual(ds.target, { kind: 'class', labels: ['N', 'V'], perStep: true });
+  assert.deepEqual(Array.from(ds.train[1].tokens!), [1, 2, 0]);
+  const reg = jsonlDataset('r.jsonl', '{"x": [1, 2, 3], "y": [0.5, 1]}\n');
+  assert.deepEqual(reg.input, { kind: 'float', size: 1 });
+  assert.deepEqual(reg.target, { kind: 'regression', size: 2, perStep: false });
+  assert.throws(() => jsonlDataset('e.jsonl', '{"x": [[1]], "y": 1, "z": 2}\n'), (e: InputError) => /line 1 field "z": unknown field/.test(e.message));
+  assert.throws(() => jsonlDataset('e.jsonl', '{"x": [[1],[2]], "y": ["A"]}\n'), (e: InputError) => /y has 1 entries but x has 2 steps/.test(e.message));
+});
+
+test('variable lengths give padded batches with lengths; per-step targets are padded too', () => {
+  const ds = jsonlDataset('t.jsonl', '{"x": [[1],[2],[3]], "y": [[1],[2],[3]]}\n{"x": [[4]], "y": [[5]]}\n');
+  const b = makeBatch(ds.train, ds, { dtype: 'float32', oneHot: false });
+  assert.equal(b.T, 3);
+  assert.deepEqual(Array.from(b.lengths!), [3, 1]);
+  assert.deepEqual(Array.from(b.x!), [1, 2, 3, 4, 0, 0]);
+  assert.deepEqual(Array.from(b.y), [1, 2, 3, 5, 0, 0]);
+  const same = makeBatch([ds.train[0]], ds, { dtype: 'float64', oneHot: false });
+  assert.equal(same.lengths, null);
+  assert.ok(same.x instanceof Float64Array);
+});
+
+test('batches: file order without shuffle, a batch larger than the data is all rows, seeded reshuffling per epoch', () => {
+  const rows: Sequence[] = Array.from({ length: 5 }, (_, i) => ({ T: 1, x: Float32Array.of(i), tokens: null, y: Float64Array.of(i) }));
+  const id = (s: Sequence[]) => s.map((r) => r.x![0]);
+  const plain = new BatchStream(rows, 2, false, 0);
+  assert.deepEqual([plain.next(), plain.next(), plain.next(), plain.next()].map(id), [[0, 1], [2, 3], [4], [0, 1]]);
+  assert.deepEqual(id(new BatchStream(rows, 64, false, 0).next()), [0, 1, 2, 3, 4]);
+  const a = new BatchStream(rows, 5, true, 9);
+  const b = new BatchStream(rows, 5, true, 9);
+  const e0 = id(a.next());
+  assert.deepEqual(id(b.next()), e0);
+  assert.deepEqual([...e0].sort(), [0, 1, 2, 3, 4]);
+  const resumed = new BatchStream(rows, 5, true, 9, a.getState());
+  assert.deepEqual(id(resumed.next()), id(a.next()));
+});
+
+test('train/validation split is seeded and keeps training rows in file order', () => {
+  const rows: Sequence[] = Array.from({ length: 10 }, (_, i) => ({ T: 1, x: Float32Array.of(i), tokens: null, y: Float64Array.of(i) }));
+  const s = splitRows(rows, 0.3, new Rng(4));
+  assert.equal(s.validation.length, 3);
+  const train = s.train.map((r) => r.x![0]);
+  assert.deepEqual(train, [...train].sort((x, y) => x - y));
+  assert.deepEqual(splitRows(rows, 0.3, new Rng(4)).validation.map((r) => r.x![0]), s.validation.map((r) => r.x![0]));
+  assert.equal(splitRows(rows, 0, new Rng(4)).validation.length, 0);
+});
+
+test('CSV: normalization statistics come from the training rows only; windows and horizon', () => {
+  const values = [1, 2, 3, 4, 5, 6, 7, 8, 100, 200];
+  const text = 'Month,V\n' + values.map((v, i) => `m${i},${v}`).join('\n') + '\n';
+  const ds = csvDataset('s.csv', text, { source: 'csv', path: 's.csv', columns: [], target: [], window: 3, horizon: 2, validation: 0.2, task: 'forecast', threshold: null });
+  const trainVals = values.slice(0, 8);
+  const mean = trainVals.reduce((a, b) => a + b) / 8;
+  assert.equal(ds.series!.normalization.mean[0], mean);
+  assert.deepEqual(ds.series!.normalization.columns, ['V']); // the non-numeric Month column is skipped
+  // First window: rows 0..2 → target row 4 (horizon 2).
+  assert.equal(ds.series!.targetRows[0], 4);
+  const std = ds.series!.normalization.std[0];
+  assert.ok(Math.abs(ds.train[0].y[0] - (5 - mean) / std) < 1e-12);
+  assert.equal(ds.validation.length, 2); // windows whose target is row 8 or 9
+});
+
+test('text: vocabulary, next-character targets, baseline cross-entropy', () => {
+  const ds = textDataset('t.txt', 'abcabcabcabc', 3, 0.25);
+  assert.deepEqual(ds.input, { kind: 'tokens', vocab: ['a', 'b', 'c'] });
+  assert.deepEqual(Array.from(ds.train[0].tokens!), [0, 1, 2]);
+  assert.deepEqual(Array.from(ds.train[0].y), [1, 2, 0]);
+  assert.ok(Math.abs(ds.baselines.baselineCrossEntropy - Math.log(3)) < 1e-9);
+});
+
+test('workspace confinement: relative paths only, no escapes, no symlinks out', () => {
+  const root = mkdtempSync(join(tmpdir(), 'seqlab-ws-'));
+  const outside = mkdtempSync(join(tmpdir(), 'seqlab-out-'));
+  mkdirSync(join(root, 'sub'));
+  writeFileSync(join(root, 'sub', 'ok.csv'), 'a\n1\n');
+  writeFileSync(join(outside, 'x.csv'), 'a\n1\n');
+  symlinkSync(join(outside, 'x.csv'), join(root, 'sub', 'link.csv'));
+  assert.match(resolveDataPath('ok.csv', join(root, 'sub'), root), /ok\.csv$/);
+  assert.throws(() => resolveDataPath(join(root, 'sub', 'ok.csv'), root, root), /absolute path/);
+  assert.throws(() => resolveDataPath('../../x.csv', join(root, 'sub'), root), /outside the workspace/);
+  assert.throws(() => resolveDataPath('link.csv', join(root, 'sub'), root), /symlink that resolves outside/);
+  assert.throws(() => resolveDataPath('nope.csv', root, root), /not found/);
+});
