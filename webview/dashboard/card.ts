@@ -34,8 +34,9 @@ export function button(parent: HTMLElement, text: string, title: string, onClick
   return b;
 }
 
-/** PNG and SVG export buttons for one plot. */
-export function exportButtons(parent: HTMLElement, what: string, png: () => void, svg: () => void): void {
+/** PNG and SVG export buttons for one plot; `group` labels them when a card holds several plots. */
+export function exportButtons(parent: HTMLElement, what: string, png: () => void, svg: () => void, group?: string): void {
+  if (group) append(parent, 'span', 'export-group', group);
   button(parent, 'PNG', `Export ${what} as PNG`, png).classList.add('export-png');
   button(parent, 'SVG', `Export ${what} as SVG`, svg).classList.add('export-svg');
 }

@@ -262,5 +262,9 @@ export class Dashboard {
       document.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
       document.body.classList.add(sel.value);
     });
+    watchTheme(() => {
+      const now = ['vscode-light', 'vscode-high-contrast'].find((c) => document.body.classList.contains(c)) ?? 'vscode-dark';
+      if (sel.value !== now) sel.value = now;
+    });
   }
 }

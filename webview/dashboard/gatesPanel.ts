@@ -108,7 +108,9 @@ export class GatesPanel {
     this.root.classList.toggle('empty', idx.steps.length === 0);
     if (idx.steps.length === 0) { this.grid.replaceChildren(); this.hover.textContent = 'No gate records yet (instrumentation.gatesEvery).'; return; }
     const probe = idx.probes.includes(ctx.view.probe) ? ctx.view.probe : idx.probes[0];
-    const layer = ctx.view.gateLayer && idx.layers.includes(ctx.view.gateLayer) ? ctx.view.gateLayer : idx.layers[0];
+    // By default the top layer's forward direction: the layer the gradient-flow view measures.
+    const top = idx.layers.filter((l) => l.endsWith(':forward')).pop() ?? idx.layers[idx.layers.length - 1];
+    const layer = ctx.view.gateLayer && idx.layers.includes(ctx.view.gateLayer) ? ctx.view.gateLayer : top;
     const optionsKey = JSON.stringify([ctx.focus.runId, idx.probes, idx.layers, probe, layer]);
     if (optionsKey !== this.optionsKey) {
       this.optionsKey = optionsKey;

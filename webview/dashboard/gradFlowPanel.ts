@@ -38,8 +38,8 @@ export class GradFlowPanel {
     const right = append(grid, 'div', 'gradflow-profile');
     this.profile = new LineChart(right, 240);
     this.verdict = append(c.body, 'p', 'verdict');
-    exportButtons(c.actions, 'gradient-flow heatmap', () => this.exportHeatmap('png'), () => this.exportHeatmap('svg'));
-    exportButtons(c.actions, 'gradient profile', () => this.exportProfile('png'), () => this.exportProfile('svg'));
+    exportButtons(c.actions, 'gradient-flow heatmap', () => this.exportHeatmap('png'), () => this.exportHeatmap('svg'), 'Heatmap');
+    exportButtons(c.actions, 'gradient profile', () => this.exportProfile('png'), () => this.exportProfile('svg'), 'Profile');
   }
 
   render(ctx: ViewContext): void {

@@ -68,7 +68,8 @@ export function gateIndex(run: RunData): { probes: number[]; layers: string[]; s
     steps.add(g.step);
   }
   const num = (a: number, b: number) => a - b;
-  return { probes: [...probes].sort(num), layers: [...layers].sort(), steps: [...steps].sort(num) };
+  const byLayer = (a: string, b: string) => parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b);
+  return { probes: [...probes].sort(num), layers: [...layers].sort(byLayer), steps: [...steps].sort(num) };
 }
 
 export function layerKey(layer: number, direction: GateRecord['direction']): string {

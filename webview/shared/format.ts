@@ -6,7 +6,7 @@ export function fmt(v: number | null | undefined, digits = 4): string {
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(Math.max(0, digits - 2)).replace('e+', 'e');
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(Math.max(0, digits - 2)).replace(/\.?0+e/, 'e').replace('e+', 'e');
   return Number(v.toPrecision(digits)).toString();
 }
 

@@ -183,6 +183,15 @@ export class Heatmap {
     for (const t of colorbarTicks(style)) {
       ctx.fillText(fmt(t, 2), l.barX + barW + 4, l.top + l.height * (1 - normalize(t, style)));
     }
+    if (!style.compact) {
+      ctx.save();
+      ctx.fillStyle = palette.foreground;
+      ctx.translate(l.totalW - 8, l.top + l.height / 2);
+      ctx.rotate(-Math.PI / 2);
+      ctx.textAlign = 'center';
+      ctx.fillText(style.colorbarLabel, 0, 0);
+      ctx.restore();
+    }
   }
 
   /** The heatmap as SVG elements at (x, y) with the given size, for standalone or composed exports. */
@@ -219,6 +228,9 @@ export class Heatmap {
     parts.push(`<rect x="${l.barX}" y="${l.top}" width="12" height="${l.height}" fill="url(#${gid})" stroke="${palette.border}"/>`);
     for (const t of colorbarTicks(style)) {
       parts.push(`<text x="${l.barX + 16}" y="${l.top + l.height * (1 - normalize(t, style)) + 4}" fill="${palette.muted}">${esc(fmt(t, 2))}</text>`);
+    }
+    if (!style.compact) {
+      parts.push(`<text transform="translate(${w - 6},${l.top + l.height / 2}) rotate(-90)" text-anchor="middle" fill="${palette.foreground}">${esc(style.colorbarLabel)}</text>`);
     }
     parts.push('</g>');
     return parts.join('');
