@@ -39,36 +39,73 @@ class ReferenceBackend implements Backend {
   }
 
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Buf, b: Buf, c: Buf, accumulate: boolean): void {
-    if (!transB) {
-      // Row i of C is a combination of rows of B: stream B rows contiguously.
+    if (!transB && !transA) {
+      // Row i of C = Σ_p A[i,p]·B[p,:], in ascending p, streaming B's rows; one rounding per element.
+      const row = this.acc(n);
       for (let i = 0; i < m; i++) {
-        const row = this.acc(n);
+        row.fill(0);
+        const ao = i * k;
         for (let p = 0; p < k; p++) {
-          const aip = transA ? a[p * m + i] : a[i * k + p];
+          const aip = a[ao + p];
           if (aip === 0) continue;
           const bo = p * n;
           for (let j = 0; j < n; j++) row[j] += aip * b[bo + j];
         }
-        const co = i * n;
-        if (accumulate) for (let j = 0; j < n; j++) c[co + j] += row[j];
-        else for (let j = 0; j < n; j++) c[co + j] = row[j];
+        this.store(c, i * n, row, n, accumulate);
       }
       return;
     }
-    // B is n×k: C[i, j] is a dot product with row j of B.
+    if (!transB) {
+      // Aᵀ·B (weight gradients, k = T·B): p outermost so rows of A and B are both read contiguously;
+      // every element is still summed over p ascending, in a double accumulator.
+      const acc = this.acc(m * n);
+      for (let p = 0; p < k; p++) {
+        const ao = p * m, bo = p * n;
+        for (let i = 0; i < m; i++) {
+          const aip = a[ao + i];
+          if (aip === 0) continue;
+          const co = i * n;
+          for (let j = 0; j < n; j++) acc[co + j] += aip * b[bo + j];
+        }
+      }
+      this.store(c, 0, acc, m * n, accumulate);
+      return;
+    }
+    // B is n×k: C[i, j] is a dot product with row j of B, summed in four interleaved partial sums.
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
-        let s = 0;
         const bo = j * k;
-        if (transA) for (let p = 0; p < k; p++) s += a[p * m + i] * b[bo + p];
-        else {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let p = 0;
+        if (transA) {
+          for (; p + 3 < k; p += 4) {
+            s0 += a[p * m + i] * b[bo + p];
+            s1 += a[(p + 1) * m + i] * b[bo + p + 1];
+            s2 += a[(p + 2) * m + i] * b[bo + p + 2];
+            s3 += a[(p + 3) * m + i] * b[bo + p + 3];
+          }
+          for (; p < k; p++) s0 += a[p * m + i] * b[bo + p];
+        } else {
           const ao = i * k;
-          for (let p = 0; p < k; p++) s += a[ao + p] * b[bo + p];
+          for (; p + 3 < k; p += 4) {
+            s0 += a[ao + p] * b[bo + p];
+            s1 += a[ao + p + 1] * b[bo + p + 1];
+            s2 += a[ao + p + 2] * b[bo + p + 2];
+            s3 += a[ao + p + 3] * b[bo + p + 3];
+          }
+          for (; p < k; p++) s0 += a[ao + p] * b[bo + p];
         }
+        const s = s0 + s1 + (s2 + s3);
         const idx = i * n + j;
         c[idx] = accumulate ? c[idx] + s : s;
       }
     }
+  }
+
+  /** c[o..o+n) = (or +=) v[0..n). */
+  private store(c: Buf, o: number, v: Float64Array, n: number, accumulate: boolean): void {
+    if (accumulate) for (let q = 0; q < n; q++) c[o + q] += v[q];
+    else for (let q = 0; q < n; q++) c[o + q] = v[q];
   }
 
   addRowVector(x: Buf, rows: number, n: number, v: Buf): void {
