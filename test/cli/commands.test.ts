@@ -1,0 +1,68 @@
+// runs, report, sample and predict on small runs made by `seqlab run`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, tempDir } from './helpers';
+
+test('a text run can be listed, reported and sampled from', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'story.txt'), 'the cat sat on the mat. the dog sat on the log. '.repeat(8));
+  writeFileSync(join(dir, 'chars.seqlab.json'), JSON.stringify({
+    data: { source: 'text', path: 'story.txt', seqLength: 16, validation: 0.2, sample: { every: 5, temperature: 0.5, length: 20, prime: 'the ' } },
+    model: { cell: 'gru', hiddenSize: 12 },
+    train: { steps: 10, batchSize: 8, evalEvery: 5, checkpointEvery: 5 },
+    instrumentation: { gradFlowEvery: 5, gatesEvery: 5 },
+  }));
+  const run = cli(['run', 'chars.seqlab.json'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const runs = readdirSync(join(dir, '.seqlab/runs'));
+  assert.equal(runs.length, 1);
+  const runDir = join(dir, '.seqlab/runs', runs[0]);
+  const samples = readFileSync(join(runDir, 'tasks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; text: string; step: number });
+  assert.deepEqual(samples.filter((s) => s.kind === 'sample').map((s) => s.step), [5, 10, 10]);
+  assert.ok(samples.every((s) => s.kind !== 'sample' || (s.text.startsWith('the ') && s.text.length === 24)));
+  const evals = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; metrics?: Record<string, number> });
+  assert.ok(evals.some((e) => e.kind === 'eval' && e.metrics!.perplexity > 1 && e.metrics!.accuracy >= 0));
+
+  const list = cli(['runs'], dir);
+  assert.equal(list.code, 0);
+  assert.match(list.stdout, new RegExp(`${runs[0]}\\s+completed\\s+steps 10`));
+
+  const report = cli(['report', runDir], dir);
+  assert.equal(report.code, 0, report.stderr);
+  const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+  assert.match(html, /^<!doctype html>/);
+  assert.match(html, /<svg[^>]*aria-label="Loss"/);
+  assert.match(html, /Gradient flow through time/);
+  assert.match(html, /Sample at step 10/);
+  assert.doesNotMatch(html, /<script|https?:\/\/(?!seqlab)/); // offline and self-contained
+
+  const sample = cli(['sample', runDir, '--length', '30', '--prime', 'the c', '--seed', '1'], dir);
+  assert.equal(sample.code, 0, sample.stderr);
+  assert.equal(sample.stdout.replace(/\n$/, '').length, 35); // prime + 30 characters
+  assert.ok(sample.stdout.startsWith('the c'));
+});
+
+test('predict prints class labels for new token sequences; unknown tokens are a clear error', () => {
+  const dir = tempDir();
+  const lines = [];
+  for (let i = 0; i < 40; i++) lines.push(JSON.stringify({ x: i % 2 ? ['good', 'fun'] : ['bad', 'dull', 'bad'], y: i % 2 ? 'pos' : 'neg' }));
+  writeFileSync(join(dir, 'd.jsonl'), lines.join('\n') + '\n');
+  writeFileSync(join(dir, 'c.seqlab.json'), JSON.stringify({
+    data: { source: 'jsonl', path: 'd.jsonl', validation: 0.25 },
+    model: { cell: 'lstm', hiddenSize: 8, embedding: { dim: 4 } },
+    train: { steps: 60, batchSize: 10, optimizer: { type: 'adam', lr: 0.05 }, evalEvery: 30 },
+  }));
+  assert.equal(cli(['run', 'c.seqlab.json', '--out', 'run'], dir).code, 0);
+  const conf = readFileSync(join(dir, 'run/tasks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; labels: string[]; matrix: number[][] });
+  assert.deepEqual(conf[conf.length - 1].labels, ['neg', 'pos']);
+  writeFileSync(join(dir, 'new.jsonl'), '{"x": ["good", "fun"]}\n{"x": ["bad", "dull", "bad"]}\n');
+  const p = cli(['predict', 'run', 'new.jsonl'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  assert.deepEqual(p.stdout.trim().split('\n').map((l) => JSON.parse(l) as string), ['pos', 'neg']);
+  writeFileSync(join(dir, 'odd.jsonl'), '{"x": ["great"]}\n');
+  const bad = cli(['predict', 'run', 'odd.jsonl'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /odd\.jsonl:1: token "great" is not in the training vocabulary/);
+});
