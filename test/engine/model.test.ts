@@ -332,3 +332,37 @@ test('model: bad inputs fail with messages that name the problem', () => {
   assert.throws(() => new Model(makeSpec({ hiddenSize: 0 }), createReferenceBackend('float64')), /hiddenSize/);
   assert.throws(() => new Model(makeSpec({ dropout: 1 }), createReferenceBackend('float64')), /dropout/);
 });
+
+test('model: layer norm normalizes W·x and W·h per gate block, and the biases are added after it', () => {
+  const spec = makeSpec({ cell: 'lstm', hiddenSize: 4, layerNorm: true });
+  const model = makeModel(spec);
+  const batch = makeBatch(spec, 'mse', 2, 3);
+  const withWeightsScaled = (factor: number, biasShift = 0) => {
+    const m = makeModel(spec);
+    for (const p of m.params) p.value.set(model.param(p.name).value);
+    for (const n of ['rnn.weight_ih_l0', 'rnn.weight_hh_l0']) {
+      const w = m.param(n).value;
+      for (let i = 0; i < w.length; i++) w[i] *= factor;
+    }
+    const b = m.param('rnn.bias_ih_l0').value;
+    for (let i = 0; i < 4; i++) b[i] += biasShift;
+    return m.predict(batch).data;
+  };
+  // LN removes the scale of W_ih·x and W_hh·h (once it dwarfs eps)...
+  const base = withWeightsScaled(100);
+  assert.ok(maxRelError(withWeightsScaled(1000), base) < 1e-6);
+  // ...but not a shift of a whole gate block of b_ih, which it would remove if applied before the bias.
+  assert.ok(maxRelError(withWeightsScaled(100, 0.5), base) > 1e-3);
+});
+
+test('model: an embedding feeds its rows for the tokens, exactly as inputs x = E[token] would', () => {
+  const spec = makeSpec({ cell: 'gru', embedding: { vocabSize: 5, dim: 3 } });
+  const model = makeModel(spec);
+  const batch = makeBatch(spec, 'mse', 2, 4);
+  const plain = makeModel(makeSpec({ cell: 'gru', inputSize: 3 }));
+  for (const p of plain.params) p.value.set(model.param(p.name).value);
+  const E = model.param('embedding.weight').value;
+  const x = new Float64Array(2 * 4 * 3);
+  batch.tokens!.forEach((tok, i) => x.set(E.subarray(tok * 3, tok * 3 + 3), i * 3));
+  assert.deepEqual(Array.from(plain.predict({ ...batch, x, tokens: null }).data), Array.from(model.predict(batch).data));
+});
