@@ -61,7 +61,25 @@ export function formatLoss(loss: number | null): string {
   return Math.abs(loss) >= 1e-3 && Math.abs(loss) < 1e4 ? loss.toPrecision(4) : loss.toExponential(2);
 }
 
-export function runNode(run: RunEntry): RunNode {
+const RUN_ID = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-(.*)$/;
+
+/**
+ * A short label for a run under its experiment: its local start time plus what distinguishes it (a sweep label),
+ * from run ids made by the runner (UTC "20261122-023351-<name>[-<label>]"). Other ids are shown as they are.
+ */
+export function runLabel(runId: string, experimentName: string | null): string {
+  const m = RUN_ID.exec(runId);
+  if (!m) return runId;
+  const [, y, mo, d, h, mi, se, rest] = m;
+  const t = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +se));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const when = `${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
+  const safeName = experimentName?.replace(/[^A-Za-z0-9=,._-]/g, '_');
+  const extra = safeName && rest.startsWith(safeName) ? rest.slice(safeName.length).replace(/^-/, '') : rest;
+  return extra ? `${when} ${extra}` : when;
+}
+
+export function runNode(run: RunEntry, experimentName: string | null = null): RunNode {
   const s = run.summary;
   const status = s?.status ?? 'unknown';
   const parts: string[] = [];
@@ -78,7 +96,7 @@ export function runNode(run: RunEntry): RunNode {
     ? [`${s.name} · ${run.runId}`, `status: ${s.status}${s.reason ? ` (${s.reason})` : ''}`, `steps: ${s.steps}`,
       `backend: ${s.backend}`, `started: ${s.startedAt}`].join('\n')
     : `${run.runId}: summary.json is missing or unreadable`;
-  return { kind: 'run', run, label: run.runId, description: parts.join(' · '), ...ICONS[status], tooltip };
+  return { kind: 'run', run, label: runLabel(run.runId, experimentName), description: parts.join(' · '), ...ICONS[status], tooltip };
 }
 
 /** Newest first: runs are named and started in time order, so startedAt (then id) orders them. */
@@ -115,10 +133,10 @@ export function buildTree(configs: readonly ConfigEntry[], runs: readonly RunEnt
   const sorted = [...configs].sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file));
   const nodes: ExperimentNode[] = sorted.map((config) => ({
     kind: 'experiment', config, label: config.name,
-    runs: (byConfig.get(config) ?? []).sort(newestFirst).map(runNode),
+    runs: (byConfig.get(config) ?? []).sort(newestFirst).map((r) => runNode(r, config.name)),
   }));
   const orphans = byConfig.get(null);
-  if (orphans?.length) nodes.push({ kind: 'experiment', config: null, label: 'Other runs', runs: orphans.sort(newestFirst).map(runNode) });
+  if (orphans?.length) nodes.push({ kind: 'experiment', config: null, label: 'Other runs', runs: orphans.sort(newestFirst).map((r) => runNode(r, r.summary?.name ?? null)) });
   return nodes;
 }
 

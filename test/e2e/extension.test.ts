@@ -25,6 +25,11 @@ function packageVsix(): string {
   return vsix;
 }
 
+const t0 = Date.now();
+function mark(what: string): void {
+  console.log(`e2e ${((Date.now() - t0) / 1000).toFixed(1)}s: ${what}`);
+}
+
 async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -38,7 +43,9 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
   throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
 
+/** Runs a command palette entry, with the config's editor focused (a focused webview may keep F1 to itself). */
 async function palette(page: Page, text: string): Promise<void> {
+  await page.locator('.tab', { hasText: 'tiny.seqlab.json' }).first().click();
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input[type="text"], .quick-input-widget input').first();
   await input.waitFor({ state: 'visible' });
@@ -82,6 +89,7 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
   const userDataDir = join(tmp, 'user-data');
   writeUserSettings(userDataDir);
   installVsix(cs, packageVsix(), extensionsDir, userDataDir);
+  mark('packaged and installed the vsix');
 
   let server: RunningCodeServer | null = null;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -91,6 +99,7 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    mark('workbench loaded');
 
     // Open the config from the Explorer.
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'tiny.seqlab.json' }).first().dblclick({ timeout: 60_000 });
@@ -100,6 +109,7 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     const runLens = page.locator('.codelens-decoration a', { hasText: /Run$/ }).first();
     await runLens.waitFor({ timeout: 60_000 });
     await runLens.click();
+    mark('clicked the Run lens');
     const first = await until('the dashboard loss curve to have points', async () => {
       const p = await lossPoints(page);
       return p && p.points >= 3 ? p : null;
@@ -110,6 +120,7 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     }, 30_000);
     assert.ok(grown.points > first.points, `loss points ${first.points} → ${grown.points}`);
     await page.screenshot({ path: join(artifacts, 'dashboard.png') });
+    mark(`loss curve grew from ${first.points} to ${grown.points} points`);
 
     // 2. Stop it from the palette; its summary says "stopped".
     await palette(page, '>SeqLab: Stop Run');
@@ -117,9 +128,9 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     await until('the first run to be stopped', async () => summaries(workspace).some((s) => s.status === 'stopped'), 30_000);
 
     // 3. Run again from the palette with the config's editor active.
-    await page.locator('.tab', { hasText: 'tiny.seqlab.json' }).first().click();
     await palette(page, '>SeqLab: Run Experiment');
     await until('a second run', async () => summaries(workspace).length >= 2, 60_000);
+    mark('second run started from the palette');
 
     // 4. The SeqLab side bar: the live view follows the new run; its Stop button stops it; the tree shows both runs.
     await page.locator('.activitybar .action-item a[aria-label^="SeqLab"], .activitybar .action-item [aria-label^="SeqLab"]').first().click();
@@ -136,6 +147,7 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     const rows = page.locator('.pane-body .monaco-list-row', { hasText: 'stopped' });
     await until('two stopped runs in the Experiments tree', async () => (await rows.count()) >= 2, 30_000);
     await page.screenshot({ path: join(artifacts, 'side-panel-tree.png') });
+    mark('both runs stopped and shown in the tree');
     const treeText = await page.locator('.pane-body .monaco-list-row').allInnerTexts();
     assert.ok(treeText.some((t) => t.includes('tiny')), `tree rows: ${JSON.stringify(treeText)}`);
     assert.equal(summaries(workspace).filter((s) => s.status === 'stopped').length, 2);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTree, formatDuration, runNode, runsOf, type ConfigEntry, type RunEntry } from '../../src/extension/treeModel';
+import { buildTree, formatDuration, runLabel, runNode, runsOf, type ConfigEntry, type RunEntry } from '../../src/extension/treeModel';
 import type { RunSummary } from '../../src/runner/events';
 
 function summary(over: Partial<RunSummary>): RunSummary {
@@ -37,7 +37,7 @@ test('runs group under their config, newest first; unknown ones under "Other run
     run('f1', { name: 'renamed' }, '/ws/copy.seqlab.json'),
   ];
   const tree = buildTree([copy, adding], runs);
-  assert.deepEqual(tree.map((e) => [e.label, e.runs.map((r) => r.label)]),
+  assert.deepEqual(tree.map((e) => [e.label, e.runs.map((r) => r.run.runId)]),
     [['adding', ['a2', 'a1']], ['copy', ['f1', 'c1']], ['Other runs', ['x1']]]);
   assert.deepEqual(runsOf(adding, [adding, copy], runs).map((r) => r.runId), ['a2', 'a1']);
 });
@@ -46,4 +46,12 @@ test('durations read naturally', () => {
   assert.equal(formatDuration(0.42), '0.4s');
   assert.equal(formatDuration(75), '1m 15s');
   assert.equal(formatDuration(3 * 3600 + 120), '3h 2m');
+});
+
+test('run labels are the local start time and what sets the run apart, not the repeated experiment name', () => {
+  process.env.TZ = 'UTC';
+  assert.equal(runLabel('20261122-023351-adding', 'adding'), '11-22 02:33:51');
+  assert.equal(runLabel('20261122-023351-adding-cell=gru,hiddenSize=64', 'adding'), '11-22 02:33:51 cell=gru,hiddenSize=64');
+  assert.equal(runLabel('20261122-023351-my_exp', 'my exp'), '11-22 02:33:51');
+  assert.equal(runLabel('hand-made-run', 'adding'), 'hand-made-run');
 });
