@@ -19,6 +19,11 @@ function inlineSafe(text: string, tag: 'script' | 'style'): string {
   return text.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1');
 }
 
+/** Source-map comments point at files that do not travel with a single-file report. */
+function withoutSourceMap(text: string): string {
+  return text.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n').replace(/\/\*# sourceMappingURL=\S+ \*\/\s*$/, '');
+}
+
 /** JSON that can sit inside <script type="application/json">: every `<` escaped, so no markup can close it. */
 export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -33,9 +38,9 @@ export function renderReportHtml(snapshots: RunSnapshot[], opts: ReportOptions):
     csp,
     title: opts.title,
     kind: 'dashboard',
-    head: `<style nonce="${nonce}">\n${inlineSafe(opts.cssText, 'style')}\n</style>`,
+    head: `<style nonce="${nonce}">\n${inlineSafe(withoutSourceMap(opts.cssText), 'style')}\n</style>`,
     tail: `<script type="application/json" id="seqlab-data">${jsonForScript({ runs: snapshots })}</script>\n`
-      + `<script nonce="${nonce}">\n${inlineSafe(opts.scriptJs, 'script')}\n</script>`,
+      + `<script nonce="${nonce}">\n${inlineSafe(withoutSourceMap(opts.scriptJs), 'script')}\n</script>`,
   });
 }
 

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readDashboardAssets, renderReportHtml } from '../../src/runner/reportHtml';
@@ -16,10 +16,23 @@ import { loadFixtureRun } from './fixtureRuns';
 let browser: Browser;
 let assets: { scriptJs: string; cssText: string };
 
+/** Newest modification time of the files under the given paths. */
+function newest(paths: string[]): number {
+  return Math.max(...paths.map((p) => {
+    const st = statSync(p);
+    return st.isDirectory() ? newest(readdirSync(p).map((n) => join(p, n))) : st.mtimeMs;
+  }));
+}
+
 before(async () => {
   if (skipReason) return;
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', 'webview'], { cwd: repoRoot, encoding: 'utf8' });
-  assert.equal(build.status, 0, `webview build failed:\n${build.stderr}`);
+  // `npm test` builds first; rebuild here only when the webview sources are newer than the bundle.
+  const bundle = join(repoRoot, 'dist', 'webview', 'dashboard.js');
+  const sources = ['webview', 'media', 'src/shared', 'src/runner/events.ts'].map((p) => join(repoRoot, p));
+  if (!existsSync(bundle) || newest(sources) > Math.min(statSync(bundle).mtimeMs, statSync(join(repoRoot, 'dist', 'webview', 'live.js')).mtimeMs)) {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs', 'webview'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(build.status, 0, `webview build failed:\n${build.stderr}`);
+  }
   assets = readDashboardAssets(repoRoot);
   browser = await launch();
 });
@@ -75,6 +88,12 @@ test('report: every plot of a run has data, with no console errors or CSP violat
   assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
   await page.screenshot({ path: join(artifactsDir, 'dashboard-light.png'), fullPage: true });
   assert.deepEqual(problems, []);
+  assert.equal(await page.evaluate(() => document.documentElement.outerHTML.includes('sourceMappingURL')), false);
+  // The watcher does see violations: an inline style attribute is one under this CSP.
+  await page.evaluate(() => { const d = document.createElement('div'); d.setAttribute('style', 'color: red'); document.body.append(d); });
+  await page.waitForFunction(() => true);
+  await settle(page);
+  assert.ok(problems.some((p) => p.startsWith('CSP violation: style-src')), `CSP watcher saw nothing: ${problems.join('; ')}`);
   await page.context().close();
 });
 

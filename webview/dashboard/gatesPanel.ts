@@ -10,6 +10,7 @@ import { card, exportButtons } from './card';
 import type { ViewContext } from './context';
 import { append } from './lineChart';
 import { gateIndex, layerKey } from './model';
+import { pickGateRecord } from './gateSelection';
 
 interface GateInfo { title: string; range: 'sigmoid' | 'tanh' | 'state' }
 
@@ -29,12 +30,6 @@ const gateOrder = ['i', 'f', 'g', 'o', 'r', 'z', 'n', 'c', 'h'];
 const gateRank = (k: string) => (gateOrder.includes(k) ? gateOrder.indexOf(k) : gateOrder.length);
 
 interface SelectElement extends HTMLElement { value: string }
-
-/** The record shown: matching probe and layer at the chosen step, or the latest when gateStep is null or absent. */
-export function pickGateRecord(gates: readonly GateRecord[], probe: number, layer: string, step: number | null): GateRecord | undefined {
-  const match = gates.filter((g) => g.probe === probe && layerKey(g.layer, g.direction) === layer);
-  return match.find((g) => g.step === step) ?? match[match.length - 1];
-}
 
 function rangeOf(info: GateInfo, values: readonly number[]): { colormap: 'seq' | 'div'; min: number; max: number } {
   if (info.range === 'sigmoid') return { colormap: 'seq', min: 0, max: 1 };

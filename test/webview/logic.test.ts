@@ -1,0 +1,108 @@
+// The dashboard's pure parts, without a browser: config differences, smoothing, alignment, CSV, record merging,
+// the gradient-flow verdict, gate record choice, and the HTML/CSP shells of the panel and the offline report.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jsonForScript, readDashboardAssets, renderReportHtml } from '../../src/runner/reportHtml';
+import type { GateRecord, StepRecord } from '../../src/runner/events';
+import type { RunSnapshot } from '../../src/shared/protocol';
+import { configDifferences, describeDifferences, runLabel } from '../../webview/dashboard/configDiff';
+import { metricsCsv } from '../../webview/dashboard/csv';
+import { flowVerdict } from '../../webview/dashboard/gradFlowVerdict';
+import { pickGateRecord } from '../../webview/dashboard/gateSelection';
+import { appendRecords, runFromSnapshot } from '../../webview/dashboard/model';
+import { align, ema } from '../../webview/dashboard/series';
+import { dashboardHtml } from '../../webview/html';
+
+const step = (n: number, loss = 1): StepRecord => ({ kind: 'step', step: n, loss, gradNorm: 2, gradNormClipped: 1, paramGradNorms: { 'rnn.weight_hh_l0': 0.5 }, lr: 0.01, time: n / 10, stepsPerSec: 10 });
+const snapshot = (runId: string, extra: Partial<RunSnapshot> = {}): RunSnapshot => ({ runId, config: {}, summary: null, records: [], taskRecords: [], ...extra });
+
+test('config differences name each differing dotted field with one value per run, ignoring names', () => {
+  const base = { name: 'a', model: { cell: 'rnn', hiddenSize: 32 }, train: { optimizer: { type: 'adam', lr: 0.001 } } };
+  const diffs = configDifferences([
+    base,
+    { ...base, name: 'b', model: { cell: 'gru', hiddenSize: 32 } },
+    { ...base, name: 'c', model: { cell: 'lstm', hiddenSize: 32, layerNorm: true } },
+  ]);
+  assert.deepEqual(describeDifferences(diffs), ['model.cell: rnn / gru / lstm', 'model.layerNorm: — / — / true']);
+  assert.equal(runLabel(diffs, 1, 'run-b'), 'cell=gru, layerNorm=—');
+  assert.equal(runLabel([], 1, 'run-b'), 'run-b');
+});
+
+test('EMA smoothing starts at the first value (debiased) and weight 0 leaves the curve unchanged', () => {
+  assert.deepEqual(ema([3, 3, 3], 0.9).map((v) => Number(v.toFixed(12))), [3, 3, 3]);
+  const s = ema([1, 0], 0.5);
+  assert.equal(s[0], 1);
+  assert.ok(Math.abs(s[1] - 1 / 3) < 1e-12);
+  assert.deepEqual(ema([1, 5, 2], 0), [1, 5, 2]);
+});
+
+test('series align on the union of steps, with gaps where a series has no value', () => {
+  assert.deepEqual(align([{ x: [1, 2, 3], y: [10, 20, 30] }, { x: [2, 4], y: [5, NaN] }]), [[1, 2, 3, 4], [10, 20, 30, null], [null, 5, null, null]]);
+});
+
+test('appends merge by step: a resent record replaces, a late one is inserted in order', () => {
+  const run = runFromSnapshot(snapshot('r', { records: [step(1), step(2), step(4)] }));
+  appendRecords(run, [step(2, 0.5), step(3), step(5)], []);
+  assert.deepEqual(run.steps.map((s) => [s.step, s.loss]), [[1, 1], [2, 0.5], [3, 1], [4, 1], [5, 1]]);
+});
+
+test('metrics CSV has one row per run and step, merges evaluations and quotes fields that need it', () => {
+  const run = runFromSnapshot(snapshot('run,"1"', { records: [step(1), step(2), { kind: 'eval', step: 2, valLoss: 0.7, metrics: { accuracy: 0.5 }, time: 0.3 }, { kind: 'eval', step: 3, valLoss: 0.6, metrics: {}, time: 0.4 }] }));
+  const lines = metricsCsv([run]).trimEnd().split('\n');
+  assert.equal(lines[0], 'runId,step,time,loss,gradNorm,gradNormClipped,lr,stepsPerSec,valLoss,val.accuracy,gradNorm.rnn.weight_hh_l0');
+  assert.deepEqual(lines.slice(1), [
+    '"run,""1""",1,0.1,1,2,1,0.01,10,,,0.5',
+    '"run,""1""",2,0.2,1,2,1,0.01,10,0.7,0.5,0.5',
+    '"run,""1""",3,0.4,,,,,,0.6,,',
+  ]);
+});
+
+test('gradient-flow verdict: vanishing, exploding or healthy from the first/last time-step ratio', () => {
+  assert.match(flowVerdict([1e-6, 1e-3, 1]).text, /vanish/);
+  assert.match(flowVerdict([50, 5, 0.1]).text, /explod/);
+  assert.match(flowVerdict([0.5, 0.8, 1]).text, /good flow/);
+  assert.match(flowVerdict([0, 0, 0]).text, /no gradient/);
+});
+
+test('gate record choice: the chosen step, or the latest for that probe and layer', () => {
+  const g = (stepN: number, probe: number, layer: number): GateRecord => ({ kind: 'gates', step: stepN, probe, layer, direction: 'forward', cell: 'rnn', T: 1, H: 1, values: { h: [stepN] } });
+  const gates = [g(100, 0, 0), g(100, 1, 0), g(200, 0, 0), g(300, 0, 1)];
+  assert.equal(pickGateRecord(gates, 0, '0:forward', 100)?.step, 100);
+  assert.equal(pickGateRecord(gates, 0, '0:forward', null)?.step, 200);
+  assert.equal(pickGateRecord(gates, 0, '0:forward', 300)?.step, 200);
+  assert.equal(pickGateRecord(gates, 1, '1:forward', null), undefined);
+});
+
+test('panel HTML carries exactly the host CSP, and nonce-tagged script and style from webview URIs', () => {
+  const html = dashboardHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x.vscode-cdn.net/dist/webview/dashboard.js', styleUri: 'https://x.vscode-cdn.net/dist/webview/dashboard.css', title: 'Run <1> & "2"', kind: 'dashboard' });
+  assert.ok(html.includes(`content="default-src 'none'; img-src https://x.vscode-cdn.net data: blob:; style-src https://x.vscode-cdn.net 'nonce-abc123'; script-src 'nonce-abc123'; font-src https://x.vscode-cdn.net"`.replace(/'/g, '&#39;')));
+  assert.ok(html.includes('<script nonce="abc123" src="https://x.vscode-cdn.net/dist/webview/dashboard.js"></script>'));
+  assert.ok(html.includes('<link rel="stylesheet" href="https://x.vscode-cdn.net/dist/webview/dashboard.css" nonce="abc123">'));
+  assert.ok(html.includes('<title>Run &lt;1&gt; &amp; &quot;2&quot;</title>'));
+  assert.doesNotMatch(html, /unsafe-(inline|eval)| on[a-z]+=/);
+});
+
+test('report HTML is self-contained: inline nonce script and style, data that cannot close its script element', () => {
+  const run = snapshot('r1', { taskRecords: [{ kind: 'sample', step: 1, temperature: 1, text: '</script><script>alert(1)</script>\u2028' }] });
+  const html = renderReportHtml([run], { title: 'T', scriptJs: 'const s = "</script>"; console.log(s);', cssText: 'body{color:red}' });
+  const nonce = /nonce-([A-Za-z0-9+/=]+)/.exec(html)?.[1];
+  assert.ok(nonce && nonce.length >= 16);
+  assert.ok(html.includes(`content="default-src &#39;none&#39;; img-src data: blob:; style-src &#39;nonce-${nonce}&#39;; script-src &#39;nonce-${nonce}&#39;"`));
+  assert.ok(html.includes(`<style nonce="${nonce}">`) && html.includes(`<script nonce="${nonce}">`));
+  // Exactly the data block and the app script close: nothing embedded ends an element early.
+  assert.equal(html.match(/<\/script>/g)?.length, 2);
+  assert.ok(html.includes('const s = "<\\/script>";'));
+  assert.doesNotMatch(html, /(src|href)="/);
+  const json = /<script type="application\/json" id="seqlab-data">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
+  assert.deepEqual(JSON.parse(json), { runs: [run] });
+  assert.equal(jsonForScript('<'), '"\\u003c"');
+  assert.throws(() => renderReportHtml([], { title: 'T', scriptJs: '', cssText: '' }), /no runs/);
+});
+
+test('reading the dashboard bundle from a root without dist/ names the missing file and the fix', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seqlab-nodist-'));
+  assert.throws(() => readDashboardAssets(dir), (e: Error) => e.message.includes(join(dir, 'dist', 'webview', 'dashboard.js')) && /npm run build/.test(e.message));
+});
