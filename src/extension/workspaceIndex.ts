@@ -1,22 +1,12 @@
 // The workspace's experiments (config files) and their runs, kept current by file-system watchers.
 import * as vscode from 'vscode';
-import { dirname, resolve } from 'node:path';
-import { defaultName, parseConfig } from '../runner/config/load';
+import { resolve } from 'node:path';
+import { configEntry, DEFAULT_RUNS_DIR } from './configEntry';
 import { scanRuns } from './runFolders';
 import { runsOf, type ConfigEntry, type RunEntry } from './treeModel';
 
 export const CONFIG_GLOB = '**/*.seqlab.json';
 const EXCLUDE_GLOB = '**/{node_modules,.git,.seqlab}/**';
-const DEFAULT_RUNS_DIR = '.seqlab/runs';
-
-/** Name and runs folder of a config text. A config with errors still gets its file name and the default folder. */
-export function configEntry(file: string, text: string): ConfigEntry {
-  const { config, source } = parseConfig(file, text);
-  const raw = source.raw as { name?: unknown; output?: { runsDir?: unknown } } | undefined;
-  const name = config?.name || (typeof raw?.name === 'string' && raw.name) || defaultName(file);
-  const runsDir = config?.output.runsDir ?? (typeof raw?.output?.runsDir === 'string' ? raw.output.runsDir : DEFAULT_RUNS_DIR);
-  return { file, name, runsDir: resolve(dirname(file), runsDir) };
-}
 
 export class WorkspaceIndex implements vscode.Disposable {
   configs: ConfigEntry[] = [];
