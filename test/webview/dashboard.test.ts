@@ -246,6 +246,24 @@ test('panel: ready handshake, snapshot, a flood of appends extends the loss curv
   await page.waitForFunction((n) => Number(document.querySelector('#card-loss .line-chart')?.getAttribute('data-point-count')) >= n, count0 + rest.length);
   assert.equal(Number(await dataAttr(page, '#card-loss .line-chart', 'data-point-count')), count0 + rest.length);
   assert.match(await page.textContent('.dash-head .meta') ?? '', /live.*step 300/);
+  assert.equal(await dataAttr(page, '#card-loss .line-chart', 'data-zoomed'), 'false');
+
+  // Drag to zoom; a zoomed view stays put while records stream in; double-click resets.
+  const over = await page.$('#card-loss .u-over');
+  const box = (await over?.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await settle(page);
+  assert.equal(await dataAttr(page, '#card-loss .line-chart', 'data-zoomed'), 'true');
+  const extra: StepRecord = { ...all[all.length - 1], step: 301 };
+  await send({ type: 'append', runId: run.runId, records: [extra], taskRecords: [] });
+  assert.equal(Number(await dataAttr(page, '#card-loss .line-chart', 'data-point-count')), count0 + rest.length + 1);
+  assert.equal(await dataAttr(page, '#card-loss .line-chart', 'data-zoomed'), 'true');
+  await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+  await settle(page);
+  assert.equal(await dataAttr(page, '#card-loss .line-chart', 'data-zoomed'), 'false');
 
   // A text sample arriving later shows as text, never as markup.
   await send({ type: 'append', runId: run.runId, records: [], taskRecords: [{ kind: 'sample', step: 300, temperature: 0.8, text: '</script><b>not bold</b>' }] });

@@ -4,7 +4,6 @@
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { DashboardState, HostMessage, RunSnapshot } from '../../src/shared/protocol';
 import { fmt, fmtDuration } from '../shared/format';
 import type { Host } from '../shared/host';

@@ -130,6 +130,7 @@ export class GatesPanel {
   private drawGates(rec: GateRecord, ctx: ViewContext): void {
     const keys = Object.keys(rec.values).sort((a, b) => gateRank(a) - gateRank(b));
     if (this.maps.map((m) => m.key).join() !== keys.join()) {
+      for (const m of this.maps) m.map.dispose();
       this.grid.replaceChildren();
       this.maps = keys.map((key) => {
         const cell = append(this.grid, 'figure', 'gate-cell');

@@ -75,7 +75,11 @@ export class LineChart {
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       hooks: {
         setCursor: [(u) => this.showReadout(u)],
-        setScale: [(u, key) => { if (key === 'x') this.zoomed = isZoomed(u); }],
+        setScale: [(u, key) => {
+          if (key !== 'x') return;
+          this.zoomed = isZoomed(u);
+          this.root.dataset.zoomed = String(this.zoomed);
+        }],
       },
     };
     this.plot = new uPlot(opts, spec.chart.data as uPlot.AlignedData, this.plotEl);

@@ -76,6 +76,7 @@ export class Heatmap {
   private style: HeatmapStyle | null = null;
   private palette: Palette | null = null;
   private cssW = 0;
+  private readonly resize: ResizeObserver;
 
   constructor(parent: HTMLElement, private readonly cssH: number, onHover: (text: string) => void) {
     this.canvas = document.createElement('canvas');
@@ -83,7 +84,13 @@ export class Heatmap {
     parent.appendChild(this.canvas);
     this.canvas.addEventListener('mousemove', (e) => onHover(this.describe(e.offsetX, e.offsetY)));
     this.canvas.addEventListener('mouseleave', () => onHover(''));
-    new ResizeObserver(() => this.draw()).observe(parent);
+    this.resize = new ResizeObserver(() => this.draw());
+    this.resize.observe(parent);
+  }
+
+  /** Stops following the size of a container that is being removed. */
+  dispose(): void {
+    this.resize.disconnect();
   }
 
   set(data: HeatmapData, style: HeatmapStyle, palette: Palette): void {
