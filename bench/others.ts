@@ -28,19 +28,20 @@ export interface TfResult extends Timing {
   threads: boolean;
 }
 
-export async function measureTf(backend: 'wasm' | 'cpu', c: BenchConfig, budgetMs: number): Promise<TfResult> {
+export async function measureTf(backend: 'wasm' | 'cpu', c: BenchConfig, budgetMs: number, minSteps: number): Promise<TfResult> {
   const tf = await loadTf();
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} did not start`);
   await tf.ready();
   const layer = { lstm: tf.layers.lstm, gru: tf.layers.gru, rnn: tf.layers.simpleRNN }[c.cell];
   const model = tf.sequential();
-  // GRU with resetAfter matches torch.nn.GRU and SeqLab's default variant.
-  model.add(layer({ units: c.H, returnSequences: true, inputShape: [c.T, c.I], ...(c.cell === 'gru' ? { resetAfter: true } : {}) }));
+  // TF.js's GRU applies the reset gate before the recurrent matmul (it rejects resetAfter); the work
+  // per step is the same as torch.nn.GRU's.
+  model.add(layer({ units: c.H, returnSequences: true, inputShape: [c.T, c.I] }));
   model.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 1 }) }));
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
   const x = tf.randomUniform([c.B, c.T, c.I], -1, 1);
   const y = tf.randomUniform([c.B, c.T, 1], -1, 1);
-  const timing = await timeSteps(() => model.trainOnBatch(x, y), { warmup: 1, minSteps: 3, maxSteps: 20, budgetMs });
+  const timing = await timeSteps(() => model.trainOnBatch(x, y), { warmup: 1, minSteps, maxSteps: 20, budgetMs });
   const env = tf.env();
   const flag = (name: string): boolean => { try { return env.getBool(name); } catch { return false; } };
   const result = { ...timing, backend, simd: backend === 'wasm' && flag('WASM_HAS_SIMD_SUPPORT'), threads: backend === 'wasm' && flag('WASM_HAS_MULTITHREAD_SUPPORT') };
@@ -68,7 +69,8 @@ export interface BrainResult extends Timing {
  * sample-steps as one SeqLab step.
  */
 export async function measureBrain(c: BenchConfig, budgetMs: number): Promise<BrainResult> {
-  const brain = (await import('brain.js')) as unknown as { recurrent: Record<string, BrainCtor> };
+  const mod = (await import('brain.js')) as unknown as { recurrent?: Record<string, BrainCtor>; default?: { recurrent: Record<string, BrainCtor> } };
+  const brain = mod.default ?? (mod as { recurrent: Record<string, BrainCtor> });
   const Ctor = brain.recurrent[{ lstm: 'LSTMTimeStep', gru: 'GRUTimeStep', rnn: 'RNNTimeStep' }[c.cell]];
   const net = new Ctor({ inputSize: c.I, hiddenLayers: [c.H], outputSize: c.I });
   const perCall = 4;
@@ -90,7 +92,8 @@ export function torchAvailable(): { ok: boolean; reason: string | null } {
 }
 
 export interface TorchRun {
-  version: string;
+  /** torch.__version__ */
+  torch: string;
   threads: number;
   results: Record<string, Timing>;
 }

@@ -8,9 +8,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { availableBackends } from '../src/engine/backends/index';
 import { REFERENCE, SWEEP, type BenchConfig } from './configs';
-import { measureBrain, measureTf, measureTorch, torchAvailable, type BrainResult, type TfResult, type TorchRun } from './others';
+import { measureBrain, measureTf, measureTorch, torchAvailable, type BrainResult, type TfResult } from './others';
+import type { Timing } from './timing';
 import type { SeqLabResult } from './seqlab';
-import type { SeqLabJob, WorkerMessage } from './seqlab-worker';
+import type { SeqLabJob, WorkerReply } from './seqlab-worker';
 
 const quick = process.argv.includes('--quick');
 const BUDGET_MS = quick ? 2000 : 4000;
@@ -22,32 +23,38 @@ function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
 }
 
-/** Runs SeqLab jobs in a worker thread and records the main thread's worst event-loop delay meanwhile. */
-async function runSeqLab(jobs: SeqLabJob[]): Promise<{ results: Map<string, Outcome<SeqLabResult>>; eventLoopMaxMs: number }> {
-  const results = new Map<string, Outcome<SeqLabResult>>();
-  const eld = monitorEventLoopDelay({ resolution: 5 });
-  eld.enable();
-  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'seqlab-worker.ts'))});`, {
-    eval: true, workerData: { jobs },
-  });
-  await new Promise<void>((resolve, reject) => {
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'done') return resolve();
-      const key = `${m.job.backend}|${m.job.config.id}`;
-      if (m.type === 'result') {
-        results.set(key, { ok: true, value: m.result });
-        log(`seqlab ${m.job.backend} ${m.job.config.id}: ${m.result.ms.toFixed(1)} ms/step (${m.result.steps} steps)`);
-      } else {
-        results.set(key, { ok: false, error: m.message });
-        log(`seqlab ${m.job.backend} ${m.job.config.id}: FAILED ${m.message}`);
-      }
+/**
+ * SeqLab measurements in a worker thread, one job at a time, while the main thread's event-loop delay
+ * is monitored (its worst value over every job is reported).
+ */
+class SeqLabRunner {
+  private readonly worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'seqlab-worker.ts'))});`, { eval: true });
+  private readonly eld = monitorEventLoopDelay({ resolution: 5 });
+  eventLoopMaxMs = 0;
+
+  async run(job: SeqLabJob): Promise<Outcome<SeqLabResult>> {
+    this.eld.reset();
+    this.eld.enable();
+    const reply = await new Promise<WorkerReply>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`SeqLab worker exited with ${code}`));
+      this.worker.once('message', (m: WorkerReply) => {
+        this.worker.off('exit', onExit);
+        resolve(m);
+      });
+      this.worker.once('exit', onExit);
+      this.worker.postMessage(job);
     });
-    worker.on('error', reject);
-    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`SeqLab worker exited with ${code}`))));
-  });
-  eld.disable();
-  await worker.terminate();
-  return { results, eventLoopMaxMs: eld.max / 1e6 };
+    this.eld.disable();
+    this.eventLoopMaxMs = Math.max(this.eventLoopMaxMs, this.eld.max / 1e6);
+    const what = `seqlab ${job.backend} ${job.config.id}`;
+    if (reply.ok) log(`${what}: ${reply.result.ms.toFixed(1)} ms/step (${reply.result.steps} steps)`);
+    else log(`${what}: FAILED ${reply.error}`);
+    return reply.ok ? { ok: true, value: reply.result } : { ok: false, error: reply.error };
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
 }
 
 async function attempt<T>(what: string, f: () => Promise<T> | T): Promise<Outcome<T>> {
@@ -74,45 +81,58 @@ async function main(): Promise<void> {
   const others = quick ? [] : availableBackends().filter((b) => b.available).map((b): string => b.name).filter((n) => n !== PRIMARY && n !== 'gpu.js');
   log(`${quick ? 'quick' : 'full'} run; SeqLab backends: ${[PRIMARY, ...others].join(', ')}`);
 
-  // 1. SeqLab (worker thread).
-  const jobs: SeqLabJob[] = [
-    ...[...REFERENCE, ...sweep].map((config) => ({ backend: PRIMARY, config, budgetMs: BUDGET_MS, warmup: 2, minSteps: 5 })),
-    // Slower backends: the reference configurations, fewer steps.
-    ...others.flatMap((backend) => REFERENCE.map((config) => ({ backend, config, budgetMs: BUDGET_MS / 2, warmup: 1, minSteps: 2 }))),
-  ];
-  const seq = await runSeqLab(jobs);
-  const ours = (c: BenchConfig, backend = PRIMARY): SeqLabResult | undefined => {
-    const r = seq.results.get(`${backend}|${c.id}`);
-    return r?.ok ? r.value : undefined;
-  };
-
-  // 2. TF.js and brain.js (main thread), reference configurations.
+  // Each configuration's systems run back to back, so the machine's load drifts little between them.
+  const runner = new SeqLabRunner();
+  const seqResults = new Map<string, Outcome<SeqLabResult>>();
   const tf: Record<'wasm' | 'cpu', Record<string, Outcome<TfResult>>> = { wasm: {}, cpu: {} };
   const brain: Record<string, Outcome<BrainResult>> = {};
+  const torchCheck = torchAvailable();
+  if (!torchCheck.ok) log(`PyTorch skipped: ${torchCheck.reason}`);
+  const torch: Record<number, Record<string, Outcome<Timing & { torch: string }>>> = { 1: {}, 2: {} };
+  const measureTorchOne = async (c: BenchConfig) => {
+    if (!torchCheck.ok) return;
+    for (const threads of [1, 2]) {
+      const r = await attempt(`torch ${threads}t ${c.id}`, () => {
+        const run = measureTorch([c], threads, BUDGET_MS / 2);
+        return { ...run.results[c.id], torch: run.torch };
+      });
+      torch[threads][c.id] = r;
+      if (r.ok) log(`torch ${r.value.torch} ${threads} thread(s) ${c.id}: ${r.value.ms.toFixed(1)} ms/step`);
+    }
+  };
+
   for (const c of REFERENCE) {
+    seqResults.set(`${PRIMARY}|${c.id}`, await runner.run({ backend: PRIMARY, config: c, budgetMs: BUDGET_MS, warmup: 2, minSteps: 5 }));
     for (const be of ['wasm', 'cpu'] as const) {
-      tf[be][c.id] = await attempt(`tfjs ${be} ${c.id}`, () => measureTf(be, c, BUDGET_MS));
+      // TF.js cpu is the slowest system by far: two measured steps.
+      tf[be][c.id] = await attempt(`tfjs ${be} ${c.id}`, () => measureTf(be, c, BUDGET_MS, be === 'cpu' ? 2 : 3));
       const r = tf[be][c.id];
       if (r.ok) log(`tfjs ${be} ${c.id}: ${r.value.ms.toFixed(1)} ms/step`);
     }
     brain[c.id] = await attempt(`brain.js ${c.id}`, () => measureBrain(c, BUDGET_MS));
     const b = brain[c.id];
     if (b.ok) log(`brain.js ${c.id}: ${b.value.ms.toFixed(1)} ms per ${c.B} sequences`);
+    await measureTorchOne(c);
   }
+  for (const c of sweep) {
+    seqResults.set(`${PRIMARY}|${c.id}`, await runner.run({ backend: PRIMARY, config: c, budgetMs: BUDGET_MS, warmup: 1, minSteps: 3 }));
+    // PyTorch has no truncated-BPTT mode in this script; its T=1024 row is full BPTT.
+    if (c.tbptt === null) await measureTorchOne(c);
+  }
+  // Slower SeqLab backends: the reference configurations, fewer steps.
+  for (const backend of others)
+    for (const c of REFERENCE)
+      seqResults.set(`${backend}|${c.id}`, await runner.run({ backend, config: c, budgetMs: BUDGET_MS / 2, warmup: 1, minSteps: 2 }));
+  await runner.close();
+  const seq = { results: seqResults, eventLoopMaxMs: runner.eventLoopMaxMs };
 
-  // 3. PyTorch, 1 and 2 threads, every configuration SeqLab ran.
-  const torchCheck = torchAvailable();
-  const torch: Record<string, Outcome<TorchRun>> = {};
-  if (torchCheck.ok) {
-    for (const threads of [1, 2]) {
-      torch[threads] = await attempt(`torch ${threads} thread(s)`, () => measureTorch([...REFERENCE, ...sweep], threads, BUDGET_MS / 2));
-      const t = torch[threads];
-      if (t.ok) log(`torch ${t.value.version}, ${threads} thread(s): ${Object.entries(t.value.results).map(([k, v]) => `${k} ${v.ms.toFixed(1)}`).join('; ')}`);
-    }
-  } else log(`PyTorch skipped: ${torchCheck.reason}`);
+  const ours = (c: BenchConfig, backend = PRIMARY): SeqLabResult | undefined => {
+    const r = seq.results.get(`${backend}|${c.id}`);
+    return r?.ok ? r.value : undefined;
+  };
   const torchMs = (c: BenchConfig, threads: number): number | undefined => {
-    const t = torch[threads];
-    return t?.ok ? t.value.results[c.id]?.ms : undefined;
+    const t = torch[threads][c.id];
+    return t?.ok ? t.value.ms : undefined;
   };
   const torchBest = (c: BenchConfig): { ms: number; threads: number } | undefined => {
     const cands = [1, 2].map((n) => ({ ms: torchMs(c, n), threads: n })).filter((x): x is { ms: number; threads: number } => x.ms !== undefined);

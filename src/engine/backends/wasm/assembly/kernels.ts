@@ -332,12 +332,26 @@ export function addRowVector(x: usize, rows: i32, n: i32, v: usize): void {
 }
 
 export function sumRows(x: usize, rows: i32, n: i32, out: usize): void {
-  for (let r = 0; r < rows; r++) {
-    const xr = x + (<usize>(r * n) << 2);
-    for (let j = 0; j < n; j += 4) {
-      const c = min(4, n - j); const o = <usize>j << 2;
-      st(out + o, f32x4.add(ld(out + o, c), ld(xr + o, c)), c);
+  // Column strips of 16 summed down all rows in registers: one load per element, one store per column.
+  const rowBytes = <usize>n << 2;
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const o = <usize>j << 2;
+    let s0 = v128.load(out + o), s1 = v128.load(out + o, 16), s2 = v128.load(out + o, 32), s3 = v128.load(out + o, 48);
+    let p = x + o;
+    for (let r = 0; r < rows; r++) {
+      s0 = f32x4.add(s0, v128.load(p)); s1 = f32x4.add(s1, v128.load(p, 16));
+      s2 = f32x4.add(s2, v128.load(p, 32)); s3 = f32x4.add(s3, v128.load(p, 48));
+      p += rowBytes;
     }
+    v128.store(out + o, s0); v128.store(out + o, s1, 16); v128.store(out + o, s2, 32); v128.store(out + o, s3, 48);
+  }
+  for (; j < n; j += 4) {
+    const c = min(4, n - j); const o = <usize>j << 2;
+    let acc = ld(out + o, c);
+    let p = x + o;
+    for (let r = 0; r < rows; r++) { acc = f32x4.add(acc, ld(p, c)); p += rowBytes; }
+    st(out + o, acc, c);
   }
 }
 
