@@ -34,7 +34,8 @@ export function evaluate(model: Model, exp: Experiment, rows: Sequence[], opts: 
     let n = 0;
     forEachClassPrediction(model, exp, rows, opts, (pred, actual) => { n++; if (pred === actual) right++; });
     metrics.accuracy = right / n;
-    metrics.perplexity = Math.exp(loss);
+    // Per-character perplexity is the usual language-model score; for classifiers it says little.
+    if (exp.config.data.source === 'text') metrics.perplexity = Math.exp(loss);
     if (!tg.perStep) {
       // Always predicting the most common class.
       const counts = new Array<number>(C).fill(0);

@@ -23,7 +23,7 @@ test('a text run can be listed, reported and sampled from', () => {
   assert.deepEqual(samples.filter((s) => s.kind === 'sample').map((s) => s.step), [5, 10, 10]);
   assert.ok(samples.every((s) => s.kind !== 'sample' || (s.text.startsWith('the ') && s.text.length === 24)));
   const evals = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; metrics?: Record<string, number> });
-  assert.ok(evals.some((e) => e.kind === 'eval' && e.metrics!.perplexity > 1 && e.metrics!.accuracy >= 0));
+  assert.ok(evals.some((e) => e.kind === 'eval' && e.metrics!.perplexity > 1 && e.metrics!.accuracy >= 0 && e.metrics!.baselineCrossEntropy > 0));
 
   const list = cli(['runs'], dir);
   assert.equal(list.code, 0);

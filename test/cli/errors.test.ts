@@ -1,7 +1,7 @@
 // Bad configs and bad data: exit code 2 and a message naming the file, the line and the problem.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tempDir } from './helpers';
 
@@ -99,4 +99,21 @@ test('--help for each command, and an unknown command exits 2', () => {
   const r = cli(['frobnicate'], dir);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown command "frobnicate"/);
+});
+
+test('--init is strict about names and shapes, and rejects malformed files', () => {
+  const dir = tempDir();
+  cpSync(join(__dirname, '../runner/fixtures/golden-gru'), dir, { recursive: true });
+  const cfg = readFileSync(join(dir, 'one-sgd-step.seqlab.json'), 'utf8').replace('"hiddenSize": 8', '"hiddenSize": 4');
+  writeFileSync(join(dir, 'small.seqlab.json'), cfg);
+  const r = cli(['run', 'small.seqlab.json', '--init', 'w.safetensors', '--out', 'run'], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /w\.safetensors:1:1: error: --init: State dict tensor rnn\.weight_ih_l0 has shape \[24, 3\] but the model expects \[12, 3\]/);
+  const rnnConfig = readFileSync(join(dir, 'one-sgd-step.seqlab.json'), 'utf8').replace('"cell": "gru"', '"cell": "rnn"'); // names match, gate shapes do not
+  writeFileSync(join(dir, 'rnn.seqlab.json'), rnnConfig);
+  assert.equal(cli(['run', 'rnn.seqlab.json', '--init', 'w.safetensors', '--out', 'run2'], dir).code, 2);
+  writeFileSync(join(dir, 'junk.safetensors'), 'not a tensor file');
+  const j = cli(['run', 'one-sgd-step.seqlab.json', '--init', 'junk.safetensors', '--out', 'run3'], dir);
+  assert.equal(j.code, 2);
+  assert.match(j.stderr, /junk\.safetensors: not a valid safetensors file: header length \d+ exceeds the file/);
 });
