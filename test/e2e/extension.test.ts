@@ -85,6 +85,9 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
   const workspace = join(tmp, 'workspace');
   mkdirSync(workspace);
   cpSync(join(root, 'test/e2e/fixtures/tiny.seqlab.json'), join(workspace, 'tiny.seqlab.json'));
+  // A real example next to it: its experiments must appear in the tree (and it is read, not trained).
+  const example = join(root, 'examples', 'airline-passengers');
+  if (existsSync(example)) cpSync(example, join(workspace, 'airline-passengers'), { recursive: true });
   const extensionsDir = join(tmp, 'extensions');
   const userDataDir = join(tmp, 'user-data');
   writeUserSettings(userDataDir);
@@ -150,7 +153,18 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     mark('both runs stopped and shown in the tree');
     const treeText = await page.locator('.pane-body .monaco-list-row').allInnerTexts();
     assert.ok(treeText.some((t) => t.includes('tiny')), `tree rows: ${JSON.stringify(treeText)}`);
+    if (existsSync(example)) assert.ok(treeText.some((t) => t.includes('forecast')), `the example's experiment in ${JSON.stringify(treeText)}`);
     assert.equal(summaries(workspace).filter((s) => s.status === 'stopped').length, 2);
+
+    // 5. After a window reload the serializer restores the dashboards, which draw the stored runs again.
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const restored = await until('a restored dashboard with its loss curve', async () => {
+      const p = await lossPoints(page);
+      return p && p.points > 0 ? p : null;
+    }, 60_000);
+    assert.ok(restored.points > 0);
+    mark(`dashboard restored after reload with ${restored.points} points`);
   } catch (e) {
     const page = browser.contexts()[0]?.pages()[0];
     if (page) await page.screenshot({ path: join(artifacts, 'failure.png') }).catch(() => undefined);
