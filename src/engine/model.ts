@@ -23,8 +23,18 @@ export interface ForwardBackwardOptions {
   gradFlow?: boolean;
 }
 
-/** Shapes kept alive at once; a run uses one or two (the last chunk, a smaller last batch). */
-const MAX_CACHED_SHAPES = 8;
+/**
+ * Steps of the graph that runs a pass of T steps. Buffers come from backend.alloc, which may never be
+ * freed (the WASM backend's bump allocator), so graphs are cached for good, and ragged datasets (T = the
+ * longest sequence of each batch) must not create one graph per T: above 16 steps, T is rounded up to a
+ * quarter-octave (≤ 25% padding, 4 shapes per doubling). The padded steps are masked for every row,
+ * which leaves every result unchanged.
+ */
+export function graphSteps(T: number): number {
+  if (T <= 16) return T;
+  const q = 2 ** (Math.floor(Math.log2(T - 1)) - 2);
+  return Math.ceil(T / q) * q;
+}
 
 export class Model {
   readonly params: Param[];
@@ -72,11 +82,12 @@ export class Model {
     const carry = chunk < T ? this.carry(B) : null;
     let total = 0;
     for (let s = 0; s < T; s += chunk) {
-      const g = this.graph(B, Math.min(chunk, T - s));
-      g.load(batch, s, this.embedding);
+      const steps = Math.min(chunk, T - s);
+      const g = this.graph(B, steps);
+      g.load(batch, s, steps, this.embedding);
       g.forward(dropout ? opts.dropoutRandom! : null, s > 0 ? carry : null);
       if (carry && s + chunk < T) g.saveState(carry);
-      const target = this.targets(batch, g, s);
+      const target = this.targets(batch, g, s, steps);
       if (!target.some((v) => v >= 0)) continue; // no loss terms in this chunk: its gradient is zero
       g.headForward();
       total += lossRows(loss, spec.head.activation, g.head.Z, g.head.rows, spec.head.size, batch.y, target, scale, g.head.dZ);
@@ -94,12 +105,14 @@ export class Model {
     const { B, T } = batch;
     const size = spec.head.size;
     const Z = g.head.Z;
+    // The result is the caller's to keep: a plain array, not backend memory (which may never be freed).
+    const out = (n: number): Buf => (this.backend.info.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
     if (spec.head.output !== 'all') {
-      const data = this.backend.alloc(B * size);
+      const data = out(B * size);
       for (let b = 0; b < B; b++) activateRow(spec.head.activation, Z, b * size, size, data, b * size);
       return { data, shape: [B, size] };
     }
-    const data = this.backend.alloc(B * T * size);
+    const data = out(B * T * size);
     for (let t = 0; t < T; t++)
       for (let b = 0; b < B; b++) activateRow(spec.head.activation, Z, (t * B + b) * size, size, data, (b * T + t) * size);
     return { data, shape: [B, T, size] };
@@ -110,7 +123,7 @@ export class Model {
     const { spec } = this;
     checkBatch(batch, spec, loss);
     const g = this.run(batch);
-    const target = this.targets(batch, g, 0);
+    const target = this.targets(batch, g, 0, batch.T);
     const sum = lossRows(loss, spec.head.activation, g.head.Z, g.head.rows, spec.head.size, batch.y, target, 1, null);
     return sum / this.lossCount(batch, loss);
   }
@@ -133,7 +146,7 @@ export class Model {
   /** A full-sequence forward pass with the head, in evaluation mode. */
   private run(batch: Batch): Unrolled {
     const g = this.graph(batch.B, batch.T);
-    g.load(batch, 0, this.embedding);
+    g.load(batch, 0, batch.T, this.embedding);
     g.forward(null, null);
     g.headForward();
     return g;
@@ -149,29 +162,28 @@ export class Model {
     return rows * termsPerRow(loss, this.spec.head.size);
   }
 
-  /** For each head row of the chunk starting at s: the index of its target in y, or −1 when it has no loss term. */
-  private targets(batch: Batch, g: Unrolled, s: number): Int32Array {
+  /** For each head row of the chunk [s, s+steps): the index of its target in y, or −1 when it has no loss term. */
+  private targets(batch: Batch, g: Unrolled, s: number, steps: number): Int32Array {
     const { B } = batch;
     const out = g.head.target;
     if (this.spec.head.output === 'all') {
       for (let t = 0; t < g.T; t++)
-        for (let b = 0; b < B; b++) out[t * B + b] = s + t < sequenceLength(batch, b) ? b * batch.T + s + t : -1;
+        for (let b = 0; b < B; b++) out[t * B + b] = t < steps && s + t < sequenceLength(batch, b) ? b * batch.T + s + t : -1;
     } else {
       for (let b = 0; b < B; b++) out[b] = this.spec.head.output === 'last' && g.head.lastStep[b] < 0 ? -1 : b;
     }
     return out;
   }
 
-  private graph(B: number, T: number): Unrolled {
+  /** The cached graph that runs `steps` steps for a batch of B. */
+  private graph(B: number, steps: number): Unrolled {
+    const T = graphSteps(steps);
     const key = `${B}x${T}`;
     let g = this.graphs.get(key);
-    if (g) {
-      this.graphs.delete(key); // re-insert: Map order is the recency order
-    } else {
+    if (!g) {
       g = new Unrolled(this.backend, this.spec, (name) => this.param(name), B, T);
-      if (this.graphs.size >= MAX_CACHED_SHAPES) this.graphs.delete(this.graphs.keys().next().value!);
+      this.graphs.set(key, g);
     }
-    this.graphs.set(key, g);
     return g;
   }
 

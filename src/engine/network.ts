@@ -1,6 +1,7 @@
 // The model unrolled over one (B, T) shape: embedding/input, stacked (bi)directional recurrent layers
 // with dropout and residual connections between them, and the head. Every buffer is allocated once,
-// here, through the backend; the Model keeps one Unrolled per shape it has seen.
+// here, through the backend; the Model keeps one Unrolled per shape it has seen. A pass may use fewer
+// steps than T (`steps`): the rest are padding for every row, which changes no valid step's result.
 //
 // Between layers (k ≥ 1):  y_k = [fwd_k | rev_k](in_k) (+ in_k when residual),  in_{k+1} = dropout(y_k).
 
@@ -56,6 +57,8 @@ export class Unrolled {
   private tokens: Int32Array | null = null;
   private tokenT = 0;
   private tokenStart = 0;
+  /** Steps of the batch loaded (≤ T); later steps are padding. */
+  private steps = 0;
 
   constructor(be: Backend, private readonly spec: ModelSpec, param: (name: string) => Param,
     readonly B: number, readonly T: number) {
@@ -101,12 +104,18 @@ export class Unrolled {
       { weight: param('head.weight'), bias: param('head.bias'), attention });
   }
 
-  /** Fills the layer-0 input, the step masks and the head's step indices for steps [s, s+T) of the batch. */
-  load(batch: Batch, s: number, embedding: Param | null): void {
+  /**
+   * Fills the layer-0 input, the step masks and the head's step indices for steps [s, s+steps) of the
+   * batch (steps ≤ T; the graph's remaining steps become padding).
+   */
+  load(batch: Batch, s: number, steps: number, embedding: Param | null): void {
     const { B, T } = this;
+    if (steps > T) throw new Error(`internal: ${steps} steps loaded into a graph of ${T}`);
     const I = inputWidth(this.spec);
     const x0 = this.input0;
-    for (let t = 0; t < T; t++)
+    this.steps = steps;
+    x0.fill(0, steps * B * I);
+    for (let t = 0; t < steps; t++)
       for (let b = 0; b < B; b++) {
         const dst = (t * B + b) * I;
         const src = b * batch.T + s + t;
@@ -120,7 +129,7 @@ export class Unrolled {
       let full = true;
       const m = this.maskStore.subarray(t * B, (t + 1) * B);
       for (let b = 0; b < B; b++) {
-        const ok = s + t < sequenceLength(batch, b);
+        const ok = t < steps && s + t < sequenceLength(batch, b);
         m[b] = ok ? 1 : 0;
         full &&= ok;
       }
@@ -129,16 +138,20 @@ export class Unrolled {
     for (let b = 0; b < B; b++) {
       const L = sequenceLength(batch, b);
       const last = L - 1 - s;
-      this.head.lastStep[b] = last >= 0 && last < T ? last : -1;
-      this.head.validSteps[b] = Math.max(0, Math.min(T, L - s));
+      this.head.lastStep[b] = last >= 0 && last < steps ? last : -1;
+      this.head.validSteps[b] = Math.max(0, Math.min(steps, L - s));
     }
   }
 
-  /** Runs every layer; dropoutRandom (uniform [0,1)) is drawn in time-major order [t][b][j], layer by layer. */
+  /**
+   * Runs every layer. dropoutRandom (uniform [0,1)) is drawn for the loaded steps only, in time-major
+   * order [t][b][j], layer by layer; a unit is dropped when its draw is < p.
+   */
   forward(dropout: (() => number) | null, carry: CarriedState | null): void {
     const { spec, B, T } = this;
     const L = spec.numLayers, H = spec.hiddenSize, D = layerWidth(spec);
     const p = spec.dropout;
+    if (this.steps === 0) throw new Error('internal: forward before load');
     this.dropoutOn = dropout !== null && p > 0;
     let input = this.input0;
     for (let k = 0; k < L; k++) {
@@ -157,10 +170,13 @@ export class Unrolled {
       if (this.dropoutOn) {
         const mask = this.dropMask[k], dropped = this.dropped[k];
         const scale = 1 / (1 - p); // inverted dropout: expectations match evaluation
-        for (let i = 0; i < out.length; i++) {
+        const n = this.steps * B * D;
+        for (let i = 0; i < n; i++) {
           mask[i] = dropout!() < p ? 0 : scale;
           dropped[i] = out[i] * mask[i];
         }
+        mask.fill(0, n);
+        dropped.fill(0, n);
         input = dropped;
       } else input = out;
     }
@@ -208,7 +224,7 @@ export class Unrolled {
     if (embedding && this.tokens) {
       const E = embedding.shape[1];
       const dx = this.dInput0!, g = embedding.grad;
-      for (let t = 0; t < T; t++)
+      for (let t = 0; t < this.steps; t++)
         for (let b = 0; b < B; b++) {
           const tok = this.tokens[b * this.tokenT + this.tokenStart + t];
           for (let j = 0; j < E; j++) g[tok * E + j] += dx[(t * B + b) * E + j];

@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReferenceBackend } from '../../src/engine/backends/reference';
 import type { Backend } from '../../src/engine/backend';
-import { Model, type Batch } from '../../src/engine/model';
-import { fixedDropout, makeBatch, makeModel, makeSpec } from './helpers/models';
+import { Model, graphSteps, type Batch } from '../../src/engine/model';
+import { fixedDropout, gradCheck, makeBatch, makeModel, makeSpec } from './helpers/models';
+import { truncatedObjective } from './helpers/truncated';
 import { TestRandom, maxRelError } from './helpers/random';
 
 const layout = (m: Model) => m.params.map((p) => [p.name, p.shape] as [string, number[]]);
@@ -365,4 +366,49 @@ test('model: an embedding feeds its rows for the tokens, exactly as inputs x = E
   const x = new Float64Array(2 * 4 * 3);
   batch.tokens!.forEach((tok, i) => x.set(E.subarray(tok * 3, tok * 3 + 3), i * 3));
   assert.deepEqual(Array.from(plain.predict({ ...batch, x, tokens: null }).data), Array.from(model.predict(batch).data));
+});
+
+test('model: graph shapes are bucketed above 16 steps (≤ 25% padding, 4 shapes per doubling)', () => {
+  assert.deepEqual([1, 7, 16, 17, 20, 21, 32, 33, 40, 64, 65, 100].map(graphSteps), [1, 7, 16, 20, 20, 24, 32, 40, 40, 64, 80, 112]);
+  for (let T = 1; T <= 600; T++) {
+    const g = graphSteps(T);
+    assert.ok(g >= T && g <= Math.max(16, 1.25 * T), `T=${T} → ${g}`);
+    assert.ok(graphSteps(T + 1) >= g, 'monotone');
+  }
+});
+
+test('model: batches of varying T (ragged datasets) and repeated predictions stop allocating backend memory', () => {
+  const be = createReferenceBackend('float64');
+  let allocs = 0;
+  const counting: Backend = Object.create(be);
+  counting.alloc = (n: number) => {
+    allocs++;
+    return be.alloc(n);
+  };
+  const spec = makeSpec({ cell: 'lstm', head: { output: 'all' } });
+  const model = new Model(spec, counting);
+  const epoch = () => {
+    for (let T = 1; T <= 70; T += 3) {
+      const batch = makeBatch(spec, 'mse', 2, T, T);
+      model.forwardBackward(batch, 'mse', { train: true, tbptt: null });
+      model.predict(batch);
+    }
+  };
+  epoch();
+  const first = allocs;
+  epoch();
+  epoch();
+  assert.equal(allocs, first);
+});
+
+test('model: truncated BPTT with chunks longer than 16 (bucketed, padded graphs) keeps the exact truncated objective', () => {
+  const spec = makeSpec({ cell: 'gru', hiddenSize: 2, head: { output: 'all' } });
+  const model = makeModel(spec);
+  const batch = makeBatch(spec, 'mse', 2, 40, 3, [40, 29]);
+  // chunks of 17, 17, 6 steps run in graphs of 20, 20, 6: the padded tail must not take the next chunk's steps
+  const objective = truncatedObjective(model, batch, 'mse', 17);
+  const { loss } = model.forwardBackward(batch, 'mse', { train: false, tbptt: 17 });
+  assert.equal(loss, objective());
+  const { worst } = gradCheck(model, batch, 'mse', () => ({ train: false, tbptt: 17 }), objective, 6);
+  for (const [name, err] of worst) assert.ok(err < 1e-6, `${name}: relative error ${err}`);
 });

@@ -133,7 +133,8 @@ export abstract class Direction {
   /**
    * Back-propagates dhs through every step (no gradient enters from beyond the last step: that is
    * the truncation point), accumulating parameter gradients and adding dL/dinput into dInput.
-   * flowSq, when given, receives Σ (dL/dh_t)² of the total derivative at each step t (indexed flowOffset + t).
+   * flowSq, when given, receives Σ (dL/dh_t)² of the total derivative at each step t (indexed flowOffset + t,
+   * steps beyond its length — padding — left out).
    */
   backward(input: Buf, masks: StepMasks, dInput: Buf | null, flowSq: Float64Array | null, flowOffset: number): void {
     const { dh, carry } = this;
@@ -149,7 +150,7 @@ export abstract class Direction {
         dh[i] = v;
         sq += v * v;
       }
-      if (flowSq) flowSq[flowOffset + t] += sq;
+      if (flowSq && flowOffset + t < flowSq.length) flowSq[flowOffset + t] += sq;
       this.stepBackward(t, masks[t], dh, carry);
     }
     this.xproj.backward(0, this.T * this.B, dInput);

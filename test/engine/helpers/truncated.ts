@@ -25,7 +25,7 @@ export function truncatedObjective(model: Model, batch: Batch, loss: LossType, k
       prev.saveState(entering);
     }
     const g = unrolled(Math.min(k, T - s));
-    g.load(batch, s, emb);
+    g.load(batch, s, g.T, emb);
     g.forward(null, entering);
     chunks.push({ s, g, entering });
     prev = g;
@@ -36,7 +36,7 @@ export function truncatedObjective(model: Model, batch: Batch, loss: LossType, k
   return () => {
     let total = 0;
     for (const { s, g, entering } of chunks) {
-      g.load(batch, s, emb);
+      g.load(batch, s, g.T, emb);
       g.forward(null, entering);
       g.headForward();
       const target = new Int32Array(g.head.rows).fill(-1);
