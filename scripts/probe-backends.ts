@@ -2,7 +2,8 @@
 //   npx tsx scripts/probe-backends.ts            (headlessgl needs a display: xvfb-run -a npx tsx ...)
 //   npx tsx scripts/probe-backends.ts --quick    (fewer repetitions)
 // Sizes follow the ENVIRONMENT.md anchor: one LSTM training step with batch 32, 64 steps, 16 inputs,
-// 128 hidden. Each timing is the median of repeated calls after a warm-up call that compiles the kernel.
+// 128 hidden. A warm-up call per op compiles its kernel before anything is timed.
+import { loadavg } from 'node:os';
 import type { Backend, Buf } from '../src/engine/backend';
 import { availableBackends, createBackend, type BackendName } from '../src/engine/backends/index';
 
@@ -16,24 +17,10 @@ function random(be: Backend, n: number, lo = -1, hi = 1): Buf {
   return b;
 }
 
-/** Median milliseconds of fn over reps runs (after one warm-up run), capped at ~2 s of measuring. */
-function time(fn: () => void, reps: number): number {
-  fn();
-  const samples: number[] = [];
-  const start = performance.now();
-  for (let r = 0; r < reps && (r < 3 || performance.now() - start < 2000); r++) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
+interface Op { name: string; run: () => void; slow?: boolean }
 
-interface Row { op: string; ms: number }
-
-function probe(be: Backend): Row[] {
-  const reps = quick ? 5 : 20;
+/** The ops of one LSTM training step at the anchor sizes, with their buffers bound for `be`. */
+function ops(be: Backend): Op[] {
   const x = random(be, B * T * I), wih = random(be, G * I), whh = random(be, G * H);
   const xgAll = be.alloc(B * T * G), hg = be.alloc(B * G), h = random(be, B * H), c = random(be, B * H);
   const gates = random(be, B * G, 0.05, 0.95), dpre = random(be, B * G), dh = random(be, B * H), dc = random(be, B * H);
@@ -41,22 +28,7 @@ function probe(be: Backend): Row[] {
   const hOut = be.alloc(B * H), cOut = be.alloc(B * H), dhPrev = be.alloc(B * H), bias = random(be, G), db = be.alloc(G);
   const ln = { y: be.alloc(B * G), mean: be.alloc(B * 4), rstd: be.alloc(B * 4), gamma: random(be, G), beta: random(be, G) };
   const xg = xgAll.subarray(0, B * G);
-  const rows: Row[] = [
-    { op: `gemm x·W_ih^T, all steps (${B * T}×${G}×${I})`, ms: time(() => be.gemm(false, true, B * T, G, I, x, wih, xgAll, false), reps) },
-    { op: `gemm h·W_hh^T, one step (${B}×${G}×${H})`, ms: time(() => be.gemm(false, true, B, G, H, h, whh, hg, false), reps) },
-    { op: `gemm dpre·W_hh, one step (${B}×${H}×${G})`, ms: time(() => be.gemm(false, false, B, H, G, dpre, whh, dhPrev, false), reps) },
-    { op: `gemm dW_hh += dpre^T·h, one step (${G}×${H}×${B})`, ms: time(() => be.gemm(true, false, G, H, B, dpre, h, dW, true), reps) },
-    { op: `gemm dW_hh += dpre^T·h, all steps (${G}×${H}×${B * T})`, ms: time(() => be.gemm(true, false, G, H, B * T, dpreAll, hAll, dW, true), quick ? 2 : 5) },
-    { op: `addRowVector (${B}×${G})`, ms: time(() => be.addRowVector(hg, B, G, bias), reps) },
-    { op: `sumRows (${B * T}×${G})`, ms: time(() => be.sumRows(dpreAll, B * T, G, db), reps) },
-    { op: `layerNormForward (${B}×4×${H})`, ms: time(() => be.layerNormForward(B, 4, H, hg, ln.gamma, ln.beta, ln.y, ln.mean, ln.rstd), reps) },
-    { op: `layerNormBackward (${B}×4×${H})`, ms: time(() => be.layerNormBackward(B, 4, H, dpre, hg, ln.mean, ln.rstd, ln.gamma, ln.y, db, bias), reps) },
-    { op: `rnnForward tanh (${B}×${H})`, ms: time(() => be.rnnForward('tanh', B, H, xg.subarray(0, B * H), hg.subarray(0, B * H), h, null, hOut), reps) },
-    { op: `lstmForward (${B}×${H})`, ms: time(() => be.lstmForward(B, H, xg, hg, h, c, null, gates, cOut, hOut), reps) },
-    { op: `lstmBackward (${B}×${H})`, ms: time(() => be.lstmBackward(B, H, gates, c, cOut, dh, dc, null, dpre, dhPrev), reps) },
-    { op: `gruForward (${B}×${H})`, ms: time(() => be.gruForward(B, H, xg.subarray(0, 3 * B * H), hg.subarray(0, 3 * B * H), h, null, gates.subarray(0, 3 * B * H), hOut), reps) },
-    { op: `gruBackward (${B}×${H})`, ms: time(() => be.gruBackward(B, H, gates.subarray(0, 3 * B * H), hg.subarray(0, 3 * B * H), h, dh, null, dpre.subarray(0, 3 * B * H), xg.subarray(0, 3 * B * H), dhPrev), reps) },
-  ];
+  const g3 = 3 * B * H;
   // One LSTM training step as the model code issues it: input projection for all steps, then per step
   // the recurrent gemm and the cell; backward per step the cell, dh through W_hh and dW_hh; dW_ih at the end.
   const step = () => {
@@ -72,13 +44,32 @@ function probe(be: Backend): Row[] {
     }
     be.gemm(true, false, G, I, B * T, dpreAll, x, dW.subarray(0, G * I), true);
   };
-  rows.push({ op: `synthetic LSTM training step (B=${B}, T=${T}, I=${I}, H=${H})`, ms: time(step, quick ? 2 : 5) });
-  return rows;
+  return [
+    { name: `gemm x·W_ih^T, all steps (${B * T}×${G}×${I})`, run: () => be.gemm(false, true, B * T, G, I, x, wih, xgAll, false) },
+    { name: `gemm h·W_hh^T, one step (${B}×${G}×${H})`, run: () => be.gemm(false, true, B, G, H, h, whh, hg, false) },
+    { name: `gemm dpre·W_hh, one step (${B}×${H}×${G})`, run: () => be.gemm(false, false, B, H, G, dpre, whh, dhPrev, false) },
+    { name: `gemm dW_hh += dpre^T·h, one step (${G}×${H}×${B})`, run: () => be.gemm(true, false, G, H, B, dpre, h, dW, true) },
+    { name: `gemm dW_hh += dpre^T·h, all steps (${G}×${H}×${B * T})`, run: () => be.gemm(true, false, G, H, B * T, dpreAll, hAll, dW, true), slow: true },
+    { name: `addRowVector (${B}×${G})`, run: () => be.addRowVector(hg, B, G, bias) },
+    { name: `sumRows (${B * T}×${G})`, run: () => be.sumRows(dpreAll, B * T, G, db) },
+    { name: `layerNormForward (${B}×4×${H})`, run: () => be.layerNormForward(B, 4, H, hg, ln.gamma, ln.beta, ln.y, ln.mean, ln.rstd) },
+    { name: `layerNormBackward (${B}×4×${H})`, run: () => be.layerNormBackward(B, 4, H, dpre, hg, ln.mean, ln.rstd, ln.gamma, ln.y, db, bias) },
+    { name: `rnnForward tanh (${B}×${H})`, run: () => be.rnnForward('tanh', B, H, xg.subarray(0, B * H), hg.subarray(0, B * H), h, null, hOut) },
+    { name: `lstmForward (${B}×${H})`, run: () => be.lstmForward(B, H, xg, hg, h, c, null, gates, cOut, hOut) },
+    { name: `lstmBackward (${B}×${H})`, run: () => be.lstmBackward(B, H, gates, c, cOut, dh, dc, null, dpre, dhPrev) },
+    { name: `gruForward (${B}×${H})`, run: () => be.gruForward(B, H, xg.subarray(0, g3), hg.subarray(0, g3), h, null, gates.subarray(0, g3), hOut) },
+    { name: `gruBackward (${B}×${H})`, run: () => be.gruBackward(B, H, gates.subarray(0, g3), hg.subarray(0, g3), h, dh, null, dpre.subarray(0, g3), xg.subarray(0, g3), dhPrev) },
+    { name: `synthetic LSTM training step (B=${B}, T=${T}, I=${I}, H=${H})`, run: step, slow: true },
+  ];
 }
 
+// Other processes share this machine's CPUs, so backends are timed round-robin (each op on every backend
+// in turn, several rounds) and the minimum of each is reported, both as wall-clock time and as the CPU
+// time this process used (all its threads, so llvmpipe's render threads count for headlessgl). Under
+// load the CPU time is the steadier figure; on a quiet machine the two agree for single-threaded modes.
 const candidates: Array<Exclude<BackendName, 'auto'>> = ['reference', 'reference64', 'gpu.js:cpu', 'gpu.js:webasm', 'gpu.js:headlessgl'];
 const availability = availableBackends();
-const results = new Map<string, Row[]>();
+const bound = new Map<string, Op[]>();
 for (const name of candidates) {
   const a = availability.find((x) => x.name === name);
   if (!a?.available) {
@@ -86,16 +77,42 @@ for (const name of candidates) {
     continue;
   }
   const { backend } = createBackend(name);
-  const t0 = performance.now();
-  results.set(`${name} [${backend.info.mode}]`, probe(backend));
-  console.error(`${name}: measured in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  bound.set(`${name} [${backend.info.mode}]`, ops(backend));
+}
+const names = [...bound.keys()];
+const wall = new Map<string, number[]>(names.map((n) => [n, []]));
+const cpu = new Map<string, number[]>(names.map((n) => [n, []]));
+const opCount = bound.get(names[0])?.length ?? 0;
+for (let i = 0; i < opCount; i++) {
+  const slow = bound.get(names[0])![i].slow === true;
+  const rounds = quick ? (slow ? 1 : 3) : (slow ? 3 : 15);
+  for (const n of names) bound.get(n)![i].run(); // warm-up: compiles GPU.js kernels
+  const bestWall = new Map<string, number>(names.map((n) => [n, Infinity]));
+  const bestCpu = new Map<string, number>(names.map((n) => [n, Infinity]));
+  for (let r = 0; r < rounds; r++) {
+    for (const n of names) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      bound.get(n)![i].run();
+      const w = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      bestWall.set(n, Math.min(bestWall.get(n)!, w));
+      bestCpu.set(n, Math.min(bestCpu.get(n)!, (c.user + c.system) / 1000));
+    }
+  }
+  for (const n of names) {
+    wall.get(n)!.push(bestWall.get(n)!);
+    cpu.get(n)!.push(bestCpu.get(n)!);
+  }
+  console.error(`measured ${bound.get(names[0])![i].name}`);
 }
 
-const names = [...results.keys()];
-const ops = results.get(names[0])?.map((r) => r.op) ?? [];
-console.log(`\nmedian ms per call; ${new Date().toISOString()}; node ${process.version}`);
-console.log(['op', ...names].join(' | '));
-console.log(['---', ...names.map(() => '---:')].join(' | '));
-for (const [i, op] of ops.entries()) {
-  console.log([op, ...names.map((n) => (results.get(n)?.[i].ms ?? NaN).toFixed(3))].join(' | '));
+const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+for (const [title, table] of [['CPU', cpu], ['wall-clock', wall]] as const) {
+  console.log(`\nminimum ${title} ms per call; ${new Date().toISOString()}; node ${process.version}; load average ${load}`);
+  console.log(['op', ...names].join(' | '));
+  console.log(['---', ...names.map(() => '---:')].join(' | '));
+  bound.get(names[0])?.forEach((op, i) => {
+    console.log([op.name, ...names.map((n) => table.get(n)![i].toFixed(3))].join(' | '));
+  });
 }

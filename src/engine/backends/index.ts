@@ -25,17 +25,15 @@ export const BACKEND_NAMES: readonly BackendName[] = [
 ];
 
 /**
- * What 'auto' tries, in order. Decided by scripts/probe-backends.ts on the 2-vCPU development machine
- * (numbers in the commit that set this): the float32 reference backend ran a synthetic LSTM training step
- * (B=32, H=128, T=64) faster than every GPU.js mode, because each GPU.js op pays an upload and a readback
- * and, without a real GPU, the arithmetic runs on the same CPU either way (headlessgl on Mesa llvmpipe).
- * GPU.js stays an explicit choice, and the runner can still list gpu.js names in `fallback`.
- * The WebAssembly SIMD backend ('wasm') comes first: on that machine it ran the same LSTM training step
- * (Model + Trainer, B=32, T=64, I=16, H=128) about 35× faster than the float32 reference backend
- * (`npm run bench`, table "SeqLab on every available backend"). It needs WASM SIMD and shared memory
- * (Node ≥ 16.4, Electron); where they are missing, 'auto' falls through to 'reference'.
+ * What 'auto' tries, in order. Decided by scripts/probe-backends.ts on the 2-vCPU development machine,
+ * measured as CPU time because other work shared the machine (wall-clock agreed on the order). One synthetic
+ * LSTM training step (B=32, T=64, I=16, H=128), minimum CPU ms: gpu.js:webasm 1210, reference64 1569,
+ * reference (float32) 1625, gpu.js:cpu 1959, gpu.js:headlessgl 5738 (Mesa llvmpipe: GLSL on the CPU).
+ * webasm wins on the gemms, which dominate (h·W_hh^T 32×512×128: 3.7 vs 5.1 ms for reference float32),
+ * and loses on the pointwise cell ops, where each GPU.js call's upload and readback cost more than the
+ * arithmetic. The float32 reference follows as the backend that always starts.
  */
-export const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = ['wasm', 'reference'];
+export const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = ['gpu.js:webasm', 'reference'];
 
 export interface CreateBackendOptions {
   /** Backend names to try, in order, when the requested one cannot start. Empty: no fallback. */

@@ -4,12 +4,12 @@
 // whatever a transpiler or bundler does to a function body (helper calls, renamed or rewritten syntax)
 // would reach the GLSL/WebAssembly translators. Text also makes plain which subset they use: every kernel
 // here must translate to GLSL ES 1.0, so only numbers, 1-D array reads, `if`, `for` with a bound argument,
-// Math functions GPU.js maps, and the helpers below.
+// Math functions GPU.js maps, and the activation expressions below.
 //
 // Every kernel has a 1-D output (a flat Float32Array back, copied straight into the caller's buffers).
 // A kernel whose op writes several buffers packs them as consecutive segments of its output and tells a
 // thread which segment it computes by its index: one dispatch and one readback per op, where GPU.js's
-// own multi-output mechanism (kernel maps) would, on webasm, fall back to the slow cpu backend.
+// own multi-output mechanism (kernel maps) would, on webasm, fall back to its cpu backend (README, WebAssembly).
 //
 // Row and column come from a flat index i as r = floor((i + 0.5) / n): the half keeps the float division
 // away from integer boundaries, where GLSL float arithmetic could round r down by one.
@@ -18,18 +18,16 @@
 // threads as SIMD, but evaluates BOTH sides of a branch that differs between lanes, and calls Math.exp
 // through a JavaScript import one lane at a time (helper functions too). So a kernel's cost there is about
 // the number of exp calls on all its paths: the cell kernels below are shaped to call exp once per thread.
-// Measured at B=32, H=128 (min of 30 calls, .tmp A/B script against the previous single-kernel version):
-// lstmForward as gates + state kernels took 0.89 ms instead of 4.2 ms on webasm (1.2 vs 2.1 on headlessgl,
-// 0.71 vs 1.4 on cpu); gruForward 0.85 instead of 1.85 ms on webasm.
-// tanh is written as 2·σ(2x) − 1: GLSL ES 1.0 has no tanh, and GPU.js's substitute (e^2x − 1)/(e^2x + 1)
-// is NaN once e^2x overflows, while this form saturates to ±1.
+// scripts/probe-backends.ts at B=32, H=128 on webasm, before and after this shaping (single kernels with
+// helper functions, then one exp per thread and LSTM/GRU forward split into gates + state kernels):
+// lstmForward 10.1 → 1.2 ms, gruForward 3.2 → 0.93 ms.
 const sigmoid = (x: string): string => `(1 / (1 + Math.exp(-(${x}))))`;
 const tanh = (x: string): string => `(2 / (1 + Math.exp(-2 * (${x}))) - 1)`;
 
 /**
  * The gemm kernels compute op(A)·op(B) only; accumulation into C happens on the host, so C is never uploaded.
- * The operand indices advance by a stride instead of being recomputed from p: on webasm that measured
- * about 1.7× faster for a 32×512×128 product (and no slower on cpu or headlessgl).
+ * The operand indices advance by a stride instead of being recomputed from p, which saves two index
+ * multiplications per term in the inner loop.
  */
 export function gemmSource(transA: boolean, transB: boolean): string {
   // A(r, p) is a[r·k + p], or a[p·m + r] when transposed; B(p, c) is b[p·n + c], or b[c·k + p].
