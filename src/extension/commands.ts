@@ -259,8 +259,9 @@ async function deleteRun(d: CommandDeps, target: Target): Promise<void> {
   const run = await pickRun(d, target, 'Delete which run?');
   if (!run) return;
   if (d.runs.activeRun(run.runId)) { void vscode.window.showWarningMessage(`SeqLab: ${run.runId} is running; stop it before deleting it.`); return; }
+  const elsewhere = run.summary?.status === 'running' ? ' Its summary says it is running, perhaps in another process.' : '';
   const ok = await vscode.window.showWarningMessage(
-    `Delete run ${run.runId}? Its folder (metrics, checkpoints) is removed from disk.`, { modal: true }, 'Delete');
+    `Delete run ${run.runId}? Its folder (metrics, checkpoints) is removed from disk.${elsewhere}`, { modal: true }, 'Delete');
   if (ok !== 'Delete') return;
   await vscode.workspace.fs.delete(vscode.Uri.file(run.dir), { recursive: true, useTrash: false });
   d.log.info(`deleted ${run.dir}`);

@@ -5,10 +5,13 @@ import type { WorkspaceIndex } from './workspaceIndex';
 
 export type TreeNode = ExperimentNode | RunNode;
 
-/** contextValue of a run: menus use it to offer Stop only while running and Delete only when it is not. */
-export function runContext(node: RunNode): string {
-  const status = node.run.summary?.status;
-  return status === 'running' ? 'seqlab.run.running' : status === 'failed' ? 'seqlab.run.failed' : 'seqlab.run.done';
+/**
+ * contextValue of a run: menus offer Stop only for runs this window is training and Delete for the others (a
+ * summary can say "running" for a run whose process died, or one the CLI is training; Delete asks first).
+ */
+export function runContext(node: RunNode, trainingHere: boolean): string {
+  if (trainingHere) return 'seqlab.run.running';
+  return node.run.summary?.status === 'failed' ? 'seqlab.run.failed' : 'seqlab.run.done';
 }
 
 export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -17,7 +20,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   private roots: ExperimentNode[] = [];
   private readonly sub: vscode.Disposable;
 
-  constructor(index: WorkspaceIndex) {
+  constructor(index: WorkspaceIndex, private readonly trainingHere: (runId: string) => boolean) {
     this.sub = index.onDidChange(() => { this.roots = buildTree(index.configs, index.runs); this.changed.fire(undefined); });
     this.roots = buildTree(index.configs, index.runs);
   }
@@ -52,7 +55,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     item.description = node.description;
     item.tooltip = node.tooltip;
     item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
-    item.contextValue = runContext(node);
+    item.contextValue = runContext(node, this.trainingHere(node.run.runId));
     item.command = { title: 'Open Dashboard', command: 'seqlab.openDashboard', arguments: [node.run.runId] };
     return item;
   }

@@ -19,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const deps = { extensionUri: context.extensionUri, runs, index, log };
   const dashboards = new DashboardManager(deps);
   const diagnostics = new ConfigDiagnostics(log);
-  const tree = new ExperimentsTree(index);
+  const tree = new ExperimentsTree(index, (runId) => runs.activeRun(runId) !== undefined);
   const live = new LiveViewProvider(deps);
   const lenses = new ConfigCodeLens(index);
 
