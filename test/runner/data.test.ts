@@ -53,7 +53,7 @@ test('JSONL: per-step labels, token vocabularies and class labels are inferred f
 });
 
 test('variable lengths give padded batches with lengths; per-step targets are padded too', () => {
-  const ds = jsonlDataset('t.jsonl', '{"x": [[1],[2],[3]], "y": [[1],[2],[3]]}\n{"x": [[4]], "y": [[5]]}\n');
+  const ds = { ...jsonlDataset('t.jsonl', '{"x": [[1],[2],[3]], "y": [[1],[2],[3]]}\n{"x": [[4]], "y": [[5]]}\n'), validation: [], baselines: {}, warnings: [] };
   const b = makeBatch(ds.train, ds, { dtype: 'float32', oneHot: false });
   assert.equal(b.T, 3);
   assert.deepEqual(Array.from(b.lengths!), [3, 1]);
