@@ -17,7 +17,11 @@ export interface ForwardBackwardOptions {
   train: boolean;
   /** null: full BPTT; k: chunks of k steps, state carried between chunks as a constant. */
   tbptt: number | null;
-  /** Uniform [0,1) source for dropout masks; required when training with dropout on a stacked model. */
+  /**
+   * Uniform [0,1) source for dropout masks; required when training with dropout on a stacked model.
+   * Drawn per chunk, layer by layer (0..L−2), over that layer's outputs in time-major order [t][b][j];
+   * a unit is dropped when its draw is < p and kept ×1/(1−p) otherwise.
+   */
   dropoutRandom?: () => number;
   /** Record ‖∂L/∂h_t‖ per step for the top layer. */
   gradFlow?: boolean;
@@ -65,6 +69,7 @@ export class Model {
    * which it returns. With tbptt = k < T the steps run in chunks of k: each chunk starts from the
    * previous chunk's final state (both directions, as torch code passing h_n.detach() along would),
    * its loss terms are back-propagated within it, and the loss is still the mean over the whole batch.
+   * Head "last": a sequence's term belongs to the chunk holding its last valid step.
    */
   forwardBackward(batch: Batch, loss: LossType, opts: ForwardBackwardOptions): { loss: number; gradFlow: Float64Array | null } {
     const { spec } = this;
