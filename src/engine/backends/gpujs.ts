@@ -30,15 +30,19 @@ export interface GpuJsBackend extends Backend {
 
 type KernelArg = Float32Array | number;
 
-function f32(buf: Buf, what: string): Float32Array {
+/** An argument of `op` as the Float32Array a kernel reads, after checking its dtype and length. */
+function arg(op: string, name: string, buf: Buf, n: number): Float32Array {
   if (!(buf instanceof Float32Array)) {
-    throw new TypeError(`gpu.js backend: ${what} must be a Float32Array (this backend's dtype is float32), got ${buf.constructor.name}`);
+    throw new TypeError(`gpu.js ${op}: ${name} must be a Float32Array (this backend's dtype is float32), got ${buf.constructor.name}`);
   }
+  if (buf.length < n) throw new RangeError(`gpu.js ${op}: ${name} has ${buf.length} values, needs ${n}`);
   return buf;
 }
 
-function checkLength(buf: Buf, n: number, what: string): void {
-  if (buf.length < n) throw new RangeError(`gpu.js backend: ${what} has ${buf.length} values, needs ${n}`);
+function sizes(op: string, named: Record<string, number>): void {
+  for (const [name, v] of Object.entries(named)) {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`gpu.js ${op}: ${name} must be a non-negative integer, got ${v}`);
+  }
 }
 
 /** Copies `rows` rows of `width` values from a packed segment into a strided destination. */
@@ -92,10 +96,8 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
     return out;
   }
 
-  function maskArgs(mask: Float32Array | null, B: number): [Float32Array, number] {
-    if (mask === null) return [noMask, 0];
-    checkLength(mask, B, 'mask');
-    return [f32(mask, 'mask'), 1];
+  function maskArgs(op: string, mask: Float32Array | null, B: number): [Float32Array, number] {
+    return mask === null ? [noMask, 0] : [arg(op, 'mask', mask, B), 1];
   }
 
   const info: BackendInfo = { name: 'gpu.js', mode: chosen, dtype: 'float32' };
@@ -114,17 +116,17 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
     },
 
     gemm(transA, transB, m, n, k, a, b, c, accumulate) {
-      checkLength(a, m * k, 'gemm A');
-      checkLength(b, k * n, 'gemm B');
-      checkLength(c, m * n, 'gemm C');
+      const op = 'gemm';
+      sizes(op, { m, n, k });
+      const A = arg(op, 'a', a, m * k), Bm = arg(op, 'b', b, k * n);
+      arg(op, 'c', c, m * n);
       if (m * n === 0) return;
       if (k === 0) {
         if (!accumulate) c.fill(0, 0, m * n);
         return;
       }
-      if (k > LOOP_MAX) throw new RangeError(`gpu.js backend: gemm inner dimension ${k} exceeds the kernel loop bound ${LOOP_MAX}`);
-      const name = `gemm${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
-      const out = run(name, K.gemmSource(transA, transB), m * n, [f32(a, 'gemm A'), f32(b, 'gemm B'), m, n, k]);
+      if (k > LOOP_MAX) throw new RangeError(`gpu.js gemm: inner dimension ${k} exceeds the kernel loop bound ${LOOP_MAX}`);
+      const out = run(`gemm${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`, K.gemmSource(transA, transB), m * n, [A, Bm, m, n, k]);
       if (accumulate) {
         for (let i = 0; i < m * n; i++) c[i] += out[i];
       } else {
@@ -133,29 +135,34 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
     },
 
     addRowVector(x, rows, n, v) {
-      checkLength(x, rows * n, 'addRowVector x');
-      checkLength(v, n, 'addRowVector v');
+      const op = 'addRowVector';
+      sizes(op, { rows, n });
+      const X = arg(op, 'x', x, rows * n), V = arg(op, 'v', v, n);
       if (rows * n === 0) return;
-      x.set(run('addRowVector', K.addRowVectorSource, rows * n, [f32(x, 'addRowVector x'), f32(v, 'addRowVector v'), n]));
+      x.set(run(op, K.addRowVectorSource, rows * n, [X, V, n]));
     },
 
     sumRows(x, rows, n, out) {
-      checkLength(x, rows * n, 'sumRows x');
-      checkLength(out, n, 'sumRows out');
+      const op = 'sumRows';
+      sizes(op, { rows, n });
+      const X = arg(op, 'x', x, rows * n);
+      arg(op, 'out', out, n);
       if (rows * n === 0) return;
-      const sums = run('sumRows', K.sumRowsSource, n, [f32(x, 'sumRows x'), rows, n]);
+      const sums = run(op, K.sumRowsSource, n, [X, rows, n]);
       for (let j = 0; j < n; j++) out[j] += sums[j];
     },
 
     layerNormForward(rows, groups, H, x, gamma, beta, y, mean, rstd) {
-      const GH = groups * H;
-      const count = rows * groups;
-      checkLength(x, rows * GH, 'layerNormForward x');
+      const op = 'layerNormForward';
+      sizes(op, { rows, groups, H });
+      const GH = groups * H, count = rows * groups;
+      const X = arg(op, 'x', x, rows * GH), Gm = arg(op, 'gamma', gamma, GH), Bt = arg(op, 'beta', beta, GH);
+      arg(op, 'y', y, rows * GH);
+      arg(op, 'mean', mean, count);
+      arg(op, 'rstd', rstd, count);
       if (count * H === 0) return;
-      const stats = run('lnStats', K.layerNormStatsSource, 2 * count, [f32(x, 'layerNormForward x'), H]);
-      const out = run('lnApply', K.layerNormApplySource, rows * GH,
-        [f32(x, 'layerNormForward x'), stats, f32(gamma, 'gamma'), f32(beta, 'beta'), H, GH]);
-      y.set(out);
+      const stats = run('lnStats', K.layerNormStatsSource, 2 * count, [X, H]);
+      y.set(run('lnApply', K.layerNormApplySource, rows * GH, [X, stats, Gm, Bt, H, GH]));
       for (let g = 0; g < count; g++) {
         mean[g] = stats[2 * g];
         rstd[g] = stats[2 * g + 1];
@@ -163,20 +170,23 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
     },
 
     layerNormBackward(rows, groups, H, dy, x, mean, rstd, gamma, dx, dgamma, dbeta) {
-      const GH = groups * H;
-      const count = rows * groups;
-      checkLength(dy, rows * GH, 'layerNormBackward dy');
+      const op = 'layerNormBackward';
+      sizes(op, { rows, groups, H });
+      const GH = groups * H, count = rows * groups;
+      const DY = arg(op, 'dy', dy, rows * GH), X = arg(op, 'x', x, rows * GH), Gm = arg(op, 'gamma', gamma, GH);
+      arg(op, 'mean', mean, count);
+      arg(op, 'rstd', rstd, count);
+      arg(op, 'dx', dx, rows * GH);
+      arg(op, 'dgamma', dgamma, GH);
+      arg(op, 'dbeta', dbeta, GH);
       if (count * H === 0) return;
       const stats = new Float32Array(2 * count);
       for (let g = 0; g < count; g++) {
         stats[2 * g] = mean[g];
         stats[2 * g + 1] = rstd[g];
       }
-      const dyf = f32(dy, 'layerNormBackward dy');
-      const xf = f32(x, 'layerNormBackward x');
-      const gammaf = f32(gamma, 'gamma');
-      const bstats = run('lnBackStats', K.layerNormBackStatsSource, 2 * count, [dyf, xf, stats, gammaf, H, GH]);
-      const out = run('lnBackApply', K.layerNormBackApplySource, rows * GH + 2 * GH, [dyf, xf, stats, bstats, gammaf, H, GH, rows]);
+      const bstats = run('lnBackStats', K.layerNormBackStatsSource, 2 * count, [DY, X, stats, Gm, H, GH]);
+      const out = run('lnBackApply', K.layerNormBackApplySource, rows * GH + 2 * GH, [DY, X, stats, bstats, Gm, H, GH, rows]);
       dx.set(out.subarray(0, rows * GH));
       for (let j = 0; j < GH; j++) {
         dgamma[j] += out[rows * GH + j];
@@ -185,83 +195,127 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
     },
 
     rnnForward(act: Activation, B, H, xg, hg, hPrev, mask, h) {
+      const op = 'rnnForward';
+      sizes(op, { B, H });
       const BH = B * H;
+      const args = [arg(op, 'xg', xg, BH), arg(op, 'hg', hg, BH), arg(op, 'hPrev', hPrev, BH), ...maskArgs(op, mask, B)];
+      arg(op, 'h', h, BH);
       if (BH === 0) return;
-      const out = run('rnnForward', K.rnnForwardSource, BH,
-        [f32(xg, 'xg'), f32(hg, 'hg'), f32(hPrev, 'hPrev'), ...maskArgs(mask, B), act === 'relu' ? 1 : 0, H]);
-      h.set(out);
+      h.set(run(op, K.rnnForwardSource, BH, [...args, act === 'relu' ? 1 : 0, H]));
     },
 
     rnnBackward(act, B, H, h, dh, mask, dpre, dhPrev) {
+      const op = 'rnnBackward';
+      sizes(op, { B, H });
       const BH = B * H;
+      const args = [arg(op, 'h', h, BH), arg(op, 'dh', dh, BH), ...maskArgs(op, mask, B)];
+      arg(op, 'dpre', dpre, BH);
+      arg(op, 'dhPrev', dhPrev, BH);
       if (BH === 0) return;
-      const out = run('rnnBackward', K.rnnBackwardSource, 2 * BH,
-        [f32(h, 'h'), f32(dh, 'dh'), ...maskArgs(mask, B), act === 'relu' ? 1 : 0, H, BH]);
+      const out = run(op, K.rnnBackwardSource, 2 * BH, [...args, act === 'relu' ? 1 : 0, H, BH]);
       dpre.set(out.subarray(0, BH));
       dhPrev.set(out.subarray(BH));
     },
 
     lstmForward(B, H, xg, hg, hPrev, cPrev, mask, gates, c, h) {
+      const op = 'lstmForward';
+      sizes(op, { B, H });
       const BH = B * H;
+      const XG = arg(op, 'xg', xg, 4 * BH), HG = arg(op, 'hg', hg, 4 * BH);
+      const rest = [arg(op, 'hPrev', hPrev, BH), arg(op, 'cPrev', cPrev, BH), ...maskArgs(op, mask, B)];
+      arg(op, 'gates', gates, 4 * BH);
+      arg(op, 'c', c, BH);
+      arg(op, 'h', h, BH);
       if (BH === 0) return;
-      const act = run('lstmGates', K.lstmGatesSource, 4 * BH, [f32(xg, 'xg'), f32(hg, 'hg'), H]);
-      const state = run('lstmState', K.lstmStateSource, 2 * BH, [act, f32(hPrev, 'hPrev'), f32(cPrev, 'cPrev'), ...maskArgs(mask, B), H, B]);
+      const act = run('lstmGates', K.lstmGatesSource, 4 * BH, [XG, HG, H]);
+      const state = run('lstmState', K.lstmStateSource, 2 * BH, [act, ...rest, H, B]);
       gates.set(act);
       c.set(state.subarray(0, BH));
       h.set(state.subarray(BH));
     },
 
     lstmBackward(B, H, gates, cPrev, c, dh, dc, mask, dpre, dhPrev) {
+      const op = 'lstmBackward';
+      sizes(op, { B, H });
       const BH = B * H;
+      const args = [arg(op, 'gates', gates, 4 * BH), arg(op, 'cPrev', cPrev, BH), arg(op, 'c', c, BH), arg(op, 'dh', dh, BH),
+        arg(op, 'dc', dc, BH), ...maskArgs(op, mask, B)];
+      arg(op, 'dpre', dpre, 4 * BH);
+      arg(op, 'dhPrev', dhPrev, BH);
       if (BH === 0) return;
-      const out = run('lstmBackward', K.lstmBackwardSource, 6 * BH,
-        [f32(gates, 'gates'), f32(cPrev, 'cPrev'), f32(c, 'c'), f32(dh, 'dh'), f32(dc, 'dc'), ...maskArgs(mask, B), H, B]);
+      const out = run(op, K.lstmBackwardSource, 6 * BH, [...args, H, B]);
       dpre.set(out.subarray(0, 4 * BH));
       dc.set(out.subarray(4 * BH, 5 * BH));
       dhPrev.set(out.subarray(5 * BH));
     },
 
     gruForward(B, H, xg, hg, hPrev, mask, gates, h) {
+      const op = 'gruForward';
+      sizes(op, { B, H });
       const BH = B * H;
+      const XG = arg(op, 'xg', xg, 3 * BH), HG = arg(op, 'hg', hg, 3 * BH);
+      const rest = [arg(op, 'hPrev', hPrev, BH), ...maskArgs(op, mask, B)];
+      arg(op, 'gates', gates, 3 * BH);
+      arg(op, 'h', h, BH);
       if (BH === 0) return;
-      const act = run('gruGates', K.gruGatesSource, 3 * BH, [f32(xg, 'xg'), f32(hg, 'hg'), H]);
-      h.set(run('gruState', K.gruStateSource, BH, [act, f32(hPrev, 'hPrev'), ...maskArgs(mask, B), H]));
+      const act = run('gruGates', K.gruGatesSource, 3 * BH, [XG, HG, H]);
+      h.set(run('gruState', K.gruStateSource, BH, [act, ...rest, H]));
       gates.set(act);
     },
 
     gruBackward(B, H, gates, hg, hPrev, dh, mask, dxg, dhg, dhPrev) {
+      const op = 'gruBackward';
+      sizes(op, { B, H });
       const BH = B * H;
+      const args = [arg(op, 'gates', gates, 3 * BH), arg(op, 'hg', hg, 3 * BH), arg(op, 'hPrev', hPrev, BH), arg(op, 'dh', dh, BH),
+        ...maskArgs(op, mask, B)];
+      arg(op, 'dxg', dxg, 3 * BH);
+      arg(op, 'dhg', dhg, 3 * BH);
+      arg(op, 'dhPrev', dhPrev, BH);
       if (BH === 0) return;
-      const out = run('gruBackward', K.gruBackwardSource, 7 * BH,
-        [f32(gates, 'gates'), f32(hg, 'hg'), f32(hPrev, 'hPrev'), f32(dh, 'dh'), ...maskArgs(mask, B), H, B]);
+      const out = run(op, K.gruBackwardSource, 7 * BH, [...args, H, B]);
       dxg.set(out.subarray(0, 3 * BH));
       dhg.set(out.subarray(3 * BH, 6 * BH));
       dhPrev.set(out.subarray(6 * BH));
     },
 
     gruSeedGatesForward(B, H, xg, hgRZ, hPrev, gates, rh) {
+      const op = 'gruSeedGatesForward';
+      sizes(op, { B, H });
       const BH = B * H;
+      const args = [arg(op, 'xg', xg, 3 * BH), arg(op, 'hgRZ', hgRZ, 2 * BH), arg(op, 'hPrev', hPrev, BH)];
+      arg(op, 'gates', gates, 3 * BH);
+      arg(op, 'rh', rh, BH);
       if (BH === 0) return;
-      const out = run('gruSeedGatesForward', K.gruSeedGatesForwardSource, 3 * BH,
-        [f32(xg, 'xg'), f32(hgRZ, 'hgRZ'), f32(hPrev, 'hPrev'), H, B]);
+      const out = run(op, K.gruSeedGatesForwardSource, 3 * BH, [...args, H, B]);
       copyRows(out, 0, gates, B, 2 * H, 3 * H, 0);
       rh.set(out.subarray(2 * BH));
     },
 
     gruSeedOutputForward(B, H, xg, hgN, hPrev, mask, gates, h) {
+      const op = 'gruSeedOutputForward';
+      sizes(op, { B, H });
       const BH = B * H;
+      const args = [arg(op, 'xg', xg, 3 * BH), arg(op, 'hgN', hgN, BH), arg(op, 'hPrev', hPrev, BH), arg(op, 'gates', gates, 3 * BH),
+        ...maskArgs(op, mask, B)];
+      arg(op, 'h', h, BH);
       if (BH === 0) return;
-      const out = run('gruSeedOutputForward', K.gruSeedOutputForwardSource, 2 * BH,
-        [f32(xg, 'xg'), f32(hgN, 'hgN'), f32(hPrev, 'hPrev'), f32(gates, 'gates'), ...maskArgs(mask, B), H, B]);
+      const out = run(op, K.gruSeedOutputForwardSource, 2 * BH, [...args, H, B]);
       copyRows(out, 0, gates, B, H, 3 * H, 2 * H);
       h.set(out.subarray(BH));
     },
 
     gruSeedOutputBackward(B, H, gates, hPrev, dh, mask, dxg, dhgN, dz, dhPrev) {
+      const op = 'gruSeedOutputBackward';
+      sizes(op, { B, H });
       const BH = B * H;
+      const args = [arg(op, 'gates', gates, 3 * BH), arg(op, 'hPrev', hPrev, BH), arg(op, 'dh', dh, BH), ...maskArgs(op, mask, B)];
+      arg(op, 'dxg', dxg, 3 * BH);
+      arg(op, 'dhgN', dhgN, BH);
+      arg(op, 'dz', dz, BH);
+      arg(op, 'dhPrev', dhPrev, BH);
       if (BH === 0) return;
-      const out = run('gruSeedOutputBackward', K.gruSeedOutputBackwardSource, 3 * BH,
-        [f32(gates, 'gates'), f32(hPrev, 'hPrev'), f32(dh, 'dh'), ...maskArgs(mask, B), H, B]);
+      const out = run(op, K.gruSeedOutputBackwardSource, 3 * BH, [...args, H, B]);
       copyRows(out, 0, dxg, B, H, 3 * H, 2 * H);
       dhgN.set(out.subarray(0, BH));
       dz.set(out.subarray(BH, 2 * BH));
@@ -269,10 +323,15 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
     },
 
     gruSeedGatesBackward(B, H, gates, hPrev, drh, dz, dxg, dhgRZ, dhPrev) {
+      const op = 'gruSeedGatesBackward';
+      sizes(op, { B, H });
       const BH = B * H;
+      const args = [arg(op, 'gates', gates, 3 * BH), arg(op, 'hPrev', hPrev, BH), arg(op, 'drh', drh, BH), arg(op, 'dz', dz, BH)];
+      arg(op, 'dxg', dxg, 3 * BH);
+      arg(op, 'dhgRZ', dhgRZ, 2 * BH);
+      arg(op, 'dhPrev', dhPrev, BH);
       if (BH === 0) return;
-      const out = run('gruSeedGatesBackward', K.gruSeedGatesBackwardSource, 3 * BH,
-        [f32(gates, 'gates'), f32(hPrev, 'hPrev'), f32(drh, 'drh'), f32(dz, 'dz'), H, B]);
+      const out = run(op, K.gruSeedGatesBackwardSource, 3 * BH, [...args, H, B]);
       copyRows(out, 0, dxg, B, 2 * H, 3 * H, 0);
       dhgRZ.set(out.subarray(0, 2 * BH));
       for (let i = 0; i < BH; i++) dhPrev[i] += out[2 * BH + i];

@@ -336,14 +336,19 @@ test('gpu.js:webgpu is refused with the reason: GPU.js webgpu kernels are asynch
   });
 });
 
-test('gpu.js refuses float64 and buffers of the wrong dtype with errors that name them', () => {
+test('gpu.js refuses float64, and buffers of the wrong dtype or length or bad sizes, with errors naming op and argument', () => {
   assert.throws(() => createGpuJsBackend('cpu', 'float64'), /float32 only.*reference64/);
   const gpu = createGpuJsBackend('cpu');
   try {
     assert.throws(() => gpu.gemm(false, false, 1, 1, 1, new Float64Array(1), new Float32Array(1), new Float32Array(1), false),
-      /gemm A must be a Float32Array/);
+      /gpu\.js gemm: a must be a Float32Array \(this backend's dtype is float32\), got Float64Array/);
     assert.throws(() => gpu.gemm(false, false, 2, 2, 2, new Float32Array(3), new Float32Array(4), new Float32Array(4), false),
-      /gemm A has 3 values, needs 4/);
+      /gpu\.js gemm: a has 3 values, needs 4/);
+    assert.throws(() => gpu.lstmForward(2, 3, gpu.alloc(24), gpu.alloc(24), gpu.alloc(6), gpu.alloc(6), new Float32Array(1),
+      gpu.alloc(24), gpu.alloc(6), gpu.alloc(6)), /gpu\.js lstmForward: mask has 1 values, needs 2/);
+    assert.throws(() => gpu.gruSeedGatesBackward(2, 3, gpu.alloc(18), gpu.alloc(6), gpu.alloc(6), gpu.alloc(6), gpu.alloc(18),
+      gpu.alloc(11), gpu.alloc(6)), /gpu\.js gruSeedGatesBackward: dhgRZ has 11 values, needs 12/);
+    assert.throws(() => gpu.addRowVector(gpu.alloc(4), 2.5, 2, gpu.alloc(2)), /gpu\.js addRowVector: rows must be a non-negative integer, got 2\.5/);
   } finally {
     gpu.destroy();
   }
