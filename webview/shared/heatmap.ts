@@ -94,6 +94,8 @@ export class Heatmap {
   }
 
   set(data: HeatmapData, style: HeatmapStyle, palette: Palette): void {
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.setAttribute('aria-label', `Heatmap of ${style.colorbarLabel}: ${style.yLabel} (${data.rows}) by ${style.xLabel} (${data.cols})`);
     this.data = data;
     this.style = style;
     this.palette = palette;

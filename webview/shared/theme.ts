@@ -36,7 +36,8 @@ export function readPalette(): Palette {
     background: v('--vscode-editor-background', kind === 'light' ? '#ffffff' : '#1e1e1e'),
     foreground: fg,
     muted: v('--vscode-descriptionForeground', kind === 'light' ? '#717171' : '#9d9d9d'),
-    grid: v('--vscode-editorWidget-border', kind === 'light' ? '#e5e5e5' : '#3c3c3c'),
+    // High-contrast borders are loud by design; grid lines stay quiet so the data keeps the contrast.
+    grid: kind === 'high-contrast' ? '#3a3a3a' : v('--vscode-editorWidget-border', kind === 'light' ? '#e5e5e5' : '#3c3c3c'),
     border: v('--vscode-panel-border', kind === 'light' ? '#d4d4d4' : '#454545'),
     red: v('--vscode-charts-red', '#f14c4c'),
     series: [
