@@ -130,6 +130,17 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     await page.screenshot({ path: join(artifacts, 'after-stop.png') });
     await until('the first run to be stopped', async () => summaries(workspace).some((s) => s.status === 'stopped'), 30_000);
 
+    // Export from the dashboard: the host asks where to save (code-server's own save dialog) and writes the file.
+    const dashboard = (await lossPoints(page))!.frame;
+    await dashboard.click('#export-csv');
+    const saveInput = page.locator('.quick-input-widget input').first();
+    await saveInput.waitFor({ state: 'visible', timeout: 30_000 });
+    await until('the save dialog to propose a .csv path', async () => (await saveInput.inputValue()).endsWith('.csv'), 15_000);
+    await page.keyboard.press('Enter');
+    const csv = await until('the exported CSV in the workspace', async () => readdirSync(workspace).find((f) => f.endsWith('.csv')), 30_000);
+    assert.match(readFileSync(join(workspace, csv), 'utf8').split('\n')[0], /step.*loss/);
+    mark(`exported ${csv}`);
+
     // 3. Run again from the palette with the config's editor active.
     await palette(page, '>SeqLab: Run Experiment');
     await until('a second run', async () => summaries(workspace).length >= 2, 60_000);
