@@ -46,7 +46,12 @@ const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /** Starts a new run of an experiment. */
 export async function startRun(exp: Experiment, opts: RunOptions = {}): Promise<RunResult> {
-  const runId = opts.outDir ? resolve(opts.outDir).split(/[\\/]/).pop()! : makeRunId(exp.config.name, assignmentLabel(exp.assignment));
+  let runId = opts.outDir ? resolve(opts.outDir).split(/[\\/]/).pop()! : makeRunId(exp.config.name, assignmentLabel(exp.assignment));
+  if (!opts.outDir) {
+    // Two runs of one config started within the same second get distinct folders.
+    const base = runId;
+    for (let k = 2; existsSync(join(exp.configDir, exp.config.output.runsDir, runId)); k++) runId = `${base}-${k}`;
+  }
   const dir = resolve(opts.outDir ?? join(exp.configDir, exp.config.output.runsDir, runId));
   if (existsSync(join(dir, 'summary.json'))) {
     throw new InputError([fileDiagnostic(dir, 'this run folder already holds a run; use --resume to continue it or choose another --out')]);

@@ -66,3 +66,51 @@ test('predict prints class labels for new token sequences; unknown tokens are a 
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /odd\.jsonl:1: token "great" is not in the training vocabulary/);
 });
+
+test('Ctrl-C stops after the current step and saves (status "stopped", exit 0); --resume finishes the run', async () => {
+  const { spawn } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const { CLI } = await import('./helpers');
+  const dir = tempDir();
+  writeFileSync(join(dir, 'c.seqlab.json'), JSON.stringify({
+    data: { source: 'sine', length: 10, trainSize: 64, validationSize: 8 },
+    model: { cell: 'rnn', hiddenSize: 4 },
+    train: { steps: 1000000, batchSize: 8, evalEvery: 0, checkpointEvery: 0 },
+    instrumentation: { gradFlowEvery: 0, gatesEvery: 0 },
+  }));
+  const child = spawn(process.execPath, [CLI, 'run', 'c.seqlab.json', '--out', 'run'], { cwd: dir });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const metrics = join(dir, 'run/metrics.jsonl');
+  while (!existsSync(metrics) || readFileSync(metrics, 'utf8').split('\n').length < 4) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  assert.equal(code, 0, stderr);
+  const summary = JSON.parse(readFileSync(join(dir, 'run/summary.json'), 'utf8')) as { status: string; steps: number };
+  assert.equal(summary.status, 'stopped');
+  assert.ok(existsSync(join(dir, `run/checkpoints/step-${summary.steps}.safetensors`)));
+  assert.match(stderr, /stopping after the current step/);
+
+  // Give the stored run a reachable end; --resume continues from the saved checkpoint to it.
+  const cfgFile = join(dir, 'run/config.json');
+  const cfg = JSON.parse(readFileSync(cfgFile, 'utf8')) as { train: { steps: number } };
+  cfg.train.steps = summary.steps + 3;
+  writeFileSync(cfgFile, JSON.stringify(cfg));
+  const resumed = cli(['run', '--resume', 'run'], dir);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, new RegExp(`resuming run from step ${summary.steps}`));
+  const after = JSON.parse(readFileSync(join(dir, 'run/summary.json'), 'utf8')) as { status: string; steps: number };
+  assert.deepEqual(after, { ...after, status: 'completed', steps: summary.steps + 3 });
+});
+
+test('a diverging run exits 1 naming the step and the parameter', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'c.seqlab.json'), JSON.stringify({
+    data: { source: 'sine', length: 10, trainSize: 16, validationSize: 4 },
+    model: { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 8 },
+    train: { steps: 50, batchSize: 8, optimizer: { type: 'sgd', lr: 1e30 } },
+  }));
+  const r = cli(['run', 'c.seqlab.json'], dir);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /failed: training diverged at step \d+: (the loss is|the gradient of \S+ is not finite)/);
+});
