@@ -62,8 +62,10 @@ function need(op: string, name: string, buf: Buf, length: number): void {
   if (buf.length < length) throw new RangeError(`wasm ${op}: ${name} has ${buf.length} elements, needs ${length}`);
 }
 
-function dims(op: string, ...values: number[]): void {
-  for (const v of values) if (!Number.isInteger(v) || v < 0) throw new RangeError(`wasm ${op}: sizes must be non-negative integers, got ${values.join(', ')}`);
+// Fixed arity, no rest parameter: these run on every call of the training loop and must not allocate.
+function dims(op: string, a: number, b = 0, c = 0): void {
+  if (!(Number.isInteger(a) && a >= 0 && Number.isInteger(b) && b >= 0 && Number.isInteger(c) && c >= 0))
+    throw new RangeError(`wasm ${op}: sizes must be non-negative integers, got ${[a, b, c].join(', ')}`);
 }
 
 let embedded: WebAssembly.Module | null = null;
