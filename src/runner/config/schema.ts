@@ -59,11 +59,11 @@ const data = tagged('source', {
     threshold: nullable(num({ description: 'Anomaly threshold on the absolute prediction error (original units).', min: 0 }), {
       description: 'Anomaly threshold on the absolute prediction error in original units (null: mean + 3 standard deviations of the training errors).', default: null,
     }),
-  }, { description: 'A CSV time series with a header row. Normalization statistics come from the training part only.' }),
+  }, { description: 'A CSV time series with a header row. Normalization statistics come from the training part only. Values must be finite and at most 1e6 in magnitude.' }),
   jsonl: obj({
     path,
     validation: validationFraction,
-  }, { description: 'One sequence per line: {"x": [[...], ...] or ["tok", ...], "y": number | vector | "label" | per-step list}.' }),
+  }, { description: 'One sequence per line: {"x": [[...], ...] or ["tok", ...], "y": number | vector | "label" | per-step list}. Values must be finite and at most 1e6 in magnitude (larger ones are errors: rescale the data).' }),
 }, { description: 'Where the sequences come from.', default: 'adding' });
 
 const head = obj({
