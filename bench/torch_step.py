@@ -30,11 +30,10 @@ def measure(cfg, budget_s):
         loss.backward()
         opt.step()
 
-    for _ in range(2):
-        step()
+    step()  # warmup
     times = []
     start = time.perf_counter()
-    while len(times) < 30 and (len(times) < 5 or time.perf_counter() - start < budget_s):
+    while len(times) < 30 and (len(times) < 3 or time.perf_counter() - start < budget_s):
         t0 = time.perf_counter()
         step()
         times.append((time.perf_counter() - t0) * 1000)
