@@ -211,6 +211,8 @@ export class Heatmap {
     const cw = l.width / data.cols;
     const ch = l.height / data.rows;
     const parts: string[] = [`<g transform="translate(${x},${y})" font-size="${style.compact ? 10 : 11}">`];
+    // crispEdges: no anti-aliased seams between neighbouring cells.
+    parts.push('<g shape-rendering="crispEdges">');
     for (let r = 0; r < data.rows; r++) {
       const yy = rowY(r, data, style, l);
       for (let c = 0; c < data.cols; c++) {
@@ -219,6 +221,7 @@ export class Heatmap {
         parts.push(`<rect x="${(l.left + c * cw).toFixed(2)}" y="${yy.toFixed(2)}" width="${(cw + 0.05).toFixed(2)}" height="${(ch + 0.05).toFixed(2)}" fill="${rgbCss(style.colormap.at(normalize(v, style)))}"><title>${esc(fmt(v))}</title></rect>`);
       }
     }
+    parts.push('</g>');
     parts.push(`<rect x="${l.left}" y="${l.top}" width="${l.width}" height="${l.height}" fill="none" stroke="${palette.border}"/>`);
     for (const c of tickIndices(data.cols, Math.max(2, Math.floor(l.width / 70)))) {
       parts.push(`<text x="${l.left + (c + 0.5) * cw}" y="${l.top + l.height + 14}" text-anchor="middle" fill="${palette.muted}">${esc(style.colName(c))}</text>`);
