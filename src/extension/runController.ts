@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { RunRecord, RunSummary, StepRecord } from '../runner/events';
 import type { TaskRecord } from '../shared/protocol';
 import { RunQueue, type StartedRun } from './runQueue';
+import { BatchThrottle } from './throttle';
 import type { LaunchedRun, Launcher, RunRequest } from './runTypes';
 import { formatLoss } from './treeModel';
 
@@ -35,6 +36,10 @@ export class RunController implements vscode.Disposable {
   private readonly status: vscode.StatusBarItem;
   /** The run the status bar and the live view follow: the most recently started one still running. */
   private focusRunId: string | null = null;
+  /** Status bar and progress notifications cross to the UI process: at most 4 updates a second, whatever the step rate. */
+  private readonly uiTick = new vscode.EventEmitter<void>();
+  private readonly uiThrottle = new BatchThrottle<true>(250, () => { this.refreshStatus(); this.uiTick.fire(); });
+  private lastRunningContext: boolean | null = null;
 
   constructor(private readonly launcher: Launcher, private readonly log: vscode.LogOutputChannel) {
     this.queue = new RunQueue<RunRequest>(
@@ -137,7 +142,7 @@ export class RunController implements vscode.Disposable {
       if (r.kind === 'step') { run.lastStep = r; break; }
     }
     this.recordsEmitter.fire({ runId: run.runId, records, taskRecords });
-    if (run.runId === this.focusRunId) this.refreshStatus();
+    this.uiThrottle.push(true);
   }
 
   private showProgress(run: ActiveRun, done: Promise<void>): void {
@@ -146,8 +151,10 @@ export class RunController implements vscode.Disposable {
       (progress, token) => {
         token.onCancellationRequested(() => this.stopRun(run.runId));
         let reported = 0;
-        const sub = this.onRecords((e) => {
-          if (e.runId !== run.runId || !run.lastStep) return;
+        let reportedStep = 0;
+        const sub = this.uiTick.event(() => {
+          if (!run.lastStep || run.lastStep.step === reportedStep) return;
+          reportedStep = run.lastStep.step;
           const pct = Math.min(100, (100 * run.lastStep.step) / Math.max(1, run.totalSteps));
           progress.report({ increment: pct - reported, message: stepText(run) });
           reported = pct;
@@ -160,7 +167,10 @@ export class RunController implements vscode.Disposable {
   private refreshStatus(): void {
     const run = this.focusedRun();
     const waiting = this.queued().length;
-    void vscode.commands.executeCommand('setContext', 'seqlab.running', this.active.size > 0);
+    if (this.lastRunningContext !== this.active.size > 0) {
+      this.lastRunningContext = this.active.size > 0;
+      void vscode.commands.executeCommand('setContext', 'seqlab.running', this.lastRunningContext);
+    }
     if (!run) { this.status.hide(); return; }
     const more = this.active.size > 1 ? ` +${this.active.size - 1}` : '';
     this.status.text = `$(pulse) ${progressText(run)}${more}${waiting ? ` (${waiting} queued)` : ''}`;
@@ -171,6 +181,8 @@ export class RunController implements vscode.Disposable {
 
   dispose(): void {
     this.queue.stopAll();
+    this.uiThrottle.clear();
+    this.uiTick.dispose();
     this.status.dispose();
     this.recordsEmitter.dispose();
     this.summaryEmitter.dispose();
