@@ -4,7 +4,9 @@
 // Sizes follow the ENVIRONMENT.md anchor: one LSTM training step with batch 32, 64 steps, 16 inputs,
 // 128 hidden. A warm-up call per op compiles its kernel before anything is timed.
 import { loadavg } from 'node:os';
+import { GPU, type Texture } from 'gpu.js';
 import type { Backend, Buf } from '../src/engine/backend';
+import { lstmGatesSource, lstmStateSource } from '../src/engine/backends/gpujs/kernels';
 import { availableBackends, createBackend, type BackendName } from '../src/engine/backends/index';
 
 const quick = process.argv.includes('--quick');
@@ -115,4 +117,41 @@ for (const [title, table] of [['CPU', cpu], ['wall-clock', wall]] as const) {
   bound.get(names[0])?.forEach((op, i) => {
     console.log([op.name, ...names.map((n) => table.get(n)![i].toFixed(3))].join(' | '));
   });
+}
+
+/**
+ * Would GPU.js pipelining pay inside the backend? lstmForward's two kernels on headlessgl, with the gates
+ * read back and uploaded again (what the backend does: the caller needs them anyway) versus handed to the
+ * state kernel as a pipeline texture and read back afterwards. Minimum wall ms over round-robin rounds.
+ */
+if (availability.find((a) => a.name === 'gpu.js:headlessgl')?.available) {
+  const gpu = new GPU({ mode: 'headlessgl' });
+  const BH = B * H;
+  const make = (src: string, n: number, pipeline: boolean) =>
+    gpu.createKernel(src, { output: [n], precision: 'single', dynamicArguments: true, pipeline });
+  const fill = (n: number) => Float32Array.from({ length: n }, () => Math.random() * 2 - 1);
+  const xg = fill(4 * BH), hg = fill(4 * BH), hp = fill(BH), cp = fill(BH), noMask = new Float32Array(1);
+  const gates = make(lstmGatesSource, 4 * BH, false), gatesPiped = make(lstmGatesSource, 4 * BH, true);
+  const state = make(lstmStateSource, 2 * BH, false), statePiped = make(lstmStateSource, 2 * BH, false);
+  const variants: Record<string, () => void> = {
+    'gates read back, then uploaded to the state kernel': () => {
+      state(gates(xg, hg, H) as Float32Array, hp, cp, noMask, 0, H, B);
+    },
+    'gates passed as a pipeline texture, read back after': () => {
+      const t = gatesPiped(xg, hg, H) as unknown as Texture;
+      statePiped(t, hp, cp, noMask, 0, H, B);
+      t.toArray();
+    },
+  };
+  const best = new Map<string, number>();
+  for (const f of Object.values(variants)) f();
+  for (let r = 0; r < (quick ? 5 : 30); r++) {
+    for (const [name, f] of Object.entries(variants)) {
+      const t0 = performance.now();
+      f();
+      best.set(name, Math.min(best.get(name) ?? Infinity, performance.now() - t0));
+    }
+  }
+  console.log(`\nheadlessgl lstmForward (${B}×${H}), minimum wall ms`);
+  for (const [name, ms] of best) console.log(`${name}: ${ms.toFixed(3)}`);
 }

@@ -7,9 +7,12 @@
 // inputs of any length (gemm's k, layer norm's H). Sizes are kernel arguments, never baked-in constants.
 // Each op is one dispatch with one readback, except layer norm (statistics, then the rest) and the LSTM and
 // GRU forward steps (gates, then state), which take two: see kernels.ts for why splitting pays on webasm.
-// Chaining those pairs without the readback in between (pipeline: true, createPipeline) buys nothing here:
-// the caller needs the intermediate (gates, statistics) anyway, webasm's pipeline mode returns a plain
-// copy, and createPipeline always returns a Promise, which the synchronous Backend contract cannot take.
+// Chaining those pairs without the readback in between buys little: the caller needs the intermediate
+// (gates, statistics) anyway, so only one upload is saved. webasm's `pipeline: true` returns a plain copy,
+// createPipeline always returns a Promise (the synchronous Backend contract cannot take one), and on
+// headlessgl scripts/probe-backends.ts measured the LSTM gates passed as a pipeline texture at 4.7 ms
+// against 5.4 ms read back and re-uploaded (--quick, machine under load), in a mode 4× slower than webasm
+// here; not worth a second code path until a machine with a real GPU says otherwise.
 import { GPU, type IKernelRunShortcut } from 'gpu.js';
 import type { Activation, Backend, BackendInfo, Buf, DType } from '../backend';
 import {
