@@ -28,6 +28,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, pa
 const title = el('div', 'live-title', root, 'No run');
 const canvas = el('canvas', 'spark', root);
 canvas.setAttribute('role', 'img');
+el('div', 'spark-caption', root, 'Training loss, log scale, last 400 steps');
 const stats = el('dl', 'stats', root);
 const fields = new Map<string, HTMLElement>();
 for (const name of ['Step', 'Loss', 'Steps/s', 'ETA', 'Backend', 'Status']) {
