@@ -25,6 +25,8 @@ export { BackendUnavailableError, probeGpuJsMode, type GpuJsMode, type ConcreteG
 
 /** GLSL loops need a compile-time bound; GPU.js breaks out early at the real (argument) bound. */
 const LOOP_MAX = 1 << 20;
+/** Kernels index in float32 arithmetic (GLSL floats, webasm f32), which is exact only up to 2^24. */
+const MAX_INDEX = 1 << 24;
 
 export interface GpuJsBackend extends Backend {
   /** Releases GPU.js's contexts and compiled kernels; the backend must not be used afterwards. */
@@ -78,6 +80,11 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
   const noMask = new Float32Array(1);
 
   function run(name: string, source: string, outputLength: number, args: KernelArg[]): Float32Array {
+    for (const a of [outputLength, ...args.map((x) => (typeof x === 'number' ? 0 : x.length))]) {
+      if (a > MAX_INDEX) {
+        throw new RangeError(`gpu.js ${name}: ${a} values exceed 2^24, the largest index float32 kernel arithmetic addresses exactly`);
+      }
+    }
     const key = `${name}:${outputLength}`;
     let kernel = kernels.get(key);
     if (!kernel) {

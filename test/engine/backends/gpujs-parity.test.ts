@@ -349,6 +349,8 @@ test('gpu.js refuses float64, and buffers of the wrong dtype or length or bad si
     assert.throws(() => gpu.gruSeedGatesBackward(2, 3, gpu.alloc(18), gpu.alloc(6), gpu.alloc(6), gpu.alloc(6), gpu.alloc(18),
       gpu.alloc(11), gpu.alloc(6)), /gpu\.js gruSeedGatesBackward: dhgRZ has 11 values, needs 12/);
     assert.throws(() => gpu.addRowVector(gpu.alloc(4), 2.5, 2, gpu.alloc(2)), /gpu\.js addRowVector: rows must be a non-negative integer, got 2\.5/);
+    const huge = (1 << 24) + 1;
+    assert.throws(() => gpu.addRowVector(gpu.alloc(huge), huge, 1, gpu.alloc(1)), /gpu\.js addRowVector: 16777217 values exceed 2\^24/);
   } finally {
     gpu.destroy();
   }
