@@ -136,9 +136,8 @@ async function train(exp: Experiment, rd: RunDir, runId: string, opts: RunOption
 
   rd.create();
   if (!resumeFrom) {
-    const { sweep: _sweep, ...resolved } = c;
-    void _sweep;
-    rd.writeJson('config.json', { ...resolved, sweep: {} });
+    // This run's values are already applied, so the stored config has no sweep left.
+    rd.writeJson('config.json', { ...c, sweep: {} });
     const ds = exp.dataset;
     const info: RunInfo = {
       runId, name: c.name, configFile: exp.configFile, workspace: exp.workspace, assignment: exp.assignment,
