@@ -75,7 +75,7 @@ export async function measureBrain(c: BenchConfig, budgetMs: number): Promise<Br
   const net = new Ctor({ inputSize: c.I, hiddenLayers: [c.H], outputSize: c.I });
   const perCall = 4;
   let seed = 1;
-  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647; // [0, 1): brain.js expects normalized data (its RNN diverges to NaN on [-1, 1])
   const data = Array.from({ length: perCall }, () => Array.from({ length: c.T }, () => Array.from({ length: c.I }, rand)));
   const timing = await timeSteps(() => net.train(data, { iterations: 1, errorThresh: 0, log: false }), { warmup: 1, minSteps: 3, maxSteps: 10, budgetMs });
   return { ms: (timing.ms / perCall) * c.B, steps: timing.steps, sequencesPerCall: perCall };
