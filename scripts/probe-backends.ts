@@ -69,7 +69,7 @@ function ops(be: Backend): Op[] {
 // in turn, several rounds) and the minimum of each is reported, both as wall-clock time and as the CPU
 // time this process used (all its threads, so llvmpipe's render threads count for headlessgl). Under
 // load the CPU time is the steadier figure; on a quiet machine the two agree for single-threaded modes.
-const candidates: Array<Exclude<BackendName, 'auto'>> = ['reference', 'reference64', 'gpu.js:cpu', 'gpu.js:webasm', 'gpu.js:headlessgl'];
+const candidates: Array<Exclude<BackendName, 'auto'>> = ['reference', 'reference64', 'wasm', 'gpu.js:cpu', 'gpu.js:webasm', 'gpu.js:headlessgl'];
 const availability = availableBackends();
 const bound = new Map<string, Op[]>();
 for (const name of candidates) {

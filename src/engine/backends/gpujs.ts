@@ -10,9 +10,10 @@
 // Chaining those pairs without the readback in between buys little: the caller needs the intermediate
 // (gates, statistics) anyway, so only one upload is saved. webasm's `pipeline: true` returns a plain copy,
 // createPipeline always returns a Promise (the synchronous Backend contract cannot take one), and on
-// headlessgl scripts/probe-backends.ts measured the LSTM gates passed as a pipeline texture at 4.7 ms
-// against 5.4 ms read back and re-uploaded (--quick, machine under load), in a mode 4× slower than webasm
-// here; not worth a second code path until a machine with a real GPU says otherwise.
+// headlessgl scripts/probe-backends.ts found no consistent gain from passing the LSTM gates as a pipeline
+// texture: 4.7 vs 5.4 ms read back and re-uploaded in one run, 1.41 vs 1.20 ms in another (machine under
+// load), in a mode several times slower than webasm here. Not worth a second code path until a machine
+// with a real GPU says otherwise.
 import { GPU, type IKernelRunShortcut } from 'gpu.js';
 import type { Activation, Backend, BackendInfo, Buf, DType } from '../backend';
 import {

@@ -25,15 +25,17 @@ export const BACKEND_NAMES: readonly BackendName[] = [
 ];
 
 /**
- * What 'auto' tries, in order. Decided by scripts/probe-backends.ts on the 2-vCPU development machine,
- * measured as CPU time because other work shared the machine (wall-clock agreed on the order). One synthetic
- * LSTM training step (B=32, T=64, I=16, H=128), minimum CPU ms: gpu.js:webasm 1210, reference64 1569,
- * reference (float32) 1625, gpu.js:cpu 1959, gpu.js:headlessgl 5738 (Mesa llvmpipe: GLSL on the CPU).
- * webasm wins on the gemms, which dominate (h·W_hh^T 32×512×128: 3.7 vs 5.1 ms for reference float32),
- * and loses on the pointwise cell ops, where each GPU.js call's upload and readback cost more than the
- * arithmetic. The float32 reference follows as the backend that always starts.
+ * What 'auto' tries, in order, by scripts/probe-backends.ts on the 2-vCPU development machine, measured as
+ * CPU time because other work shared the machine (wall-clock agreed on the order). One synthetic LSTM
+ * training step (B=32, T=64, I=16, H=128), minimum CPU ms: wasm 62, gpu.js:webasm 1119, reference
+ * (float32) 1783, reference64 1853, gpu.js:cpu 1856, gpu.js:headlessgl 5734 (Mesa llvmpipe: GLSL on the
+ * CPU). The WebAssembly SIMD backend ('wasm') comes first (`npm run bench` agrees: about 35× the float32
+ * reference on a Model + Trainer step). It needs WASM SIMD and shared memory (Node ≥ 16.4, Electron); where
+ * they are missing, gpu.js:webasm is next: it wins over the reference on the gemms that dominate a step
+ * (h·W_hh^T 32×512×128: 4.9 vs 9.2 ms) and loses on pointwise cell ops, where each GPU.js call's upload
+ * and readback cost more than the arithmetic. The float32 reference is the backend that always starts.
  */
-export const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = ['gpu.js:webasm', 'reference'];
+export const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = ['wasm', 'gpu.js:webasm', 'reference'];
 
 export interface CreateBackendOptions {
   /** Backend names to try, in order, when the requested one cannot start. Empty: no fallback. */
