@@ -76,9 +76,12 @@ export interface RunningCodeServer {
 
 export async function startCodeServer(cs: CodeServerInstall, opts: {
   port: number; extensionsDir: string; userDataDir: string; workspace: string; timeoutMs?: number;
+  /** Keep workspace trust on (the workspace then opens untrusted when the settings say not to prompt). */
+  workspaceTrust?: boolean;
 }): Promise<RunningCodeServer> {
   const args = [cs.entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${opts.port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--extensions-dir', opts.extensionsDir, '--user-data-dir', opts.userDataDir, opts.workspace];
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
+    '--extensions-dir', opts.extensionsDir, '--user-data-dir', opts.userDataDir, opts.workspace];
   // Its own process group, so stop() ends code-server and the extension hosts it forks, and nothing else.
   const child: ChildProcess = spawn(cs.node, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -90,7 +90,8 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
   if (existsSync(example)) cpSync(example, join(workspace, 'airline-passengers'), { recursive: true });
   const extensionsDir = join(tmp, 'extensions');
   const userDataDir = join(tmp, 'user-data');
-  writeUserSettings(userDataDir);
+  // Workspace trust on, without the startup prompt: the folder opens untrusted (restricted mode).
+  writeUserSettings(userDataDir, { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' });
   installVsix(cs, packageVsix(), extensionsDir, userDataDir);
   mark('packaged and installed the vsix');
 
@@ -98,7 +99,7 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--no-first-run'] });
   try {
-    server = await startCodeServer(cs, { port: await freePort(), extensionsDir, userDataDir, workspace });
+    server = await startCodeServer(cs, { port: await freePort(), extensionsDir, userDataDir, workspace, workspaceTrust: true });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -108,9 +109,27 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'tiny.seqlab.json' }).first().dblclick({ timeout: 60_000 });
     await page.locator('.tab', { hasText: 'tiny.seqlab.json' }).first().waitFor();
 
-    // 1. Run from the CodeLens; the dashboard opens beside the editor and its loss curve grows.
+    // 0. Untrusted: the config can be read, but Run explains why it does not train, and nothing starts.
     const runLens = page.locator('.codelens-decoration a', { hasText: /Run$/ }).first();
     await runLens.waitFor({ timeout: 60_000 });
+    await runLens.click();
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'untrusted workspace' }).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(artifacts, 'untrusted.png') });
+    assert.equal(existsSync(join(workspace, '.seqlab')), false, 'no run folder in an untrusted workspace');
+    await palette(page, '>Workspaces: Manage Workspace Trust');
+    await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust/ }).first().click({ timeout: 30_000 });
+    await page.locator('.workspace-trust-editor', { hasText: 'You trust this folder' }).first().waitFor({ timeout: 30_000 });
+    assert.equal(existsSync(join(workspace, '.seqlab')), false, 'granting trust alone starts nothing');
+    // The trust editor opens as a modal editor; close it with its close action.
+    const modal = page.locator('.monaco-modal-editor-block');
+    if (await modal.count()) {
+      await modal.locator('.codicon-close, [aria-label^="Close"]').last().click();
+      await modal.first().waitFor({ state: 'hidden', timeout: 15_000 });
+    }
+    mark('untrusted: Run refused with an explanation; workspace trusted from the trust editor');
+
+    // 1. Run from the CodeLens; the dashboard opens beside the editor and its loss curve grows.
+    await page.locator('.tab', { hasText: 'tiny.seqlab.json' }).first().click();
     await runLens.click();
     mark('clicked the Run lens');
     const first = await until('the dashboard loss curve to have points', async () => {
