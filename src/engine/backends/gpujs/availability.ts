@@ -33,7 +33,6 @@ export interface ModeProbe {
 /** Loads the native `gl` module the way GPU.js does, but keeps the error GPU.js swallows. */
 function glLoadError(): string | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const getContext: unknown = require('gl');
     return typeof getContext === 'function' ? null : 'it did not export a context factory';
   } catch (e) {
