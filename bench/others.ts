@@ -61,6 +61,8 @@ type BrainCtor = new (opts: { inputSize: number; hiddenLayers: number[]; outputS
 export interface BrainResult extends Timing {
   /** Sequences per measured train() call; ms is scaled to B sequences (one SeqLab step's work). */
   sequencesPerCall: number;
+  /** brain.js's own training went to NaN (its RNNTimeStep does at H=128); the passes were still timed. */
+  diverged: boolean;
 }
 
 /**
@@ -77,8 +79,18 @@ export async function measureBrain(c: BenchConfig, budgetMs: number): Promise<Br
   let seed = 1;
   const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647; // [0, 1): brain.js expects normalized data (its RNN diverges to NaN on [-1, 1])
   const data = Array.from({ length: perCall }, () => Array.from({ length: c.T }, () => Array.from({ length: c.I }, rand)));
-  const timing = await timeSteps(() => net.train(data, { iterations: 1, errorThresh: 0, log: false }), { warmup: 1, minSteps: 3, maxSteps: 10, budgetMs });
-  return { ms: (timing.ms / perCall) * c.B, steps: timing.steps, sequencesPerCall: perCall };
+  let diverged = false;
+  const step = () => {
+    try {
+      net.train(data, { iterations: 1, errorThresh: 0, log: false });
+    } catch (e) {
+      // brain.js checks the error only after the whole training pass, so the pass was timed in full.
+      if (!(e instanceof Error && /NaN/.test(e.message))) throw e;
+      diverged = true;
+    }
+  };
+  const timing = await timeSteps(step, { warmup: 1, minSteps: 3, maxSteps: 10, budgetMs });
+  return { ms: (timing.ms / perCall) * c.B, steps: timing.steps, sequencesPerCall: perCall, diverged };
 }
 
 // ---- PyTorch ----

@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     }
     brain[c.id] = await attempt(`brain.js ${c.id}`, () => measureBrain(c, BUDGET_MS));
     const b = brain[c.id];
-    if (b.ok) log(`brain.js ${c.id}: ${b.value.ms.toFixed(1)} ms per ${c.B} sequences`);
+    if (b.ok) log(`brain.js ${c.id}: ${b.value.ms.toFixed(1)} ms per ${c.B} sequences${b.value.diverged ? ' (brain.js diverged to NaN)' : ''}`);
     await measureTorchOne(c, [1, 2]);
   }
   // The sweep runs PyTorch at the thread count that was faster on the LSTM reference configuration.
@@ -157,6 +157,9 @@ async function main(): Promise<void> {
     out([c.cell, fmt(s), fmt(tw), ratio(tw, s), fmt(tc), ratio(tc, s), fmt(br), ratio(br, s), fmt(torchMs(c, 1)), fmt(torchMs(c, 2)), ratio(best?.ms, s)]
       .map((v, i) => pad(v, i === 0 ? 8 : 10)).join(' '));
   }
+  const divergedBrain = REFERENCE.filter((c) => { const b = brain[c.id]; return b?.ok && b.value.diverged; }).map((c) => c.cell);
+  if (divergedBrain.length)
+    out(`brain.js ${divergedBrain.join(', ')}: its training diverged to NaN (brain.js's own numerics); each pass was still timed in full.`);
   if (others.length) {
     out();
     out('SeqLab on every available backend (LSTM reference configuration; others: wasm only):');
@@ -198,7 +201,7 @@ async function main(): Promise<void> {
   }
   out();
   out('Targets:');
-  for (const t of targets) out(`  ${t.met === null ? 'NOT MEASURED' : t.met ? 'met    ' : 'NOT MET'}  ${t.target.padEnd(30)} ${t.config.padEnd(24)} ${t.value === null ? '' : `${t.value.toFixed(2)}×`}`);
+  for (const t of targets) out(`  ${(t.met === null ? 'NOT MEASURED' : t.met ? 'met' : 'NOT MET').padEnd(12)}  ${t.target.padEnd(30)} ${t.config.padEnd(24)} ${t.value === null ? '' : `${t.value.toFixed(2)}×`}`);
   const load1 = loadavg();
   out(`load average at end ${load1.map((x) => x.toFixed(1)).join(' ')} (the machine is shared: absolute times are noisy, ratios come from this one run)`);
   console.log(lines.join('\n'));
