@@ -128,6 +128,27 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     }
     mark('untrusted: Run refused with an explanation; workspace trusted from the trust editor');
 
+    // Diagnostics follow edits: an invalid cell type becomes an error squiggle and a problem; undo clears both.
+    await page.locator('.tab', { hasText: 'tiny.seqlab.json' }).first().click();
+    // Double-clicking the string token selects the word inside its quotes.
+    await page.locator('.monaco-editor .view-lines span span', { hasText: /^"gru"$/ }).first().dblclick();
+    await page.keyboard.type('lstmx');
+    const problems = async () => (await page.locator('[id="status.problems"]').first().innerText()).match(/\d+/g)?.map(Number) ?? [];
+    await until('an error for the invalid cell type', async () => ((await problems())[0] ?? 0) >= 1, 20_000);
+    assert.ok(await page.locator('.monaco-editor .squiggly-error').count() > 0, 'an error squiggle in the editor');
+    // The Problems view shows SeqLab's own diagnostic (source "seqlab", code = the JSON path), not only the schema's.
+    await page.keyboard.press('Control+Shift+M');
+    await until('SeqLab\'s own diagnostic in the Problems view', async () => {
+      const rows = await page.locator('.markers-panel .monaco-list-row').allTextContents();
+      return rows.some((r) => /seqlab\s*\(?model\.cell/.test(r));
+    }, 20_000);
+    await page.screenshot({ path: join(artifacts, 'diagnostics.png') });
+    await page.keyboard.press('Control+J');
+    await page.locator('.tab', { hasText: 'tiny.seqlab.json' }).first().click();
+    await page.keyboard.press('Control+Z');
+    await until('the error to clear after undo', async () => (await problems())[0] === 0, 20_000);
+    mark('diagnostics followed an edit and its undo');
+
     // 1. Run from the CodeLens; the dashboard opens beside the editor and its loss curve grows.
     await page.locator('.tab', { hasText: 'tiny.seqlab.json' }).first().click();
     await runLens.click();
