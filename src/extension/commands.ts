@@ -78,6 +78,7 @@ async function configFile(target: Target): Promise<vscode.Uri | undefined> {
     void vscode.window.showInformationMessage('SeqLab: no *.seqlab.json config in this workspace. Create one with "SeqLab: New Experiment".');
     return undefined;
   }
+  if (found.length === 1) return found[0];
   const pick = await vscode.window.showQuickPick(found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })), { placeHolder: 'Which experiment?' });
   return pick?.uri;
 }
