@@ -207,6 +207,14 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     if (existsSync(example)) assert.ok(treeText.some((t) => t.includes('forecast')), `the example's experiment in ${JSON.stringify(treeText)}`);
     assert.equal(summaries(workspace).filter((s) => s.status === 'stopped').length, 2);
 
+    // Compare from the CodeLens: both runs are preselected; accepting opens one dashboard for the pair.
+    await page.locator('.tab', { hasText: 'tiny.seqlab.json' }).first().click();
+    await page.locator('.codelens-decoration a', { hasText: /Compare$/ }).first().click();
+    await page.locator('.quick-input-widget .monaco-list-row').nth(1).waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'compare 2 runs' }).first().waitFor({ timeout: 20_000 });
+    mark('compare dashboard opened');
+
     // 5. After a window reload the serializer restores the dashboards, which draw the stored runs again.
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
