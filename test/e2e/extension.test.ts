@@ -167,7 +167,6 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
 
     // 2. Stop it from the palette; its summary says "stopped".
     await palette(page, '>SeqLab: Stop Run');
-    await page.screenshot({ path: join(artifacts, 'after-stop.png') });
     await until('the first run to be stopped', async () => summaries(workspace).some((s) => s.status === 'stopped'), 30_000);
 
     // Export from the dashboard: the host asks where to save (code-server's own save dialog) and writes the file.
