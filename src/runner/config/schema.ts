@@ -158,7 +158,7 @@ const train = obj({
 }, { description: 'Training.' });
 
 const backendName = oneOf(['auto', 'reference', 'reference64', 'wasm', 'gpu.js', 'gpu.js:cpu', 'gpu.js:webasm', 'gpu.js:headlessgl', 'gpu.js:webgpu'], {
-  description: 'Compute backend.', default: 'reference',
+  description: 'Compute backend. "auto" picks the fastest available: wasm (SIMD), then gpu.js:webasm, then reference.', default: 'auto',
 });
 
 export const configSchema = obj({
@@ -171,7 +171,7 @@ export const configSchema = obj({
   backend: obj({
     name: backendName,
     fallback: arr(backendName, { description: 'Backends to try, in order, when the chosen one is unavailable.', default: [] }),
-  }, { description: 'Where the arithmetic runs. "reference" (float32 on the CPU) matches PyTorch to ~1e-6 and is the default.' }),
+  }, { description: 'Where the arithmetic runs. Every backend is tested against PyTorch fixtures and the float64 reference; "reference64" is the exact float64 path for gradient checks.' }),
   instrumentation: obj({
     stepEvery: int({ description: 'Write a step line (loss, gradient norms per parameter) every this many steps.', default: 1, min: 1 }),
     gradFlowEvery: int({ description: 'Record gradient flow through time every this many steps (0: never).', default: 50, min: 0 }),

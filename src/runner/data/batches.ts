@@ -1,17 +1,8 @@
 // Sequences → engine batches (padded, with lengths, when lengths differ), and the epoch order of training rows.
 import type { Buf, DType } from '../../engine/backend';
+import type { Batch } from '../../engine/batch';
 import { Rng } from '../../engine/rng';
 import type { Dataset, Sequence } from './types';
-
-/** The engine's batch layout (src/engine/model.ts Batch): x is B×T×I batch-first, y as the loss needs it. */
-export interface EngineBatch {
-  B: number;
-  T: number;
-  x: Buf | null;
-  tokens: Int32Array | null;
-  lengths: Int32Array | null;
-  y: Buf | Int32Array;
-}
 
 export interface BatchOptions {
   dtype: DType;
@@ -28,7 +19,7 @@ export function inputWidth(ds: Dataset, oneHot: boolean): number {
   return ds.input.kind === 'float' ? ds.input.size : oneHot ? ds.input.vocab.length : 1;
 }
 
-export function makeBatch(seqs: Sequence[], ds: Dataset, opts: BatchOptions): EngineBatch {
+export function makeBatch(seqs: Sequence[], ds: Dataset, opts: BatchOptions): Batch {
   const B = seqs.length;
   const T = Math.max(...seqs.map((s) => s.T));
   const ragged = seqs.some((s) => s.T !== T);
