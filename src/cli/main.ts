@@ -1,6 +1,6 @@
 // The `seqlab` command line: a thin host over src/runner. Exit codes: 0 done, 1 training failed, 2 bad config or input.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseJsonl } from '../runner/data/jsonl';
 import { makeBatch } from '../runner/data/batches';
 import type { Sequence } from '../runner/data/types';
@@ -8,7 +8,7 @@ import { formatDiagnostic, InputError } from '../runner/diagnostics';
 import type { RunRecord } from '../runner/events';
 import { loadExperiments } from '../runner/experiment';
 import { sampleText } from '../runner/evaluate';
-import { renderReport } from '../runner/report';
+import { writeReport } from '../runner/report';
 import { resumeRun, startRun, type RunHooks } from '../runner/run';
 import { listRuns, loadTrainedModel } from '../runner/savedRun';
 import { Rng } from '../engine/rng';
@@ -23,7 +23,7 @@ Commands:
   run <config>            train (every sweep combination, one after another)
   validate <config>       check a config and its data without training
   runs [folder]           list runs under <folder>/.seqlab/runs (default: the current folder)
-  report <run-dir>        write an offline HTML report of a run
+  report <run-dir>...     write an offline HTML report of a run (or compare several)
   sample <run-dir>        generate text from a trained character model
   predict <run-dir> <data.jsonl>   print predictions for new sequences
 
@@ -46,9 +46,11 @@ file:line:column and exits 2 when there is any.`,
   runs: `Usage: seqlab runs [folder]
 
 Lists runs found in .seqlab/runs folders under [folder] (default: the current folder), newest first.`,
-  report: `Usage: seqlab report <run-dir> [--out <file.html>]
+  report: `Usage: seqlab report <run-dir> [<run-dir> ...] [--out <file.html>]
 
-Writes a self-contained HTML page with the run's plots (default: <run-dir>/report.html).`,
+Writes a self-contained offline HTML page with the run's dashboard (default: <run-dir>/report.html).
+Several run folders give one page that compares them (default: comparison.html beside the first).
+\`seqlab run\` writes this report by itself when it ends.`,
   sample: `Usage: seqlab sample <run-dir> [--temperature <t>] [--length <n>] [--prime <text>] [--seed <n>]
 
 Generates text with a trained character-level model (its newest checkpoint).`,
@@ -152,6 +154,7 @@ async function cmdRun(args: Args): Promise<number> {
     const resume = flag(args, 'resume');
     if (resume) {
       const r = await resumeRun(resume, { backend: flag(args, 'backend'), hooks: progress.hooks });
+      announceReport([r.runDir], join(r.runDir, 'report.html'));
       return r.summary.status === 'failed' ? 1 : 0;
     }
     const config = args.positional[0];
@@ -159,12 +162,18 @@ async function cmdRun(args: Args): Promise<number> {
     const exps = loadExperiments(config, { workspace: flag(args, 'workspace') });
     const out = flag(args, 'out');
     let failed = false;
+    const runDirs: string[] = [];
     for (const [i, exp] of exps.entries()) {
       if (progress.requested()) break;
       progress.setLabel(exps.length > 1 ? `[${i + 1}/${exps.length} ${assignmentLabel(exp.assignment)}] ` : '');
       const outDir = out && exps.length > 1 ? join(out, assignmentLabel(exp.assignment)) : out;
       const r = await startRun(exp, { outDir, init: flag(args, 'init'), backend: flag(args, 'backend'), hooks: progress.hooks });
+      runDirs.push(r.runDir);
       if (r.summary.status === 'failed') failed = true;
+    }
+    // A sweep's runs are meant to be compared: one report overlays them all.
+    if (runDirs.length > 0) {
+      announceReport(runDirs, runDirs.length === 1 ? join(runDirs[0], 'report.html') : `${runDirs[0]}.comparison.html`);
     }
     return failed ? 1 : 0;
   } finally {
@@ -211,12 +220,20 @@ function cmdRuns(args: Args): number {
   return 0;
 }
 
+/** The built dashboard bundle sits beside this file: dist/cli.js → dist/webview/. */
+const PACKAGE_ROOT = resolve(__dirname, '..');
+
+function announceReport(runDirs: string[], file: string): void {
+  writeReport(runDirs, file, PACKAGE_ROOT);
+  process.stdout.write(`report: ${relative(process.cwd(), file) || file}\n`);
+}
+
 function cmdReport(args: Args): number {
   checkFlags(args, ['out']);
-  const dir = args.positional[0];
-  if (!dir) throw new UsageError('report needs a run folder');
-  const file = flag(args, 'out') ?? join(dir, 'report.html');
-  writeFileSync(file, renderReport(dir));
+  const dirs = args.positional;
+  if (dirs.length === 0) throw new UsageError('report needs a run folder');
+  const file = flag(args, 'out') ?? (dirs.length === 1 ? join(dirs[0], 'report.html') : join(dirname(resolve(dirs[0])), 'comparison.html'));
+  writeReport(dirs, file, PACKAGE_ROOT);
   process.stdout.write(`${file}\n`);
   return 0;
 }

@@ -8,7 +8,7 @@ import { readDashboardAssets, renderReportHtml } from '../runner/reportHtml';
 import type { DashboardManager } from './dashboard';
 import type { ConfigDiagnostics } from './diagnostics';
 import type { TreeNode } from './experimentsTree';
-import { readSnapshot } from './runFolders';
+import { readSnapshot } from '../runner/snapshot';
 import type { RunController } from './runController';
 import type { RunRequest } from './runTypes';
 import type { RunEntry } from './treeModel';

@@ -7,7 +7,7 @@ import { dashboardHtml } from '../../webview/html';
 import type { RunRecord } from '../runner/events';
 import type { DashboardState, HostMessage, RunSnapshot, TaskRecord, WebviewMessage } from '../shared/protocol';
 import { exportBytes, StreamCursor } from './liveStream';
-import { readSnapshot } from './runFolders';
+import { readSnapshot } from '../runner/snapshot';
 import type { RunController } from './runController';
 import { BatchThrottle } from './throttle';
 import type { WorkspaceIndex } from './workspaceIndex';

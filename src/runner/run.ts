@@ -110,7 +110,8 @@ async function train(exp: Experiment, rd: RunDir, runId: string, opts: RunOption
     throw new InputError([fileDiagnostic(exp.configFile, (e as Error).message, 'backend.name')]);
   }
   const { backend, notes } = created;
-  notes.forEach((n) => log('warning', n));
+  // Under "auto" a choice is expected; a named backend that fell back is worth a warning.
+  notes.forEach((n) => log(backendName === 'auto' ? 'info' : 'warning', n));
   const backendLabel = `${backend.info.name}/${backend.info.mode}`;
   const model = new Model(exp.model, backend);
   const root = new Rng(c.seed);

@@ -29,14 +29,20 @@ test('a text run can be listed, reported and sampled from', () => {
   assert.equal(list.code, 0);
   assert.match(list.stdout, new RegExp(`${runs[0]}\\s+completed\\s+steps 10`));
 
-  const report = cli(['report', runDir], dir);
+  assert.match(run.stdout, /report: .*report\.html/); // `run` writes the report by itself
+  const report = cli(['report', runDir, '--out', 'again.html'], dir);
   assert.equal(report.code, 0, report.stderr);
-  const html = readFileSync(join(runDir, 'report.html'), 'utf8');
-  assert.match(html, /^<!doctype html>/);
-  assert.match(html, /<svg[^>]*aria-label="Loss"/);
-  assert.match(html, /Gradient flow through time/);
-  assert.match(html, /Sample at step 10/);
-  assert.doesNotMatch(html, /<script|https?:\/\/(?!seqlab)/); // offline and self-contained
+  const html = readFileSync(join(dir, 'again.html'), 'utf8');
+  assert.match(html, /^<!doctype html>/i);
+  assert.match(html, /default-src &#39;none&#39;/); // strict CSP: nothing loads from anywhere
+  assert.doesNotMatch(html, /\b(src|href)=["']?https?:/); // offline and self-contained
+  // The run's own records travel inside the page for the dashboard bundle to draw.
+  const data = JSON.parse(html.match(/<script type="application\/json" id="seqlab-data">([\s\S]*?)<\/script>/)![1]) as
+    { runs: { runId: string; records: { kind: string }[]; taskRecords: { kind: string; step: number }[] }[] };
+  assert.equal(data.runs[0].runId, runs[0]);
+  assert.equal(data.runs[0].records.filter((r) => r.kind === 'step').length, 10);
+  assert.ok(data.runs[0].records.some((r) => r.kind === 'gradflow'));
+  assert.deepEqual(data.runs[0].taskRecords.filter((t) => t.kind === 'sample').map((t) => t.step), [5, 10, 10]);
 
   const sample = cli(['sample', runDir, '--length', '30', '--prime', 'the c', '--seed', '1'], dir);
   assert.equal(sample.code, 0, sample.stderr);

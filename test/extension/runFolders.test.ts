@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadExperiments } from '../../src/runner/experiment';
 import { startRun } from '../../src/runner/run';
-import { readSnapshot, scanRuns } from '../../src/extension/runFolders';
+import { scanRuns } from '../../src/extension/runFolders';
+import { readSnapshot } from '../../src/runner/snapshot';
 import { buildTree } from '../../src/extension/treeModel';
 import { configEntry } from '../../src/extension/configEntry';
 
