@@ -302,6 +302,19 @@ def after_factor(spec, s):
     raise ValueError('cosine after warmup needs the base lr; handled in torch_scheduler')
 
 
+class HeldCosine:
+    """SeqLab holds a cosine schedule at minLr past totalSteps (torch's closed form would rise again). Stepping
+    CosineAnnealingLR only until it reaches T_max keeps torch's own values as the reference."""
+
+    def __init__(self, sched, total):
+        self.sched, self.total, self.done = sched, total, 0
+
+    def step(self):
+        if self.done < self.total:
+            self.sched.step()
+        self.done += 1
+
+
 def torch_scheduler(spec, opt, base_lr):
     t = spec['type']
     if t == 'constant':
@@ -309,7 +322,8 @@ def torch_scheduler(spec, opt, base_lr):
     if t == 'step':
         return torch.optim.lr_scheduler.StepLR(opt, step_size=spec['stepSize'], gamma=spec['gamma'])
     if t == 'cosine':
-        return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=spec['totalSteps'], eta_min=spec['minLr'])
+        return HeldCosine(torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=spec['totalSteps'], eta_min=spec['minLr']),
+                          spec['totalSteps'])
     W, after = spec['warmupSteps'], spec['after']
 
     def factor(s):
@@ -317,6 +331,7 @@ def torch_scheduler(spec, opt, base_lr):
             return s / W  # LinearLR-style ramp from a factor of 0
         s -= W
         if after['type'] == 'cosine':
+            s = min(s, after['totalSteps'])  # held at minLr past totalSteps, as HeldCosine
             lr = after['minLr'] + (base_lr - after['minLr']) * (1 + math.cos(math.pi * s / after['totalSteps'])) / 2
             return lr / base_lr
         return after_factor(after, s)

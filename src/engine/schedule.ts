@@ -4,8 +4,8 @@ import type { ScheduleSpec } from './spec';
 /**
  * The learning rate of update number `step` (0-based: the first update is step 0).
  * - step:    StepLR, baseLr·gamma^⌊step/stepSize⌋.
- * - cosine:  CosineAnnealingLR's closed form with T_max = totalSteps and eta_min = minLr. Like torch,
- *            it is not clamped: past totalSteps the cosine rises again.
+ * - cosine:  CosineAnnealingLR's closed form with T_max = totalSteps and eta_min = minLr, held at minLr
+ *            past totalSteps (torch's closed form would rise again, which no one asking to anneal wants).
  * - warmup:  baseLr·step/warmupSteps for step < warmupSteps (LinearLR from a factor of 0), then `after`
  *            evaluated at step − warmupSteps.
  */
@@ -19,7 +19,7 @@ export function learningRate(spec: ScheduleSpec, baseLr: number, step: number): 
       return baseLr * spec.gamma ** Math.floor(step / spec.stepSize);
     case 'cosine':
       if (!(spec.totalSteps >= 1)) throw new Error(`cosine schedule: totalSteps must be ≥ 1, got ${spec.totalSteps}`);
-      return spec.minLr + ((baseLr - spec.minLr) * (1 + Math.cos((Math.PI * step) / spec.totalSteps))) / 2;
+      return spec.minLr + ((baseLr - spec.minLr) * (1 + Math.cos((Math.PI * Math.min(step, spec.totalSteps)) / spec.totalSteps))) / 2;
     case 'warmup':
       if (!(spec.warmupSteps >= 0)) throw new Error(`warmup schedule: warmupSteps must be ≥ 0, got ${spec.warmupSteps}`);
       if (step < spec.warmupSteps) return (baseLr * step) / spec.warmupSteps;

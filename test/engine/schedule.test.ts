@@ -26,8 +26,10 @@ test('constant keeps the base rate and warmup starts from 0', () => {
   assert.equal(learningRate(warm, 1, 10), 1);
 });
 
-test('cosine reaches minLr at totalSteps', () => {
-  assert.ok(Math.abs(learningRate({ type: 'cosine', totalSteps: 50, minLr: 0.01 }, 1, 50) - 0.01) < 1e-15);
+test('cosine reaches minLr at totalSteps and stays there', () => {
+  const cos = { type: 'cosine', totalSteps: 50, minLr: 0.01 } as const;
+  assert.ok(Math.abs(learningRate(cos, 1, 50) - 0.01) < 1e-15);
+  for (const step of [51, 75, 100, 1000]) assert.ok(Math.abs(learningRate(cos, 1, step) - 0.01) < 1e-15, `step ${step}`);
 });
 
 test('bad steps and specs are rejected with the reason', () => {
