@@ -14,7 +14,8 @@ for (const f of ['dist/extension.js', 'dist/worker.js']) {
 const out = join(root, 'out', `seqlab-${version}.vsix`);
 mkdirSync(dirname(out), { recursive: true });
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+// The README's relative links point into the repository, which has no public URL yet: leave them as they are.
 const r = spawnSync(process.execPath, [vsce, 'package', '--out', out, '--allow-missing-repository', '--skip-license',
-  '--allow-star-activation'], { cwd: root, stdio: 'inherit' });
+  '--allow-star-activation', '--no-rewrite-relative-links'], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
 console.log(out);

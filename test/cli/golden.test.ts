@@ -8,11 +8,14 @@ import { cli, tempDir } from './helpers';
 
 const fixtures = join(__dirname, '../runner/fixtures');
 
-for (const cell of ['rnn', 'gru', 'lstm']) {
-  test(`${cell}: one SGD step from --init matches PyTorch 1.13 (loss, gradNorm, final parameters)`, () => {
+// The config's default backend ("auto", which picks wasm) and the reference backend must both land on PyTorch's step.
+const backends = [{ flag: [], label: 'wasm/simd128' }, { flag: ['--backend', 'reference'], label: 'reference/float32' }];
+
+for (const cell of ['rnn', 'gru', 'lstm']) for (const backend of backends) {
+  test(`${cell} on ${backend.label}: one SGD step from --init matches PyTorch 1.13 (loss, gradNorm, final parameters)`, () => {
     const dir = tempDir();
     cpSync(join(fixtures, `golden-${cell}`), dir, { recursive: true });
-    const r = cli(['run', 'one-sgd-step.seqlab.json', '--init', 'w.safetensors', '--out', 'run'], dir);
+    const r = cli(['run', 'one-sgd-step.seqlab.json', '--init', 'w.safetensors', '--out', 'run', ...backend.flag], dir);
     assert.equal(r.code, 0, r.stderr);
     const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { loss: number; gradNorm: number };
     const first = JSON.parse(readFileSync(join(dir, 'run/metrics.jsonl'), 'utf8').split('\n')[0]) as { kind: string; step: number; loss: number; gradNorm: number };
@@ -37,6 +40,6 @@ for (const cell of ['rnn', 'gru', 'lstm']) {
     const summary = JSON.parse(readFileSync(join(dir, 'run/summary.json'), 'utf8')) as { status: string; steps: number; backend: string };
     assert.equal(summary.status, 'completed');
     assert.equal(summary.steps, 1);
-    assert.equal(summary.backend, 'reference/float32');
+    assert.equal(summary.backend, backend.label);
   });
 }

@@ -27,7 +27,7 @@ test('the issue config validates and its defaults are PyTorch\'s', () => {
   const c = r.config!;
   assert.deepEqual(c.train.optimizer, { type: 'sgd', lr: 0.1, momentum: 0, nesterov: false, dampening: 0, weightDecay: 0 });
   assert.deepEqual(c.train.clip, { maxNorm: null, maxValue: null });
-  assert.equal(c.backend.name, 'reference');
+  assert.equal(c.backend.name, 'auto');
   assert.equal(c.model.head.activation, 'none');
   assert.equal(c.model.head.size, null);
   assert.equal(c.model.dropout, 0);
