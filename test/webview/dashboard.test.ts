@@ -239,7 +239,8 @@ async function openPanel(kind: 'dashboard' | 'live', savedState?: unknown): Prom
 test('panel: ready handshake, snapshot, a flood of appends extends the loss curve, state persists, exports go to the host', { skip: skipReason }, async () => {
   const run = lstm();
   const all = steps(run);
-  const head: RunSnapshot = { ...run, summary: { ...run.summary!, status: 'running' }, records: run.records.filter((r) => r.step <= 150) };
+  // As the runner writes it at the start: a running summary with no wall time yet.
+  const head: RunSnapshot = { ...run, summary: { ...run.summary!, status: 'running', wallTimeSec: 0 }, records: run.records.filter((r) => r.step <= 150) };
   const { page, problems, posted, send } = await openPanel('dashboard');
   await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
   await send({ type: 'snapshot', runs: [head], live: true });
@@ -255,6 +256,8 @@ test('panel: ready handshake, snapshot, a flood of appends extends the loss curv
   await page.waitForFunction((n) => Number(document.querySelector('#card-loss .line-chart')?.getAttribute('data-point-count')) >= n, count0 + rest.length);
   assert.equal(Number(await dataAttr(page, '#card-loss .line-chart', 'data-point-count')), count0 + rest.length);
   assert.match(await page.textContent('.dash-head .meta') ?? '', /live.*step 300/);
+  // The elapsed time of a live run comes from its newest step record (7.91 s), not the summary's 0.
+  assert.match(await page.textContent('.dash-head .meta') ?? '', /8s$/);
   assert.equal(await dataAttr(page, '#card-loss .line-chart', 'data-zoomed'), 'false');
 
   // Drag to zoom; a zoomed view stays put while records stream in; double-click resets.

@@ -203,7 +203,8 @@ export class Dashboard {
       lastStep ? `loss ${fmt(lastStep.loss)}` : '',
       s?.finalValLoss !== null && s?.finalValLoss !== undefined ? `val ${fmt(s.finalValLoss)}` : '',
       s ? s.backend : '',
-      s ? fmtDuration(s.wallTimeSec) : '',
+      // A running run's summary is written at its start; its step records carry the elapsed time.
+      s ? fmtDuration(status === 'running' ? Math.max(s.wallTimeSec, lastStep?.time ?? 0) : s.wallTimeSec) : '',
     ].filter((x) => x !== '');
     for (const it of items) append(this.meta, 'span', 'meta-item', it);
     if (s?.reason) append(this.meta, 'span', 'meta-item error', s.reason);
