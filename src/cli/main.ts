@@ -10,6 +10,7 @@ import { loadExperiments } from '../runner/experiment';
 import { sampleText } from '../runner/evaluate';
 import { writeReport } from '../runner/report';
 import { resumeRun, startRun, type RunHooks } from '../runner/run';
+import { makeRunId } from '../runner/runDir';
 import { listRuns, loadTrainedModel } from '../runner/savedRun';
 import { Rng } from '../engine/rng';
 import { assignmentLabel } from '../runner/config/load';
@@ -173,7 +174,8 @@ async function cmdRun(args: Args): Promise<number> {
     }
     // A sweep's runs are meant to be compared: one report overlays them all.
     if (runDirs.length > 0) {
-      announceReport(runDirs, runDirs.length === 1 ? join(runDirs[0], 'report.html') : `${runDirs[0]}.comparison.html`);
+      const sweepFile = () => join(dirname(runDirs[0]), `${makeRunId(exps[0].config.name, 'comparison')}.html`);
+      announceReport(runDirs, runDirs.length === 1 ? join(runDirs[0], 'report.html') : sweepFile());
     }
     return failed ? 1 : 0;
   } finally {

@@ -120,3 +120,23 @@ test('a diverging run exits 1 naming the step and the parameter', () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /failed: training diverged at step \d+: (the loss is|the gradient of \S+ is not finite)/);
 });
+
+test('a sweep runs every combination and writes one comparison report of all of them', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'sweep.seqlab.json'), JSON.stringify({
+    name: 'cells',
+    data: { source: 'adding', length: 8, trainSize: 32, validationSize: 8 },
+    model: { cell: 'lstm', hiddenSize: 4 },
+    train: { steps: 3, batchSize: 8, evalEvery: 3 },
+    sweep: { 'model.cell': ['rnn', 'gru', 'lstm'] },
+  }));
+  const run = cli(['run', 'sweep.seqlab.json'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(readdirSync(join(dir, '.seqlab/runs')).filter((f) => !f.endsWith('.html')).length, 3);
+  const file = run.stdout.match(/^report: (.*comparison\.html)$/m)?.[1];
+  assert.ok(file, run.stdout);
+  const html = readFileSync(join(dir, file), 'utf8');
+  const data = JSON.parse(html.match(/<script type="application\/json" id="seqlab-data">([\s\S]*?)<\/script>/)![1]) as
+    { runs: { config: { model: { cell: string } } }[] };
+  assert.deepEqual(data.runs.map((r) => r.config.model.cell), ['rnn', 'gru', 'lstm']);
+});
