@@ -180,7 +180,8 @@ async function train(exp: Experiment, rd: RunDir, runId: string, opts: RunOption
   const recent: number[] = [];
 
   const checkpoint = (label: string, step: number) => {
-    const params = exportParams(model.params);
+    // Native precision, so a float64 (reference64) run resumes bit-exactly too.
+    const params = exportParams(model.params, 'native');
     const meta = { format: 'pt', step: String(step), stream: JSON.stringify(batches.getState()), wallTimeSec: String(elapsed()) };
     writeSafetensors(join(rd.checkpoints, `${label}.safetensors`), params, meta);
     writeSafetensors(join(rd.checkpoints, `${label}.state.safetensors`),

@@ -63,16 +63,17 @@ test('a run writes its folder: config, records, checkpoints and a completed summ
   assert.equal(cfg.model.bidirectional, false); // defaults filled in
 });
 
-test('stopping and resuming gives exactly the run that never stopped (shuffle, dropout and Adam state restored)', async () => {
+// The default backend (float32) and reference64: a float64 run must checkpoint at full precision to resume exactly.
+for (const backend of [undefined, 'reference64']) test(`stopping and resuming gives exactly the run that never stopped (shuffle, dropout and Adam state restored), backend ${backend ?? 'default'}`, async () => {
   const dir = workspace();
   const [exp] = loadExperiments(join(dir, 'adding.seqlab.json'));
-  const straight = await startRun(exp, { outDir: join(dir, 'straight') });
+  const straight = await startRun(exp, { outDir: join(dir, 'straight'), backend });
   let steps = 0;
-  const stopped = await startRun(exp, { outDir: join(dir, 'stopped'), hooks: { onRecord: (r) => { if (r.kind === 'step') steps = r.step; }, shouldStop: () => steps >= 5 } });
+  const stopped = await startRun(exp, { outDir: join(dir, 'stopped'), backend, hooks: { onRecord: (r) => { if (r.kind === 'step') steps = r.step; }, shouldStop: () => steps >= 5 } });
   assert.equal(stopped.summary.status, 'stopped');
   assert.equal(stopped.summary.steps, 5);
   assert.ok(existsSync(join(dir, 'stopped/checkpoints/step-5.safetensors')));
-  const resumed = await resumeRun(join(dir, 'stopped'));
+  const resumed = await resumeRun(join(dir, 'stopped'), { backend });
   assert.equal(resumed.summary.status, 'completed');
   assert.equal(resumed.summary.steps, 8);
   const a = readSafetensors(join(straight.runDir, 'checkpoints/final.safetensors')).tensors;
