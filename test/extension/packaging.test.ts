@@ -1,0 +1,23 @@
+// What the .vsix holds, as vsce lists it from .vscodeignore: what the extension loads at run time, and nothing
+// of the repository's sources, tests, generator scripts or local runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+
+test('the .vsix file list holds the bundles, schema and example templates, and no sources, tests or runs', () => {
+  const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'ls'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  for (const f of ['package.json', 'dist/extension.js', 'dist/worker.js', 'dist/webview/dashboard.js', 'dist/webview/live.js',
+    'dist/seqlab-kernels.wasm', 'schemas/seqlab.schema.json', 'examples/vanishing-gradients/adding.seqlab.json',
+    'examples/airline-passengers/passengers.csv', 'node_modules/gpu.js/package.json']) {
+    assert.ok(files.includes(f), `${f} is missing from the package`);
+  }
+  const ours = files.filter((f) => !f.startsWith('node_modules/'));
+  const unwanted = ours.filter((f) => /^(src|test|bench|scripts|webview)\//.test(f) || /\.(py|ts|map)$/.test(f) || f.includes('/.seqlab/'));
+  assert.deepEqual(unwanted, []);
+});
