@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { availableBackends } from '../src/engine/backends/index';
+import { availableBackends } from '../src/runner/backends/registry';
 import { REFERENCE, SWEEP, type BenchConfig } from './configs';
 import { measureBrain, measureTf, measureTorch, torchAvailable, type BrainResult, type TfResult } from './others';
 import type { Timing } from './timing';

@@ -1,5 +1,5 @@
 // SeqLab's real training step (Model + Trainer: zeroGrad, forward, backward, clip, Adam) on one backend.
-import { createBackend } from '../src/engine/backends/index';
+import { createBackend } from '../src/runner/backends/registry';
 import { initialize } from '../src/engine/init';
 import { Model, type Batch } from '../src/engine/model';
 import { Rng } from '../src/engine/rng';

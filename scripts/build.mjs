@@ -1,7 +1,7 @@
 // Bundles the extension host, the CLI, the training worker (node) and the webviews (browser) with esbuild.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { buildWasmKernels } from '../src/engine/backends/wasm/build-kernels.mjs';
+import { buildWasmKernels } from './build-wasm-kernels.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: false };
@@ -20,7 +20,7 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const selected = only.length === 0 ? targets : targets.filter((t) => only.some((w) => t.entry.includes(w)));
 
 // First the WASM backend's SIMD kernels (AssemblyScript): bundles embed them from src/engine/backends/wasm/compiled.ts.
-await buildWasmKernels('dist/seqlab-kernels.wasm');
+await buildWasmKernels();
 await Promise.all(selected.map((t) => build({
   ...common,
   entryPoints: [t.entry],

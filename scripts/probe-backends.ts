@@ -7,7 +7,7 @@ import { loadavg } from 'node:os';
 import { GPU, type Texture } from 'gpu.js';
 import type { Backend, Buf } from '../src/engine/backend';
 import { lstmGatesSource, lstmStateSource } from '../src/engine/backends/gpujs/kernels';
-import { availableBackends, createBackend, type BackendName } from '../src/engine/backends/index';
+import { availableBackends, createBackend, type BackendName } from '../src/runner/backends/registry';
 
 const quick = process.argv.includes('--quick');
 const B = 32, T = 64, I = 16, H = 128;

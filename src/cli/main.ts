@@ -7,12 +7,11 @@ import type { Sequence } from '../runner/data/types';
 import { formatDiagnostic, InputError } from '../runner/diagnostics';
 import type { RunRecord } from '../runner/events';
 import { loadExperiments } from '../runner/experiment';
-import { sampleText } from '../runner/evaluate';
+import { sampleTextSeeded } from '../runner/evaluate';
 import { writeReport } from '../runner/report';
 import { resumeRun, startRun, type RunHooks } from '../runner/run';
 import { makeRunId } from '../runner/runDir';
 import { listRuns, loadTrainedModel } from '../runner/savedRun';
-import { Rng } from '../engine/rng';
 import { assignmentLabel } from '../runner/config/load';
 
 const HELP: Record<string, string> = {
@@ -254,7 +253,7 @@ function cmdSample(args: Args): number {
     if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got ${v}`);
     return n;
   };
-  const text = sampleText(model, exp, new Rng(num('seed', Date.now() % 1e9 | 0)), {
+  const text = sampleTextSeeded(model, exp, num('seed', Date.now() % 1e9 | 0), {
     temperature: num('temperature', s.temperature), length: Math.round(num('length', s.length)), prime: flag(args, 'prime') ?? s.prime,
   });
   process.stdout.write(text + '\n');

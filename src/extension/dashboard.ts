@@ -3,9 +3,9 @@
 // "ready" and gets a full snapshot; while visible, new records reach it throttled and batched.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { dashboardHtml } from '../../webview/html';
-import type { RunRecord } from '../runner/events';
-import type { DashboardState, HostMessage, RunSnapshot, TaskRecord, WebviewMessage } from '../shared/protocol';
+import { panelHtml } from './panelHtml';
+import type { RunRecord, RunSnapshot, TaskRecord } from '../runner/events';
+import type { DashboardState, HostMessage, WebviewMessage } from '../shared/protocol';
 import { exportBytes, StreamCursor } from './liveStream';
 import { readSnapshot } from '../runner/snapshot';
 import type { RunController } from './runController';
@@ -32,7 +32,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: 'dashboard' | 'live', title: string): string {
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
-  return dashboardHtml({
+  return panelHtml({
     cspSource: webview.cspSource,
     nonce: randomBytes(16).toString('base64'),
     scriptUri: asset(`${kind}.js`),

@@ -1,8 +1,7 @@
 // Starts runs through the FIFO queue and a worker per run, and tells the rest of the extension what is happening:
 // progress notification (with cancel), status-bar item, log channel, and events the webviews subscribe to.
 import * as vscode from 'vscode';
-import type { RunRecord, RunSummary, StepRecord } from '../runner/events';
-import type { TaskRecord } from '../shared/protocol';
+import type { RunRecord, RunSummary, StepRecord, TaskRecord } from '../runner/events';
 import { RunQueue, type StartedRun } from './runQueue';
 import { BatchThrottle } from './throttle';
 import type { LaunchedRun, Launcher, RunRequest } from './runTypes';

@@ -1,6 +1,5 @@
 // The contract between the run controller and whatever actually trains (the runner's worker thread).
-import type { RunRecord, RunSummary } from '../runner/events';
-import type { TaskRecord } from '../shared/protocol';
+import type { RunRecord, RunSummary, TaskRecord } from '../runner/events';
 
 export interface RunRequest {
   /** Absolute path of the *.seqlab.json. */

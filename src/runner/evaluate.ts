@@ -1,7 +1,7 @@
 // Validation metrics and task views (confusion matrices, forecasts with anomalies, labeled sequences, text samples).
 import type { Model } from '../engine/model';
-import type { Rng } from '../engine/rng';
-import type { TaskRecord } from '../shared/protocol';
+import { Rng } from '../engine/rng';
+import type { TaskRecord } from './events';
 import { chunks, makeBatch, type BatchOptions } from './data/batches';
 import type { Sequence } from './data/types';
 import type { Experiment } from './experiment';
@@ -130,6 +130,11 @@ export function forecastView(model: Model, exp: Experiment, step: number, opts: 
  * Generates text one character at a time at the given temperature, feeding back the last seqLength characters
  * as context (the model is trained on windows of that length).
  */
+/** sampleText with a generator seeded from a number (what a host passes: it has no engine RNG of its own). */
+export function sampleTextSeeded(model: Model, exp: Experiment, seed: number, s: { temperature: number; length: number; prime: string }): string {
+  return sampleText(model, exp, new Rng(seed), s);
+}
+
 export function sampleText(model: Model, exp: Experiment, rng: Rng, s: { temperature: number; length: number; prime: string }): string {
   const ds = exp.dataset;
   if (ds.input.kind !== 'tokens' || exp.config.data.source !== 'text') throw new Error('sampling needs a text dataset');

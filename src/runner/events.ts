@@ -1,6 +1,7 @@
 // The records a run produces, as they appear in its folder and as they stream to the dashboard.
 // metrics.jsonl holds StepRecord and EvalRecord lines; gradflow.jsonl holds GradFlowRecord lines;
-// gates.jsonl holds GateRecord lines. The webview protocol reuses these types unchanged.
+// gates.jsonl holds GateRecord lines; tasks.jsonl holds TaskRecord lines. src/shared/protocol.ts re-exports these
+// types for the webview unchanged.
 
 /** One training step, measured on that step's batch before its update. */
 export interface StepRecord {
@@ -73,4 +74,22 @@ export interface RunSummary {
   backend: string;
   startedAt: string;
   endedAt: string | null;
+}
+
+/** Task views (text samples, forecasts, confusion matrices, per-step labels), one line each in tasks.jsonl. */
+export type TaskRecord =
+  | { kind: 'sample'; step: number; temperature: number; text: string }
+  | { kind: 'forecast'; step: number; actual: number[]; predicted: number[]; anomalies: number[]; threshold: number }
+  | { kind: 'confusion'; step: number; labels: string[]; matrix: number[][] }
+  | { kind: 'labels'; step: number; tokens: string[]; predicted: string[]; actual: string[] };
+
+/** Everything a dashboard needs to draw a run from scratch, read back from its folder. */
+export interface RunSnapshot {
+  runId: string;
+  /** The resolved config, as written to the run folder. */
+  config: unknown;
+  summary: RunSummary | null;
+  records: RunRecord[];
+  /** Text samples, forecasts, confusion matrices and other task views, by kind. */
+  taskRecords: TaskRecord[];
 }

@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pageHtml } from '../../webview/html';
-import type { RunSnapshot } from '../shared/protocol';
+import { pageHtml } from './pageHtml';
+import type { RunSnapshot } from './events';
 
 export interface ReportOptions {
   title: string;

@@ -1,17 +1,16 @@
 // The training loop of one run, shared by the CLI, the extension's worker and the tests.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createBackend } from '../engine/backends/index';
+import { createBackend } from './backends/registry';
 import { initialize } from '../engine/init';
 import { Model } from '../engine/model';
 import { Rng } from '../engine/rng';
 import { exportParams, importParams } from '../engine/statedict';
 import { NonFiniteError, Trainer } from '../engine/trainer';
-import type { TaskRecord } from '../shared/protocol';
 import { assignmentLabel, parseConfig } from './config/load';
 import { BatchStream, makeBatch, type StreamState } from './data/batches';
 import { fileDiagnostic, InputError } from './diagnostics';
-import type { EvalRecord, GateRecord, RunRecord, RunSummary, StepRecord } from './events';
+import type { EvalRecord, GateRecord, RunRecord, RunSummary, StepRecord, TaskRecord } from './events';
 import { prepareExperiment, type Experiment } from './experiment';
 import { evaluate, sampleText, taskViews } from './evaluate';
 import { checkpointFiles, makeRunId, RunDir, type RunInfo } from './runDir';

@@ -10,9 +10,8 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelSpec, TrainSpec } from '../engine/spec';
-import type { TaskRecord } from '../shared/protocol';
+import type { RunRecord, RunSummary, TaskRecord } from './events';
 import type { JsonValue } from './config/dsl';
-import type { RunRecord, RunSummary } from './events';
 import { writeFileAtomic } from './safetensors';
 import type { Input, Normalization, Target } from './data/types';
 

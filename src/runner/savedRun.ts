@@ -1,7 +1,7 @@
 // Opening a finished (or stopped) run: its experiment, and a model with its newest parameters.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createBackend } from '../engine/backends/index';
+import { createBackend } from './backends/registry';
 import { Model } from '../engine/model';
 import { importParams } from '../engine/statedict';
 import { parseConfig } from './config/load';

@@ -2,8 +2,7 @@
 // Tolerant by design: a run still being written, or a half-written line, must never break a reader.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunSnapshot, TaskRecord } from '../shared/protocol';
-import type { RunRecord, RunSummary } from './events';
+import type { RunRecord, RunSnapshot, RunSummary, TaskRecord } from './events';
 import { readJsonl, RECORD_FILES, TASK_FILE } from './runDir';
 
 /** Parsed JSON of a file, or null when it is missing or (being) half-written. */

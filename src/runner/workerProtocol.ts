@@ -9,9 +9,8 @@
 //   { type: 'summary' }  the RunSummary each time summary.json is rewritten (status "running" until the end)
 //   { type: 'error' }    bad config/input (kind "input", with ranged diagnostics) or an internal error
 //   { type: 'done' }     always last: the final summary, or null when the run never started
-import type { TaskRecord } from '../shared/protocol';
+import type { RunRecord, RunSummary, TaskRecord } from './events';
 import type { Diagnostic } from './diagnostics';
-import type { RunRecord, RunSummary } from './events';
 
 export interface WorkerRequest {
   /** Absolute path of the *.seqlab.json. */

@@ -1,23 +1,11 @@
 // Messages between the extension host and its webviews (dashboard panel, live side view).
 // Both sides import this module, so a change here is a compile error on whichever side falls behind.
-import type { RunRecord, RunSummary } from '../runner/events';
+import type { RunRecord, RunSnapshot, RunSummary, TaskRecord } from '../runner/events';
 
-/** Everything a dashboard needs to draw a run from scratch. */
-export interface RunSnapshot {
-  runId: string;
-  /** The resolved config, as written to the run folder. */
-  config: unknown;
-  summary: RunSummary | null;
-  records: RunRecord[];
-  /** Text samples, forecasts, confusion matrices and other task views, by kind. */
-  taskRecords: TaskRecord[];
-}
-
-export type TaskRecord =
-  | { kind: 'sample'; step: number; temperature: number; text: string }
-  | { kind: 'forecast'; step: number; actual: number[]; predicted: number[]; anomalies: number[]; threshold: number }
-  | { kind: 'confusion'; step: number; labels: string[]; matrix: number[][] }
-  | { kind: 'labels'; step: number; tokens: string[]; predicted: string[]; actual: string[] };
+// The runner owns the record types; the webview gets them from here, so it never imports the runner.
+export type {
+  EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunStatus, RunSummary, StepRecord, TaskRecord,
+} from '../runner/events';
 
 /** Host → webview. */
 export type HostMessage =

@@ -1,5 +1,5 @@
 // The dashboard in a real browser: the offline report built by renderReportHtml from recorded runs, and the
-// VS Code panel page (dashboardHtml) driven through a stand-in acquireVsCodeApi, both under their strict CSP.
+// VS Code panel page (panelHtml) driven through a stand-in acquireVsCodeApi, both under their strict CSP.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,9 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readDashboardAssets, renderReportHtml } from '../../src/runner/reportHtml';
-import type { StepRecord } from '../../src/runner/events';
-import type { HostMessage, RunSnapshot, WebviewMessage } from '../../src/shared/protocol';
-import { dashboardHtml } from '../../webview/html';
+import type { HostMessage, RunSnapshot, StepRecord, WebviewMessage } from '../../src/shared/protocol';
+import { panelHtml } from '../../src/extension/panelHtml';
 import { artifactsDir, canvasHash, dataAttr, emulateVsCodeTheme, launch, paintedPixels, repoRoot, settle, skipReason, watchedPage } from './browser';
 import { loadFixtureRun } from './fixtureRuns';
 
@@ -212,7 +211,7 @@ async function openPanel(kind: 'dashboard' | 'live', savedState?: unknown): Prom
   const w = await watchedPage(browser);
   await emulateVsCodeTheme(w.page);
   const origin = 'https://webview.seqlab.test';
-  const html = dashboardHtml({ cspSource: origin, nonce: 'bm9uY2UtZm9yLXRlc3Q=', scriptUri: `${origin}/dist/webview/${kind}.js`, styleUri: `${origin}/dist/webview/${kind}.css`, title: 'SeqLab', kind });
+  const html = panelHtml({ cspSource: origin, nonce: 'bm9uY2UtZm9yLXRlc3Q=', scriptUri: `${origin}/dist/webview/${kind}.js`, styleUri: `${origin}/dist/webview/${kind}.css`, title: 'SeqLab', kind });
   await w.page.route(`${origin}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname;
     if (path === '/index.html') return route.fulfill({ contentType: 'text/html', body: html });

@@ -1,8 +1,7 @@
 // Loads the recorded run folders in test/fixtures/runs (written by makeFixtures.ts) as dashboard snapshots.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunRecord, RunSummary } from '../../src/runner/events';
-import type { RunSnapshot, TaskRecord } from '../../src/shared/protocol';
+import type { RunRecord, RunSnapshot, RunSummary, TaskRecord } from '../../src/shared/protocol';
 
 export const fixturesDir = join(import.meta.dirname, '..', 'fixtures', 'runs');
 

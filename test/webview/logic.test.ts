@@ -6,15 +6,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonForScript, readDashboardAssets, renderReportHtml } from '../../src/runner/reportHtml';
-import type { GateRecord, StepRecord } from '../../src/runner/events';
-import type { RunSnapshot } from '../../src/shared/protocol';
+import type { GateRecord, RunSnapshot, StepRecord } from '../../src/shared/protocol';
 import { configDifferences, describeDifferences, runLabel } from '../../webview/dashboard/configDiff';
 import { metricsCsv } from '../../webview/dashboard/csv';
 import { flowVerdict } from '../../webview/dashboard/gradFlowVerdict';
 import { pickGateRecord } from '../../webview/dashboard/gateSelection';
 import { appendRecords, runFromSnapshot } from '../../webview/dashboard/model';
 import { align, ema } from '../../webview/dashboard/series';
-import { dashboardHtml } from '../../webview/html';
+import { panelHtml } from '../../src/extension/panelHtml';
 
 const step = (n: number, loss = 1): StepRecord => ({ kind: 'step', step: n, loss, gradNorm: 2, gradNormClipped: 1, paramGradNorms: { 'rnn.weight_hh_l0': 0.5 }, lr: 0.01, time: n / 10, stepsPerSec: 10 });
 const snapshot = (runId: string, extra: Partial<RunSnapshot> = {}): RunSnapshot => ({ runId, config: {}, summary: null, records: [], taskRecords: [], ...extra });
@@ -77,7 +76,7 @@ test('gate record choice: the chosen step, or the latest for that probe and laye
 });
 
 test('panel HTML carries exactly the host CSP, and nonce-tagged script and style from webview URIs', () => {
-  const html = dashboardHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x.vscode-cdn.net/dist/webview/dashboard.js', styleUri: 'https://x.vscode-cdn.net/dist/webview/dashboard.css', title: 'Run <1> & "2"', kind: 'dashboard' });
+  const html = panelHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x.vscode-cdn.net/dist/webview/dashboard.js', styleUri: 'https://x.vscode-cdn.net/dist/webview/dashboard.css', title: 'Run <1> & "2"', kind: 'dashboard' });
   assert.ok(html.includes(`content="default-src 'none'; img-src https://x.vscode-cdn.net data: blob:; style-src https://x.vscode-cdn.net 'nonce-abc123'; script-src 'nonce-abc123'; font-src https://x.vscode-cdn.net"`.replace(/'/g, '&#39;')));
   assert.ok(html.includes('<script nonce="abc123" src="https://x.vscode-cdn.net/dist/webview/dashboard.js"></script>'));
   assert.ok(html.includes('<link rel="stylesheet" href="https://x.vscode-cdn.net/dist/webview/dashboard.css" nonce="abc123">'));

@@ -5,8 +5,7 @@
 // Run: npx tsx test/webview/makeFixtures.ts   (writes test/fixtures/runs/webview-*)
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EvalRecord, GateRecord, GradFlowRecord, RunSummary, StepRecord } from '../../src/runner/events';
-import type { TaskRecord } from '../../src/shared/protocol';
+import type { EvalRecord, GateRecord, GradFlowRecord, RunSummary, StepRecord, TaskRecord } from '../../src/shared/protocol';
 
 const outDir = join(import.meta.dirname, '..', 'fixtures', 'runs');
 

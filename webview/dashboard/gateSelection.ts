@@ -1,5 +1,5 @@
 // Which gate record the gates view shows for the chosen probe, layer and step.
-import type { GateRecord } from '../../src/runner/events';
+import type { GateRecord } from '../../src/shared/protocol';
 import { layerKey } from './model';
 
 /** The record shown: matching probe and layer at the chosen step, or the latest when gateStep is null or absent. */

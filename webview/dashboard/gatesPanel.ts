@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { diverging, sequential, type Colormap } from '../shared/colormap';
 import { Heatmap, svgDocument, esc } from '../shared/heatmap';
 import { slug } from '../shared/host';
-import type { GateRecord } from '../../src/runner/events';
+import type { GateRecord } from '../../src/shared/protocol';
 import { card, exportButtons } from './card';
 import type { ViewContext } from './context';
 import { append } from './lineChart';

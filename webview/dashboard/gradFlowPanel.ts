@@ -7,7 +7,7 @@ import { slug } from '../shared/host';
 import { card, exportButtons } from './card';
 import type { ViewContext } from './context';
 import { append, LineChart } from './lineChart';
-import type { GradFlowRecord } from '../../src/runner/events';
+import type { GradFlowRecord } from '../../src/shared/protocol';
 import { flowVerdict } from './gradFlowVerdict';
 
 export class GradFlowPanel {

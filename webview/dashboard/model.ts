@@ -1,7 +1,8 @@
 // The dashboard's data: one RunData per run, split by record kind so each view reads only what it draws.
 // A snapshot replaces everything (it is idempotent: the same snapshot twice gives the same state); appends extend.
-import type { EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSummary, StepRecord } from '../../src/runner/events';
-import type { RunSnapshot, TaskRecord } from '../../src/shared/protocol';
+import type {
+  EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunSummary, StepRecord, TaskRecord,
+} from '../../src/shared/protocol';
 
 export interface RunData {
   runId: string;

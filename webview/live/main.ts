@@ -2,8 +2,7 @@
 // It shows the newest run of the snapshot and follows its appends.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '../../media/live.css';
-import type { StepRecord } from '../../src/runner/events';
-import type { HostMessage, RunSnapshot } from '../../src/shared/protocol';
+import type { HostMessage, RunSnapshot, StepRecord } from '../../src/shared/protocol';
 import { fmt, fmtDuration } from '../shared/format';
 import { connectHost } from '../shared/host';
 import { readPalette, watchTheme } from '../shared/theme';

@@ -16,13 +16,13 @@
 // with a real GPU says otherwise.
 import { GPU, type IKernelRunShortcut } from 'gpu.js';
 import type { Activation, Backend, BackendInfo, Buf, DType } from '../backend';
-import {
-  AUTO_ORDER, BackendUnavailableError, probeGpuJsMode, unavailableError,
-  type ConcreteGpuJsMode, type GpuJsMode,
-} from './gpujs/availability';
 import * as K from './gpujs/kernels';
+import { BackendUnavailableError } from './unavailable';
 
-export { BackendUnavailableError, probeGpuJsMode, type GpuJsMode, type ConcreteGpuJsMode } from './gpujs/availability';
+export { BackendUnavailableError };
+
+/** The GPU.js modes this backend runs. Which of them work in a process is the host's question: src/runner/backends. */
+export type GpuJsMode = 'webgpu' | 'headlessgl' | 'webasm' | 'cpu';
 
 /** GLSL loops need a compile-time bound; GPU.js breaks out early at the real (argument) bound. */
 const LOOP_MAX = 1 << 20;
@@ -59,22 +59,20 @@ function copyRows(src: Float32Array, srcOffset: number, dst: Buf, rows: number, 
   }
 }
 
-function pickMode(requested: GpuJsMode): ConcreteGpuJsMode {
-  if (requested !== 'auto') {
-    const probe = probeGpuJsMode(requested);
-    if (probe.reason !== null) throw unavailableError(requested, probe.reason);
-    return requested;
-  }
-  for (const mode of AUTO_ORDER) if (probeGpuJsMode(mode).available) return mode;
-  throw unavailableError('auto', 'no GPU.js mode works in this process');
-}
+/** Why GPU.js's webgpu mode cannot serve this backend, whatever the host: a fact of GPU.js, not of the machine. */
+export const WEBGPU_SYNC_REASON = 'GPU.js runs webgpu kernels only asynchronously (every call returns a Promise, because WebGPU '
+  + "has no synchronous readback), and SeqLab's Backend interface is synchronous";
 
+/**
+ * A backend on one GPU.js mode. The caller has checked that the mode can run here (src/runner/backends probes the
+ * host); a kernel that GPU.js nevertheless moves to its cpu fallback throws rather than run under a false name.
+ */
 export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): GpuJsBackend {
   if (dtype !== 'float32') {
     throw new BackendUnavailableError(`gpu.js:${mode}`, `GPU.js computes in float32 only; dtype '${dtype}' needs the reference backend ('reference64')`);
   }
-  const chosen = pickMode(mode);
-  const gpu = new GPU({ mode: chosen });
+  if (mode === 'webgpu') throw new BackendUnavailableError('gpu.js:webgpu', `GPU.js mode 'webgpu' is unavailable: ${WEBGPU_SYNC_REASON}`);
+  const gpu = new GPU({ mode });
   const kernels = new Map<string, IKernelRunShortcut>();
 
   // The placeholder GPU.js uploads when an op has no mask (a kernel argument cannot be null).
@@ -100,7 +98,7 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
     const out = kernel(...args) as unknown;
     // A kernel GPU.js silently moved to its cpu backend would make `info.mode` a lie.
     const fallback = kernel.kernel.fallbackReason;
-    if (fallback) throw new Error(`gpu.js backend: kernel ${name} fell back from ${chosen} to cpu: ${fallback}`);
+    if (fallback) throw new Error(`gpu.js backend: kernel ${name} fell back from ${mode} to cpu: ${fallback}`);
     if (!(out instanceof Float32Array) || out.length !== outputLength) {
       throw new Error(`gpu.js backend: kernel ${name} returned ${describe(out)} instead of ${outputLength} float32 values`);
     }
@@ -111,7 +109,7 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
     return mask === null ? [noMask, 0] : [arg(op, 'mask', mask, B), 1];
   }
 
-  const info: BackendInfo = { name: 'gpu.js', mode: chosen, dtype: 'float32' };
+  const info: BackendInfo = { name: 'gpu.js', mode, dtype: 'float32' };
 
   return {
     info,

@@ -1,13 +1,13 @@
 // The backend registry: turns a configured backend name into a running Backend, with explicit fallbacks.
-import type { Backend } from '../backend';
-import { createReferenceBackend } from './reference';
-import {
-  BackendUnavailableError, createGpuJsBackend, probeGpuJsMode, type ConcreteGpuJsMode,
-} from './gpujs';
-import { AUTO_ORDER as GPUJS_AUTO_ORDER } from './gpujs/availability';
-import { createWasmBackend, wasmBackendSupported } from './wasm';
+// It is the edge where the host is probed (WebAssembly features, GPU.js modes); the engine only builds backends.
+import type { Backend } from '../../engine/backend';
+import { createGpuJsBackend, type GpuJsMode } from '../../engine/backends/gpujs';
+import { createReferenceBackend } from '../../engine/backends/reference';
+import { BackendUnavailableError } from '../../engine/backends/unavailable';
+import { createWasmBackend, wasmBackendSupported } from '../../engine/backends/wasm';
+import { AUTO_ORDER as GPUJS_AUTO_ORDER, pickGpuJsMode, probeGpuJsMode } from './gpujsProbe';
 
-export { BackendUnavailableError } from './gpujs';
+export { BackendUnavailableError } from '../../engine/backends/unavailable';
 
 export type BackendName =
   | 'auto'
@@ -66,9 +66,9 @@ function checkName(name: string, where: string): BackendName {
   return name;
 }
 
-function gpuJsMode(name: BackendName): ConcreteGpuJsMode | 'auto' | null {
+function gpuJsMode(name: BackendName): GpuJsMode | 'auto' | null {
   if (name === 'gpu.js') return 'auto';
-  return name.startsWith('gpu.js:') ? (name.slice('gpu.js:'.length) as ConcreteGpuJsMode) : null;
+  return name.startsWith('gpu.js:') ? (name.slice('gpu.js:'.length) as GpuJsMode) : null;
 }
 
 /** Starts one concrete backend (not 'auto'); throws BackendUnavailableError when it cannot. */
@@ -81,7 +81,7 @@ function start(name: Exclude<BackendName, 'auto'>): Backend {
   }
   const mode = gpuJsMode(name);
   if (mode === null) throw new Error(`backend '${name}' has no constructor`);
-  return createGpuJsBackend(mode);
+  return createGpuJsBackend(pickGpuJsMode(mode));
 }
 
 function startAuto(notes: string[]): Backend {

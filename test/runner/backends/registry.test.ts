@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AUTO_ORDER, BACKEND_NAMES, BackendUnavailableError, availableBackends, createBackend,
-} from '../../../src/engine/backends/index';
+} from '../../../src/runner/backends/registry';
 
 test('reference and reference64 start with their dtype and no notes', () => {
   const f32 = createBackend('reference');
@@ -19,6 +19,7 @@ test('an unavailable backend with no fallback throws BackendUnavailableError nam
     assert.ok(e instanceof BackendUnavailableError);
     assert.equal(e.backend, 'gpu.js:webgpu');
     assert.match(e.message, /'webgpu' is unavailable: .*asynchronous/);
+    assert.match(e.message, /available instead: .*gpu\.js:cpu/);
     return true;
   });
 });

@@ -1,30 +1,22 @@
-// Which GPU.js modes can run in this process, and in words why not when they cannot.
+// Which GPU.js modes can run in this process, and in words why not when they cannot. This is host probing (the
+// native `gl` module, an X display), so it lives here at the edge, not in the engine.
 import { GPU } from 'gpu.js';
+import { BackendUnavailableError } from '../../engine/backends/unavailable';
+import { WEBGPU_SYNC_REASON, type GpuJsMode } from '../../engine/backends/gpujs';
 
-/** GPU.js modes SeqLab can ask for; 'auto' picks the first that works in AUTO_ORDER. */
-export type GpuJsMode = 'auto' | 'webgpu' | 'headlessgl' | 'webasm' | 'cpu';
-export type ConcreteGpuJsMode = Exclude<GpuJsMode, 'auto'>;
-
-export const GPUJS_MODES: readonly ConcreteGpuJsMode[] = ['webgpu', 'headlessgl', 'webasm', 'cpu'];
+export const GPUJS_MODES: readonly GpuJsMode[] = ['webgpu', 'headlessgl', 'webasm', 'cpu'];
 
 /**
- * createGpuJsBackend('auto') order, by scripts/probe-backends.ts on the 2-vCPU development machine (Mesa
+ * The order 'gpu.js' (any mode) tries, by scripts/probe-backends.ts on the 2-vCPU development machine (Mesa
  * llvmpipe, so headlessgl's GLSL runs on the CPU too). CPU ms for one synthetic LSTM training step
  * (B=32, T=64, I=16, H=128): webasm 1210, cpu 1959, headlessgl 5738. A machine with a real GPU behind
  * `gl` was not available to measure; there headlessgl may well win, and it can be chosen by name.
  * webgpu is never usable synchronously (see unavailableReason).
  */
-export const AUTO_ORDER: readonly ConcreteGpuJsMode[] = ['webasm', 'cpu', 'headlessgl'];
-
-export class BackendUnavailableError extends Error {
-  constructor(readonly backend: string, message: string) {
-    super(message);
-    this.name = 'BackendUnavailableError';
-  }
-}
+export const AUTO_ORDER: readonly GpuJsMode[] = ['webasm', 'cpu', 'headlessgl'];
 
 export interface ModeProbe {
-  mode: ConcreteGpuJsMode;
+  mode: GpuJsMode;
   available: boolean;
   /** Why the mode cannot run; null when it can. */
   reason: string | null;
@@ -40,7 +32,7 @@ function glLoadError(): string | null {
   }
 }
 
-function unavailableReason(mode: ConcreteGpuJsMode): string | null {
+function unavailableReason(mode: GpuJsMode): string | null {
   switch (mode) {
     case 'cpu':
       return null;
@@ -58,19 +50,29 @@ function unavailableReason(mode: ConcreteGpuJsMode): string | null {
       const surface = GPU.isWebGPUSupported
         ? 'navigator.gpu exists here'
         : 'navigator.gpu does not exist in this process either (Node\'s `webgpu` package needs glibc 2.38+)';
-      return 'GPU.js runs webgpu kernels only asynchronously (every call returns a Promise, because WebGPU has no '
-        + `synchronous readback), and SeqLab's Backend interface is synchronous; ${surface}`;
+      return `${WEBGPU_SYNC_REASON}; ${surface}`;
     }
   }
 }
 
-export function probeGpuJsMode(mode: ConcreteGpuJsMode): ModeProbe {
+export function probeGpuJsMode(mode: GpuJsMode): ModeProbe {
   const reason = unavailableReason(mode);
   return { mode, available: reason === null, reason };
 }
 
-export function unavailableError(mode: GpuJsMode, reason: string): BackendUnavailableError {
+export function unavailableError(mode: GpuJsMode | 'auto', reason: string): BackendUnavailableError {
   const alternatives = GPUJS_MODES.filter((m) => m !== mode && probeGpuJsMode(m).available);
   const instead = alternatives.length > 0 ? `available instead: ${alternatives.map((m) => `gpu.js:${m}`).join(', ')}` : 'no GPU.js mode is available';
   return new BackendUnavailableError(`gpu.js:${mode}`, `GPU.js mode '${mode}' is unavailable: ${reason}; ${instead}, and the reference backend`);
+}
+
+/** The mode to start for a requested one ('auto': the first in AUTO_ORDER that works here); throws why not. */
+export function pickGpuJsMode(requested: GpuJsMode | 'auto'): GpuJsMode {
+  if (requested !== 'auto') {
+    const probe = probeGpuJsMode(requested);
+    if (probe.reason !== null) throw unavailableError(requested, probe.reason);
+    return requested;
+  }
+  for (const mode of AUTO_ORDER) if (probeGpuJsMode(mode).available) return mode;
+  throw unavailableError('auto', 'no GPU.js mode works in this process');
 }
