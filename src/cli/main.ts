@@ -13,6 +13,7 @@ import { resumeRun, startRun, type RunHooks } from '../runner/run';
 import { makeRunId } from '../runner/runDir';
 import { listRuns, loadTrainedModel } from '../runner/savedRun';
 import { assignmentLabel } from '../runner/config/load';
+import { fmtDuration } from '../shared/format';
 
 const HELP: Record<string, string> = {
   main: `seqlab — train RNNs, GRUs and LSTMs from *.seqlab.json experiments
@@ -88,12 +89,6 @@ function checkFlags(args: Args, allowed: string[]): void {
   for (const k of Object.keys(args.flags)) if (k !== 'help' && !allowed.includes(k)) throw new UsageError(`unknown option --${k}`);
 }
 
-function fmtTime(sec: number): string {
-  if (!Number.isFinite(sec)) return '?';
-  const m = Math.floor(sec / 60);
-  return m ? `${m}m${String(Math.round(sec % 60)).padStart(2, '0')}s` : `${sec.toFixed(1)}s`;
-}
-
 /** Progress: a redrawn bar on a terminal, plain lines otherwise (about every 10% and at every eval). */
 function progressHooks(): { hooks: RunHooks; stop: () => void; requested: () => boolean; setLabel: (l: string) => void } {
   const tty = Boolean(process.stderr.isTTY);
@@ -117,7 +112,7 @@ function progressHooks(): { hooks: RunHooks; stop: () => void; requested: () => 
       }
       if (r.kind !== 'step') return;
       const eta = r.stepsPerSec > 0 ? (total - r.step) / r.stepsPerSec : NaN;
-      const text = `step ${r.step}/${total} loss ${r.loss.toPrecision(4)} ${r.stepsPerSec.toFixed(1)} steps/s ETA ${fmtTime(eta)}`;
+      const text = `step ${r.step}/${total} loss ${r.loss.toPrecision(4)} ${r.stepsPerSec.toFixed(1)} steps/s ETA ${fmtDuration(eta)}`;
       if (tty) {
         const width = 24;
         const done = Math.round((width * r.step) / Math.max(1, total));
@@ -132,7 +127,7 @@ function progressHooks(): { hooks: RunHooks; stop: () => void; requested: () => 
       if (tty) process.stderr.write('\r\x1b[K');
       const loss = s.finalLoss === null ? '' : ` loss ${s.finalLoss.toPrecision(4)}`;
       const val = s.finalValLoss === null ? '' : ` valLoss ${s.finalValLoss.toPrecision(4)}`;
-      process.stderr.write(`${s.status}${s.reason ? `: ${s.reason}` : ''} after ${s.steps} steps${loss}${val} in ${fmtTime(s.wallTimeSec)}\n`);
+      process.stderr.write(`${s.status}${s.reason ? `: ${s.reason}` : ''} after ${s.steps} steps${loss}${val} in ${fmtDuration(s.wallTimeSec)}\n`);
     },
     shouldStop: () => stopRequested,
   };

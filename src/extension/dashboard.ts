@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { panelHtml } from './panelHtml';
 import type { RunRecord, RunSnapshot, TaskRecord } from '../runner/events';
+import type { ExportFormat } from '../shared/format';
 import type { DashboardState, HostMessage, WebviewMessage } from '../shared/protocol';
 import { exportBytes, StreamCursor } from './liveStream';
 import { readSnapshot } from '../runner/snapshot';
@@ -156,12 +157,12 @@ export class RunStream implements vscode.Disposable {
   }
 }
 
-const FILTERS: Record<'png' | 'svg' | 'csv', Record<string, string[]>> = {
+const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
   png: { 'PNG image': ['png'] }, svg: { 'SVG image': ['svg'] }, csv: { 'CSV table': ['csv'] },
 };
 
 /** Asks where to save what a webview exported, then writes it. */
-export async function saveExport(format: 'png' | 'svg' | 'csv', fileName: string, data: string, log: vscode.LogOutputChannel): Promise<vscode.Uri | undefined> {
+export async function saveExport(format: ExportFormat, fileName: string, data: string, log: vscode.LogOutputChannel): Promise<vscode.Uri | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const safeName = fileName.replace(/[\\/:*?"<>|]/g, '_');
   const target = await vscode.window.showSaveDialog({

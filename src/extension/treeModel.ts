@@ -1,6 +1,7 @@
 // The "Experiments" tree as plain data: config files, each with its runs (newest first), plus runs whose config is
 // no longer in the workspace. The vscode TreeDataProvider only maps these nodes to TreeItems.
 import type { RunStatus, RunSummary } from '../runner/events';
+import { fmtDuration } from '../shared/format';
 
 export interface ConfigEntry {
   /** Absolute path of the *.seqlab.json. */
@@ -48,14 +49,6 @@ const ICONS: Record<RunStatus | 'unknown', { icon: string; color: string | null 
   unknown: { icon: 'question', color: null },
 };
 
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '';
-  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)}s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m}m ${Math.round(seconds - m * 60)}s`;
-  return `${Math.floor(m / 60)}h ${m % 60}m`;
-}
-
 export function formatLoss(loss: number | null): string {
   if (loss === null || !Number.isFinite(loss)) return '';
   return Math.abs(loss) >= 1e-3 && Math.abs(loss) < 1e4 ? loss.toPrecision(4) : loss.toExponential(2);
@@ -86,8 +79,7 @@ export function runNode(run: RunEntry, experimentName: string | null = null): Ru
   if (s) {
     const loss = formatLoss(s.finalLoss);
     if (loss) parts.push(`loss ${loss}`);
-    const dur = formatDuration(s.wallTimeSec);
-    if (dur) parts.push(dur);
+    if (Number.isFinite(s.wallTimeSec)) parts.push(fmtDuration(s.wallTimeSec));
     if (s.status !== 'completed') parts.push(s.status);
   } else {
     parts.push('no summary');

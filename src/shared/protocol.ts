@@ -1,6 +1,7 @@
 // Messages between the extension host and its webviews (dashboard panel, live side view).
 // Both sides import this module, so a change here is a compile error on whichever side falls behind.
 import type { RunRecord, RunSnapshot, RunSummary, TaskRecord } from '../runner/events';
+import type { ExportFormat } from './format';
 
 // The runner owns the record types; the webview gets them from here, so it never imports the runner.
 export type {
@@ -24,7 +25,7 @@ export type WebviewMessage =
    * The webview cannot write files; it hands exports to the host, which asks where to save.
    * png: `data` is a "data:image/png;base64,…" URL; svg and csv: `data` is the file's text.
    */
-  | { type: 'export'; format: 'png' | 'svg' | 'csv'; fileName: string; data: string }
+  | { type: 'export'; format: ExportFormat; fileName: string; data: string }
   | { type: 'openRun'; runId: string };
 
 /** State the webview keeps through vscode.setState so the dashboard restores after a reload. */

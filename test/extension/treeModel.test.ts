@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTree, formatDuration, runLabel, runNode, runsOf, type ConfigEntry, type RunEntry } from '../../src/extension/treeModel';
+import { buildTree, runLabel, runNode, runsOf, type ConfigEntry, type RunEntry } from '../../src/extension/treeModel';
 import type { RunSummary } from '../../src/runner/events';
 
 function summary(over: Partial<RunSummary>): RunSummary {
@@ -40,12 +40,6 @@ test('runs group under their config, newest first; unknown ones under "Other run
   assert.deepEqual(tree.map((e) => [e.label, e.runs.map((r) => r.run.runId)]),
     [['adding', ['a2', 'a1']], ['copy', ['f1', 'c1']], ['Other runs', ['x1']]]);
   assert.deepEqual(runsOf(adding, [adding, copy], runs).map((r) => r.runId), ['a2', 'a1']);
-});
-
-test('durations read naturally', () => {
-  assert.equal(formatDuration(0.42), '0.4s');
-  assert.equal(formatDuration(75), '1m 15s');
-  assert.equal(formatDuration(3 * 3600 + 120), '3h 2m');
 });
 
 test('run labels are the local start time and what sets the run apart, not the repeated experiment name', () => {

@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { DashboardState, HostMessage, RunSnapshot } from '../../src/shared/protocol';
-import { fmt, fmtDuration } from '../shared/format';
+import { fmt, fmtDuration } from '../../src/shared/format';
 import type { Host } from '../shared/host';
 import { slug } from '../shared/host';
 import { readPalette, watchTheme, type Palette } from '../shared/theme';

@@ -1,7 +1,7 @@
 // Gradient flow through time: how much of the loss's gradient reaches each time step t, at every recorded
 // training step. This is the picture of vanishing (dark at small t) and exploding (bright, growing) gradients.
 import { sequential } from '../shared/colormap';
-import { fmt } from '../shared/format';
+import { fmt } from '../../src/shared/format';
 import { Heatmap, svgDocument } from '../shared/heatmap';
 import { slug } from '../shared/host';
 import { card, exportButtons } from './card';

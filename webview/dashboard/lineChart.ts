@@ -3,7 +3,8 @@
 import uPlot from 'uplot';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { esc, svgDocument } from '../shared/heatmap';
-import { fmt, logTicks, niceTicks } from '../shared/format';
+import { fmt } from '../../src/shared/format';
+import { logTicks, niceTicks } from '../shared/ticks';
 import type { Palette } from '../shared/theme';
 import type { ChartData, SeriesSpec } from './series';
 

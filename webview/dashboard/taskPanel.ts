@@ -1,7 +1,7 @@
 // Task views, by what the task records: forecasts with anomaly markers, generated text samples,
 // a confusion matrix, per-step labels. Only the kinds present in the run are shown.
 import type { TaskRecord } from '../../src/shared/protocol';
-import { fmt } from '../shared/format';
+import { fmt } from '../../src/shared/format';
 import { slug } from '../shared/host';
 import { card, exportButtons } from './card';
 import type { ViewContext } from './context';

@@ -3,7 +3,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '../../media/live.css';
 import type { HostMessage, RunSnapshot, StepRecord } from '../../src/shared/protocol';
-import { fmt, fmtDuration } from '../shared/format';
+import { fmt, fmtDuration } from '../../src/shared/format';
 import { connectHost } from '../shared/host';
 import { readPalette, watchTheme } from '../shared/theme';
 import { configValue } from '../dashboard/model';

@@ -2,7 +2,8 @@
 // Cells are painted into an ImageData at one pixel per cell, then scaled up without smoothing, so even a
 // 2000 × 100 matrix draws in one drawImage call.
 import { rgbCss, type Colormap } from './colormap';
-import { fmt, logTicks, niceTicks } from './format';
+import { fmt } from '../../src/shared/format';
+import { logTicks, niceTicks } from './ticks';
 import type { Palette } from './theme';
 
 export interface HeatmapData {

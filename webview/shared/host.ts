@@ -1,5 +1,6 @@
 // The webview's one link to the outside: inside VS Code it talks to the extension host through acquireVsCodeApi;
 // in the standalone HTML report there is no host, so data comes embedded in the page and exports download directly.
+import type { ExportFormat } from '../../src/shared/format';
 import type { HostMessage, WebviewMessage } from '../../src/shared/protocol';
 
 interface VsCodeApi {
@@ -9,8 +10,6 @@ interface VsCodeApi {
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
-
-export type ExportFormat = 'png' | 'svg' | 'csv';
 
 export interface Host {
   readonly mode: 'vscode' | 'standalone';

@@ -1,24 +1,4 @@
-// Number formatting shared by charts, tooltips, tables and exports.
-
-/** Compact human formatting: 4 significant digits, scientific for very small or large magnitudes. */
-export function fmt(v: number | null | undefined, digits = 4): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return '–';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(Math.max(0, digits - 2)).replace(/\.?0+e/, 'e').replace('e+', 'e');
-  return Number(v.toPrecision(digits)).toString();
-}
-
-/** Seconds as "1h 02m", "3m 20s" or "12s". */
-export function fmtDuration(sec: number): string {
-  if (!Number.isFinite(sec) || sec < 0) return '–';
-  const s = Math.round(sec);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-}
+// Axis ticks for the charts and heatmaps.
 
 /** Evenly spaced "nice" ticks (1, 2, 5 × 10^k) covering [min, max]. */
 export function niceTicks(min: number, max: number, count = 5): number[] {
