@@ -8,7 +8,7 @@ interface Cell { text: string; offset: number }
 interface CsvTable { header: Cell[]; rows: { line: number; cells: Cell[] }[] }
 
 /** Splits CSV text into cells, honoring double-quoted fields. */
-export function parseCsv(text: string): CsvTable {
+function parseCsv(text: string): CsvTable {
   const lines: { line: number; cells: Cell[] }[] = [];
   let cells: Cell[] = [];
   let cur = '';
