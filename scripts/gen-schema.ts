@@ -1,5 +1,5 @@
 // Writes schemas/seqlab.schema.json from the config schema (src/runner/config/schema.ts).
-// Run after changing the schema: npx tsx scripts/gen-schema.ts (test/runner/schema.test.ts checks it is current).
+// Run after changing the schema: npx tsx scripts/gen-schema.ts (test/runner/config.test.ts checks it is current).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configJsonSchemaText } from '../src/runner/config/jsonSchema';

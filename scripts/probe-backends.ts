@@ -1,8 +1,8 @@
 // Times backend ops at training sizes, to choose the registry's 'auto' order by measurement.
 //   npx tsx scripts/probe-backends.ts            (headlessgl needs a display: xvfb-run -a npx tsx ...)
 //   npx tsx scripts/probe-backends.ts --quick    (fewer repetitions)
-// Sizes follow the ENVIRONMENT.md anchor: one LSTM training step with batch 32, 64 steps, 16 inputs,
-// 128 hidden. A warm-up call per op compiles its kernel before anything is timed.
+// Sizes are those the registry's AUTO_ORDER comment quotes: one LSTM training step with batch 32, 64 steps,
+// 16 inputs, 128 hidden. A warm-up call per op compiles its kernel before anything is timed.
 import { loadavg } from 'node:os';
 import { GPU, type Texture } from 'gpu.js';
 import type { Backend, Buf } from '../src/engine/backend';

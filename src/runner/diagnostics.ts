@@ -1,4 +1,5 @@
-// Problems in configs and data files, located precisely enough for an editor to underline them.
+// Problems in configs and data files, located precisely enough for an editor to underline them, and the few told
+// in one line instead.
 
 /** 1-based line and column (columns count UTF-16 code units, as editors do). */
 export interface Position { line: number; column: number }
@@ -22,6 +23,17 @@ export class InputError extends Error {
   constructor(readonly diagnostics: Diagnostic[]) {
     super(diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n') || 'invalid input');
     this.name = 'InputError';
+  }
+}
+
+/**
+ * Input a request cannot use, told in one line rather than at a place in a file: a data file that is missing, a
+ * sequence that does not fit the trained model, a run of the wrong kind. The CLI prints it and exits with code 2.
+ */
+export class UnusableInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnusableInputError';
   }
 }
 

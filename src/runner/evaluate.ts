@@ -1,6 +1,6 @@
 // Validation metrics and task views (confusion matrices, forecasts with anomalies, labeled sequences, text samples).
 import type { Model } from '../engine/model';
-import { Rng } from '../engine/rng';
+import type { Rng } from '../engine/rng';
 import type { TaskRecord } from './events';
 import { chunks, makeBatch, type BatchOptions } from './data/batches';
 import type { Sequence } from './data/types';
@@ -8,10 +8,10 @@ import type { Experiment } from './experiment';
 
 const EVAL_BATCH = 256;
 
-export interface Prediction { data: ArrayLike<number>; shape: number[] }
+interface Prediction { data: ArrayLike<number>; shape: number[] }
 
 /** Predictions for many sequences, one row per sequence (and step, for per-step heads). */
-export function predictAll(model: Model, exp: Experiment, rows: Sequence[], opts: BatchOptions): Prediction[] {
+function predictAll(model: Model, exp: Experiment, rows: Sequence[], opts: BatchOptions): Prediction[] {
   return chunks(rows, EVAL_BATCH).map((c) => model.predict(makeBatch(c, exp.dataset, opts)));
 }
 
@@ -96,7 +96,7 @@ export function taskViews(model: Model, exp: Experiment, step: number, opts: Bat
  * (null in JSON) for rows no window predicts. Anomalies are rows whose mean absolute error over the target
  * columns exceeds the threshold: the configured one, or mean + 3·std of the errors on the training windows.
  */
-export function forecastView(model: Model, exp: Experiment, step: number, opts: BatchOptions): Extract<TaskRecord, { kind: 'forecast' }> {
+function forecastView(model: Model, exp: Experiment, step: number, opts: BatchOptions): Extract<TaskRecord, { kind: 'forecast' }> {
   const s = exp.dataset.series!;
   const cfg = exp.config.data;
   if (cfg.source !== 'csv') throw new Error('forecastView needs CSV data');
@@ -130,11 +130,6 @@ export function forecastView(model: Model, exp: Experiment, step: number, opts: 
  * Generates text one character at a time at the given temperature, feeding back the last seqLength characters
  * as context (the model is trained on windows of that length).
  */
-/** sampleText with a generator seeded from a number (what a host passes: it has no engine RNG of its own). */
-export function sampleTextSeeded(model: Model, exp: Experiment, seed: number, s: { temperature: number; length: number; prime: string }): string {
-  return sampleText(model, exp, new Rng(seed), s);
-}
-
 export function sampleText(model: Model, exp: Experiment, rng: Rng, s: { temperature: number; length: number; prime: string }): string {
   const ds = exp.dataset;
   if (ds.input.kind !== 'tokens' || exp.config.data.source !== 'text') throw new Error('sampling needs a text dataset');

@@ -1,20 +1,26 @@
-// The training loop of one run, shared by the CLI, the extension's worker and the tests.
+// The training of one run, shared by the CLI, the extension's worker and the tests. A run goes through its steps in
+// order: open the backend, restore a checkpoint or initialise, write the run header, then the loop, whose gates
+// decide after every step what to record, evaluate, sample and checkpoint. Records go to the run folder and the hooks.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createBackend } from './backends/registry';
+import type { Backend } from '../engine/backend';
+import type { Batch } from '../engine/batch';
 import { initialize } from '../engine/init';
 import { Model } from '../engine/model';
 import { Rng } from '../engine/rng';
 import { exportParams, importParams } from '../engine/statedict';
 import { NonFiniteError, Trainer } from '../engine/trainer';
+import { createBackend } from './backends/registry';
+import { loadInit, readLatestCheckpoint, writeCheckpoint } from './checkpoints';
 import { assignmentLabel, parseConfig } from './config/load';
-import { BatchStream, makeBatch, type StreamState } from './data/batches';
+import type { Config } from './config/schema';
+import { BatchStream, makeBatch, type BatchOptions, type StreamState } from './data/batches';
+import type { Sequence } from './data/types';
 import { fileDiagnostic, InputError } from './diagnostics';
 import type { EvalRecord, GateRecord, RunRecord, RunSummary, StepRecord, TaskRecord } from './events';
 import { prepareExperiment, type Experiment } from './experiment';
 import { evaluate, sampleText, taskViews } from './evaluate';
-import { checkpointFiles, makeRunId, RunDir, type RunInfo } from './runDir';
-import { readSafetensors, SafetensorsError, writeSafetensors } from './safetensors';
+import { makeRunId, RunDir, type RunInfo } from './runDir';
 
 export interface RunHooks {
   onStart?(info: { runId: string; dir: string; startStep: number; totalSteps: number; backend: string }): void;
@@ -42,6 +48,7 @@ export interface RunResult {
 }
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+const every = (n: number, step: number) => n > 0 && step % n === 0;
 
 /** Starts a new run of an experiment. */
 export async function startRun(exp: Experiment, opts: RunOptions = {}): Promise<RunResult> {
@@ -55,7 +62,7 @@ export async function startRun(exp: Experiment, opts: RunOptions = {}): Promise<
   if (existsSync(join(dir, 'summary.json'))) {
     throw new InputError([fileDiagnostic(dir, 'this run folder already holds a run; use --resume to continue it or choose another --out')]);
   }
-  return train(exp, new RunDir(dir), runId, opts, null);
+  return train(exp, new RunDir(dir), runId, opts, false);
 }
 
 /** Continues a run from its newest complete checkpoint, with the config it was started with. */
@@ -69,219 +76,269 @@ export async function resumeRun(runDir: string, opts: Omit<RunOptions, 'outDir' 
   const loaded = parseConfig(info.configFile, readFileSync(join(rd.dir, 'config.json'), 'utf8'));
   if (!loaded.config) throw new InputError(loaded.diagnostics);
   const exp = prepareExperiment(loaded.source, { config: loaded.config, assignment: info.assignment }, { workspace: info.workspace });
-  return train(exp, rd, info.runId, opts, rd.dir);
+  return train(exp, rd, info.runId, opts, true);
 }
 
-interface Checkpoint { params: Record<string, { shape: number[]; data: ArrayLike<number> }>; state: Record<string, Float32Array | Float64Array>; step: number; stream: StreamState; wallTimeSec: number }
+async function train(exp: Experiment, rd: RunDir, runId: string, opts: RunOptions, resume: boolean): Promise<RunResult> {
+  const run = new Training(exp, rd, runId, opts);
+  if (resume) run.restore();
+  else if (opts.init) loadInit(run.model, opts.init);
+  run.writeHeader(resume);
+  run.begin(resume);
+  return run.loop();
+}
 
-function readCheckpoint(dir: string): Checkpoint | null {
-  for (const c of checkpointFiles(dir)) {
-    if (!existsSync(c.state)) continue;
+/** One run while it trains: its model, trainer, data stream and summary, with one method per step of the run. */
+class Training {
+  readonly model: Model;
+  private readonly c: Config;
+  private readonly hooks: RunHooks;
+  private readonly trainer: Trainer<Batch>;
+  private readonly backendLabel: string;
+  private readonly batchOpts: BatchOptions;
+  private readonly probes: Sequence[];
+  private batches: BatchStream;
+  private startStep = 0;
+  /** Wall-clock seconds spent before this process took the run over (a resumed run's earlier part). */
+  private priorWall = 0;
+  private startedMs = 0;
+  private summary!: RunSummary;
+  /** Elapsed times of the most recent steps, for the throughput. */
+  private readonly recent: number[] = [];
+
+  constructor(private readonly exp: Experiment, private readonly rd: RunDir, private readonly runId: string, opts: RunOptions) {
+    this.c = exp.config;
+    this.hooks = opts.hooks ?? {};
+    for (const w of exp.warnings) this.log('warning', `${w.file}:${w.start.line}:${w.start.column}: ${w.path}: ${w.message}`);
+    const backend = this.openBackend(opts.backend ?? this.c.backend.name);
+    this.backendLabel = `${backend.info.name}/${backend.info.mode}`;
+    this.model = new Model(exp.model, backend);
+    const root = new Rng(this.c.seed);
+    initialize(this.model.params, exp.model, exp.init, root.fork('init'));
+    this.trainer = new Trainer(this.model, exp.train, root.fork('dropout'));
+    this.batchOpts = { dtype: backend.info.dtype, oneHot: exp.oneHot };
+    this.batches = this.streamFrom({ epoch: 0, cursor: 0 });
+    const probeSet = exp.dataset.validation.length ? exp.dataset.validation : exp.dataset.train;
+    this.probes = this.c.instrumentation.probes.map((i) => probeSet[i]);
+  }
+
+  private log(level: 'info' | 'warning', message: string): void {
+    this.hooks.onLog?.(level, message);
+  }
+
+  private openBackend(name: string): Backend {
+    let created;
     try {
-      const p = readSafetensors(c.params);
-      const s = readSafetensors(c.state);
-      // Both halves must come from the same step; a kill between the two writes leaves them apart.
-      if (p.metadata.step !== s.metadata.step) continue;
-      const state: Record<string, Float32Array | Float64Array> = {};
-      for (const [k, t] of Object.entries(s.tensors)) if (!(t.data instanceof Int32Array)) state[k] = t.data;
-      return {
-        params: p.tensors, state, step: Number(s.metadata.step),
-        stream: JSON.parse(s.metadata.stream) as StreamState, wallTimeSec: Number(s.metadata.wallTimeSec ?? 0),
+      created = createBackend(name, { fallback: this.c.backend.fallback });
+    } catch (e) {
+      throw new InputError([fileDiagnostic(this.exp.configFile, (e as Error).message, 'backend.name')]);
+    }
+    // Under "auto" a choice is expected; a named backend that fell back is worth a warning.
+    created.notes.forEach((n) => this.log(name === 'auto' ? 'info' : 'warning', n));
+    return created.backend;
+  }
+
+  private streamFrom(state: StreamState): BatchStream {
+    return new BatchStream(this.exp.dataset.train, this.c.train.batchSize, this.c.train.shuffle, this.c.seed, state);
+  }
+
+  /** Continues from the newest complete checkpoint, dropping the records written after it. */
+  restore(): void {
+    const cp = readLatestCheckpoint(this.rd.dir, (message) => this.log('warning', message));
+    if (!cp) throw new InputError([fileDiagnostic(this.rd.dir, 'no complete checkpoint to resume from')]);
+    importParams(this.model.params, cp.params);
+    this.trainer.loadStateDict(cp.state);
+    this.startStep = cp.step;
+    this.batches = this.streamFrom(cp.stream);
+    this.priorWall = cp.wallTimeSec;
+    this.rd.truncateAfter(cp.step);
+    this.log('info', `resuming ${this.runId} from step ${cp.step}`);
+  }
+
+  /** The run folder: config.json and run.json (a resumed run keeps its own) and the record files. */
+  writeHeader(resume: boolean): void {
+    const { c, exp } = this;
+    this.rd.create();
+    if (!resume) {
+      // This run's values are already applied, so the stored config has no sweep left.
+      this.rd.writeJson('config.json', { ...c, sweep: {} });
+      const ds = exp.dataset;
+      const info: RunInfo = {
+        runId: this.runId, name: c.name, configFile: exp.configFile, workspace: exp.workspace, assignment: exp.assignment,
+        model: exp.model, train: exp.train, input: ds.input, target: ds.target, oneHot: exp.oneHot,
+        normalization: ds.series?.normalization ?? null, probes: c.instrumentation.probes,
       };
-    } catch {
-      continue;
+      this.rd.writeJson('run.json', info);
     }
-  }
-  return null;
-}
-
-async function train(exp: Experiment, rd: RunDir, runId: string, opts: RunOptions, resumeFrom: string | null): Promise<RunResult> {
-  const hooks = opts.hooks ?? {};
-  const c = exp.config;
-  const log = (level: 'info' | 'warning', message: string) => hooks.onLog?.(level, message);
-  for (const w of exp.warnings) log('warning', `${w.file}:${w.start.line}:${w.start.column}: ${w.path}: ${w.message}`);
-
-  const backendName = opts.backend ?? c.backend.name;
-  let created;
-  try {
-    created = createBackend(backendName, { fallback: c.backend.fallback });
-  } catch (e) {
-    throw new InputError([fileDiagnostic(exp.configFile, (e as Error).message, 'backend.name')]);
-  }
-  const { backend, notes } = created;
-  // Under "auto" a choice is expected; a named backend that fell back is worth a warning.
-  notes.forEach((n) => log(backendName === 'auto' ? 'info' : 'warning', n));
-  const backendLabel = `${backend.info.name}/${backend.info.mode}`;
-  const model = new Model(exp.model, backend);
-  const root = new Rng(c.seed);
-  initialize(model.params, exp.model, exp.init, root.fork('init'));
-  const trainer = new Trainer(model, exp.train, root.fork('dropout'));
-
-  let startStep = 0;
-  let stream: StreamState = { epoch: 0, cursor: 0 };
-  let priorWall = 0;
-  if (resumeFrom) {
-    const cp = readCheckpoint(resumeFrom);
-    if (!cp) throw new InputError([fileDiagnostic(resumeFrom, 'no complete checkpoint to resume from')]);
-    importParams(model.params, cp.params);
-    trainer.loadStateDict(cp.state);
-    startStep = cp.step;
-    stream = cp.stream;
-    priorWall = cp.wallTimeSec;
-    rd.truncateAfter(startStep);
-    log('info', `resuming ${runId} from step ${startStep}`);
-  } else if (opts.init) {
-    loadInit(model, opts.init);
+    this.rd.touchRecordFiles();
   }
 
-  rd.create();
-  if (!resumeFrom) {
-    // This run's values are already applied, so the stored config has no sweep left.
-    rd.writeJson('config.json', { ...c, sweep: {} });
-    const ds = exp.dataset;
-    const info: RunInfo = {
-      runId, name: c.name, configFile: exp.configFile, workspace: exp.workspace, assignment: exp.assignment,
-      model: exp.model, train: exp.train, input: ds.input, target: ds.target, oneHot: exp.oneHot,
-      normalization: ds.series?.normalization ?? null, probes: c.instrumentation.probes,
+  /** Publishes the first summary (a resumed run keeps its results so far) and announces the start. */
+  begin(resume: boolean): void {
+    this.startedMs = Date.now();
+    this.summary = {
+      runId: this.runId, name: this.c.name, status: 'running', steps: this.startStep, finalLoss: null, finalValLoss: null,
+      metrics: {}, wallTimeSec: this.priorWall, backend: this.backendLabel, startedAt: new Date(this.startedMs).toISOString(), endedAt: null,
     };
-    rd.writeJson('run.json', info);
-  }
-  rd.touchRecordFiles();
-
-  const started = Date.now();
-  const startedAt = new Date(started).toISOString();
-  const elapsed = () => priorWall + (Date.now() - started) / 1000;
-  const total = c.train.steps;
-  const summary: RunSummary = {
-    runId, name: c.name, status: 'running', steps: startStep, finalLoss: null, finalValLoss: null,
-    metrics: {}, wallTimeSec: priorWall, backend: backendLabel, startedAt, endedAt: null,
-  };
-  if (resumeFrom && existsSync(join(rd.dir, 'summary.json'))) {
-    const old = rd.readJson<RunSummary>('summary.json');
-    Object.assign(summary, { finalLoss: old.finalLoss, finalValLoss: old.finalValLoss, metrics: old.metrics, startedAt: old.startedAt });
-  }
-  const publishSummary = () => {
-    summary.wallTimeSec = elapsed();
-    rd.summary(summary);
-    hooks.onSummary?.({ ...summary });
-  };
-  publishSummary();
-  hooks.onStart?.({ runId, dir: rd.dir, startStep, totalSteps: total, backend: backendLabel });
-
-  const emit = (r: RunRecord) => { rd.append(r); hooks.onRecord?.(r); };
-  const emitTask = (t: TaskRecord) => { rd.appendTask(t); hooks.onTask?.(t); };
-  const ds = exp.dataset;
-  const batchOpts = { dtype: backend.info.dtype, oneHot: exp.oneHot };
-  const batches = new BatchStream(ds.train, c.train.batchSize, c.train.shuffle, c.seed, stream);
-  const probeSet = ds.validation.length ? ds.validation : ds.train;
-  const probes = c.instrumentation.probes.map((i) => probeSet[i]);
-  const every = (n: number, step: number) => n > 0 && step % n === 0;
-  const recent: number[] = [];
-
-  const checkpoint = (label: string, step: number) => {
-    // Native precision, so a float64 (reference64) run resumes bit-exactly too.
-    const params = exportParams(model.params, 'native');
-    const meta = { format: 'pt', step: String(step), stream: JSON.stringify(batches.getState()), wallTimeSec: String(elapsed()) };
-    writeSafetensors(join(rd.checkpoints, `${label}.safetensors`), params, meta);
-    writeSafetensors(join(rd.checkpoints, `${label}.state.safetensors`),
-      Object.fromEntries(Object.entries(trainer.stateDict()).map(([k, v]) => [k, { shape: [v.length], data: v }])), meta);
-  };
-  const doEval = (step: number) => {
-    if (ds.validation.length) {
-      const ev = evaluate(model, exp, ds.validation, batchOpts);
-      const rec: EvalRecord = { kind: 'eval', step, valLoss: ev.loss, metrics: { ...ds.baselines, ...ev.metrics }, time: elapsed() };
-      emit(rec);
-      summary.finalValLoss = ev.loss;
-      summary.metrics = rec.metrics;
+    if (resume && existsSync(join(this.rd.dir, 'summary.json'))) {
+      const old = this.rd.readJson<RunSummary>('summary.json');
+      Object.assign(this.summary, { finalLoss: old.finalLoss, finalValLoss: old.finalValLoss, metrics: old.metrics, startedAt: old.startedAt });
     }
-    for (const t of taskViews(model, exp, step, batchOpts)) emitTask(t);
-  };
-  const doSample = (step: number) => {
+    this.publishSummary();
+    this.hooks.onStart?.({ runId: this.runId, dir: this.rd.dir, startStep: this.startStep, totalSteps: this.c.train.steps, backend: this.backendLabel });
+  }
+
+  /** Trains to the configured number of steps, or until a stop request or a failure. */
+  async loop(): Promise<RunResult> {
+    const total = this.c.train.steps;
+    let step = this.startStep;
+    let lastEval = -1;
+    try {
+      if (step === 0 && this.c.instrumentation.gatesEvery > 0) this.recordGates(0);
+      while (step < total) {
+        step = this.trainStep(step);
+        if (this.afterStep(step)) lastEval = step;
+        // Let stop requests (Ctrl-C, the worker's stop message) arrive, then honor them after this step.
+        await yieldToEventLoop();
+        if (step < total && this.hooks.shouldStop?.()) {
+          this.stop(step);
+          break;
+        }
+      }
+    } catch (e) {
+      return this.fail(e);
+    }
+    return this.finish(step, lastEval);
+  }
+
+  /** One optimizer update on the next batch, with its step line and gradient flow when they are due. */
+  private trainStep(done: number): number {
+    const c = this.c;
+    const batch = makeBatch(this.batches.next(), this.exp.dataset, this.batchOpts);
+    const r = this.trainer.step(batch, { gradFlow: every(c.instrumentation.gradFlowEvery, done + 1) });
+    const step = r.step + 1;
+    const now = this.elapsed();
+    const stepsPerSec = this.throughput(now);
+    this.summary.steps = step;
+    this.summary.finalLoss = r.loss;
+    if (every(c.instrumentation.stepEvery, step) || step === c.train.steps || step === 1) {
+      const rec: StepRecord = {
+        kind: 'step', step, loss: r.loss, gradNorm: r.gradNorm, gradNormClipped: r.gradNormClipped,
+        paramGradNorms: r.paramGradNorms, lr: r.lr, time: now, stepsPerSec,
+      };
+      this.emit(rec);
+    }
+    if (r.gradFlow) this.emit({ kind: 'gradflow', step, norms: r.gradFlow });
+    return step;
+  }
+
+  /** The gates after a step: gate traces, evaluation, text samples and checkpoints, each when its interval comes. */
+  private afterStep(step: number): boolean {
+    const c = this.c;
+    if (every(c.instrumentation.gatesEvery, step)) this.recordGates(step);
+    const evaluated = every(c.train.evalEvery, step);
+    if (evaluated) this.recordEval(step);
+    if (c.data.source === 'text' && every(c.data.sample.every, step)) this.recordSample(step);
+    if (every(c.train.checkpointEvery, step)) {
+      this.saveCheckpoint(`step-${step}`, step);
+      this.publishSummary();
+    }
+    return evaluated;
+  }
+
+  private stop(step: number): void {
+    this.saveCheckpoint(`step-${step}`, step);
+    this.summary.status = 'stopped';
+    this.log('info', `stopped after step ${step}`);
+  }
+
+  /** A completed or stopped run ends evaluated, sampled and with a final checkpoint. */
+  private finish(step: number, lastEval: number): RunResult {
+    if (this.summary.status !== 'stopped') this.summary.status = 'completed';
+    if (lastEval !== step) this.recordEval(step);
+    if (this.c.data.source === 'text') this.recordSample(step);
+    this.saveCheckpoint('final', step);
+    this.summary.endedAt = new Date().toISOString();
+    this.publishSummary();
+    return { summary: this.summary, runDir: this.rd.dir };
+  }
+
+  private fail(e: unknown): RunResult {
+    this.summary.status = 'failed';
+    this.summary.reason = failureReason(e);
+    this.summary.endedAt = new Date().toISOString();
+    this.publishSummary();
+    this.log('warning', this.summary.reason);
+    return { summary: this.summary, runDir: this.rd.dir };
+  }
+
+  private recordEval(step: number): void {
+    const ds = this.exp.dataset;
+    if (ds.validation.length) {
+      const ev = evaluate(this.model, this.exp, ds.validation, this.batchOpts);
+      const rec: EvalRecord = { kind: 'eval', step, valLoss: ev.loss, metrics: { ...ds.baselines, ...ev.metrics }, time: this.elapsed() };
+      this.emit(rec);
+      this.summary.finalValLoss = ev.loss;
+      this.summary.metrics = rec.metrics;
+    }
+    for (const t of taskViews(this.model, this.exp, step, this.batchOpts)) this.emitTask(t);
+  }
+
+  private recordSample(step: number): void {
+    const c = this.c;
     if (c.data.source !== 'text') return;
     const s = c.data.sample;
-    emitTask({ kind: 'sample', step, temperature: s.temperature, text: sampleText(model, exp, new Rng(c.seed).fork(`sample:${step}`), s) });
-  };
-  const doGates = (step: number) => {
-    if (!probes.length) return;
-    const res = model.probe(makeBatch(probes, ds, batchOpts));
+    this.emitTask({ kind: 'sample', step, temperature: s.temperature, text: sampleText(this.model, this.exp, new Rng(c.seed).fork(`sample:${step}`), s) });
+  }
+
+  private recordGates(step: number): void {
+    if (!this.probes.length) return;
+    const res = this.model.probe(makeBatch(this.probes, this.exp.dataset, this.batchOpts));
     for (const t of res.traces) {
       const g: GateRecord = { kind: 'gates', step, probe: t.sequence, layer: t.layer, direction: t.direction, cell: t.cell, T: t.T, H: t.H, values: t.values };
-      emit(g);
+      this.emit(g);
     }
-  };
-
-  let step = startStep;
-  let lastEval = -1;
-  try {
-    if (startStep === 0 && c.instrumentation.gatesEvery > 0) doGates(0);
-    while (step < total) {
-      const seqs = batches.next();
-      const batch = makeBatch(seqs, ds, batchOpts);
-      const wantFlow = every(c.instrumentation.gradFlowEvery, step + 1);
-      const r = trainer.step(batch, { gradFlow: wantFlow });
-      step = r.step + 1;
-      const now = elapsed();
-      recent.push(now);
-      if (recent.length > 20) recent.shift();
-      const stepsPerSec = recent.length > 1 ? (recent.length - 1) / Math.max(1e-9, recent[recent.length - 1] - recent[0]) : 0;
-      summary.steps = step;
-      summary.finalLoss = r.loss;
-      if (every(c.instrumentation.stepEvery, step) || step === total || step === 1) {
-        const rec: StepRecord = {
-          kind: 'step', step, loss: r.loss, gradNorm: r.gradNorm, gradNormClipped: r.gradNormClipped,
-          paramGradNorms: r.paramGradNorms, lr: r.lr, time: now, stepsPerSec,
-        };
-        emit(rec);
-      }
-      if (r.gradFlow) emit({ kind: 'gradflow', step, norms: r.gradFlow });
-      if (every(c.instrumentation.gatesEvery, step)) doGates(step);
-      if (every(c.train.evalEvery, step)) { doEval(step); lastEval = step; }
-      if (c.data.source === 'text' && every(c.data.sample.every, step)) doSample(step);
-      if (every(c.train.checkpointEvery, step)) {
-        checkpoint(`step-${step}`, step);
-        publishSummary();
-      }
-      // Let stop requests (Ctrl-C, the worker's stop message) arrive, then honor them after this step.
-      await yieldToEventLoop();
-      if (step < total && hooks.shouldStop?.()) {
-        checkpoint(`step-${step}`, step);
-        summary.status = 'stopped';
-        log('info', `stopped after step ${step}`);
-        break;
-      }
-    }
-  } catch (e) {
-    summary.status = 'failed';
-    summary.reason = e instanceof NonFiniteError
-      ? `training diverged at step ${e.step + 1}: ${e.tensor === 'loss' ? `the loss is ${e.value}` : `the gradient of ${e.tensor} is not finite (norm ${e.value})`}`
-      : `${(e as Error).message}`;
-    summary.endedAt = new Date().toISOString();
-    publishSummary();
-    log('warning', summary.reason);
-    return { summary, runDir: rd.dir };
   }
-  if (summary.status !== 'stopped') summary.status = 'completed';
-  if (lastEval !== step) doEval(step);
-  if (c.data.source === 'text') doSample(step);
-  checkpoint('final', step);
-  summary.endedAt = new Date().toISOString();
-  publishSummary();
-  return { summary, runDir: rd.dir };
-}
 
-/** Loads a safetensors state_dict into the model: every name must match and every shape agree. */
-function loadInit(model: Model, file: string): void {
-  let tensors;
-  try {
-    tensors = readSafetensors(file).tensors;
-  } catch (e) {
-    const msg = e instanceof SafetensorsError ? e.message : `cannot read ${file}: ${(e as Error).message}`;
-    throw new InputError([fileDiagnostic(file, msg, '--init')]);
+  private saveCheckpoint(label: string, step: number): void {
+    // Native precision, so a float64 (reference64) run resumes bit-exactly too.
+    writeCheckpoint(this.rd.checkpoints, label, {
+      params: exportParams(this.model.params, 'native'), state: this.trainer.stateDict(),
+      step, stream: this.batches.getState(), wallTimeSec: this.elapsed(),
+    });
   }
-  try {
-    importParams(model.params, tensors);
-  } catch (e) {
-    throw new InputError([fileDiagnostic(file, (e as Error).message, '--init')]);
+
+  private elapsed(): number {
+    return this.priorWall + (Date.now() - this.startedMs) / 1000;
+  }
+
+  /** Steps per second over the last 20 steps. */
+  private throughput(now: number): number {
+    const recent = this.recent;
+    recent.push(now);
+    if (recent.length > 20) recent.shift();
+    return recent.length > 1 ? (recent.length - 1) / Math.max(1e-9, recent[recent.length - 1] - recent[0]) : 0;
+  }
+
+  private publishSummary(): void {
+    this.summary.wallTimeSec = this.elapsed();
+    this.rd.summary(this.summary);
+    this.hooks.onSummary?.({ ...this.summary });
+  }
+
+  private emit(r: RunRecord): void {
+    this.rd.append(r);
+    this.hooks.onRecord?.(r);
+  }
+
+  private emitTask(t: TaskRecord): void {
+    this.rd.appendTask(t);
+    this.hooks.onTask?.(t);
   }
 }
 
+function failureReason(e: unknown): string {
+  if (!(e instanceof NonFiniteError)) return `${(e as Error).message}`;
+  const what = e.tensor === 'loss' ? `the loss is ${e.value}` : `the gradient of ${e.tensor} is not finite (norm ${e.value})`;
+  return `training diverged at step ${e.step + 1}: ${what}`;
+}

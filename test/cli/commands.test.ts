@@ -1,19 +1,22 @@
 // runs, report, sample and predict on small runs made by `seqlab run`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tempDir } from './helpers';
+import { tempWorkspace } from '../runner/helpers/workspace';
+import { CLI, cli } from './helpers';
 
 test('a text run can be listed, reported and sampled from', () => {
-  const dir = tempDir();
-  writeFileSync(join(dir, 'story.txt'), 'the cat sat on the mat. the dog sat on the log. '.repeat(8));
-  writeFileSync(join(dir, 'chars.seqlab.json'), JSON.stringify({
-    data: { source: 'text', path: 'story.txt', seqLength: 16, validation: 0.2, sample: { every: 5, temperature: 0.5, length: 20, prime: 'the ' } },
-    model: { cell: 'gru', hiddenSize: 12 },
-    train: { steps: 10, batchSize: 8, evalEvery: 5, checkpointEvery: 5 },
-    instrumentation: { gradFlowEvery: 5, gatesEvery: 5 },
-  }));
+  const dir = tempWorkspace({
+    'story.txt': 'the cat sat on the mat. the dog sat on the log. '.repeat(8),
+    'chars.seqlab.json': {
+      data: { source: 'text', path: 'story.txt', seqLength: 16, validation: 0.2, sample: { every: 5, temperature: 0.5, length: 20, prime: 'the ' } },
+      model: { cell: 'gru', hiddenSize: 12 },
+      train: { steps: 10, batchSize: 8, evalEvery: 5, checkpointEvery: 5 },
+      instrumentation: { gradFlowEvery: 5, gatesEvery: 5 },
+    },
+  });
   const run = cli(['run', 'chars.seqlab.json'], dir);
   assert.equal(run.code, 0, run.stderr);
   const runs = readdirSync(join(dir, '.seqlab/runs'));
@@ -51,15 +54,16 @@ test('a text run can be listed, reported and sampled from', () => {
 });
 
 test('predict prints class labels for new token sequences; unknown tokens are a clear error', () => {
-  const dir = tempDir();
   const lines = [];
   for (let i = 0; i < 40; i++) lines.push(JSON.stringify({ x: i % 2 ? ['good', 'fun'] : ['bad', 'dull', 'bad'], y: i % 2 ? 'pos' : 'neg' }));
-  writeFileSync(join(dir, 'd.jsonl'), lines.join('\n') + '\n');
-  writeFileSync(join(dir, 'c.seqlab.json'), JSON.stringify({
-    data: { source: 'jsonl', path: 'd.jsonl', validation: 0.25 },
-    model: { cell: 'lstm', hiddenSize: 8, embedding: { dim: 4 } },
-    train: { steps: 60, batchSize: 10, optimizer: { type: 'adam', lr: 0.05 }, evalEvery: 30 },
-  }));
+  const dir = tempWorkspace({
+    'd.jsonl': lines.join('\n') + '\n',
+    'c.seqlab.json': {
+      data: { source: 'jsonl', path: 'd.jsonl', validation: 0.25 },
+      model: { cell: 'lstm', hiddenSize: 8, embedding: { dim: 4 } },
+      train: { steps: 60, batchSize: 10, optimizer: { type: 'adam', lr: 0.05 }, evalEvery: 30 },
+    },
+  });
   assert.equal(cli(['run', 'c.seqlab.json', '--out', 'run'], dir).code, 0);
   const conf = readFileSync(join(dir, 'run/tasks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; labels: string[]; matrix: number[][] });
   assert.deepEqual(conf[conf.length - 1].labels, ['neg', 'pos']);
@@ -73,17 +77,32 @@ test('predict prints class labels for new token sequences; unknown tokens are a 
   assert.match(bad.stderr, /odd\.jsonl:1: token "great" is not in the training vocabulary/);
 });
 
+test('an option value may hold "=": sample --prime=a=b starts the text with "a=b"', () => {
+  const dir = tempWorkspace({
+    'eq.txt': 'a=b b=a '.repeat(12),
+    'eq.seqlab.json': {
+      data: { source: 'text', path: 'eq.txt', seqLength: 8, validation: 0, sample: { every: 0, length: 4 } },
+      model: { cell: 'rnn', hiddenSize: 4 },
+      train: { steps: 2, batchSize: 4 },
+      instrumentation: { gradFlowEvery: 0, gatesEvery: 0 },
+    },
+  });
+  const run = cli(['run', 'eq.seqlab.json', '--out', 'run'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const sample = cli(['sample', 'run', '--prime=a=b', '--length', '3', '--seed', '1'], dir);
+  assert.equal(sample.code, 0, sample.stderr);
+  assert.match(sample.stdout, /^a=b.{3}\n$/);
+});
+
 test('Ctrl-C stops after the current step and saves (status "stopped", exit 0); --resume finishes the run', async () => {
-  const { spawn } = await import('node:child_process');
-  const { existsSync } = await import('node:fs');
-  const { CLI } = await import('./helpers');
-  const dir = tempDir();
-  writeFileSync(join(dir, 'c.seqlab.json'), JSON.stringify({
-    data: { source: 'sine', length: 10, trainSize: 64, validationSize: 8 },
-    model: { cell: 'rnn', hiddenSize: 4 },
-    train: { steps: 1000000, batchSize: 8, evalEvery: 0, checkpointEvery: 0 },
-    instrumentation: { gradFlowEvery: 0, gatesEvery: 0 },
-  }));
+  const dir = tempWorkspace({
+    'c.seqlab.json': {
+      data: { source: 'sine', length: 10, trainSize: 64, validationSize: 8 },
+      model: { cell: 'rnn', hiddenSize: 4 },
+      train: { steps: 1000000, batchSize: 8, evalEvery: 0, checkpointEvery: 0 },
+      instrumentation: { gradFlowEvery: 0, gatesEvery: 0 },
+    },
+  });
   const child = spawn(process.execPath, [CLI, 'run', 'c.seqlab.json', '--out', 'run'], { cwd: dir });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -110,26 +129,28 @@ test('Ctrl-C stops after the current step and saves (status "stopped", exit 0); 
 });
 
 test('a diverging run exits 1 naming the step and the parameter', () => {
-  const dir = tempDir();
-  writeFileSync(join(dir, 'c.seqlab.json'), JSON.stringify({
-    data: { source: 'sine', length: 10, trainSize: 16, validationSize: 4 },
-    model: { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 8 },
-    train: { steps: 50, batchSize: 8, optimizer: { type: 'sgd', lr: 1e30 } },
-  }));
+  const dir = tempWorkspace({
+    'c.seqlab.json': {
+      data: { source: 'sine', length: 10, trainSize: 16, validationSize: 4 },
+      model: { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 8 },
+      train: { steps: 50, batchSize: 8, optimizer: { type: 'sgd', lr: 1e30 } },
+    },
+  });
   const r = cli(['run', 'c.seqlab.json'], dir);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /failed: training diverged at step \d+: (the loss is|the gradient of \S+ is not finite)/);
 });
 
 test('a sweep runs every combination and writes one comparison report of all of them', () => {
-  const dir = tempDir();
-  writeFileSync(join(dir, 'sweep.seqlab.json'), JSON.stringify({
-    name: 'cells',
-    data: { source: 'adding', length: 8, trainSize: 32, validationSize: 8 },
-    model: { cell: 'lstm', hiddenSize: 4 },
-    train: { steps: 3, batchSize: 8, evalEvery: 3 },
-    sweep: { 'model.cell': ['rnn', 'gru', 'lstm'] },
-  }));
+  const dir = tempWorkspace({
+    'sweep.seqlab.json': {
+      name: 'cells',
+      data: { source: 'adding', length: 8, trainSize: 32, validationSize: 8 },
+      model: { cell: 'lstm', hiddenSize: 4 },
+      train: { steps: 3, batchSize: 8, evalEvery: 3 },
+      sweep: { 'model.cell': ['rnn', 'gru', 'lstm'] },
+    },
+  });
   const run = cli(['run', 'sweep.seqlab.json'], dir);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(readdirSync(join(dir, '.seqlab/runs')).filter((f) => !f.endsWith('.html')).length, 3);

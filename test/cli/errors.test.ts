@@ -1,18 +1,10 @@
 // Bad configs and bad data: exit code 2 and a message naming the file, the line and the problem.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tempDir } from './helpers';
-
-function ws(files: Record<string, string>): string {
-  const dir = tempDir();
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+import { tempDir, tempWorkspace as ws } from '../runner/helpers/workspace';
+import { cli } from './helpers';
 
 const jsonlConfig = (path: string) => `{\n  "data": { "source": "jsonl", "path": ${JSON.stringify(path)}, "validation": 0 },\n  "train": { "steps": 2 }\n}\n`;
 
@@ -99,6 +91,20 @@ test('--help for each command, and an unknown command exits 2', () => {
   const r = cli(['frobnicate'], dir);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown command "frobnicate"/);
+});
+
+test('--version prints the package version; an unknown option or one without its value exits 2 naming it', () => {
+  const dir = tempDir();
+  const { version } = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string };
+  const v = cli(['--version'], dir);
+  assert.equal(v.code, 0, v.stderr);
+  assert.equal(v.stdout, `${version}\n`);
+  const unknown = cli(['validate', 'c.seqlab.json', '--frobnicate'], dir);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown option --frobnicate/);
+  const missing = cli(['run', 'c.seqlab.json', '--out'], dir);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /option --out needs a value/);
 });
 
 test('--init is strict about names and shapes, and rejects malformed files', () => {

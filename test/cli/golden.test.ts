@@ -1,10 +1,12 @@
-// The one-SGD-step config, with PyTorch's initial parameters, must reproduce PyTorch's step exactly.
+// One SGD step from PyTorch's initial parameters (test/runner/fixtures/golden-<cell>: two bidirectional layers of 8,
+// head "last", MSE, lr 0.1) must reproduce PyTorch's step exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSafetensors } from '../../src/runner/safetensors';
-import { cli, tempDir } from './helpers';
+import { tempDir } from '../runner/helpers/workspace';
+import { cli } from './helpers';
 
 const fixtures = join(__dirname, '../runner/fixtures');
 

@@ -1,8 +1,7 @@
 // Spawning the built CLI (build first: node scripts/build.mjs).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export const CLI = resolve(__dirname, '../../dist/cli.js');
 
@@ -10,8 +9,4 @@ export function cli(args: string[], cwd: string): { code: number | null; stdout:
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run node scripts/build.mjs first`);
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-export function tempDir(prefix = 'seqlab-cli-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../../src/engine/rng';
 import { BatchStream, makeBatch } from '../../src/runner/data/batches';
@@ -12,6 +11,7 @@ import { splitRows, textDataset } from '../../src/runner/data/index';
 import type { Sequence } from '../../src/runner/data/types';
 import { resolveDataPath } from '../../src/runner/data/workspace';
 import { InputError } from '../../src/runner/diagnostics';
+import { tempWorkspace } from './helpers/workspace';
 
 test('adding problem: targets are the sum of the two marked values, one marker per half; baseline ≈ 1/6', () => {
   const ds = addingProblem({ source: 'adding', length: 20, trainSize: 3000, validationSize: 3000 }, new Rng(1));
@@ -113,11 +113,8 @@ test('text: vocabulary, next-character targets, baseline cross-entropy', () => {
 });
 
 test('workspace confinement: relative paths only, no escapes, no symlinks out', () => {
-  const root = mkdtempSync(join(tmpdir(), 'seqlab-ws-'));
-  const outside = mkdtempSync(join(tmpdir(), 'seqlab-out-'));
-  mkdirSync(join(root, 'sub'));
-  writeFileSync(join(root, 'sub', 'ok.csv'), 'a\n1\n');
-  writeFileSync(join(outside, 'x.csv'), 'a\n1\n');
+  const root = tempWorkspace({ 'sub/ok.csv': 'a\n1\n' });
+  const outside = tempWorkspace({ 'x.csv': 'a\n1\n' });
   symlinkSync(join(outside, 'x.csv'), join(root, 'sub', 'link.csv'));
   assert.match(resolveDataPath('ok.csv', join(root, 'sub'), root), /ok\.csv$/);
   assert.throws(() => resolveDataPath(join(root, 'sub', 'ok.csv'), root, root), /absolute path/);

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadExperiments } from '../../src/runner/experiment';
 import { resumeRun, startRun } from '../../src/runner/run';
@@ -9,6 +8,7 @@ import { readJsonl } from '../../src/runner/runDir';
 import { readSafetensors } from '../../src/runner/safetensors';
 import type { RunRecord, RunSummary, StepRecord } from '../../src/runner/events';
 import { startWorker, type WorkerMessage } from '../../src/runner/workerClient';
+import { tempWorkspace } from './helpers/workspace';
 
 const CONFIG = {
   seed: 7,
@@ -18,11 +18,7 @@ const CONFIG = {
   instrumentation: { gradFlowEvery: 2, gatesEvery: 4, probes: [0, 1] },
 };
 
-function workspace(config: object = CONFIG): string {
-  const dir = mkdtempSync(join(tmpdir(), 'seqlab-run-'));
-  writeFileSync(join(dir, 'adding.seqlab.json'), JSON.stringify(config));
-  return dir;
-}
+const workspace = (config: object = CONFIG) => tempWorkspace({ 'adding.seqlab.json': config }, 'seqlab-run-');
 
 const stripTime = (r: RunRecord) => ({ ...r, time: 0, stepsPerSec: 0 });
 
@@ -92,17 +88,36 @@ test('a run killed mid-write resumes from its last complete checkpoint, dropping
   const straight = await startRun(exp, { outDir: join(dir, 'a') });
   let steps = 0;
   const run = await startRun(exp, { outDir: join(dir, 'b'), hooks: { onRecord: (r) => { if (r.kind === 'step') steps = r.step; }, shouldStop: () => steps >= 4 } });
-  // Simulate a kill after step 4's records (its stop checkpoint lost) with a torn final line.
-  const { rmSync, appendFileSync } = await import('node:fs');
-  rmSync(join(run.runDir, 'checkpoints/step-4.state.safetensors'));
+  // Simulate a kill after step 4's records (its stop and final checkpoints lost) with a torn final line.
+  for (const f of ['step-4.state', 'final', 'final.state']) rmSync(join(run.runDir, `checkpoints/${f}.safetensors`));
   appendFileSync(join(run.runDir, 'metrics.jsonl'), '{"kind":"step","st');
-  const resumed = await resumeRun(run.runDir);
+  const logs: string[] = [];
+  const resumed = await resumeRun(run.runDir, { hooks: { onLog: (_, m) => logs.push(m) } });
+  assert.ok(logs.includes('resuming b from step 3'), logs.join('\n'));
   assert.equal(resumed.summary.status, 'completed');
   const a = readSafetensors(join(straight.runDir, 'checkpoints/final.safetensors')).tensors;
   const b = readSafetensors(join(resumed.runDir, 'checkpoints/final.safetensors')).tensors;
   for (const k of Object.keys(a)) assert.deepEqual(Array.from(b[k].data), Array.from(a[k].data), k);
   const s = readJsonl<StepRecord>(join(resumed.runDir, 'metrics.jsonl')).filter((r) => r.kind === 'step').map((r) => r.step);
   assert.deepEqual(s, [1, 2, 3, 4, 5, 6, 7, 8]);
+});
+
+test('a truncated checkpoint file is named in a warning on resume, which continues from the checkpoint before it', async () => {
+  const dir = workspace();
+  const [exp] = loadExperiments(join(dir, 'adding.seqlab.json'));
+  const run = await startRun(exp, { outDir: join(dir, 'run') });
+  const finalFile = join(run.runDir, 'checkpoints/final.safetensors');
+  const straight = readSafetensors(finalFile).tensors;
+  truncateSync(finalFile, statSync(finalFile).size - 16);
+  const logs: string[] = [];
+  const resumed = await resumeRun(run.runDir, { hooks: { onLog: (level, m) => logs.push(`${level}: ${m}`) } });
+  const warnings = logs.filter((l) => l.startsWith('warning: '));
+  assert.equal(warnings.length, 1, logs.join('\n'));
+  assert.match(warnings[0], /checkpoint final cannot be used: .*final\.safetensors: not a valid safetensors file: .*truncated/);
+  assert.ok(logs.includes('info: resuming run from step 6'), logs.join('\n'));
+  assert.equal(resumed.summary.status, 'completed');
+  const again = readSafetensors(finalFile).tensors;
+  for (const k of Object.keys(straight)) assert.deepEqual(Array.from(again[k].data), Array.from(straight[k].data), k);
 });
 
 test('a diverging run fails naming the step and the parameter', async () => {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors } from '../../src/runner/safetensors';
+import { tempDir } from './helpers/workspace';
 
 const fixtures = join(__dirname, 'fixtures');
 
@@ -20,7 +20,7 @@ test('reads a file written byte by byte by Python (F32, F64, metadata)', () => {
 });
 
 test('round-trips F32, F64 and I32 tensors with metadata through an atomic write', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'st-'));
+  const dir = tempDir('st-');
   const file = join(dir, 'a.safetensors');
   writeSafetensors(file, {
     w: { shape: [2, 2], data: Float32Array.of(1, -2, 3.5, 1e-8) },

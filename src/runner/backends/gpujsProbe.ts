@@ -4,7 +4,7 @@ import { GPU } from 'gpu.js';
 import { BackendUnavailableError } from '../../engine/backends/unavailable';
 import { WEBGPU_SYNC_REASON, type GpuJsMode } from '../../engine/backends/gpujs';
 
-export const GPUJS_MODES: readonly GpuJsMode[] = ['webgpu', 'headlessgl', 'webasm', 'cpu'];
+const GPUJS_MODES: readonly GpuJsMode[] = ['webgpu', 'headlessgl', 'webasm', 'cpu'];
 
 /**
  * The order 'gpu.js' (any mode) tries, by scripts/probe-backends.ts on the 2-vCPU development machine (Mesa
@@ -60,7 +60,7 @@ export function probeGpuJsMode(mode: GpuJsMode): ModeProbe {
   return { mode, available: reason === null, reason };
 }
 
-export function unavailableError(mode: GpuJsMode | 'auto', reason: string): BackendUnavailableError {
+function unavailableError(mode: GpuJsMode | 'auto', reason: string): BackendUnavailableError {
   const alternatives = GPUJS_MODES.filter((m) => m !== mode && probeGpuJsMode(m).available);
   const instead = alternatives.length > 0 ? `available instead: ${alternatives.map((m) => `gpu.js:${m}`).join(', ')}` : 'no GPU.js mode is available';
   return new BackendUnavailableError(`gpu.js:${mode}`, `GPU.js mode '${mode}' is unavailable: ${reason}; ${instead}, and the reference backend`);

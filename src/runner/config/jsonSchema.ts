@@ -2,7 +2,7 @@
 import { toJsonSchema } from './dsl';
 import { configSchema } from './schema';
 
-export function configJsonSchema(): Record<string, unknown> {
+function configJsonSchema(): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://seqlab.dev/schemas/seqlab.schema.json',

@@ -28,7 +28,7 @@ export class ConfigSource {
   }
 }
 
-export function formatPath(path: (string | number)[]): string {
+function formatPath(path: (string | number)[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
   return out || '(root)';

@@ -189,5 +189,3 @@ export const configSchema = obj({
 
 export type Config = Infer<typeof configSchema>;
 export type DataConfig = Config['data'];
-export type ModelConfig = Config['model'];
-export type TrainConfig = Config['train'];

@@ -1,0 +1,62 @@
+// Predictions of a trained run for new sequences in its JSONL format ({"x": ...}; a "y" is allowed and ignored), as
+// plain values a host can print or show: class labels for classifiers, numbers in the data's units for regression.
+// Inputs reach the model through inputEncoder and outputs leave it through outputDecoder, nowhere else.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { makeBatch } from './data/batches';
+import { parseJsonl, type Row } from './data/jsonl';
+import type { Dataset, Sequence } from './data/types';
+import { UnusableInputError } from './diagnostics';
+import type { Experiment } from './experiment';
+import { loadTrainedModel } from './savedRun';
+
+type Value = string | number | number[];
+/** A class label or numbers; for per-step targets, one of those per step. */
+export type Prediction = Value | Value[];
+
+/** Predictions with the run's newest checkpoint for every sequence of `file` (named in messages as given), in order. */
+export function predictFile(runDir: string, file: string): Prediction[] {
+  const { exp, model } = loadTrainedModel(runDir);
+  if (!existsSync(file)) throw new UnusableInputError(`data file "${file}" not found`);
+  const { rows } = parseJsonl(resolve(file), readFileSync(file, 'utf8'), { targets: 'optional' });
+  const encode = inputEncoder(exp.dataset, file);
+  const decode = outputDecoder(exp);
+  const seqs = rows.map(encode);
+  const opts = { dtype: 'float32' as const, oneHot: exp.oneHot };
+  return seqs.map((s) => decode(model.predict(makeBatch([s], exp.dataset, opts)).data, s.T));
+}
+
+/** A JSONL row as model input, checked against the training data's form. Values go in as written. */
+function inputEncoder(ds: Dataset, file: string): (r: Row) => Sequence {
+  const vocab = ds.input.kind === 'tokens' ? new Map(ds.input.vocab.map((t, i) => [t, i])) : null;
+  const width = ds.input.kind === 'float' ? ds.input.size : 0;
+  const tg = ds.target;
+  return (r) => {
+    const bad = (message: string) => new UnusableInputError(`${file}:${r.line}: ${message}`);
+    if ((r.xForm === 'tokens') !== (vocab !== null)) throw bad(`x must be ${vocab ? 'tokens' : 'numbers'} like the training data`);
+    if (!vocab && r.width !== width) throw bad(`x has ${r.width} features per step; the model was trained on ${width}`);
+    const tokens = vocab ? Int32Array.from(r.tokens, (t) => {
+      const id = vocab.get(t);
+      if (id === undefined) throw bad(`token "${t}" is not in the training vocabulary`);
+      return id;
+    }) : null;
+    // Targets are not read; y only needs the size a batch expects.
+    const ySize = tg.kind === 'class' ? (tg.perStep ? r.T : 1) : tg.size * (tg.perStep ? r.T : 1);
+    return { T: r.T, x: vocab ? null : Float32Array.from(r.values), tokens, y: tg.kind === 'class' ? new Int32Array(ySize) : new Float64Array(ySize) };
+  };
+}
+
+/** Model output for one sequence of T steps → the label with the highest score, or numbers in the data's units. */
+function outputDecoder(exp: Experiment): (out: Float32Array | Float64Array, T: number) => Prediction {
+  const tg = exp.dataset.target;
+  const norm = exp.dataset.series?.normalization;
+  const size = exp.model.head.size;
+  return (out, T) => {
+    const steps = Array.from({ length: tg.perStep ? T : 1 }, (_, t): Value => {
+      const v = Array.from(out.subarray(t * size, (t + 1) * size));
+      if (tg.kind === 'class') return tg.labels[v.indexOf(Math.max(...v))];
+      return norm ? v.map((x, k) => x * norm.std[k] + norm.mean[k]) : v.length === 1 ? v[0] : v;
+    });
+    return tg.perStep ? steps : steps[0];
+  };
+}
