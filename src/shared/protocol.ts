@@ -39,3 +39,13 @@ export interface DashboardState {
     focusRunId?: string;
   };
 }
+
+/**
+ * The `default` of a switch over message types: `message` is `never` there, so a message type added to the protocol
+ * is a compile error until every dispatcher handles it. At run time a type this side does not know (a webview left
+ * open across an extension update) still lands here, and is logged and ignored rather than thrown.
+ */
+export function ignoreUnknownMessage(message: never, log: (line: string) => void): void {
+  const type = (message as { type?: unknown } | null)?.type;
+  log(`ignored a message of unknown type ${JSON.stringify(type) ?? String(type)}`);
+}

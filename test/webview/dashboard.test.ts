@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readDashboardAssets, renderReportHtml } from '../../src/runner/reportHtml';
 import type { HostMessage, RunSnapshot, StepRecord, WebviewMessage } from '../../src/shared/protocol';
-import { panelHtml } from '../../src/extension/panelHtml';
+import { panelHtml } from '../../src/extension/views/panelHtml';
 import { artifactsDir, canvasHash, dataAttr, emulateVsCodeTheme, launch, paintedPixels, repoRoot, settle, skipReason, watchedPage } from './browser';
 import { loadFixtureRun } from './fixtureRuns';
 

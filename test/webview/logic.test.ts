@@ -13,7 +13,7 @@ import { flowVerdict } from '../../webview/dashboard/gradFlowVerdict';
 import { pickGateRecord } from '../../webview/dashboard/gateSelection';
 import { appendRecords, runFromSnapshot } from '../../webview/dashboard/model';
 import { align, ema } from '../../webview/dashboard/series';
-import { panelHtml } from '../../src/extension/panelHtml';
+import { panelHtml } from '../../src/extension/views/panelHtml';
 
 const step = (n: number, loss = 1): StepRecord => ({ kind: 'step', step: n, loss, gradNorm: 2, gradNormClipped: 1, paramGradNorms: { 'rnn.weight_hh_l0': 0.5 }, lr: 0.01, time: n / 10, stepsPerSec: 10 });
 const snapshot = (runId: string, extra: Partial<RunSnapshot> = {}): RunSnapshot => ({ runId, config: {}, summary: null, records: [], taskRecords: [], ...extra });

@@ -1,6 +1,6 @@
 // The page of a VS Code webview (dashboard panel or live side view): the shared shell with the panel's strict CSP,
 // its script and style loaded from the extension's webview URIs. No vscode import, so tests render it directly.
-import { escapeHtml, pageHtml, type WebviewKind } from '../runner/pageHtml';
+import { escapeHtml, pageHtml, type WebviewKind } from '../../runner/pageHtml';
 
 export interface PanelHtmlOptions {
   /** webview.cspSource of the panel. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportBytes, StreamCursor } from '../../src/extension/liveStream';
-import type { RunRecord } from '../../src/runner/events';
+import { StreamCursor } from '../../../src/extension/views/streamCursor';
+import type { RunRecord } from '../../../src/runner/events';
 
 const step = (n: number): RunRecord => ({ kind: 'step', step: n, loss: 1 / n, gradNorm: 1, gradNormClipped: 1, paramGradNorms: {}, lr: 0.1, time: n, stepsPerSec: 10 });
 const gates = (n: number, probe: number): RunRecord => ({ kind: 'gates', step: n, probe, layer: 0, direction: 'forward', cell: 'gru', T: 1, H: 1, values: {} });
@@ -17,11 +17,4 @@ test('gate records of different probes at the same step all pass', () => {
   const c = new StreamCursor();
   c.seen([step(10)]);
   assert.deepEqual(c.fresh([gates(10, 0), gates(10, 1), gates(10, 0)]).map((r) => r.kind === 'gates' && r.probe), [0, 1]);
-});
-
-test('a PNG data URL is decoded to its bytes; text formats are written as UTF-8', () => {
-  const png = exportBytes('png', 'data:image/png;base64,iVBORw0KGgo=');
-  assert.deepEqual([...png.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
-  assert.equal(new TextDecoder().decode(exportBytes('csv', 'step,loss\n1,0.5\n')), 'step,loss\n1,0.5\n');
-  assert.throws(() => exportBytes('png', '<svg/>'), /data:image\/png/);
 });
