@@ -7,8 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvalRecord, GateRecord, GradFlowRecord, RunSummary, StepRecord, TaskRecord } from '../../src/shared/protocol';
 import { TestRandom } from '../engine/helpers/random';
-
-const outDir = join(import.meta.dirname, '..', 'fixtures', 'runs');
+import { fixturesDir as outDir } from './fixtureRuns';
 
 const r4 = (v: number) => Number(v.toPrecision(4));
 const r3 = (v: number) => Number(v.toPrecision(3));

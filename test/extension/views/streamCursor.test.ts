@@ -1,10 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StreamCursor } from '../../../src/extension/views/streamCursor';
-import type { RunRecord } from '../../../src/runner/events';
-
-const step = (n: number): RunRecord => ({ kind: 'step', step: n, loss: 1 / n, gradNorm: 1, gradNormClipped: 1, paramGradNorms: {}, lr: 0.1, time: n, stepsPerSec: 10 });
-const gates = (n: number, probe: number): RunRecord => ({ kind: 'gates', step: n, probe, layer: 0, direction: 'forward', cell: 'gru', T: 1, H: 1, values: {} });
+import { gateRecord as gates, stepRecord as step } from '../../helpers/records';
 
 test('records already in the snapshot are not appended again', () => {
   const c = new StreamCursor();
