@@ -192,12 +192,12 @@ export class RunController implements vscode.Disposable {
 }
 
 /** "step 120/1000 · loss 0.0123 · 9.7 steps/s" (the progress notification already names the run). */
-export function stepText(run: Pick<ActiveRun, 'lastStep' | 'totalSteps'>): string {
+function stepText(run: Pick<ActiveRun, 'lastStep' | 'totalSteps'>): string {
   const s = run.lastStep;
   if (!s) return 'starting';
   return `step ${s.step}/${run.totalSteps} · loss ${formatLoss(s.loss)} · ${s.stepsPerSec.toFixed(1)} steps/s`;
 }
 
-export function progressText(run: Pick<ActiveRun, 'request' | 'lastStep' | 'totalSteps'>): string {
+function progressText(run: Pick<ActiveRun, 'request' | 'lastStep' | 'totalSteps'>): string {
   return `${run.request.label}: ${stepText(run)}`;
 }

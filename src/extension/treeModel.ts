@@ -93,7 +93,7 @@ export function runNode(run: RunEntry, experimentName: string | null = null): Ru
 }
 
 /** Which config a run belongs to: the recorded config file if any, else the config with its name and runs folder. */
-export function ownerOf(run: RunEntry, configs: readonly ConfigEntry[]): ConfigEntry | null {
+function ownerOf(run: RunEntry, configs: readonly ConfigEntry[]): ConfigEntry | null {
   if (run.configFile) {
     const byFile = configs.find((c) => c.file === run.configFile);
     if (byFile) return byFile;

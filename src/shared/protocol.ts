@@ -25,8 +25,7 @@ export type WebviewMessage =
    * The webview cannot write files; it hands exports to the host, which asks where to save.
    * png: `data` is a "data:image/png;base64,…" URL; svg and csv: `data` is the file's text.
    */
-  | { type: 'export'; format: ExportFormat; fileName: string; data: string }
-  | { type: 'openRun'; runId: string };
+  | { type: 'export'; format: ExportFormat; fileName: string; data: string };
 
 /** State the webview keeps through vscode.setState so the dashboard restores after a reload. */
 export interface DashboardState {

@@ -15,7 +15,7 @@ export interface PanelHtmlOptions {
 }
 
 /** The Content-Security-Policy of a VS Code panel: nothing runs or loads unless it comes from the extension or carries the nonce. */
-export function webviewCsp(cspSource: string, nonce: string): string {
+function webviewCsp(cspSource: string, nonce: string): string {
   return `default-src 'none'; img-src ${cspSource} data: blob:; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${cspSource}`;
 }
 

@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import type { RunRecord, RunSnapshot, TaskRecord } from '../../runner/events';
 import { readSnapshot } from '../../runner/snapshot';
 import { ignoreUnknownMessage, type HostMessage, type WebviewMessage } from '../../shared/protocol';
-import { COMMANDS } from '../ids';
 import type { RunController } from '../runController';
 import { BatchThrottle } from '../throttle';
 import type { WorkspaceIndex } from '../workspaceIndex';
@@ -26,8 +25,8 @@ export interface WebviewDeps {
 type Pending = { runId: string; record?: RunRecord; task?: TaskRecord };
 
 /**
- * Snapshot on "ready", throttled appends for live runs, summaries, and the webview's requests (stop, export, open
- * another run). Each view (dashboard panel, live side view) owns one per webview.
+ * Snapshot on "ready", throttled appends for live runs, summaries, and the webview's requests (stop, export).
+ * Each view (dashboard panel, live side view) owns one per webview.
  */
 export class RunStream implements vscode.Disposable {
   private ready = false;
@@ -123,9 +122,6 @@ export class RunStream implements vscode.Disposable {
         return;
       case 'stop':
         if (!this.deps.runs.stopRun(m.runId)) void vscode.window.showInformationMessage(`SeqLab: ${m.runId} is not running.`);
-        return;
-      case 'openRun':
-        await vscode.commands.executeCommand(COMMANDS.openDashboard, m.runId);
         return;
       case 'export':
         await saveExport(m.format, m.fileName, m.data, this.deps.log);
