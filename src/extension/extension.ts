@@ -4,7 +4,7 @@ import { ConfigCodeLens } from './codeLens';
 import { registerCommands } from './commands';
 import { ConfigDiagnostics } from './diagnostics';
 import { ExperimentsTree } from './experimentsTree';
-import { DASHBOARD_VIEW_TYPE, VIEWS } from './ids';
+import { DASHBOARD_VIEW_TYPE, SETTINGS, SETTINGS_SECTION, VIEWS } from './ids';
 import { RunController } from './runController';
 import { TrustState } from './trust';
 import { workerLauncher } from './workerLauncher';
@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
     // start/end makes the tree follow without waiting for file events (which remote file systems may batch).
     runs.onDidChange(() => index.schedule(50)),
     runs.onDidStart((run) => {
-      if (vscode.workspace.getConfiguration('seqlab').get<boolean>('openDashboardOnRun', true)) dashboards.open([run.runId]);
+      if (vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(SETTINGS.openDashboardOnRun, true)) dashboards.open([run.runId]);
     }),
     vscode.window.createTreeView(VIEWS.experiments, { treeDataProvider: tree, showCollapseAll: true }),
     vscode.window.registerWebviewViewProvider(VIEWS.live, live),

@@ -1,5 +1,5 @@
-// Every id SeqLab shares with package.json's `contributes`: commands, views, the dashboard's panel type, and the
-// tree item and context values its `when` clauses test. test/extension/ids.test.ts holds both sides to each other.
+// Every id SeqLab shares with package.json's `contributes`: commands, views, the dashboard's panel type, settings,
+// and the tree item and context values its `when` clauses test. test/extension/ids.test.ts holds both sides to each other.
 
 export const COMMANDS = {
   runExperiment: 'seqlab.runExperiment',
@@ -26,6 +26,13 @@ export const VIEWS = {
 
 /** The webview panel type of dashboards (activationEvents: onWebviewPanel), restored by a serializer. */
 export const DASHBOARD_VIEW_TYPE = 'seqlab.dashboard';
+
+/** Settings, read as vscode.workspace.getConfiguration(SETTINGS_SECTION).get(SETTINGS.x). */
+export const SETTINGS_SECTION = 'seqlab';
+export const SETTINGS = {
+  maxConcurrentRuns: 'maxConcurrentRuns',
+  openDashboardOnRun: 'openDashboardOnRun',
+} as const;
 
 /** contextValue of tree items, which menus' `viewItem` clauses match. */
 export const TREE_ITEMS = {

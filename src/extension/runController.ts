@@ -2,7 +2,7 @@
 // progress notification (with cancel), status-bar item, log channel, and events the webviews subscribe to.
 import * as vscode from 'vscode';
 import type { RunRecord, RunSummary, StepRecord, TaskRecord } from '../runner/events';
-import { COMMANDS, RUNNING_CONTEXT } from './ids';
+import { COMMANDS, RUNNING_CONTEXT, SETTINGS, SETTINGS_SECTION } from './ids';
 import { RunQueue, type StartedRun } from './runQueue';
 import { BatchThrottle } from './throttle';
 import type { LaunchedRun, Launcher, RunRequest } from './runTypes';
@@ -44,7 +44,7 @@ export class RunController implements vscode.Disposable {
   constructor(private readonly launcher: Launcher, private readonly log: vscode.LogOutputChannel) {
     this.queue = new RunQueue<RunRequest>(
       (request, ticket) => this.launch(request, ticket),
-      () => vscode.workspace.getConfiguration('seqlab').get<number>('maxConcurrentRuns', 1),
+      () => vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>(SETTINGS.maxConcurrentRuns, 1),
     );
     this.queue.onEvent((e) => {
       if (e.kind === 'queued' && e.position > 1) this.log.info(`queued ${e.run.request.label} (position ${e.position})`);

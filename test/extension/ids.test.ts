@@ -1,16 +1,17 @@
-// package.json's `contributes` and src/extension/ids.ts name the same commands and views, activate() registers every
-// one of them, and the menus, keybindings and `when` clauses refer only to ids that exist.
+// package.json's `contributes` and src/extension/ids.ts name the same commands, views and settings, activate()
+// registers every command and view, and the menus, keybindings and `when` clauses refer only to ids that exist.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installFakeVscode, registry } from './fakeVscode';
-import { COMMANDS, DASHBOARD_VIEW_TYPE, RUNNING_CONTEXT, TREE_ITEMS, VIEWS } from '../../src/extension/ids';
+import { COMMANDS, DASHBOARD_VIEW_TYPE, RUNNING_CONTEXT, SETTINGS, SETTINGS_SECTION, TREE_ITEMS, VIEWS } from '../../src/extension/ids';
 
 const root = join(import.meta.dirname, '..', '..');
 
 interface Contributes {
   commands: { command: string }[];
+  configuration: { properties: Record<string, unknown> };
   keybindings: { command: string; when?: string }[];
   menus: Record<string, { command: string; when?: string }[]>;
   views: Record<string, { id: string }[]>;
@@ -25,8 +26,9 @@ const viewIds = sorted(Object.values(VIEWS));
 const menuEntries = Object.values(c.menus).flat();
 const whenClauses = [...menuEntries, ...c.keybindings].map((e) => e.when ?? '');
 
-test('package.json contributes exactly the commands and views of ids.ts', () => {
+test('package.json contributes exactly the commands, views and settings of ids.ts', () => {
   assert.deepEqual(sorted(c.commands.map((x) => x.command)), commandIds);
+  assert.deepEqual(sorted(Object.keys(c.configuration.properties)), sorted(Object.values(SETTINGS).map((s) => `${SETTINGS_SECTION}.${s}`)));
   assert.deepEqual(sorted(Object.values(c.views).flat().map((v) => v.id)), viewIds);
   assert.deepEqual(pkg.activationEvents.filter((e) => e.startsWith('onWebviewPanel:')), [`onWebviewPanel:${DASHBOARD_VIEW_TYPE}`]);
 });
