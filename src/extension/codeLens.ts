@@ -1,13 +1,14 @@
 // CodeLens above each config: Run · Run Sweep · Open last run · Compare.
 import * as vscode from 'vscode';
 import { configLenses, type LensAction } from './codeLensModel';
+import { COMMANDS, type CommandId } from './ids';
 import type { WorkspaceIndex } from './workspaceIndex';
 
-const TITLES: Record<LensAction, { title: string; command: string }> = {
-  run: { title: '$(play) Run', command: 'seqlab.runExperiment' },
-  sweep: { title: '$(run-all) Run Sweep', command: 'seqlab.runSweep' },
-  openLastRun: { title: '$(history) Open last run', command: 'seqlab.openLastRun' },
-  compare: { title: '$(diff-multiple) Compare', command: 'seqlab.compareRuns' },
+const TITLES: Record<LensAction, { title: string; command: CommandId }> = {
+  run: { title: '$(play) Run', command: COMMANDS.runExperiment },
+  sweep: { title: '$(run-all) Run Sweep', command: COMMANDS.runSweep },
+  openLastRun: { title: '$(history) Open last run', command: COMMANDS.openLastRun },
+  compare: { title: '$(diff-multiple) Compare', command: COMMANDS.compareRuns },
 };
 
 export class ConfigCodeLens implements vscode.CodeLensProvider, vscode.Disposable {

@@ -1,4 +1,4 @@
-// Where the "Run · Open last run · Compare" lenses go in a config file, and which ones apply.
+// Where the "Run · Run Sweep · Open last run · Compare" lenses go in a config file, and which ones apply.
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 
 export type LensAction = 'run' | 'sweep' | 'openLastRun' | 'compare';

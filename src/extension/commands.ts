@@ -5,15 +5,17 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
 import { assignmentLabel, expandSweep, parseConfig, type SweepRun } from '../runner/config/load';
 import { readDashboardAssets, renderReportHtml } from '../runner/reportHtml';
-import type { DashboardManager } from './dashboard';
 import type { ConfigDiagnostics } from './diagnostics';
 import type { TreeNode } from './experimentsTree';
+import { COMMANDS, type CommandId } from './ids';
 import { readSnapshot } from '../runner/snapshot';
 import type { RunController } from './runController';
+import { byNewest } from './runOrder';
 import type { RunRequest } from './runTypes';
 import type { RunEntry } from './treeModel';
 import type { TrustState } from './trust';
-import type { WorkspaceIndex } from './workspaceIndex';
+import type { DashboardPanels } from './views/dashboardPanels';
+import { CONFIG_GLOB, type WorkspaceIndex } from './workspaceIndex';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -21,7 +23,7 @@ export interface CommandDeps {
   trust: TrustState;
   index: WorkspaceIndex;
   runs: RunController;
-  dashboards: DashboardManager;
+  dashboards: DashboardPanels;
   diagnostics: ConfigDiagnostics;
 }
 
@@ -34,37 +36,37 @@ function isTreeNode(x: unknown): x is TreeNode {
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   const explain = (m: string) => void vscode.window.showWarningMessage(m, 'Manage Workspace Trust')
     .then((pick) => { if (pick) void vscode.commands.executeCommand('workbench.trust.manage'); });
-  const reg = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown);
-
-  return [
-    reg('seqlab.runExperiment', (target: Target) => d.trust.gate('run', explain, () => runConfig(d, target, false))),
-    reg('seqlab.runSweep', (target: Target) => d.trust.gate('sweep', explain, () => runConfig(d, target, true))),
-    reg('seqlab.stopRun', (target: Target) => stopRun(d, target)),
-    reg('seqlab.openDashboard', async (target: Target) => {
+  // A Record over every id, so a command declared in ids.ts without a handler here does not compile.
+  const handlers: Record<CommandId, (target: Target) => unknown> = {
+    [COMMANDS.runExperiment]: (target) => d.trust.gate('run', explain, () => runConfig(d, target, false)),
+    [COMMANDS.runSweep]: (target) => d.trust.gate('sweep', explain, () => runConfig(d, target, true)),
+    [COMMANDS.stopRun]: (target) => stopRun(d, target),
+    [COMMANDS.openDashboard]: async (target) => {
       const run = await pickRun(d, target, 'Open the dashboard of which run?');
       if (run) d.dashboards.open([run.runId]);
-    }),
-    reg('seqlab.openLastRun', async (target: Target) => {
+    },
+    [COMMANDS.openLastRun]: async (target) => {
       const file = await configFile(target);
       const last = file ? d.index.runsOfConfig(file.fsPath)[0] : undefined;
       if (last) d.dashboards.open([last.runId]);
       else void vscode.window.showInformationMessage('SeqLab: this experiment has no runs yet.');
-    }),
-    reg('seqlab.compareRuns', (target: Target) => compareRuns(d, target)),
-    reg('seqlab.newExperiment', () => newExperiment(d)),
-    reg('seqlab.openRunFolder', async (target: Target) => {
+    },
+    [COMMANDS.compareRuns]: (target) => compareRuns(d, target),
+    [COMMANDS.newExperiment]: () => newExperiment(d),
+    [COMMANDS.openRunFolder]: async (target) => {
       const run = await pickRun(d, target, 'Open the folder of which run?');
       if (run) await revealFolder(run.dir);
-    }),
-    reg('seqlab.revealRunFolder', async (target: Target) => {
+    },
+    [COMMANDS.revealRunFolder]: async (target) => {
       const run = await pickRun(d, target, 'Reveal the folder of which run?');
       if (run) await revealFolder(run.dir);
-    }),
-    reg('seqlab.exportReport', (target: Target) => exportReport(d, target)),
-    reg('seqlab.showLog', () => d.log.show()),
-    reg('seqlab.deleteRun', (target: Target) => deleteRun(d, target)),
-    reg('seqlab.refreshRuns', () => d.index.refresh()),
-  ];
+    },
+    [COMMANDS.exportReport]: (target) => exportReport(d, target),
+    [COMMANDS.showLog]: () => d.log.show(),
+    [COMMANDS.deleteRun]: (target) => deleteRun(d, target),
+    [COMMANDS.refreshRuns]: () => d.index.refresh(),
+  };
+  return Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn));
 }
 
 /** The config a command is about: its argument, else the active editor's config. */
@@ -73,7 +75,7 @@ async function configFile(target: Target): Promise<vscode.Uri | undefined> {
   if (isTreeNode(target) && target.kind === 'experiment' && target.config) return vscode.Uri.file(target.config.file);
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active && /\.seqlab\.json$/i.test(active.fsPath)) return active;
-  const found = await vscode.workspace.findFiles('**/*.seqlab.json', '**/{node_modules,.seqlab}/**');
+  const found = await vscode.workspace.findFiles(CONFIG_GLOB, '**/{node_modules,.seqlab}/**');
   if (found.length === 0) {
     void vscode.window.showInformationMessage('SeqLab: no *.seqlab.json config in this workspace. Create one with "SeqLab: New Experiment".');
     return undefined;
@@ -133,7 +135,7 @@ async function pickRun(d: CommandDeps, target: Target, placeHolder: string): Pro
   const given = runEntryOf(d, target);
   if (given) return given;
   await d.index.refresh();
-  const runs = [...d.index.runs].sort((a, b) => (b.summary?.startedAt ?? '').localeCompare(a.summary?.startedAt ?? ''));
+  const runs = byNewest(d.index.runs);
   if (runs.length === 0) {
     void vscode.window.showInformationMessage('SeqLab: there are no runs yet.');
     return undefined;
@@ -171,8 +173,7 @@ async function compareRuns(d: CommandDeps, target: Target): Promise<void> {
   }
   if (candidates.length < 2) { void vscode.window.showInformationMessage('SeqLab: comparing needs at least two runs.'); return; }
   const picks = await vscode.window.showQuickPick(
-    [...candidates].sort((a, b) => (b.summary?.startedAt ?? '').localeCompare(a.summary?.startedAt ?? ''))
-      .map((r) => ({ label: r.runId, description: r.summary?.status ?? '', picked: preselected.has(r.runId), run: r })),
+    byNewest(candidates).map((r) => ({ label: r.runId, description: r.summary?.status ?? '', picked: preselected.has(r.runId), run: r })),
     { canPickMany: true, placeHolder: 'Compare which runs? (two or more)' },
   );
   if (!picks) return;

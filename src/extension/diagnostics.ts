@@ -7,7 +7,7 @@ import { KeyedDebouncer } from './throttle';
 
 const EDIT_DELAY_MS = 300;
 
-export function isConfigDocument(doc: vscode.TextDocument): boolean {
+function isConfigDocument(doc: vscode.TextDocument): boolean {
   return doc.uri.scheme === 'file' && /\.seqlab\.json$/i.test(doc.uri.fsPath);
 }
 

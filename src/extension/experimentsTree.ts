@@ -1,5 +1,6 @@
 // The "Experiments" tree view: maps treeModel nodes to TreeItems.
 import * as vscode from 'vscode';
+import { COMMANDS, TREE_ITEMS } from './ids';
 import { buildTree, type ExperimentNode, type RunNode } from './treeModel';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -9,9 +10,9 @@ export type TreeNode = ExperimentNode | RunNode;
  * contextValue of a run: menus offer Stop only for runs this window is training and Delete for the others (a
  * summary can say "running" for a run whose process died, or one the CLI is training; Delete asks first).
  */
-export function runContext(node: RunNode, trainingHere: boolean): string {
-  if (trainingHere) return 'seqlab.run.running';
-  return node.run.summary?.status === 'failed' ? 'seqlab.run.failed' : 'seqlab.run.done';
+function runContext(node: RunNode, trainingHere: boolean): string {
+  if (trainingHere) return TREE_ITEMS.runTraining;
+  return node.run.summary?.status === 'failed' ? TREE_ITEMS.runFailed : TREE_ITEMS.runDone;
 }
 
 export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -39,7 +40,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     if (node.kind === 'experiment') {
       const item = new vscode.TreeItem(node.label, node.runs.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
       item.id = `exp:${node.config?.file ?? 'other'}`;
-      item.contextValue = node.config ? 'seqlab.experiment' : 'seqlab.other';
+      item.contextValue = node.config ? TREE_ITEMS.experiment : TREE_ITEMS.otherRuns;
       item.iconPath = new vscode.ThemeIcon(node.config ? 'beaker' : 'archive');
       if (node.config) {
         const uri = vscode.Uri.file(node.config.file);
@@ -56,7 +57,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     item.tooltip = node.tooltip;
     item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
     item.contextValue = runContext(node, this.trainingHere(node.run.runId));
-    item.command = { title: 'Open Dashboard', command: 'seqlab.openDashboard', arguments: [node.run.runId] };
+    item.command = { title: 'Open Dashboard', command: COMMANDS.openDashboard, arguments: [node.run.runId] };
     return item;
   }
 

@@ -2,14 +2,15 @@
 import * as vscode from 'vscode';
 import { ConfigCodeLens } from './codeLens';
 import { registerCommands } from './commands';
-import { DASHBOARD_VIEW_TYPE, DashboardManager } from './dashboard';
 import { ConfigDiagnostics } from './diagnostics';
 import { ExperimentsTree } from './experimentsTree';
-import { LIVE_VIEW_ID, LiveViewProvider } from './liveView';
+import { DASHBOARD_VIEW_TYPE, SETTINGS, SETTINGS_SECTION, VIEWS } from './ids';
 import { RunController } from './runController';
 import { TrustState } from './trust';
 import { workerLauncher } from './workerLauncher';
-import { WorkspaceIndex } from './workspaceIndex';
+import { DashboardPanels } from './views/dashboardPanels';
+import { LiveViewProvider } from './views/liveView';
+import { CONFIG_GLOB, WorkspaceIndex } from './workspaceIndex';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('SeqLab', { log: true });
@@ -17,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const index = new WorkspaceIndex(log);
   const runs = new RunController(workerLauncher(context.extensionUri.fsPath), log);
   const deps = { extensionUri: context.extensionUri, runs, index, log };
-  const dashboards = new DashboardManager(deps);
+  const dashboards = new DashboardPanels(deps);
   const diagnostics = new ConfigDiagnostics(log);
   const tree = new ExperimentsTree(index, (runId) => runs.activeRun(runId) !== undefined);
   const live = new LiveViewProvider(deps);
@@ -33,12 +34,12 @@ export function activate(context: vscode.ExtensionContext): void {
     // start/end makes the tree follow without waiting for file events (which remote file systems may batch).
     runs.onDidChange(() => index.schedule(50)),
     runs.onDidStart((run) => {
-      if (vscode.workspace.getConfiguration('seqlab').get<boolean>('openDashboardOnRun', true)) dashboards.open([run.runId]);
+      if (vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(SETTINGS.openDashboardOnRun, true)) dashboards.open([run.runId]);
     }),
-    vscode.window.createTreeView('seqlab.experiments', { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.window.registerWebviewViewProvider(LIVE_VIEW_ID, live),
+    vscode.window.createTreeView(VIEWS.experiments, { treeDataProvider: tree, showCollapseAll: true }),
+    vscode.window.registerWebviewViewProvider(VIEWS.live, live),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, dashboards),
-    vscode.languages.registerCodeLensProvider({ pattern: '**/*.seqlab.json' }, lenses),
+    vscode.languages.registerCodeLensProvider({ pattern: CONFIG_GLOB }, lenses),
     ...registerCommands({ context, log, trust, index, runs, dashboards, diagnostics }),
   );
   if (!trust.isTrusted) log.info('untrusted workspace: configs and past runs are shown, but nothing trains until it is trusted');

@@ -2,6 +2,7 @@
 // progress notification (with cancel), status-bar item, log channel, and events the webviews subscribe to.
 import * as vscode from 'vscode';
 import type { RunRecord, RunSummary, StepRecord, TaskRecord } from '../runner/events';
+import { COMMANDS, RUNNING_CONTEXT, SETTINGS, SETTINGS_SECTION } from './ids';
 import { RunQueue, type StartedRun } from './runQueue';
 import { BatchThrottle } from './throttle';
 import type { LaunchedRun, Launcher, RunRequest } from './runTypes';
@@ -43,7 +44,7 @@ export class RunController implements vscode.Disposable {
   constructor(private readonly launcher: Launcher, private readonly log: vscode.LogOutputChannel) {
     this.queue = new RunQueue<RunRequest>(
       (request, ticket) => this.launch(request, ticket),
-      () => vscode.workspace.getConfiguration('seqlab').get<number>('maxConcurrentRuns', 1),
+      () => vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>(SETTINGS.maxConcurrentRuns, 1),
     );
     this.queue.onEvent((e) => {
       if (e.kind === 'queued' && e.position > 1) this.log.info(`queued ${e.run.request.label} (position ${e.position})`);
@@ -126,7 +127,7 @@ export class RunController implements vscode.Disposable {
         if (summary.status === 'failed') this.log.error(msg); else this.log.info(msg);
         if (summary.status === 'failed') {
           void vscode.window.showErrorMessage(`SeqLab: ${msg}`, 'Open Dashboard')
-            .then((pick) => { if (pick) void vscode.commands.executeCommand('seqlab.openDashboard', current.runId); });
+            .then((pick) => { if (pick) void vscode.commands.executeCommand(COMMANDS.openDashboard, current.runId); });
         }
       }
       this.refreshStatus();
@@ -168,13 +169,13 @@ export class RunController implements vscode.Disposable {
     const waiting = this.queued().length;
     if (this.lastRunningContext !== this.active.size > 0) {
       this.lastRunningContext = this.active.size > 0;
-      void vscode.commands.executeCommand('setContext', 'seqlab.running', this.lastRunningContext);
+      void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, this.lastRunningContext);
     }
     if (!run) { this.status.hide(); return; }
     const more = this.active.size > 1 ? ` +${this.active.size - 1}` : '';
     this.status.text = `$(pulse) ${progressText(run)}${more}${waiting ? ` (${waiting} queued)` : ''}`;
     this.status.tooltip = `SeqLab: ${run.request.label} (${run.runId}). Click to open its dashboard.`;
-    this.status.command = { title: 'Open Dashboard', command: 'seqlab.openDashboard', arguments: [run.runId] };
+    this.status.command = { title: 'Open Dashboard', command: COMMANDS.openDashboard, arguments: [run.runId] };
     this.status.show();
   }
 
@@ -191,12 +192,12 @@ export class RunController implements vscode.Disposable {
 }
 
 /** "step 120/1000 · loss 0.0123 · 9.7 steps/s" (the progress notification already names the run). */
-export function stepText(run: Pick<ActiveRun, 'lastStep' | 'totalSteps'>): string {
+function stepText(run: Pick<ActiveRun, 'lastStep' | 'totalSteps'>): string {
   const s = run.lastStep;
   if (!s) return 'starting';
   return `step ${s.step}/${run.totalSteps} · loss ${formatLoss(s.loss)} · ${s.stepsPerSec.toFixed(1)} steps/s`;
 }
 
-export function progressText(run: Pick<ActiveRun, 'request' | 'lastStep' | 'totalSteps'>): string {
+function progressText(run: Pick<ActiveRun, 'request' | 'lastStep' | 'totalSteps'>): string {
   return `${run.request.label}: ${stepText(run)}`;
 }

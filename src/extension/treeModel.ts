@@ -2,6 +2,7 @@
 // no longer in the workspace. The vscode TreeDataProvider only maps these nodes to TreeItems.
 import type { RunStatus, RunSummary } from '../runner/events';
 import { fmtDuration } from '../shared/format';
+import { newestFirst } from './runOrder';
 
 export interface ConfigEntry {
   /** Absolute path of the *.seqlab.json. */
@@ -91,16 +92,8 @@ export function runNode(run: RunEntry, experimentName: string | null = null): Ru
   return { kind: 'run', run, label: runLabel(run.runId, experimentName), description: parts.join(' · '), ...ICONS[status], tooltip };
 }
 
-/** Newest first: runs are named and started in time order, so startedAt (then id) orders them. */
-function newestFirst(a: RunEntry, b: RunEntry): number {
-  const ta = a.summary?.startedAt ?? '';
-  const tb = b.summary?.startedAt ?? '';
-  if (ta !== tb) return ta < tb ? 1 : -1;
-  return a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0;
-}
-
 /** Which config a run belongs to: the recorded config file if any, else the config with its name and runs folder. */
-export function ownerOf(run: RunEntry, configs: readonly ConfigEntry[]): ConfigEntry | null {
+function ownerOf(run: RunEntry, configs: readonly ConfigEntry[]): ConfigEntry | null {
   if (run.configFile) {
     const byFile = configs.find((c) => c.file === run.configFile);
     if (byFile) return byFile;

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { groupByFile, toEditorRange } from '../../src/extension/diagnosticsMap';
+import { join } from 'node:path';
+import { checkConfigText } from '../../src/extension/configCheck';
 import { parseConfig } from '../../src/runner/config/load';
+import { tempWorkspace } from '../helpers/workspace';
 
 test('1-based runner positions become 0-based editor ranges', () => {
   assert.deepEqual(toEditorRange({ start: { line: 3, column: 5 }, end: { line: 3, column: 12 } }),
@@ -34,15 +37,10 @@ test('diagnostics are grouped by file and exact duplicates dropped', () => {
   assert.equal(grouped.get('/a')!.length, 1);
 });
 
-test('a config naming a missing data file is flagged on its data.path value', async () => {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
-  const { checkConfigText } = await import('../../src/extension/configCheck');
-  const ws = mkdtempSync(join(tmpdir(), 'seqlab-diag-'));
-  const file = join(ws, 'series.seqlab.json');
+test('a config naming a missing data file is flagged on its data.path value', () => {
   const text = '{\n  "data": { "source": "csv", "path": "missing.csv" }\n}\n';
-  writeFileSync(file, text);
+  const ws = tempWorkspace({ 'series.seqlab.json': text });
+  const file = join(ws, 'series.seqlab.json');
   const grouped = groupByFile(checkConfigText(file, text, ws));
   const mine = grouped.get(file) ?? [];
   const onPath = mine.find((d) => text.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character) === '"missing.csv"');

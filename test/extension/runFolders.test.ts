@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadExperiments } from '../../src/runner/experiment';
 import { startRun } from '../../src/runner/run';
@@ -9,6 +7,7 @@ import { scanRuns } from '../../src/extension/runFolders';
 import { readSnapshot } from '../../src/runner/snapshot';
 import { buildTree } from '../../src/extension/treeModel';
 import { configEntry } from '../../src/extension/configEntry';
+import { tempWorkspace } from '../helpers/workspace';
 
 const CONFIG = JSON.stringify({
   name: 'mini',
@@ -19,9 +18,8 @@ const CONFIG = JSON.stringify({
 });
 
 test('a run folder written by the runner becomes a tree node with status, loss and duration', async () => {
-  const ws = mkdtempSync(join(tmpdir(), 'seqlab-tree-'));
+  const ws = tempWorkspace({ 'mini.seqlab.json': CONFIG });
   const file = join(ws, 'mini.seqlab.json');
-  writeFileSync(file, CONFIG);
   const [exp] = loadExperiments(file, { workspace: ws });
   const { summary, runDir } = await startRun(exp);
 
@@ -45,12 +43,11 @@ test('a run folder written by the runner becomes a tree node with status, loss a
 });
 
 test('folders that are not runs, and a run without summary yet, do not break the scan', () => {
-  const runsDir = mkdtempSync(join(tmpdir(), 'seqlab-runs-'));
-  mkdirSync(join(runsDir, 'notes'));
-  mkdirSync(join(runsDir, 'starting'));
-  writeFileSync(join(runsDir, 'starting', 'run.json'), '{"configFile": "/ws/a.seqlab.json"}');
-  mkdirSync(join(runsDir, 'broken'));
-  writeFileSync(join(runsDir, 'broken', 'summary.json'), '{ half written');
+  const runsDir = tempWorkspace({
+    'notes/': '',
+    'starting/run.json': '{"configFile": "/ws/a.seqlab.json"}',
+    'broken/summary.json': '{ half written',
+  });
   const runs = scanRuns(runsDir).sort((a, b) => a.runId.localeCompare(b.runId));
   assert.deepEqual(runs.map((r) => [r.runId, r.summary, r.configFile]), [['broken', null, null], ['starting', null, '/ws/a.seqlab.json']]);
 });

@@ -2,20 +2,20 @@
 // the gradient-flow verdict, gate record choice, and the HTML/CSP shells of the panel and the offline report.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonForScript, readDashboardAssets, renderReportHtml } from '../../src/runner/reportHtml';
-import type { GateRecord, RunSnapshot, StepRecord } from '../../src/shared/protocol';
+import type { RunSnapshot } from '../../src/shared/protocol';
 import { configDifferences, describeDifferences, runLabel } from '../../webview/dashboard/configDiff';
 import { metricsCsv } from '../../webview/dashboard/csv';
 import { flowVerdict } from '../../webview/dashboard/gradFlowVerdict';
 import { pickGateRecord } from '../../webview/dashboard/gateSelection';
 import { appendRecords, runFromSnapshot } from '../../webview/dashboard/model';
 import { align, ema } from '../../webview/dashboard/series';
-import { panelHtml } from '../../src/extension/panelHtml';
+import { panelHtml } from '../../src/extension/views/panelHtml';
+import { gateRecord, stepRecord } from '../helpers/records';
+import { tempWorkspace } from '../helpers/workspace';
 
-const step = (n: number, loss = 1): StepRecord => ({ kind: 'step', step: n, loss, gradNorm: 2, gradNormClipped: 1, paramGradNorms: { 'rnn.weight_hh_l0': 0.5 }, lr: 0.01, time: n / 10, stepsPerSec: 10 });
+const step = (n: number, loss = 1) => stepRecord(n, { loss });
 const snapshot = (runId: string, extra: Partial<RunSnapshot> = {}): RunSnapshot => ({ runId, config: {}, summary: null, records: [], taskRecords: [], ...extra });
 
 test('config differences name each differing dotted field with one value per run, ignoring names', () => {
@@ -67,8 +67,7 @@ test('gradient-flow verdict: vanishing, exploding or healthy from the first/last
 });
 
 test('gate record choice: the chosen step, or the latest for that probe and layer', () => {
-  const g = (stepN: number, probe: number, layer: number): GateRecord => ({ kind: 'gates', step: stepN, probe, layer, direction: 'forward', cell: 'rnn', T: 1, H: 1, values: { h: [stepN] } });
-  const gates = [g(100, 0, 0), g(100, 1, 0), g(200, 0, 0), g(300, 0, 1)];
+  const gates = [gateRecord(100, 0, 0), gateRecord(100, 1, 0), gateRecord(200, 0, 0), gateRecord(300, 0, 1)];
   assert.equal(pickGateRecord(gates, 0, '0:forward', 100)?.step, 100);
   assert.equal(pickGateRecord(gates, 0, '0:forward', null)?.step, 200);
   assert.equal(pickGateRecord(gates, 0, '0:forward', 300)?.step, 200);
@@ -102,6 +101,6 @@ test('report HTML is self-contained: inline nonce script and style, data that ca
 });
 
 test('reading the dashboard bundle from a root without dist/ names the missing file and the fix', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seqlab-nodist-'));
+  const dir = tempWorkspace();
   assert.throws(() => readDashboardAssets(dir), (e: Error) => e.message.includes(join(dir, 'dist', 'webview', 'dashboard.js')) && /npm run build/.test(e.message));
 });

@@ -6,19 +6,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvalRecord, GateRecord, GradFlowRecord, RunSummary, StepRecord, TaskRecord } from '../../src/shared/protocol';
+import { TestRandom } from '../engine/helpers/random';
+import { fixturesDir as outDir } from './fixtureRuns';
 
-const outDir = join(import.meta.dirname, '..', 'fixtures', 'runs');
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r4 = (v: number) => Number(v.toPrecision(4));
 const r3 = (v: number) => Number(v.toPrecision(3));
 const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -62,7 +52,8 @@ function config(p: RunPlan): unknown {
 }
 
 function generate(p: RunPlan, seed: number): void {
-  const rand = rng(seed);
+  const random = new TestRandom(seed);
+  const rand = () => random.next();
   const noise = () => rand() * 2 - 1;
   const names = paramNames(p.cell, p.layers);
   const lossAt = (s: number) => p.loss[1] + (p.loss[0] - p.loss[1]) * Math.exp(-s / p.loss[2]);

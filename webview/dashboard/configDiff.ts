@@ -2,7 +2,7 @@
 // instead of showing opaque run ids.
 
 /** Flattens nested objects to dotted paths; arrays and scalars are leaves (compared by their JSON). */
-export function flattenConfig(config: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+function flattenConfig(config: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
   if (config !== null && typeof config === 'object' && !Array.isArray(config)) {
     for (const [k, v] of Object.entries(config as Record<string, unknown>)) flattenConfig(v, prefix ? `${prefix}.${k}` : k, out);
   } else if (prefix !== '') {

@@ -4,7 +4,7 @@
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import type { DashboardState, HostMessage, RunSnapshot } from '../../src/shared/protocol';
+import { ignoreUnknownMessage, type DashboardState, type HostMessage, type RunSnapshot } from '../../src/shared/protocol';
 import { fmt, fmtDuration } from '../../src/shared/format';
 import type { Host } from '../shared/host';
 import { slug } from '../shared/host';
@@ -116,25 +116,27 @@ export class Dashboard {
   handle(msg: HostMessage): void {
     switch (msg.type) {
       case 'snapshot': this.load(msg.runs, msg.live); break;
-      case 'append': {
-        const run = this.runs.find((r) => r.runId === msg.runId);
-        if (!run) return;
-        appendRecords(run, msg.records, msg.taskRecords);
-        const kinds = new Set(msg.records.map((r) => r.kind));
-        const parts: Part[] = ['header'];
-        if (kinds.has('step') || kinds.has('eval')) parts.push('loss', 'grads');
-        if (kinds.has('gradflow')) parts.push('gradflow');
-        if (kinds.has('gates')) parts.push('gates');
-        if (msg.taskRecords.length > 0) parts.push('tasks');
-        this.invalidate(parts);
-        break;
-      }
+      case 'append': this.append(msg); break;
       case 'summary': {
         const run = this.runs.find((r) => r.runId === msg.runId);
         if (run) { run.summary = msg.summary; this.invalidate(['header']); }
         break;
       }
+      default: ignoreUnknownMessage(msg, (line) => console.warn(`SeqLab dashboard: ${line}`));
     }
+  }
+
+  private append(msg: Extract<HostMessage, { type: 'append' }>): void {
+    const run = this.runs.find((r) => r.runId === msg.runId);
+    if (!run) return;
+    appendRecords(run, msg.records, msg.taskRecords);
+    const kinds = new Set(msg.records.map((r) => r.kind));
+    const parts: Part[] = ['header'];
+    if (kinds.has('step') || kinds.has('eval')) parts.push('loss', 'grads');
+    if (kinds.has('gradflow')) parts.push('gradflow');
+    if (kinds.has('gates')) parts.push('gates');
+    if (msg.taskRecords.length > 0) parts.push('tasks');
+    this.invalidate(parts);
   }
 
   /** Full replace: showing the same snapshot twice gives the same page. */

@@ -2,13 +2,9 @@
 // (data embedded in a <script type="application/json" id="seqlab-data"> block).
 import 'uplot/dist/uPlot.min.css';
 import '../../media/dashboard.css';
-import type { HostMessage, RunSnapshot } from '../../src/shared/protocol';
+import type { RunSnapshot } from '../../src/shared/protocol';
 import { connectHost } from '../shared/host';
 import { Dashboard } from './dashboard';
-
-function isHostMessage(m: unknown): m is HostMessage {
-  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
-}
 
 function boot(): void {
   const host = connectHost();
@@ -20,7 +16,7 @@ function boot(): void {
     }
   }
   const dashboard = new Dashboard(root, host);
-  host.onMessage((m) => { if (isHostMessage(m)) dashboard.handle(m); });
+  host.onMessage((m) => dashboard.handle(m));
   const embedded = document.getElementById('seqlab-data');
   if (host.mode === 'standalone' && embedded?.textContent) {
     const data = JSON.parse(embedded.textContent) as { runs: RunSnapshot[] };

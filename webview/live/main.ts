@@ -2,7 +2,7 @@
 // It shows the newest run of the snapshot and follows its appends.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '../../media/live.css';
-import type { HostMessage, RunSnapshot, StepRecord } from '../../src/shared/protocol';
+import { ignoreUnknownMessage, type HostMessage, type RunSnapshot, type StepRecord } from '../../src/shared/protocol';
 import { fmt, fmtDuration } from '../../src/shared/format';
 import { connectHost } from '../shared/host';
 import { readPalette, watchTheme } from '../shared/theme';
@@ -98,17 +98,27 @@ function drawSparkline(raw: number[]): void {
   ctx.stroke();
 }
 
-host.onMessage((m: HostMessage) => {
-  if (m.type === 'snapshot') {
-    const s = m.runs[m.runs.length - 1];
-    run = s ? { snapshot: s, steps: s.records.filter((r): r is StepRecord => r.kind === 'step') } : null;
-  } else if (m.type === 'append' && run && m.runId === run.snapshot.runId) {
-    for (const r of m.records) if (r.kind === 'step') run.steps.push(r);
-  } else if (m.type === 'summary' && run && m.runId === run.snapshot.runId) {
-    run.snapshot.summary = m.summary;
+function handle(m: HostMessage): void {
+  switch (m.type) {
+    case 'snapshot': {
+      const s = m.runs[m.runs.length - 1];
+      run = s ? { snapshot: s, steps: s.records.filter((r): r is StepRecord => r.kind === 'step') } : null;
+      break;
+    }
+    case 'append':
+      if (run && m.runId === run.snapshot.runId) for (const r of m.records) if (r.kind === 'step') run.steps.push(r);
+      break;
+    case 'summary':
+      if (run && m.runId === run.snapshot.runId) run.snapshot.summary = m.summary;
+      break;
+    default:
+      ignoreUnknownMessage(m, (line) => console.warn(`SeqLab live view: ${line}`));
+      return;
   }
   schedule();
-});
+}
+
+host.onMessage(handle);
 watchTheme(schedule);
 new ResizeObserver(schedule).observe(root);
 host.post({ type: 'ready' });

@@ -15,7 +15,7 @@ function hex(h: string): Rgb {
 }
 
 /** Piecewise-linear interpolation between evenly spaced color stops. */
-export function stopsColormap(name: string, stops: readonly Rgb[]): Colormap {
+function stopsColormap(name: string, stops: readonly Rgb[]): Colormap {
   return {
     name,
     at(u: number): Rgb {

@@ -71,6 +71,82 @@ function colorbarTicks(style: HeatmapStyle): number[] {
     : niceTicks(style.min, style.max, 4);
 }
 
+/** Paints one pixel per cell offscreen, then scales it into the plot area unsmoothed; false when there is nothing to paint. */
+function paintCells(ctx: CanvasRenderingContext2D, data: HeatmapData, style: HeatmapStyle, l: Layout): boolean {
+  const cells = document.createElement('canvas');
+  cells.width = data.cols;
+  cells.height = data.rows;
+  const cctx = cells.getContext('2d');
+  if (!cctx || data.cols === 0 || data.rows === 0) return false;
+  const img = cctx.createImageData(data.cols, data.rows);
+  for (let r = 0; r < data.rows; r++) {
+    const py = style.rowOrigin === 'top' ? r : data.rows - 1 - r;
+    for (let c = 0; c < data.cols; c++) {
+      const v = data.values[r * data.cols + c];
+      const o = (py * data.cols + c) * 4;
+      if (!Number.isFinite(v)) continue;
+      const [R, G, B] = style.colormap.at(normalize(v, style));
+      img.data[o] = R; img.data[o + 1] = G; img.data[o + 2] = B; img.data[o + 3] = 255;
+    }
+  }
+  cctx.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(cells, l.left, l.top, l.width, l.height);
+  return true;
+}
+
+/** Column and row tick labels, and (unless compact) the axis titles. */
+function drawAxes(ctx: CanvasRenderingContext2D, data: HeatmapData, style: HeatmapStyle, palette: Palette, l: Layout): void {
+  ctx.fillStyle = palette.muted;
+  ctx.font = `${style.compact ? 10 : 11}px ${getComputedStyle(document.body).fontFamily}`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const c of tickIndices(data.cols, Math.max(2, Math.floor(l.width / 70)))) {
+    ctx.fillText(style.colName(c), l.left + ((c + 0.5) / data.cols) * l.width, l.top + l.height + 4);
+  }
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const r of tickIndices(data.rows, Math.max(2, Math.floor(l.height / 28)))) {
+    ctx.fillText(style.rowName(r), l.left - 5, rowY(r, data, style, l) + l.height / data.rows / 2);
+  }
+  if (style.compact) return;
+  ctx.fillStyle = palette.foreground;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'bottom';
+  ctx.fillText(style.xLabel, l.left + l.width / 2, l.totalH - 2);
+  ctx.save();
+  ctx.translate(12, l.top + l.height / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textBaseline = 'middle';
+  ctx.fillText(style.yLabel, 0, 0);
+  ctx.restore();
+}
+
+/** The color bar right of the plot, its ticks and (unless compact) its title. */
+function drawColorbar(ctx: CanvasRenderingContext2D, style: HeatmapStyle, palette: Palette, l: Layout): void {
+  const barW = 12;
+  const grad = ctx.createLinearGradient(0, l.top + l.height, 0, l.top);
+  for (let k = 0; k <= 16; k++) grad.addColorStop(k / 16, rgbCss(style.colormap.at(k / 16)));
+  ctx.fillStyle = grad;
+  ctx.fillRect(l.barX, l.top, barW, l.height);
+  ctx.strokeStyle = palette.border;
+  ctx.strokeRect(l.barX - 0.5, l.top - 0.5, barW + 1, l.height + 1);
+  ctx.fillStyle = palette.muted;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  for (const t of colorbarTicks(style)) {
+    ctx.fillText(fmt(t, 2), l.barX + barW + 4, l.top + l.height * (1 - normalize(t, style)));
+  }
+  if (style.compact) return;
+  ctx.save();
+  ctx.fillStyle = palette.foreground;
+  ctx.translate(l.totalW - 8, l.top + l.height / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText(style.colorbarLabel, 0, 0);
+  ctx.restore();
+}
+
 export class Heatmap {
   readonly canvas: HTMLCanvasElement;
   private data: HeatmapData | null = null;
@@ -119,89 +195,29 @@ export class Heatmap {
     const parent = this.canvas.parentElement;
     if (!data || !style || !palette || !parent) return;
     this.cssW = Math.max(120, parent.clientWidth);
+    const ctx = this.resizeCanvas();
+    if (!ctx) return;
+    const l = layout(style, this.cssW, this.cssH);
+    if (!paintCells(ctx, data, style, l)) return;
+    ctx.strokeStyle = palette.border;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(l.left - 0.5, l.top - 0.5, l.width + 1, l.height + 1);
+    drawAxes(ctx, data, style, palette, l);
+    drawColorbar(ctx, style, palette, l);
+  }
+
+  /** Sizes the canvas to its CSS box at the device pixel ratio; a cleared context in CSS pixels. */
+  private resizeCanvas(): CanvasRenderingContext2D | null {
     const dpr = window.devicePixelRatio || 1;
     this.canvas.width = Math.round(this.cssW * dpr);
     this.canvas.height = Math.round(this.cssH * dpr);
     this.canvas.style.width = `${this.cssW}px`;
     this.canvas.style.height = `${this.cssH}px`;
     const ctx = this.canvas.getContext('2d');
-    if (!ctx) return;
+    if (!ctx) return null;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, this.cssW, this.cssH);
-    const l = layout(style, this.cssW, this.cssH);
-
-    const cells = document.createElement('canvas');
-    cells.width = data.cols;
-    cells.height = data.rows;
-    const cctx = cells.getContext('2d');
-    if (!cctx || data.cols === 0 || data.rows === 0) return;
-    const img = cctx.createImageData(data.cols, data.rows);
-    for (let r = 0; r < data.rows; r++) {
-      const py = style.rowOrigin === 'top' ? r : data.rows - 1 - r;
-      for (let c = 0; c < data.cols; c++) {
-        const v = data.values[r * data.cols + c];
-        const o = (py * data.cols + c) * 4;
-        if (!Number.isFinite(v)) continue;
-        const [R, G, B] = style.colormap.at(normalize(v, style));
-        img.data[o] = R; img.data[o + 1] = G; img.data[o + 2] = B; img.data[o + 3] = 255;
-      }
-    }
-    cctx.putImageData(img, 0, 0);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(cells, l.left, l.top, l.width, l.height);
-    ctx.strokeStyle = palette.border;
-    ctx.lineWidth = 1;
-    ctx.strokeRect(l.left - 0.5, l.top - 0.5, l.width + 1, l.height + 1);
-
-    // Axes
-    ctx.fillStyle = palette.muted;
-    ctx.font = `${style.compact ? 10 : 11}px ${getComputedStyle(document.body).fontFamily}`;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'top';
-    for (const c of tickIndices(data.cols, Math.max(2, Math.floor(l.width / 70)))) {
-      ctx.fillText(style.colName(c), l.left + ((c + 0.5) / data.cols) * l.width, l.top + l.height + 4);
-    }
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    for (const r of tickIndices(data.rows, Math.max(2, Math.floor(l.height / 28)))) {
-      ctx.fillText(style.rowName(r), l.left - 5, rowY(r, data, style, l) + l.height / data.rows / 2);
-    }
-    if (!style.compact) {
-      ctx.fillStyle = palette.foreground;
-      ctx.textAlign = 'center';
-      ctx.textBaseline = 'bottom';
-      ctx.fillText(style.xLabel, l.left + l.width / 2, this.cssH - 2);
-      ctx.save();
-      ctx.translate(12, l.top + l.height / 2);
-      ctx.rotate(-Math.PI / 2);
-      ctx.textBaseline = 'middle';
-      ctx.fillText(style.yLabel, 0, 0);
-      ctx.restore();
-    }
-
-    // Color bar
-    const barW = 12;
-    const grad = ctx.createLinearGradient(0, l.top + l.height, 0, l.top);
-    for (let k = 0; k <= 16; k++) grad.addColorStop(k / 16, rgbCss(style.colormap.at(k / 16)));
-    ctx.fillStyle = grad;
-    ctx.fillRect(l.barX, l.top, barW, l.height);
-    ctx.strokeStyle = palette.border;
-    ctx.strokeRect(l.barX - 0.5, l.top - 0.5, barW + 1, l.height + 1);
-    ctx.fillStyle = palette.muted;
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'middle';
-    for (const t of colorbarTicks(style)) {
-      ctx.fillText(fmt(t, 2), l.barX + barW + 4, l.top + l.height * (1 - normalize(t, style)));
-    }
-    if (!style.compact) {
-      ctx.save();
-      ctx.fillStyle = palette.foreground;
-      ctx.translate(l.totalW - 8, l.top + l.height / 2);
-      ctx.rotate(-Math.PI / 2);
-      ctx.textAlign = 'center';
-      ctx.fillText(style.colorbarLabel, 0, 0);
-      ctx.restore();
-    }
+    return ctx;
   }
 
   /** The heatmap as SVG elements at (x, y) with the given size, for standalone or composed exports. */

@@ -18,6 +18,7 @@ export interface Host {
   setState(state: unknown): void;
   /** png: `data` is a data: URL; svg and csv: `data` is the text. */
   exportFile(format: ExportFormat, fileName: string, data: string): void;
+  /** Only objects with a string `type` reach the handler; which types it knows is the dispatcher's business. */
   onMessage(handler: (message: HostMessage) => void): void;
 }
 
@@ -43,6 +44,10 @@ function download(format: ExportFormat, fileName: string, data: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+function isMessage(data: unknown): data is HostMessage {
+  return typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string';
+}
+
 export function connectHost(): Host {
   if (typeof acquireVsCodeApi === 'function') {
     const api = acquireVsCodeApi();
@@ -52,7 +57,7 @@ export function connectHost(): Host {
       getState: <T>() => (api.getState() ?? undefined) as T | undefined,
       setState: (s) => api.setState(s),
       exportFile: (format, fileName, data) => api.postMessage({ type: 'export', format, fileName, data }),
-      onMessage: (handler) => window.addEventListener('message', (e: MessageEvent<HostMessage>) => handler(e.data)),
+      onMessage: (handler) => window.addEventListener('message', (e: MessageEvent<unknown>) => { if (isMessage(e.data)) handler(e.data); }),
     };
   }
   let state: unknown;
@@ -63,8 +68,8 @@ export function connectHost(): Host {
     setState: (s) => { state = s; },
     exportFile: download,
     // The report can still be fed messages (tests stream appends this way); nothing else posts to it.
-    onMessage: (handler) => window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
-      if (e.source === window) handler(e.data);
+    onMessage: (handler) => window.addEventListener('message', (e: MessageEvent<unknown>) => {
+      if (e.source === window && isMessage(e.data)) handler(e.data);
     }),
   };
 }

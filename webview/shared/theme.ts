@@ -18,7 +18,7 @@ function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): str
   return v === '' ? fallback : v;
 }
 
-export function themeKind(): Palette['kind'] {
+function themeKind(): Palette['kind'] {
   const c = document.body.classList;
   if (c.contains('vscode-high-contrast') || c.contains('vscode-high-contrast-light')) {
     return c.contains('vscode-high-contrast-light') ? 'light' : 'high-contrast';

@@ -1,6 +1,6 @@
 // The page of a VS Code webview (dashboard panel or live side view): the shared shell with the panel's strict CSP,
 // its script and style loaded from the extension's webview URIs. No vscode import, so tests render it directly.
-import { escapeHtml, pageHtml, type WebviewKind } from '../runner/pageHtml';
+import { escapeHtml, pageHtml, type WebviewKind } from '../../runner/pageHtml';
 
 export interface PanelHtmlOptions {
   /** webview.cspSource of the panel. */
@@ -15,7 +15,7 @@ export interface PanelHtmlOptions {
 }
 
 /** The Content-Security-Policy of a VS Code panel: nothing runs or loads unless it comes from the extension or carries the nonce. */
-export function webviewCsp(cspSource: string, nonce: string): string {
+function webviewCsp(cspSource: string, nonce: string): string {
   return `default-src 'none'; img-src ${cspSource} data: blob:; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src ${cspSource}`;
 }
 

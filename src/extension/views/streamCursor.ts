@@ -1,8 +1,7 @@
 // Joining a snapshot read from disk with records streamed from the worker: the worker writes a record to the run
 // folder and posts it to the host, so a record can be in both. Per record kind, only steps after the newest one
 // already shown pass. Gate records are per probe/layer/direction, so they are keyed by those too.
-import type { RunRecord } from '../runner/events';
-import type { ExportFormat } from '../shared/format';
+import type { RunRecord } from '../../runner/events';
 
 function streamKey(r: RunRecord): string {
   return r.kind === 'gates' ? `gates:${r.probe}:${r.layer}:${r.direction}` : r.kind;
@@ -30,14 +29,4 @@ export class StreamCursor {
     }
     return out;
   }
-}
-
-/** The bytes to write for an export the webview handed over: PNGs arrive as data URLs, SVG and CSV as text. */
-export function exportBytes(format: ExportFormat, data: string): Uint8Array {
-  if (format === 'png') {
-    const m = /^data:image\/png;base64,(.*)$/s.exec(data);
-    if (!m) throw new Error('PNG export must be a data:image/png;base64 URL');
-    return new Uint8Array(Buffer.from(m[1], 'base64'));
-  }
-  return new TextEncoder().encode(data);
 }

@@ -1,9 +1,9 @@
 // The "Live Run" side view: follows the most recently started run (loss sparkline, step, steps/s, ETA, backend,
 // Stop), drawn by dist/webview/live.js from the same protocol messages as the dashboard.
 import * as vscode from 'vscode';
-import { RunStream, webviewHtml, webviewOptions, type WebviewDeps } from './dashboard';
-
-export const LIVE_VIEW_ID = 'seqlab.live';
+import { byNewest } from '../runOrder';
+import { webviewHtml, webviewOptions } from './page';
+import { RunStream, type WebviewDeps } from './runStream';
 
 export class LiveViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private stream: RunStream | null = null;
@@ -27,7 +27,7 @@ export class LiveViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private currentRunIds(): string[] {
     const live = this.deps.runs.focusedRun();
     if (live) return [live.runId];
-    const newest = [...this.deps.index.runs].sort((a, b) => (b.summary?.startedAt ?? '').localeCompare(a.summary?.startedAt ?? ''))[0];
+    const newest = byNewest(this.deps.index.runs)[0];
     return newest ? [newest.runId] : [];
   }
 

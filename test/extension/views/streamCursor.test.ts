@@ -1,0 +1,17 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StreamCursor } from '../../../src/extension/views/streamCursor';
+import { gateRecord as gates, stepRecord as step } from '../../helpers/records';
+
+test('records already in the snapshot are not appended again', () => {
+  const c = new StreamCursor();
+  c.seen([step(1), step(2), step(3)]);
+  assert.deepEqual(c.fresh([step(3), step(4), step(5)]).map((r) => r.step), [4, 5]);
+  assert.deepEqual(c.fresh([step(5), step(6)]).map((r) => r.step), [6]);
+});
+
+test('gate records of different probes at the same step all pass', () => {
+  const c = new StreamCursor();
+  c.seen([step(10)]);
+  assert.deepEqual(c.fresh([gates(10, 0), gates(10, 1), gates(10, 0)]).map((r) => r.kind === 'gates' && r.probe), [0, 1]);
+});
