@@ -1,4 +1,4 @@
-// The HTML shell of every SeqLab page: the VS Code panels (src/extension/panelHtml.ts) and the offline report
+// The HTML shell of every SeqLab page: the VS Code panels (src/extension/views/panelHtml.ts) and the offline report
 // (reportHtml.ts). Pure string building: no vscode, no fs.
 
 export type WebviewKind = 'dashboard' | 'live';

@@ -28,4 +28,3 @@ export function fmtDuration(sec: number): string {
 
 /** What a webview can export; the host asks where to save it. */
 export type ExportFormat = 'png' | 'svg' | 'csv';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'svg', 'csv'];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempWorkspace } from '../runner/helpers/workspace';
+import { tempWorkspace } from '../helpers/workspace';
 import { CLI, cli } from './helpers';
 
 test('a text run can be listed, reported and sampled from', () => {

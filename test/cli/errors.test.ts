@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, tempWorkspace as ws } from '../runner/helpers/workspace';
+import { tempDir, tempWorkspace as ws } from '../helpers/workspace';
 import { cli } from './helpers';
 
 const jsonlConfig = (path: string) => `{\n  "data": { "source": "jsonl", "path": ${JSON.stringify(path)}, "validation": 0 },\n  "train": { "steps": 2 }\n}\n`;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSafetensors } from '../../src/runner/safetensors';
-import { tempDir } from '../runner/helpers/workspace';
+import { tempDir } from '../helpers/workspace';
 import { cli } from './helpers';
 
 const fixtures = join(__dirname, '../runner/fixtures');

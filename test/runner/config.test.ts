@@ -8,7 +8,7 @@ import { configSchema } from '../../src/runner/config/schema';
 import type { AnyNode } from '../../src/runner/config/dsl';
 import { InputError } from '../../src/runner/diagnostics';
 import { loadExperiments } from '../../src/runner/experiment';
-import { tempWorkspace } from './helpers/workspace';
+import { tempWorkspace } from '../helpers/workspace';
 
 /** A two-layer bidirectional GRU trained for one SGD step: only what differs from the defaults is written. */
 const ONE_SGD_STEP_CONFIG = `{

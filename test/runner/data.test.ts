@@ -11,7 +11,7 @@ import { splitRows, textDataset } from '../../src/runner/data/index';
 import type { Sequence } from '../../src/runner/data/types';
 import { resolveDataPath } from '../../src/runner/data/workspace';
 import { InputError } from '../../src/runner/diagnostics';
-import { tempWorkspace } from './helpers/workspace';
+import { tempWorkspace } from '../helpers/workspace';
 
 test('adding problem: targets are the sum of the two marked values, one marker per half; baseline ≈ 1/6', () => {
   const ds = addingProblem({ source: 'adding', length: 20, trainSize: 3000, validationSize: 3000 }, new Rng(1));

@@ -7,7 +7,7 @@ import { loadExperiments } from '../../src/runner/experiment';
 import { predictFile } from '../../src/runner/predict';
 import { startRun } from '../../src/runner/run';
 import { sampleRun } from '../../src/runner/sample';
-import { tempWorkspace } from './helpers/workspace';
+import { tempWorkspace } from '../helpers/workspace';
 
 test('predictFile gives one label per step for a tagging run; a sequence that does not fit is named by file and line', async () => {
   const rows = Array.from({ length: 20 }, (_, i) => JSON.stringify(i % 2

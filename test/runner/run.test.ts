@@ -8,7 +8,7 @@ import { readJsonl } from '../../src/runner/runDir';
 import { readSafetensors } from '../../src/runner/safetensors';
 import type { RunRecord, RunSummary, StepRecord } from '../../src/runner/events';
 import { startWorker, type WorkerMessage } from '../../src/runner/workerClient';
-import { tempWorkspace } from './helpers/workspace';
+import { tempWorkspace } from '../helpers/workspace';
 
 const CONFIG = {
   seed: 7,

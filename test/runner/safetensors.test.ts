@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors } from '../../src/runner/safetensors';
-import { tempDir } from './helpers/workspace';
+import { tempDir } from '../helpers/workspace';
 
 const fixtures = join(__dirname, 'fixtures');
 
