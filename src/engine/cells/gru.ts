@@ -9,7 +9,7 @@
 
 import type { Backend, Buf } from '../backend';
 import { Direction, lnBlocks, type DirectionParams, type DirectionShape } from './direction';
-import { Projection, slice, whole } from './projection';
+import { Projection, slice } from './projection';
 
 const GATE_NAMES = ['r', 'z', 'n'];
 
@@ -22,7 +22,7 @@ export class GruDirection extends Direction {
     super(be, p, shape, 3);
     const { B, T, H } = shape;
     // Its own gradient: the n block differs from the input projection's (scaled by r).
-    this.hproj = new Projection(be, T * B, H, 3, H, whole(p.wHh), whole(p.bHh), lnBlocks(p.lnHh, H, 0, 3));
+    this.hproj = this.recurrentProjection(false);
     this.gates = be.alloc(T * B * 3 * H);
   }
 
@@ -42,15 +42,8 @@ export class GruDirection extends Direction {
     this.hproj.backward(t * B, B, dhPrev);
   }
 
-  protected accumulateRecurrentGrads(): void {
-    this.hproj.accumulateParamGrads(this.prevStates());
-  }
-
-  trace(b: number, steps: number): Record<string, number[]> {
-    const out: Record<string, number[]> = {};
-    GATE_NAMES.forEach((name, q) => (out[name] = this.traceBlocks(this.gates, 3, q, b, steps)));
-    out.h = this.traceStates(this.hs, b, steps);
-    return out;
+  protected gateValues(): { names: readonly string[]; values: Buf } {
+    return { names: GATE_NAMES, values: this.gates };
   }
 }
 
@@ -75,6 +68,7 @@ export class GruSeedDirection extends Direction {
     this.rh = be.alloc(rows * H);
     this.dz = be.alloc(B * H);
     this.drh = be.alloc(B * H);
+    this.recurrent.push({ proj: this.rzproj, input: this.prevStates() }, { proj: this.nproj, input: this.rh });
   }
 
   protected stepForward(t: number, mask: Float32Array | null): void {
@@ -104,15 +98,7 @@ export class GruSeedDirection extends Direction {
     this.rzproj.backward(t * B, B, dhPrev);
   }
 
-  protected accumulateRecurrentGrads(): void {
-    this.rzproj.accumulateParamGrads(this.prevStates());
-    this.nproj.accumulateParamGrads(this.rh);
-  }
-
-  trace(b: number, steps: number): Record<string, number[]> {
-    const out: Record<string, number[]> = {};
-    GATE_NAMES.forEach((name, q) => (out[name] = this.traceBlocks(this.gates, 3, q, b, steps)));
-    out.h = this.traceStates(this.hs, b, steps);
-    return out;
+  protected gateValues(): { names: readonly string[]; values: Buf } {
+    return { names: GATE_NAMES, values: this.gates };
   }
 }
