@@ -9,7 +9,7 @@ import type { Backend, Buf } from './backend';
 import type { Batch } from './batch';
 import { sequenceLength } from './batch';
 import { Direction, type DirectionParams, type DirectionShape } from './cells/direction';
-import { GruDirection, GruSeedDirection } from './cells/gru';
+import { GruResetAfterDirection, GruResetBeforeDirection } from './cells/gru';
 import { LstmDirection } from './cells/lstm';
 import { RnnDirection } from './cells/rnn';
 import { AllStepsHead } from './heads/allSteps';
@@ -32,7 +32,7 @@ function makeDirection(be: Backend, spec: ModelSpec, p: DirectionParams, shape: 
     case 'lstm':
       return new LstmDirection(be, p, shape);
     case 'gru':
-      return spec.variant === 'seed' ? new GruSeedDirection(be, p, shape) : new GruDirection(be, p, shape);
+      return spec.variant === 'resetBefore' ? new GruResetBeforeDirection(be, p, shape) : new GruResetAfterDirection(be, p, shape);
   }
 }
 

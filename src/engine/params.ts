@@ -76,7 +76,7 @@ export function checkSpec(spec: ModelSpec): void {
     if (!Number.isInteger(v) || v < 1) throw new Error(`model spec: ${what} must be a positive integer, got ${v}`);
   };
   if (!['rnn', 'gru', 'lstm'].includes(spec.cell)) throw new Error(`model spec: unknown cell "${spec.cell}"`);
-  if (spec.cell === 'gru' && spec.variant !== 'pytorch' && spec.variant !== 'seed')
+  if (spec.cell === 'gru' && spec.variant !== 'resetAfter' && spec.variant !== 'resetBefore')
     throw new Error(`model spec: unknown GRU variant "${spec.variant}"`);
   if (spec.cell === 'rnn' && spec.nonlinearity !== 'tanh' && spec.nonlinearity !== 'relu')
     throw new Error(`model spec: unknown RNN nonlinearity "${spec.nonlinearity}"`);

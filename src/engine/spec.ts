@@ -2,8 +2,11 @@
 // the engine validates nothing a config validator already checked, but throws on impossible shapes.
 
 export type CellType = 'rnn' | 'gru' | 'lstm';
-/** "pytorch" is torch.nn.GRU (reset after the recurrent matmul); "seed" is seed 001's GRU (reset before it). */
-export type GruVariant = 'pytorch' | 'seed';
+/**
+ * Where the GRU's reset gate acts (cells/gru.ts has both formulas): "resetAfter" multiplies the recurrent product
+ * W_hn·h_{t−1} + b_hn, as torch.nn.GRU and cuDNN do; "resetBefore" multiplies h_{t−1} before it (Cho et al. 2014).
+ */
+export type GruVariant = 'resetAfter' | 'resetBefore';
 export type HeadOutput = 'last' | 'all' | 'attention';
 export type OutputActivation = 'none' | 'sigmoid' | 'softmax';
 

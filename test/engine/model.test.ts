@@ -265,7 +265,7 @@ test('model: the last head picks each sequence\'s last valid step; padding does 
 
 test('model: probe reports gates and states that satisfy each cell\'s recurrence', () => {
   const B = 2, T = 4;
-  for (const [cell, variant] of [['lstm', 'pytorch'], ['gru', 'pytorch'], ['gru', 'seed'], ['rnn', 'pytorch']] as const) {
+  for (const [cell, variant] of [['lstm', 'resetAfter'], ['gru', 'resetAfter'], ['gru', 'resetBefore'], ['rnn', 'resetAfter']] as const) {
     const spec = makeSpec({ cell, variant, numLayers: 2, bidirectional: true, hiddenSize: 3 });
     const model = makeModel(spec);
     const batch = makeBatch(spec, 'mse', B, T, 6, [4, 2]);
@@ -291,7 +291,7 @@ test('model: probe reports gates and states that satisfy each cell\'s recurrence
             const cp = prev === null ? 0 : at('c', prev, j);
             assert.ok(Math.abs(at('c', t, j) - (at('f', t, j) * cp + at('i', t, j) * at('g', t, j))) < 1e-14);
             want = at('o', t, j) * Math.tanh(at('c', t, j));
-          } else if (cell === 'gru' && variant === 'pytorch') want = (1 - at('z', t, j)) * at('n', t, j) + at('z', t, j) * hp;
+          } else if (cell === 'gru' && variant === 'resetAfter') want = (1 - at('z', t, j)) * at('n', t, j) + at('z', t, j) * hp;
           else if (cell === 'gru') want = (1 - at('z', t, j)) * hp + at('z', t, j) * at('n', t, j);
           assert.ok(Math.abs(at('h', t, j) - want) < 1e-14, `${cell}/${variant} ${tr.direction} t=${t}`);
         }

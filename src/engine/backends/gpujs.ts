@@ -288,34 +288,34 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
       dhPrev.set(out.subarray(6 * BH));
     },
 
-    gruSeedGatesForward(B, H, xg, hgRZ, hPrev, gates, rh) {
-      const op = 'gruSeedGatesForward';
+    gruResetBeforeGatesForward(B, H, xg, hgRZ, hPrev, gates, rh) {
+      const op = 'gruResetBeforeGatesForward';
       sizes(op, { B, H });
       const BH = B * H;
       const args = [arg(op, 'xg', xg, 3 * BH), arg(op, 'hgRZ', hgRZ, 2 * BH), arg(op, 'hPrev', hPrev, BH)];
       arg(op, 'gates', gates, 3 * BH);
       arg(op, 'rh', rh, BH);
       if (BH === 0) return;
-      const out = run(op, K.gruSeedGatesForwardSource, 3 * BH, [...args, H, B]);
+      const out = run(op, K.gruResetBeforeGatesForwardSource, 3 * BH, [...args, H, B]);
       copyRows(out, 0, gates, B, 2 * H, 3 * H, 0);
       rh.set(out.subarray(2 * BH));
     },
 
-    gruSeedOutputForward(B, H, xg, hgN, hPrev, mask, gates, h) {
-      const op = 'gruSeedOutputForward';
+    gruResetBeforeOutputForward(B, H, xg, hgN, hPrev, mask, gates, h) {
+      const op = 'gruResetBeforeOutputForward';
       sizes(op, { B, H });
       const BH = B * H;
       const args = [arg(op, 'xg', xg, 3 * BH), arg(op, 'hgN', hgN, BH), arg(op, 'hPrev', hPrev, BH), arg(op, 'gates', gates, 3 * BH),
         ...maskArgs(op, mask, B)];
       arg(op, 'h', h, BH);
       if (BH === 0) return;
-      const out = run(op, K.gruSeedOutputForwardSource, 2 * BH, [...args, H, B]);
+      const out = run(op, K.gruResetBeforeOutputForwardSource, 2 * BH, [...args, H, B]);
       copyRows(out, 0, gates, B, H, 3 * H, 2 * H);
       h.set(out.subarray(BH));
     },
 
-    gruSeedOutputBackward(B, H, gates, hPrev, dh, mask, dxg, dhgN, dz, dhPrev) {
-      const op = 'gruSeedOutputBackward';
+    gruResetBeforeOutputBackward(B, H, gates, hPrev, dh, mask, dxg, dhgN, dz, dhPrev) {
+      const op = 'gruResetBeforeOutputBackward';
       sizes(op, { B, H });
       const BH = B * H;
       const args = [arg(op, 'gates', gates, 3 * BH), arg(op, 'hPrev', hPrev, BH), arg(op, 'dh', dh, BH), ...maskArgs(op, mask, B)];
@@ -324,15 +324,15 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
       arg(op, 'dz', dz, BH);
       arg(op, 'dhPrev', dhPrev, BH);
       if (BH === 0) return;
-      const out = run(op, K.gruSeedOutputBackwardSource, 3 * BH, [...args, H, B]);
+      const out = run(op, K.gruResetBeforeOutputBackwardSource, 3 * BH, [...args, H, B]);
       copyRows(out, 0, dxg, B, H, 3 * H, 2 * H);
       dhgN.set(out.subarray(0, BH));
       dz.set(out.subarray(BH, 2 * BH));
       dhPrev.set(out.subarray(2 * BH));
     },
 
-    gruSeedGatesBackward(B, H, gates, hPrev, drh, dz, dxg, dhgRZ, dhPrev) {
-      const op = 'gruSeedGatesBackward';
+    gruResetBeforeGatesBackward(B, H, gates, hPrev, drh, dz, dxg, dhgRZ, dhPrev) {
+      const op = 'gruResetBeforeGatesBackward';
       sizes(op, { B, H });
       const BH = B * H;
       const args = [arg(op, 'gates', gates, 3 * BH), arg(op, 'hPrev', hPrev, BH), arg(op, 'drh', drh, BH), arg(op, 'dz', dz, BH)];
@@ -340,7 +340,7 @@ export function createGpuJsBackend(mode: GpuJsMode, dtype: DType = 'float32'): G
       arg(op, 'dhgRZ', dhgRZ, 2 * BH);
       arg(op, 'dhPrev', dhPrev, BH);
       if (BH === 0) return;
-      const out = run(op, K.gruSeedGatesBackwardSource, 3 * BH, [...args, H, B]);
+      const out = run(op, K.gruResetBeforeGatesBackwardSource, 3 * BH, [...args, H, B]);
       copyRows(out, 0, dxg, B, 2 * H, 3 * H, 0);
       dhgRZ.set(out.subarray(0, 2 * BH));
       for (let i = 0; i < BH; i++) dhPrev[i] += out[2 * BH + i];

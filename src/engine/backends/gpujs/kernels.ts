@@ -389,8 +389,8 @@ export const gruBackwardSource = `function (gates, hg, hPrev, dh, mask, hasMask,
   return dpreN * hg[base + 2 * H] * r * (1 - r);
 }`;
 
-/** Seed GRU, first half. Segments: r,z (B·2H, row-major like hgRZ), rh (B·H). */
-export const gruSeedGatesForwardSource = `function (xg, hgRZ, hPrev, H, B) {
+/** Reset-before GRU, first half. Segments: r,z (B·2H, row-major like hgRZ), rh (B·H). */
+export const gruResetBeforeGatesForwardSource = `function (xg, hgRZ, hPrev, H, B) {
   const t = this.thread.x;
   const BH = B * H;
   const H2 = 2 * H;
@@ -411,8 +411,8 @@ export const gruSeedGatesForwardSource = `function (xg, hgRZ, hPrev, H, B) {
   return gate * hPrev[e];
 }`;
 
-/** Seed GRU, second half. Segments: n (B·H), h (B·H). */
-export const gruSeedOutputForwardSource = `function (xg, hgN, hPrev, gates, mask, hasMask, H, B) {
+/** Reset-before GRU, second half. Segments: n (B·H), h (B·H). */
+export const gruResetBeforeOutputForwardSource = `function (xg, hgN, hPrev, gates, mask, hasMask, H, B) {
   const t = this.thread.x;
   const BH = B * H;
   let e = t;
@@ -436,8 +436,8 @@ export const gruSeedOutputForwardSource = `function (xg, hgN, hPrev, gates, mask
   return (1 - z) * hPrev[e] + z * n;
 }`;
 
-/** Seed GRU, backward of the second half. Segments: dpreN (B·H), dz (B·H), dhPrev (B·H). */
-export const gruSeedOutputBackwardSource = `function (gates, hPrev, dh, mask, hasMask, H, B) {
+/** Reset-before GRU, backward of the second half. Segments: dpreN (B·H), dz (B·H), dhPrev (B·H). */
+export const gruResetBeforeOutputBackwardSource = `function (gates, hPrev, dh, mask, hasMask, H, B) {
   const t = this.thread.x;
   const BH = B * H;
   const seg = Math.floor((t + 0.5) / BH);
@@ -465,8 +465,8 @@ export const gruSeedOutputBackwardSource = `function (gates, hPrev, dh, mask, ha
   return dh[e] * (1 - z);
 }`;
 
-/** Seed GRU, backward of the first half. Segments: dpre r,z (B·2H, row-major like hgRZ), drh·r (B·H). */
-export const gruSeedGatesBackwardSource = `function (gates, hPrev, drh, dz, H, B) {
+/** Reset-before GRU, backward of the first half. Segments: dpre r,z (B·2H, row-major like hgRZ), drh·r (B·H). */
+export const gruResetBeforeGatesBackwardSource = `function (gates, hPrev, drh, dz, H, B) {
   const t = this.thread.x;
   const BH = B * H;
   const H2 = 2 * H;

@@ -23,10 +23,10 @@ interface Kernels {
   lstmBackward(B: number, H: number, gates: number, cPrev: number, c: number, dh: number, dc: number, mask: number, dpre: number, dhPrev: number): void;
   gruForward(B: number, H: number, xg: number, hg: number, hPrev: number, mask: number, gates: number, h: number): void;
   gruBackward(B: number, H: number, gates: number, hg: number, hPrev: number, dh: number, mask: number, dxg: number, dhg: number, dhPrev: number): void;
-  gruSeedGatesForward(B: number, H: number, xg: number, hgRZ: number, hPrev: number, gates: number, rh: number): void;
-  gruSeedOutputForward(B: number, H: number, xg: number, hgN: number, hPrev: number, mask: number, gates: number, h: number): void;
-  gruSeedOutputBackward(B: number, H: number, gates: number, hPrev: number, dh: number, mask: number, dxg: number, dhgN: number, dz: number, dhPrev: number): void;
-  gruSeedGatesBackward(B: number, H: number, gates: number, hPrev: number, drh: number, dz: number, dxg: number, dhgRZ: number, dhPrev: number): void;
+  gruResetBeforeGatesForward(B: number, H: number, xg: number, hgRZ: number, hPrev: number, gates: number, rh: number): void;
+  gruResetBeforeOutputForward(B: number, H: number, xg: number, hgN: number, hPrev: number, mask: number, gates: number, h: number): void;
+  gruResetBeforeOutputBackward(B: number, H: number, gates: number, hPrev: number, dh: number, mask: number, dxg: number, dhgN: number, dz: number, dhPrev: number): void;
+  gruResetBeforeGatesBackward(B: number, H: number, gates: number, hPrev: number, drh: number, dz: number, dxg: number, dhgRZ: number, dhPrev: number): void;
   expInto(x: number, y: number, n: number): void;
   sigmoidInto(x: number, y: number, n: number): void;
   tanhInto(x: number, y: number, n: number): void;
@@ -218,43 +218,43 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       s.finish();
     },
 
-    gruSeedGatesForward(B, H, xg, hgRZ, hPrev, gates, rh) {
-      dims('gruSeedGatesForward', B, H);
-      const op = 'gruSeedGatesForward', len = B * H;
+    gruResetBeforeGatesForward(B, H, xg, hgRZ, hPrev, gates, rh) {
+      dims('gruResetBeforeGatesForward', B, H);
+      const op = 'gruResetBeforeGatesForward', len = B * H;
       need(op, 'xg', xg, 3 * len); need(op, 'hgRZ', hgRZ, 2 * len); need(op, 'hPrev', hPrev, len); need(op, 'gates', gates, 3 * len); need(op, 'rh', rh, len);
       s.begin();
-      k.gruSeedGatesForward(B, H, s.input(xg), s.input(hgRZ), s.input(hPrev), s.inout(gates), s.output(rh));
+      k.gruResetBeforeGatesForward(B, H, s.input(xg), s.input(hgRZ), s.input(hPrev), s.inout(gates), s.output(rh));
       s.finish();
     },
 
-    gruSeedOutputForward(B, H, xg, hgN, hPrev, mask, gates, h) {
-      dims('gruSeedOutputForward', B, H);
-      const op = 'gruSeedOutputForward', len = B * H;
+    gruResetBeforeOutputForward(B, H, xg, hgN, hPrev, mask, gates, h) {
+      dims('gruResetBeforeOutputForward', B, H);
+      const op = 'gruResetBeforeOutputForward', len = B * H;
       need(op, 'xg', xg, 3 * len); need(op, 'hgN', hgN, len); need(op, 'hPrev', hPrev, len); need(op, 'gates', gates, 3 * len); need(op, 'h', h, len);
       if (mask) need(op, 'mask', mask, B);
       s.begin();
-      k.gruSeedOutputForward(B, H, s.input(xg), s.input(hgN), s.input(hPrev), s.mask(mask), s.inout(gates), s.output(h));
+      k.gruResetBeforeOutputForward(B, H, s.input(xg), s.input(hgN), s.input(hPrev), s.mask(mask), s.inout(gates), s.output(h));
       s.finish();
     },
 
-    gruSeedOutputBackward(B, H, gates, hPrev, dh, mask, dxg, dhgN, dz, dhPrev) {
-      dims('gruSeedOutputBackward', B, H);
-      const op = 'gruSeedOutputBackward', len = B * H;
+    gruResetBeforeOutputBackward(B, H, gates, hPrev, dh, mask, dxg, dhgN, dz, dhPrev) {
+      dims('gruResetBeforeOutputBackward', B, H);
+      const op = 'gruResetBeforeOutputBackward', len = B * H;
       need(op, 'gates', gates, 3 * len); need(op, 'hPrev', hPrev, len); need(op, 'dh', dh, len); need(op, 'dxg', dxg, 3 * len);
       need(op, 'dhgN', dhgN, len); need(op, 'dz', dz, len); need(op, 'dhPrev', dhPrev, len);
       if (mask) need(op, 'mask', mask, B);
       s.begin();
-      k.gruSeedOutputBackward(B, H, s.input(gates), s.input(hPrev), s.input(dh), s.mask(mask), s.inout(dxg), s.output(dhgN), s.output(dz), s.output(dhPrev));
+      k.gruResetBeforeOutputBackward(B, H, s.input(gates), s.input(hPrev), s.input(dh), s.mask(mask), s.inout(dxg), s.output(dhgN), s.output(dz), s.output(dhPrev));
       s.finish();
     },
 
-    gruSeedGatesBackward(B, H, gates, hPrev, drh, dz, dxg, dhgRZ, dhPrev) {
-      dims('gruSeedGatesBackward', B, H);
-      const op = 'gruSeedGatesBackward', len = B * H;
+    gruResetBeforeGatesBackward(B, H, gates, hPrev, drh, dz, dxg, dhgRZ, dhPrev) {
+      dims('gruResetBeforeGatesBackward', B, H);
+      const op = 'gruResetBeforeGatesBackward', len = B * H;
       need(op, 'gates', gates, 3 * len); need(op, 'hPrev', hPrev, len); need(op, 'drh', drh, len); need(op, 'dz', dz, len);
       need(op, 'dxg', dxg, 3 * len); need(op, 'dhgRZ', dhgRZ, 2 * len); need(op, 'dhPrev', dhPrev, len);
       s.begin();
-      k.gruSeedGatesBackward(B, H, s.input(gates), s.input(hPrev), s.input(drh), s.input(dz), s.inout(dxg), s.output(dhgRZ), s.inout(dhPrev));
+      k.gruResetBeforeGatesBackward(B, H, s.input(gates), s.input(hPrev), s.input(drh), s.input(dz), s.inout(dxg), s.output(dhgRZ), s.inout(dhPrev));
       s.finish();
     },
 
