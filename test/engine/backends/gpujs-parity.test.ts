@@ -15,21 +15,11 @@ import type { Backend, Buf } from '../../../src/engine/backend';
 import { createReferenceBackend } from '../../../src/engine/backends/reference';
 import { Model, type Batch } from '../../../src/engine/model';
 import { makeBatch, makeModel, makeSpec, type SpecOverrides } from '../helpers/models';
+import { TestRandom } from '../helpers/random';
 import {
   BackendUnavailableError, createGpuJsBackend, type GpuJsMode, type GpuJsBackend,
 } from '../../../src/engine/backends/gpujs';
 import { probeGpuJsMode } from '../../../src/runner/backends/gpujsProbe';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Role = 'in' | 'out';
 interface BufSpec { len: number; role: Role; lo?: number; hi?: number; spikes?: boolean }
@@ -43,9 +33,8 @@ interface OpCase {
   call(be: Backend, b: Record<string, Buf>, mask: Float32Array | null): void;
 }
 
-function fill(spec: BufSpec, next: () => number): Float64Array {
-  const lo = spec.lo ?? -2, hi = spec.hi ?? 2;
-  const v = Float64Array.from({ length: spec.len }, () => Math.fround(lo + (hi - lo) * next()));
+function fill(spec: BufSpec, rnd: TestRandom): Float64Array {
+  const v = Float64Array.from({ length: spec.len }, () => Math.fround(rnd.uniform(spec.lo ?? -2, spec.hi ?? 2)));
   if (spec.spikes && v.length >= 2) {
     v[0] = 60;
     v[v.length - 1] = -60;
@@ -202,9 +191,9 @@ const ALL_CASES: OpCase[] = [
 
 /** Runs one case on both backends and fails at the first value outside the tolerance, naming it. */
 function compare(gpu: Backend, ref: Backend, op: OpCase, seed: number): void {
-  const next = rng(seed);
+  const rnd = new TestRandom(seed);
   const values: Record<string, Float64Array> = {};
-  for (const [name, spec] of Object.entries(op.buffers)) values[name] = fill(spec, next);
+  for (const [name, spec] of Object.entries(op.buffers)) values[name] = fill(spec, rnd);
   const mask = op.mask === undefined ? null : maskFor(rowsOf(op));
 
   const g: Record<string, Float32Array> = {};
