@@ -90,7 +90,7 @@ const TABLE = {
     input('dz', 'B*H'), output('dxg', '3*B*H', blocks(0, 2, 3)), output('dhgRZ', '2*B*H'), acc('dhPrev', 'B*H')],
 } as const satisfies { readonly [K in OpName]: ArgsOf<Backend[K]> };
 
-export const OP_NAMES = Object.keys(TABLE) as OpName[];
+const OP_NAMES = Object.keys(TABLE) as OpName[];
 
 /** An argument with its length formula and flag resolved to argument positions, for the adapters. */
 export interface OpArg extends ArgSpec {
@@ -134,7 +134,7 @@ export function sizeAt(op: OpSpec, argv: ArrayLike<unknown>, i: number): number 
 }
 
 /** Values the buffer (or mask) at position i needs in this call. */
-export function requiredLength(op: OpSpec, argv: ArrayLike<unknown>, i: number): number {
+function requiredLength(op: OpSpec, argv: ArrayLike<unknown>, i: number): number {
   return lengthFrom(op.args[i], sizeAt(op, argv, 0), sizeAt(op, argv, 1), sizeAt(op, argv, 2));
 }
 

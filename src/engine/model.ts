@@ -1,5 +1,6 @@
 // SeqLab's recurrent model: PyTorch's module layout and numerics (see params.ts for the parameter
-// layout, network.ts for the unrolled computation, cells/ for each cell's step and its backward).
+// layout, network.ts for the unrolled computation, cells/ for each cell's step and its backward, heads/ for the
+// output heads).
 
 import type { Backend, Buf } from './backend';
 import { checkBatch, sequenceLength, type Batch } from './batch';
@@ -10,7 +11,6 @@ import type { ProbeResult, ProbeTrace } from './probe';
 import type { LossType, ModelSpec } from './spec';
 
 export type { Batch } from './batch';
-export type { Param } from './params';
 
 export interface ForwardBackwardOptions {
   /** Dropout is active only when true. */

@@ -54,7 +54,7 @@ export class Unrolled {
   private readonly input0: Buf;
   private readonly dInput0: Buf | null;
   /** Per-step masks (null: every row valid), views into maskStore. */
-  readonly masks: (Float32Array | null)[];
+  private readonly masks: (Float32Array | null)[];
   private readonly maskStore: Float32Array;
   /** y_k per layer: a view of the direction's states when nothing is added or concatenated. */
   private readonly outs: Buf[];

@@ -12,7 +12,7 @@ export interface Param {
   grad: Buf;
 }
 
-export interface ParamShape {
+interface ParamShape {
   name: string;
   shape: number[];
 }
@@ -40,7 +40,7 @@ export function directionSuffix(layer: number, reverse: boolean): string {
  * All parameters in state_dict order. Per layer and direction: weight_ih, weight_hh, bias_ih, bias_hh
  * (torch's _flat_weights_names order), then, with layer norm, ln_ih.weight/.bias and ln_hh.weight/.bias.
  */
-export function parameterShapes(spec: ModelSpec): ParamShape[] {
+function parameterShapes(spec: ModelSpec): ParamShape[] {
   const H = spec.hiddenSize;
   const GH = gateCount(spec.cell) * H;
   const D = layerWidth(spec);

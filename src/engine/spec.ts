@@ -40,13 +40,8 @@ export interface ModelSpec {
 
 export type LossType = 'mse' | 'cross_entropy' | 'bce';
 
-export type InitScheme =
-  | { type: 'pytorch' }
-  | { type: 'xavier' }
-  | { type: 'orthogonal' };
-
 export interface InitSpec {
-  scheme: InitScheme['type'];
+  scheme: 'pytorch' | 'xavier' | 'orthogonal';
   /** LSTM only: the forget gate's bias (in bias_ih; bias_hh's forget block is 0). null keeps the scheme's bias. */
   forgetBias: number | null;
 }

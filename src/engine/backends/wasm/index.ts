@@ -58,7 +58,7 @@ function kernelsModule(): WebAssembly.Module {
 /** The most arguments an op may take: the wrapper below has this fixed arity. */
 const MAX_ARGS = 11;
 
-// How kernelCall passes each argument, worked out once per op (switching on small integers keeps the call cheap).
+// How kernelCall passes each argument, worked out once per op from its table entry.
 const AS_NUMBER = 0, AS_FLAG = 1, AS_CHOICE = 2, AS_MASK = 3, READ = 4, OVERWRITE = 5, READ_WRITE = 6, BY_FLAG = 7;
 
 function passing(op: OpSpec): Int8Array {
