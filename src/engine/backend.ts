@@ -16,6 +16,8 @@
 // - Backward functions take dh (and dc) as the total derivative at this step: the loss's direct gradient
 //   plus what flowed back from step t+1. They write the gradients of the pre-activations and the part of
 //   dh_{t-1} that does not go through W_hh (the caller adds dpre·W_hh with gemm).
+//
+// backendOps.ts states every op's arguments, buffer lengths and roles as data; the WASM and GPU.js backends run from it.
 
 export type DType = 'float32' | 'float64';
 export type Buf = Float32Array | Float64Array;
