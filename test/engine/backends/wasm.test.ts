@@ -110,7 +110,7 @@ function masks(B: number): (Float32Array | null)[] {
   return [null, m];
 }
 
-test('cell steps (RNN tanh/relu, LSTM, GRU, seed GRU) and their backward passes match the reference', () => {
+test('cell steps (RNN tanh/relu, LSTM, GRU, reset-before GRU) and their backward passes match the reference', () => {
   let seed = 1000;
   for (const [B, H] of [[5, 7], [3, 13], [4, 4], [2, 1], [6, 33]])
     for (const mask of masks(B))
@@ -232,7 +232,7 @@ function batchFor(spec: ModelSpec, B: number, T: number, be: Backend, rnd: TestR
   return { B, T, x, tokens: null, lengths, y };
 }
 
-test('a model trained on the WASM backend gets the reference loss and gradients (LSTM, GRU, seed GRU, RNN, layer norm, masks)', () => {
+test('a model trained on the WASM backend gets the reference loss and gradients (LSTM, GRU, reset-before GRU, RNN, layer norm, masks)', () => {
   const cases: Partial<ModelSpec>[] = [
     { cell: 'lstm' },
     { cell: 'lstm', layerNorm: true, numLayers: 2, bidirectional: true },

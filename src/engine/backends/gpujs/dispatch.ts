@@ -20,7 +20,7 @@ type Dispatch = (run: RunKernel, inputs: KernelArg[], scalars: number[]) => Floa
 export const LOOP_MAX = 1 << 20;
 
 export const DISPATCH: Record<OpName, string | Dispatch> = {
-  // The gemm kernels compute op(A)·op(B) for one transpose pair each; C is never uploaded (accumulating is a write-back).
+  // One kernel per transpose pair; C is never uploaded (accumulating into it is part of the write-back).
   gemm: (run, [a, b], [m, n, k, transA, transB, accumulate]) => {
     if (k === 0) return accumulate ? null : new Float32Array(m * n); // a sum of no terms
     if (k > LOOP_MAX) throw new RangeError(`gpu.js gemm: inner dimension ${k} exceeds the kernel loop bound ${LOOP_MAX}`);
