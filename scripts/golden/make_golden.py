@@ -14,7 +14,7 @@ Fixture kinds (field "kind"):
 
 Standard architectures (nn.RNN / nn.GRU / nn.LSTM, packed sequences) are computed by torch's own modules;
 the script also runs its explicit autograd implementation on them and asserts both agree, which is what
-validates the explicit code used for the features torch has no module for (seed GRU, layer norm per gate
+validates the explicit code used for the features torch has no module for (reset-before GRU, layer norm per gate
 block, residual connections, attention pooling, truncated BPTT).
 """
 import json
