@@ -17,7 +17,7 @@ export interface SeqLabResult extends Timing {
 
 export function modelSpec(c: BenchConfig): ModelSpec {
   return {
-    cell: c.cell, variant: 'pytorch', nonlinearity: 'tanh', inputSize: c.I, hiddenSize: c.H, numLayers: 1,
+    cell: c.cell, variant: 'resetAfter', nonlinearity: 'tanh', inputSize: c.I, hiddenSize: c.H, numLayers: 1,
     bidirectional: false, dropout: 0, residual: false, layerNorm: false, embedding: null,
     // A dense head on every step, as the TF.js, brain.js and PyTorch models.
     head: { output: 'all', size: 1, activation: 'none' },

@@ -14,7 +14,7 @@ Fixture kinds (field "kind"):
 
 Standard architectures (nn.RNN / nn.GRU / nn.LSTM, packed sequences) are computed by torch's own modules;
 the script also runs its explicit autograd implementation on them and asserts both agree, which is what
-validates the explicit code used for the features torch has no module for (seed GRU, layer norm per gate
+validates the explicit code used for the features torch has no module for (reset-before GRU, layer norm per gate
 block, residual connections, attention pooling, truncated BPTT).
 """
 import json
@@ -48,7 +48,7 @@ def tensor_json(t):
 # ---------------------------------------------------------------------------------------------------------------
 # Model specs in SeqLab's terms
 
-def model_spec(cell, hidden=3, inp=2, layers=1, bidir=False, variant='pytorch', nonlinearity='tanh',
+def model_spec(cell, hidden=3, inp=2, layers=1, bidir=False, variant='resetAfter', nonlinearity='tanh',
                residual=False, layer_norm=False, embedding=None, head_output='last', head_size=2,
                activation='none'):
     return {
@@ -61,7 +61,7 @@ def model_spec(cell, hidden=3, inp=2, layers=1, bidir=False, variant='pytorch', 
 def is_standard(spec):
     """True when torch.nn.RNN/GRU/LSTM computes this model exactly."""
     return (not spec['residual'] and not spec['layerNorm'] and spec['embedding'] is None
-            and not (spec['cell'] == 'gru' and spec['variant'] == 'seed'))
+            and not (spec['cell'] == 'gru' and spec['variant'] == 'resetBefore'))
 
 
 def torch_rnn_module(spec):
@@ -126,7 +126,7 @@ def run_direction(spec, P, k, sfx, x, lengths, reverse, tbptt, states=None):
             h, c = h.detach(), c.detach()
         m = (t < lengths).to(torch.float64).unsqueeze(1)
         xg = norm('ih', x[:, t] @ W_ih.T) + b_ih
-        if cell == 'gru' and spec['variant'] == 'seed':
+        if cell == 'gru' and spec['variant'] == 'resetBefore':
             # Layer norm applies per block to the two recurrent products: W_hh[r,z]·h and W_hn·(r⊙h).
             hrz = h @ W_hh[:2 * H].T
             if ln:
@@ -523,11 +523,12 @@ def main():
                 n += 1
 
     # Features torch has no module for (explicit autograd).
-    model_fixture('model_gru_seed_last_mse', model_spec('gru', variant='seed'), 'mse', seed=200,
-                  description='seed 001 GRU variant (reset before the recurrent matmul), ragged')
-    model_fixture('model_gru_seed_l2_bi_all_ce', model_spec('gru', variant='seed', layers=2, bidir=True,
-                                                             head_output='all', head_size=3, activation='softmax'),
-                  'cross_entropy', seed=201, description='seed GRU, 2 layers, bidirectional')
+    model_fixture('model_gru_reset_before_last_mse', model_spec('gru', variant='resetBefore'), 'mse', seed=200,
+                  description='reset-before GRU (reset gate on h before the recurrent product), ragged')
+    model_fixture('model_gru_reset_before_l2_bi_all_ce',
+                  model_spec('gru', variant='resetBefore', layers=2, bidir=True, head_output='all', head_size=3,
+                             activation='softmax'),
+                  'cross_entropy', seed=201, description='reset-before GRU, 2 layers, bidirectional')
     model_fixture('model_lstm_layernorm_l2_last_mse', model_spec('lstm', layers=2, layer_norm=True), 'mse', seed=202,
                   description='LSTM with layer norm per gate block on W_ih·x and W_hh·h')
     model_fixture('model_gru_layernorm_bi_all_bce',
@@ -551,9 +552,9 @@ def main():
     model_fixture('model_embedding_rnn_all_bce',
                   model_spec('rnn', embedding={'vocabSize': 5, 'dim': 2}, head_output='all', activation='sigmoid'),
                   'bce', seed=210, description='embedding + RNN, per-step binary targets')
-    model_fixture('model_gru_seed_layernorm_bi_last_bce',
-                  model_spec('gru', variant='seed', bidir=True, layer_norm=True, activation='sigmoid'), 'bce', seed=212,
-                  description='seed GRU with layer norm on W_hh[r,z]·h and W_hn·(r⊙h), bidirectional')
+    model_fixture('model_gru_reset_before_layernorm_bi_last_bce',
+                  model_spec('gru', variant='resetBefore', bidir=True, layer_norm=True, activation='sigmoid'), 'bce',
+                  seed=212, description='reset-before GRU with layer norm on W_hh[r,z]·h and W_hn·(r⊙h), bidirectional')
     model_fixture('model_kitchen_sink',
                   model_spec('lstm', layers=2, bidir=True, layer_norm=True, residual=True,
                              embedding={'vocabSize': 7, 'dim': 3}, head_output='attention', head_size=3,

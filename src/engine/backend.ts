@@ -16,6 +16,8 @@
 // - Backward functions take dh (and dc) as the total derivative at this step: the loss's direct gradient
 //   plus what flowed back from step t+1. They write the gradients of the pre-activations and the part of
 //   dh_{t-1} that does not go through W_hh (the caller adds dpre·W_hh with gemm).
+//
+// backendOps.ts states every op's arguments, buffer lengths and roles as data; the WASM and GPU.js backends run from it.
 
 export type DType = 'float32' | 'float64';
 export type Buf = Float32Array | Float64Array;
@@ -72,7 +74,7 @@ export interface Backend {
   lstmBackward(B: number, H: number, gates: Buf, cPrev: Buf, c: Buf, dh: Buf, dc: Buf, mask: Float32Array | null, dpre: Buf, dhPrev: Buf): void;
 
   /**
-   * GRU step as torch.nn.GRU: r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r⊙hn), h = (1−z)⊙n + z⊙hPrev.
+   * Reset-after GRU step, as torch.nn.GRU: r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r⊙hn), h = (1−z)⊙n + z⊙hPrev.
    * gates (B×3H) receives r, z, n.
    */
   gruForward(B: number, H: number, xg: Buf, hg: Buf, hPrev: Buf, mask: Float32Array | null, gates: Buf, h: Buf): void;
@@ -80,23 +82,23 @@ export interface Backend {
   gruBackward(B: number, H: number, gates: Buf, hg: Buf, hPrev: Buf, dh: Buf, mask: Float32Array | null, dxg: Buf, dhg: Buf, dhPrev: Buf): void;
 
   /**
-   * GRU step as seed 001, first half: r = σ(xr + hr), z = σ(xz + hz) from hgRZ = W_hh[r,z]·hPrev + b_hh[r,z]
+   * Reset-before GRU step (cells/gru.ts), first half: r = σ(xr + hr), z = σ(xz + hz) from hgRZ = W_hh[r,z]·hPrev + b_hh[r,z]
    * (B×2H); writes r and z into gates' first two blocks and rh = r⊙hPrev (B×H).
    */
-  gruSeedGatesForward(B: number, H: number, xg: Buf, hgRZ: Buf, hPrev: Buf, gates: Buf, rh: Buf): void;
+  gruResetBeforeGatesForward(B: number, H: number, xg: Buf, hgRZ: Buf, hPrev: Buf, gates: Buf, rh: Buf): void;
   /**
    * Second half: n = tanh(xn + hgN) with hgN = W_hn·(r⊙hPrev) + b_hn (B×H); h = (1−z)⊙hPrev + z⊙n.
    * Writes n into gates' third block.
    */
-  gruSeedOutputForward(B: number, H: number, xg: Buf, hgN: Buf, hPrev: Buf, mask: Float32Array | null, gates: Buf, h: Buf): void;
+  gruResetBeforeOutputForward(B: number, H: number, xg: Buf, hgN: Buf, hPrev: Buf, mask: Float32Array | null, gates: Buf, h: Buf): void;
   /**
    * Backward of the second half. Writes dxg's n block and dhgN (both the gradient of n's pre-activation),
    * dz (B×H, dL/dz), and dhPrev (the direct part (1−z)⊙dh on valid rows, dh on padded rows).
    */
-  gruSeedOutputBackward(B: number, H: number, gates: Buf, hPrev: Buf, dh: Buf, mask: Float32Array | null, dxg: Buf, dhgN: Buf, dz: Buf, dhPrev: Buf): void;
+  gruResetBeforeOutputBackward(B: number, H: number, gates: Buf, hPrev: Buf, dh: Buf, mask: Float32Array | null, dxg: Buf, dhgN: Buf, dz: Buf, dhPrev: Buf): void;
   /**
    * Backward of the first half, given drh = dL/d(r⊙hPrev) (= dhgN·W_hn) and dz. Writes dxg's r and z blocks
    * and dhgRZ (B×2H, equal to them), and adds drh⊙r to dhPrev.
    */
-  gruSeedGatesBackward(B: number, H: number, gates: Buf, hPrev: Buf, drh: Buf, dz: Buf, dxg: Buf, dhgRZ: Buf, dhPrev: Buf): void;
+  gruResetBeforeGatesBackward(B: number, H: number, gates: Buf, hPrev: Buf, drh: Buf, dz: Buf, dxg: Buf, dhgRZ: Buf, dhPrev: Buf): void;
 }

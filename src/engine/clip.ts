@@ -17,7 +17,7 @@ export interface ClipResult {
 }
 
 /** L2 norm of one buffer, accumulated in float64. */
-export function l2Norm(b: Buf): number {
+function l2Norm(b: Buf): number {
   let s = 0;
   for (let i = 0; i < b.length; i++) s += b[i] * b[i];
   return Math.sqrt(s);

@@ -1,5 +1,6 @@
 // SeqLab's recurrent model: PyTorch's module layout and numerics (see params.ts for the parameter
-// layout, network.ts for the unrolled computation, cells/ for each cell's step and its backward).
+// layout, network.ts for the unrolled computation, cells/ for each cell's step and its backward, heads/ for the
+// output heads).
 
 import type { Backend, Buf } from './backend';
 import { checkBatch, sequenceLength, type Batch } from './batch';
@@ -10,7 +11,6 @@ import type { ProbeResult, ProbeTrace } from './probe';
 import type { LossType, ModelSpec } from './spec';
 
 export type { Batch } from './batch';
-export type { Param } from './params';
 
 export interface ForwardBackwardOptions {
   /** Dropout is active only when true. */
@@ -92,7 +92,7 @@ export class Model {
       g.load(batch, s, steps, this.embedding);
       g.forward(dropout ? opts.dropoutRandom! : null, s > 0 ? carry : null);
       if (carry && s + chunk < T) g.saveState(carry);
-      const target = this.targets(batch, g, s, steps);
+      const target = g.head.target;
       if (!target.some((v) => v >= 0)) continue; // no loss terms in this chunk: its gradient is zero
       g.headForward();
       total += lossRows(loss, spec.head.activation, g.head.Z, g.head.rows, spec.head.size, batch.y, target, scale, g.head.dZ);
@@ -128,8 +128,7 @@ export class Model {
     const { spec } = this;
     checkBatch(batch, spec, loss);
     const g = this.run(batch);
-    const target = this.targets(batch, g, 0, batch.T);
-    const sum = lossRows(loss, spec.head.activation, g.head.Z, g.head.rows, spec.head.size, batch.y, target, 1, null);
+    const sum = lossRows(loss, spec.head.activation, g.head.Z, g.head.rows, spec.head.size, batch.y, g.head.target, 1, null);
     return sum / this.lossCount(batch, loss);
   }
 
@@ -165,19 +164,6 @@ export class Model {
       for (let b = 0; b < batch.B; b++) rows += sequenceLength(batch, b);
     }
     return rows * termsPerRow(loss, this.spec.head.size);
-  }
-
-  /** For each head row of the chunk [s, s+steps): the index of its target in y, or −1 when it has no loss term. */
-  private targets(batch: Batch, g: Unrolled, s: number, steps: number): Int32Array {
-    const { B } = batch;
-    const out = g.head.target;
-    if (this.spec.head.output === 'all') {
-      for (let t = 0; t < g.T; t++)
-        for (let b = 0; b < B; b++) out[t * B + b] = t < steps && s + t < sequenceLength(batch, b) ? b * batch.T + s + t : -1;
-    } else {
-      for (let b = 0; b < B; b++) out[b] = this.spec.head.output === 'last' && g.head.lastStep[b] < 0 ? -1 : b;
-    }
-    return out;
   }
 
   /** The cached graph that runs `steps` steps for a batch of B. */

@@ -9,10 +9,13 @@ import type { Backend, Buf } from './backend';
 import type { Batch } from './batch';
 import { sequenceLength } from './batch';
 import { Direction, type DirectionParams, type DirectionShape } from './cells/direction';
-import { GruDirection, GruSeedDirection } from './cells/gru';
+import { GruResetAfterDirection, GruResetBeforeDirection } from './cells/gru';
 import { LstmDirection } from './cells/lstm';
 import { RnnDirection } from './cells/rnn';
-import { HeadRun } from './head';
+import { AllStepsHead } from './heads/allSteps';
+import { AttentionHead } from './heads/attention';
+import type { Head, HeadParams, HeadShape } from './heads/head';
+import { LastStepHead } from './heads/lastStep';
 import { directionSuffix, inputWidth, layerWidth, type Param } from './params';
 import type { ModelSpec } from './spec';
 
@@ -29,18 +32,29 @@ function makeDirection(be: Backend, spec: ModelSpec, p: DirectionParams, shape: 
     case 'lstm':
       return new LstmDirection(be, p, shape);
     case 'gru':
-      return spec.variant === 'seed' ? new GruSeedDirection(be, p, shape) : new GruDirection(be, p, shape);
+      return spec.variant === 'resetBefore' ? new GruResetBeforeDirection(be, p, shape) : new GruResetAfterDirection(be, p, shape);
+  }
+}
+
+function makeHead(be: Backend, spec: ModelSpec, p: HeadParams, shape: HeadShape): Head {
+  switch (spec.head.output) {
+    case 'last':
+      return new LastStepHead(be, p, shape);
+    case 'all':
+      return new AllStepsHead(be, p, shape);
+    case 'attention':
+      return new AttentionHead(be, p, shape);
   }
 }
 
 export class Unrolled {
   readonly dirs: Direction[][];
-  readonly head: HeadRun;
+  readonly head: Head;
   /** Layer-0 input, time-major T·B×inputWidth. */
   private readonly input0: Buf;
   private readonly dInput0: Buf | null;
   /** Per-step masks (null: every row valid), views into maskStore. */
-  readonly masks: (Float32Array | null)[];
+  private readonly masks: (Float32Array | null)[];
   private readonly maskStore: Float32Array;
   /** y_k per layer: a view of the direction's states when nothing is added or concatenated. */
   private readonly outs: Buf[];
@@ -100,12 +114,11 @@ export class Unrolled {
       }
     }
     const attention = spec.head.output === 'attention' ? { weight: param('attention.weight'), bias: param('attention.bias') } : null;
-    this.head = new HeadRun(be, spec.head.output, B, T, D, spec.head.size,
-      { weight: param('head.weight'), bias: param('head.bias'), attention });
+    this.head = makeHead(be, spec, { weight: param('head.weight'), bias: param('head.bias'), attention }, { B, T, D, size: spec.head.size });
   }
 
   /**
-   * Fills the layer-0 input, the step masks and the head's step indices for steps [s, s+steps) of the
+   * Fills the layer-0 input, the step masks and the head's steps and targets for steps [s, s+steps) of the
    * batch (steps ≤ T; the graph's remaining steps become padding).
    */
   load(batch: Batch, s: number, steps: number, embedding: Param | null): void {
@@ -135,12 +148,7 @@ export class Unrolled {
       }
       this.masks[t] = full ? null : m;
     }
-    for (let b = 0; b < B; b++) {
-      const L = sequenceLength(batch, b);
-      const last = L - 1 - s;
-      this.head.lastStep[b] = last >= 0 && last < steps ? last : -1;
-      this.head.validSteps[b] = Math.max(0, Math.min(steps, L - s));
-    }
+    this.head.load(batch, s, steps);
   }
 
   /**

@@ -12,7 +12,7 @@ export interface Param {
   grad: Buf;
 }
 
-export interface ParamShape {
+interface ParamShape {
   name: string;
   shape: number[];
 }
@@ -40,7 +40,7 @@ export function directionSuffix(layer: number, reverse: boolean): string {
  * All parameters in state_dict order. Per layer and direction: weight_ih, weight_hh, bias_ih, bias_hh
  * (torch's _flat_weights_names order), then, with layer norm, ln_ih.weight/.bias and ln_hh.weight/.bias.
  */
-export function parameterShapes(spec: ModelSpec): ParamShape[] {
+function parameterShapes(spec: ModelSpec): ParamShape[] {
   const H = spec.hiddenSize;
   const GH = gateCount(spec.cell) * H;
   const D = layerWidth(spec);
@@ -76,7 +76,7 @@ export function checkSpec(spec: ModelSpec): void {
     if (!Number.isInteger(v) || v < 1) throw new Error(`model spec: ${what} must be a positive integer, got ${v}`);
   };
   if (!['rnn', 'gru', 'lstm'].includes(spec.cell)) throw new Error(`model spec: unknown cell "${spec.cell}"`);
-  if (spec.cell === 'gru' && spec.variant !== 'pytorch' && spec.variant !== 'seed')
+  if (spec.cell === 'gru' && spec.variant !== 'resetAfter' && spec.variant !== 'resetBefore')
     throw new Error(`model spec: unknown GRU variant "${spec.variant}"`);
   if (spec.cell === 'rnn' && spec.nonlinearity !== 'tanh' && spec.nonlinearity !== 'relu')
     throw new Error(`model spec: unknown RNN nonlinearity "${spec.nonlinearity}"`);

@@ -2,8 +2,11 @@
 // the engine validates nothing a config validator already checked, but throws on impossible shapes.
 
 export type CellType = 'rnn' | 'gru' | 'lstm';
-/** "pytorch" is torch.nn.GRU (reset after the recurrent matmul); "seed" is seed 001's GRU (reset before it). */
-export type GruVariant = 'pytorch' | 'seed';
+/**
+ * Where the GRU's reset gate acts (cells/gru.ts has both formulas): "resetAfter" multiplies the recurrent product
+ * W_hn·h_{t−1} + b_hn, as torch.nn.GRU and cuDNN do; "resetBefore" multiplies h_{t−1} before it (Cho et al. 2014).
+ */
+export type GruVariant = 'resetAfter' | 'resetBefore';
 export type HeadOutput = 'last' | 'all' | 'attention';
 export type OutputActivation = 'none' | 'sigmoid' | 'softmax';
 
@@ -37,13 +40,8 @@ export interface ModelSpec {
 
 export type LossType = 'mse' | 'cross_entropy' | 'bce';
 
-export type InitScheme =
-  | { type: 'pytorch' }
-  | { type: 'xavier' }
-  | { type: 'orthogonal' };
-
 export interface InitSpec {
-  scheme: InitScheme['type'];
+  scheme: 'pytorch' | 'xavier' | 'orthogonal';
   /** LSTM only: the forget gate's bias (in bias_ih; bias_hh's forget block is 0). null keeps the scheme's bias. */
   forgetBias: number | null;
 }

@@ -1,22 +1,15 @@
 // One optimization step of a model: gradients, clipping, learning-rate schedule, optimizer update.
 import type { Buf } from './backend';
+import type { Param } from './params';
 import type { LossType, TrainSpec } from './spec';
 import type { Rng } from './rng';
 import { createOptimizer, type Optimizer } from './optim';
 import { clipGradients, gradientNorms } from './clip';
 import { learningRate } from './schedule';
 
-/** The part of model.ts's Param the trainer uses. */
-export interface TrainableParam {
-  name: string;
-  shape: number[];
-  value: Buf;
-  grad: Buf;
-}
-
 /** The part of model.ts's Model the trainer uses (Model satisfies it structurally). */
 export interface TrainableModel<TBatch> {
-  readonly params: TrainableParam[];
+  readonly params: Param[];
   zeroGrad(): void;
   forwardBackward(
     batch: TBatch,
@@ -25,15 +18,16 @@ export interface TrainableModel<TBatch> {
   ): { loss: number; gradFlow: Float64Array | null };
 }
 
+/** What one update reports; src/runner/events.ts's StepRecord is declared from it. */
 export interface StepResult {
   /** 0-based index of this update. */
   step: number;
   loss: number;
   /** Global gradient L2 norm before clipping. */
   gradNorm: number;
-  /** Global gradient L2 norm after clipping (what the optimizer used). */
+  /** Global gradient L2 norm after clipping: what the optimizer used (gradNorm when clipping is off or did not act). */
   gradNormClipped: number;
-  /** Each parameter's gradient L2 norm before clipping. */
+  /** Each parameter's gradient L2 norm before clipping, by state_dict name. */
   paramGradNorms: Record<string, number>;
   /** Learning rate of this update. */
   lr: number;

@@ -1,21 +1,16 @@
 // The records a run produces, as they appear in its folder and as they stream to the dashboard.
 // metrics.jsonl holds StepRecord and EvalRecord lines; gradflow.jsonl holds GradFlowRecord lines;
 // gates.jsonl holds GateRecord lines; tasks.jsonl holds TaskRecord lines. src/shared/protocol.ts re-exports these
-// types for the webview unchanged.
+// types for the webview unchanged. Fields the engine already reports are declared once, on its types.
 
-/** One training step, measured on that step's batch before its update. */
-export interface StepRecord {
+import type { ProbeTrace } from '../engine/probe';
+import type { StepResult } from '../engine/trainer';
+
+/** One training step, measured on that step's batch before its update (gradient flow goes to GradFlowRecord). */
+export interface StepRecord extends Omit<StepResult, 'step' | 'gradFlow'> {
   kind: 'step';
   /** 1-based count of optimizer updates done, including this one. */
   step: number;
-  loss: number;
-  /** Global L2 norm of all gradients, before clipping. */
-  gradNorm: number;
-  /** The same after clipping (equal to gradNorm when clipping is off or did not act). */
-  gradNormClipped: number;
-  /** L2 norm of each parameter tensor's gradient before clipping, by state_dict name. */
-  paramGradNorms: Record<string, number>;
-  lr: number;
   /** Wall-clock seconds since the run started. */
   time: number;
   /** Training throughput over the recent window. */
@@ -40,18 +35,11 @@ export interface GradFlowRecord {
 }
 
 /** Gate activations and states of one probe sequence, for one layer and direction. */
-export interface GateRecord {
+export interface GateRecord extends Omit<ProbeTrace, 'sequence'> {
   kind: 'gates';
   step: number;
   /** Index of the probe sequence in the run's probe set. */
   probe: number;
-  layer: number;
-  direction: 'forward' | 'reverse';
-  cell: 'rnn' | 'gru' | 'lstm';
-  T: number;
-  H: number;
-  /** Gate name → T×H values, row-major by time: LSTM i,f,g,o; GRU r,z,n; plus "h" and, for LSTM, "c". */
-  values: Record<string, number[]>;
 }
 
 export type RunRecord = StepRecord | EvalRecord | GradFlowRecord | GateRecord;

@@ -12,8 +12,8 @@ const cells: Record<string, SpecOverrides> = {
   'rnn tanh': { cell: 'rnn', nonlinearity: 'tanh' },
   'rnn relu': { cell: 'rnn', nonlinearity: 'relu' },
   lstm: { cell: 'lstm' },
-  'gru pytorch': { cell: 'gru', variant: 'pytorch' },
-  'gru seed': { cell: 'gru', variant: 'seed' },
+  'gru resetAfter': { cell: 'gru', variant: 'resetAfter' },
+  'gru resetBefore': { cell: 'gru', variant: 'resetBefore' },
 };
 
 interface Feature {

@@ -9,7 +9,7 @@ const I = 3;
 
 function lstmSpec(over: Partial<ModelSpec> = {}): ModelSpec {
   return {
-    cell: 'lstm', variant: 'pytorch', nonlinearity: 'tanh', inputSize: I, hiddenSize: H, numLayers: 2,
+    cell: 'lstm', variant: 'resetAfter', nonlinearity: 'tanh', inputSize: I, hiddenSize: H, numLayers: 2,
     bidirectional: true, dropout: 0, residual: false, layerNorm: true, embedding: { vocabSize: 400, dim: I },
     head: { output: 'attention', size: 2, activation: 'none' }, ...over,
   };

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReferenceBackend } from '../../src/engine/backends/reference';
-import type { Backend } from '../../src/engine/backend';
 import { Model, graphSteps, type Batch } from '../../src/engine/model';
 import { fixedDropout, gradCheck, makeBatch, makeModel, makeSpec } from './helpers/models';
 import { truncatedObjective } from './helpers/truncated';
+import { countAllocs } from './helpers/counting';
 import { TestRandom, maxRelError } from './helpers/random';
 
 const layout = (m: Model) => m.params.map((p) => [p.name, p.shape] as [string, number[]]);
@@ -176,24 +176,18 @@ test('model: tbptt forward values equal the full pass (state is carried), so the
 });
 
 test('model: a training step allocates no backend buffer after the first one', () => {
-  const be = createReferenceBackend('float32');
-  let allocs = 0;
-  const counting: Backend = Object.create(be);
-  counting.alloc = (n: number) => {
-    allocs++;
-    return be.alloc(n);
-  };
+  const counting = countAllocs(createReferenceBackend('float32'));
   const spec = makeSpec({ cell: 'gru', numLayers: 2, bidirectional: true, layerNorm: true, dropout: 0.2, head: { output: 'all' } });
-  const model = new Model(spec, counting);
+  const model = new Model(spec, counting.backend);
   new TestRandom(1).fill(model.param('rnn.weight_hh_l0').value);
   const batch = makeBatch(spec, 'mse', 3, 7);
   const step = () => model.forwardBackward(batch, 'mse', { train: true, tbptt: 3, dropoutRandom: () => 0.5, gradFlow: true });
   step();
-  const afterFirst = allocs;
+  const afterFirst = counting.allocs();
   assert.ok(afterFirst > 0);
   step();
   step();
-  assert.equal(allocs, afterFirst);
+  assert.equal(counting.allocs(), afterFirst);
 });
 
 test('model: dropout is applied only in training, with inverted scaling, and needs a random source', () => {
@@ -265,7 +259,7 @@ test('model: the last head picks each sequence\'s last valid step; padding does 
 
 test('model: probe reports gates and states that satisfy each cell\'s recurrence', () => {
   const B = 2, T = 4;
-  for (const [cell, variant] of [['lstm', 'pytorch'], ['gru', 'pytorch'], ['gru', 'seed'], ['rnn', 'pytorch']] as const) {
+  for (const [cell, variant] of [['lstm', 'resetAfter'], ['gru', 'resetAfter'], ['gru', 'resetBefore'], ['rnn', 'resetAfter']] as const) {
     const spec = makeSpec({ cell, variant, numLayers: 2, bidirectional: true, hiddenSize: 3 });
     const model = makeModel(spec);
     const batch = makeBatch(spec, 'mse', B, T, 6, [4, 2]);
@@ -291,7 +285,7 @@ test('model: probe reports gates and states that satisfy each cell\'s recurrence
             const cp = prev === null ? 0 : at('c', prev, j);
             assert.ok(Math.abs(at('c', t, j) - (at('f', t, j) * cp + at('i', t, j) * at('g', t, j))) < 1e-14);
             want = at('o', t, j) * Math.tanh(at('c', t, j));
-          } else if (cell === 'gru' && variant === 'pytorch') want = (1 - at('z', t, j)) * at('n', t, j) + at('z', t, j) * hp;
+          } else if (cell === 'gru' && variant === 'resetAfter') want = (1 - at('z', t, j)) * at('n', t, j) + at('z', t, j) * hp;
           else if (cell === 'gru') want = (1 - at('z', t, j)) * hp + at('z', t, j) * at('n', t, j);
           assert.ok(Math.abs(at('h', t, j) - want) < 1e-14, `${cell}/${variant} ${tr.direction} t=${t}`);
         }
@@ -378,15 +372,9 @@ test('model: graph shapes are bucketed above 16 steps (≤ 12.5% padding, 8 shap
 });
 
 test('model: batches of varying T (ragged datasets) and repeated predictions stop allocating backend memory', () => {
-  const be = createReferenceBackend('float64');
-  let allocs = 0;
-  const counting: Backend = Object.create(be);
-  counting.alloc = (n: number) => {
-    allocs++;
-    return be.alloc(n);
-  };
+  const counting = countAllocs(createReferenceBackend('float64'));
   const spec = makeSpec({ cell: 'lstm', head: { output: 'all' } });
-  const model = new Model(spec, counting);
+  const model = new Model(spec, counting.backend);
   const epoch = () => {
     for (let T = 1; T <= 70; T += 3) {
       const batch = makeBatch(spec, 'mse', 2, T, T);
@@ -395,10 +383,10 @@ test('model: batches of varying T (ragged datasets) and repeated predictions sto
     }
   };
   epoch();
-  const first = allocs;
+  const first = counting.allocs();
   epoch();
   epoch();
-  assert.equal(allocs, first);
+  assert.equal(counting.allocs(), first);
 });
 
 test('model: truncated BPTT with chunks longer than 16 (bucketed, padded graphs) keeps the exact truncated objective', () => {

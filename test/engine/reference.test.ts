@@ -189,16 +189,16 @@ for (const m of [null, mask])
   });
 
 for (const m of [null, mask])
-  test(`reference: seed GRU step (both halves) forward and backward (mask ${m ? 'on' : 'off'})`, () => {
+  test(`reference: reset-before GRU step (both halves) forward and backward (mask ${m ? 'on' : 'off'})`, () => {
     const rnd = new TestRandom(6);
     const G = 3 * H;
     const xg = rnd.fill(be.alloc(B * G)), hgRZ = rnd.fill(be.alloc(B * 2 * H)), hPrev = rnd.fill(be.alloc(B * H));
     const wN = rnd.fill(be.alloc(H * H)), bN = rnd.fill(be.alloc(H));
     const run = (gates: Buf, rh: Buf, hgN: Buf, h: Buf) => {
-      be.gruSeedGatesForward(B, H, xg, hgRZ, hPrev, gates, rh);
+      be.gruResetBeforeGatesForward(B, H, xg, hgRZ, hPrev, gates, rh);
       be.gemm(false, true, B, H, H, rh, wN, hgN, false);
       be.addRowVector(hgN, B, H, bN);
-      be.gruSeedOutputForward(B, H, xg, hgN, hPrev, m, gates, h);
+      be.gruResetBeforeOutputForward(B, H, xg, hgN, hPrev, m, gates, h);
     };
     const gates = be.alloc(B * G), rh = be.alloc(B * H), hgN = be.alloc(B * H), h = be.alloc(B * H);
     run(gates, rh, hgN, h);
@@ -221,9 +221,9 @@ for (const m of [null, mask])
     };
     const dxg = be.alloc(B * G), dhgN = be.alloc(B * H), dz = be.alloc(B * H), dhPrev = be.alloc(B * H);
     const drh = be.alloc(B * H), dhgRZ = be.alloc(B * 2 * H);
-    be.gruSeedOutputBackward(B, H, gates, hPrev, dh, m, dxg, dhgN, dz, dhPrev);
+    be.gruResetBeforeOutputBackward(B, H, gates, hPrev, dh, m, dxg, dhgN, dz, dhPrev);
     be.gemm(false, false, B, H, H, dhgN, wN, drh, false);
-    be.gruSeedGatesBackward(B, H, gates, hPrev, drh, dz, dxg, dhgRZ, dhPrev);
+    be.gruResetBeforeGatesBackward(B, H, gates, hPrev, drh, dz, dxg, dhgRZ, dhPrev);
     assert.ok(maxRelError(dxg, Array.from(xg, (_, i) => centralDiff(f, xg, i))) < 1e-7);
     assert.ok(maxRelError(dhgRZ, Array.from(hgRZ, (_, i) => centralDiff(f, hgRZ, i))) < 1e-7);
     assert.ok(maxRelError(dhPrev, Array.from(hPrev, (_, i) => centralDiff(f, hPrev, i))) < 1e-7);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NonFiniteError, Trainer, type TrainableModel, type TrainableParam } from '../../src/engine/trainer';
+import { NonFiniteError, Trainer, type TrainableModel } from '../../src/engine/trainer';
+import type { Param } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';
 import type { LossType, TrainSpec } from '../../src/engine/spec';
 import { Model } from '../../src/engine/model';
@@ -18,7 +19,7 @@ interface ToyBatch {
  * dropoutRandom, so the trainer's random stream changes the gradients (and resumes must restore it).
  */
 class ToyModel implements TrainableModel<ToyBatch> {
-  readonly params: TrainableParam[] = [
+  readonly params: Param[] = [
     { name: 'head.weight', shape: [1, 2], value: Float64Array.of(0.3, -0.2), grad: new Float64Array(2) },
     { name: 'head.bias', shape: [1], value: Float64Array.of(0.1), grad: new Float64Array(1) },
   ];
@@ -149,7 +150,7 @@ test('loadStateDict without the dropout stream is rejected', () => {
 
 test('with the real model (2-layer LSTM, dropout, Adam), a checkpoint resume reproduces the uninterrupted run bit-exactly', () => {
   const modelSpec = {
-    cell: 'lstm', variant: 'pytorch', nonlinearity: 'tanh', inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: false,
+    cell: 'lstm', variant: 'resetAfter', nonlinearity: 'tanh', inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: false,
     dropout: 0.4, residual: false, layerNorm: false, embedding: null, head: { output: 'last', size: 1, activation: 'none' },
   } as const;
   const train = spec({ optimizer: { type: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, clip: { maxNorm: 1, maxValue: null } });

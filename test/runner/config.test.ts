@@ -6,7 +6,7 @@ import { expandSweep, parseConfig } from '../../src/runner/config/load';
 import { configJsonSchemaText } from '../../src/runner/config/jsonSchema';
 import { configSchema } from '../../src/runner/config/schema';
 import type { AnyNode } from '../../src/runner/config/dsl';
-import { InputError } from '../../src/runner/diagnostics';
+import { formatDiagnostic, InputError } from '../../src/runner/diagnostics';
 import { loadExperiments } from '../../src/runner/experiment';
 import { tempWorkspace } from '../helpers/workspace';
 
@@ -15,7 +15,7 @@ const ONE_SGD_STEP_CONFIG = `{
   "name": "one-sgd-step",
   "seed": 1,
   "data": { "source": "jsonl", "path": "train.jsonl", "validation": 0 },
-  "model": { "cell": "gru", "variant": "pytorch", "hiddenSize": 8, "numLayers": 2, "bidirectional": true,
+  "model": { "cell": "gru", "variant": "resetAfter", "hiddenSize": 8, "numLayers": 2, "bidirectional": true,
              "head": { "output": "last" } },
   "train": { "steps": 1, "batchSize": 64, "shuffle": false, "loss": "mse",
              "optimizer": { "type": "sgd", "lr": 0.1 } }
@@ -54,6 +54,20 @@ test('wrong types, bad enum values and out-of-range numbers name the path and th
   assert.match(byPath['model.hiddenSize'], /expected an integer, got the string "64"/);
   assert.match(byPath['train.steps'], /must be at least 1, got 0/);
   assert.match(byPath.seed, /expected an integer, got 1.5/);
+});
+
+test('a GRU variant under its old name is an error at its value that gives the new name', () => {
+  for (const [old, now] of [['seed', 'resetBefore'], ['pytorch', 'resetAfter']]) {
+    const text = `{\n  "model": {\n    "cell": "gru",\n    "variant": "${old}"\n  }\n}`;
+    const r = parseConfig('x.seqlab.json', text);
+    assert.equal(r.config, null);
+    assert.equal(r.diagnostics.length, 1);
+    const d = r.diagnostics[0];
+    assert.equal(text.slice(d.offset, d.offset + d.length), `"${old}"`);
+    assert.equal(formatDiagnostic(d), `x.seqlab.json:4:16: error: model.variant: "${old}" was renamed "${now}"`);
+  }
+  const swept = parseConfig('s.seqlab.json', '{ "sweep": { "model.variant": ["resetAfter", "seed"] } }');
+  assert.deepEqual(swept.diagnostics.map((d) => `${d.path}: ${d.message}`), ['sweep.model.variant[1]: model.variant: "seed" was renamed "resetBefore"']);
 });
 
 test('syntax errors are located; comments and trailing commas are allowed', () => {

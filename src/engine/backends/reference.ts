@@ -308,7 +308,7 @@ class ReferenceBackend implements Backend {
     }
   }
 
-  gruSeedGatesForward(B: number, H: number, xg: Buf, hgRZ: Buf, hPrev: Buf, gates: Buf, rh: Buf): void {
+  gruResetBeforeGatesForward(B: number, H: number, xg: Buf, hgRZ: Buf, hPrev: Buf, gates: Buf, rh: Buf): void {
     for (let b = 0; b < B; b++) {
       for (let j = 0; j < H; j++) {
         const go = b * 3 * H + j;
@@ -322,7 +322,7 @@ class ReferenceBackend implements Backend {
     }
   }
 
-  gruSeedOutputForward(B: number, H: number, xg: Buf, hgN: Buf, hPrev: Buf, mask: Float32Array | null, gates: Buf, h: Buf): void {
+  gruResetBeforeOutputForward(B: number, H: number, xg: Buf, hgN: Buf, hPrev: Buf, mask: Float32Array | null, gates: Buf, h: Buf): void {
     for (let b = 0; b < B; b++) {
       const ok = valid(mask, b);
       for (let j = 0; j < H; j++) {
@@ -336,7 +336,7 @@ class ReferenceBackend implements Backend {
     }
   }
 
-  gruSeedOutputBackward(B: number, H: number, gates: Buf, hPrev: Buf, dh: Buf, mask: Float32Array | null, dxg: Buf, dhgN: Buf, dz: Buf, dhPrev: Buf): void {
+  gruResetBeforeOutputBackward(B: number, H: number, gates: Buf, hPrev: Buf, dh: Buf, mask: Float32Array | null, dxg: Buf, dhgN: Buf, dz: Buf, dhPrev: Buf): void {
     for (let b = 0; b < B; b++) {
       const ok = valid(mask, b);
       for (let j = 0; j < H; j++) {
@@ -357,7 +357,7 @@ class ReferenceBackend implements Backend {
     }
   }
 
-  gruSeedGatesBackward(B: number, H: number, gates: Buf, hPrev: Buf, drh: Buf, dz: Buf, dxg: Buf, dhgRZ: Buf, dhPrev: Buf): void {
+  gruResetBeforeGatesBackward(B: number, H: number, gates: Buf, hPrev: Buf, drh: Buf, dz: Buf, dxg: Buf, dhgRZ: Buf, dhPrev: Buf): void {
     for (let b = 0; b < B; b++) {
       for (let j = 0; j < H; j++) {
         const go = b * 3 * H + j;

@@ -47,6 +47,8 @@ export abstract class Direction {
   readonly dhs: Buf;
   /** W_ih·x_t + b_ih for every step, and its gradient. */
   protected readonly xproj: Projection;
+  /** The projections making up the recurrent term, each with the T·B rows it reads (for the W_hh, b_hh gradients). */
+  protected readonly recurrent: { proj: Projection; input: Buf }[] = [];
   /** Total dL/dh_t of the step being back-propagated. */
   private readonly dh: Buf;
   /** dL/dh_{t−1} flowing to the previous step. */
@@ -63,6 +65,17 @@ export abstract class Direction {
     this.dh = be.alloc(B * H);
     this.carry = be.alloc(B * H);
     this.xproj = new Projection(be, T * B, shape.inSize, G, H, whole(p.wIh), whole(p.bIh), lnBlocks(p.lnIh, H, 0, G));
+  }
+
+  /**
+   * W_hh·h_{t−1} + b_hh over all G blocks, as the whole recurrent term. sharedGrad: its gradient is xproj's
+   * (true when both only add into the same pre-activation).
+   */
+  protected recurrentProjection(sharedGrad: boolean): Projection {
+    const { B, T, H, G, p } = this;
+    const proj = new Projection(this.be, T * B, H, G, H, whole(p.wHh), whole(p.bHh), lnBlocks(p.lnHh, H, 0, G), sharedGrad ? this.xproj.dOut : null);
+    this.recurrent.push({ proj, input: this.prevStates() });
+    return proj;
   }
 
   protected slotOf(t: number): number {
@@ -105,11 +118,16 @@ export abstract class Direction {
   }
   /** The state after the last processed step (what truncated BPTT carries into the next chunk). */
   finalState(): { h: Buf; c: Buf | null } {
-    return { h: this.slot(this.hs, this.finalSlot()), c: this.cellState(this.finalSlot()) };
+    const cs = this.cellStates();
+    return { h: this.slot(this.hs, this.finalSlot()), c: cs && this.slot(cs, this.finalSlot()) };
   }
 
-  /** Cell state slot s (LSTM), null for cells without one. */
-  protected cellState(_s: number): Buf | null {
+  /** Cell states in hs's slot layout (LSTM), null for cells without one. */
+  protected cellStates(): Buf | null {
+    return null;
+  }
+  /** Activated gates per step (T·B×G·H) and the name of each block, for traces; null for cells that keep none. */
+  protected gateValues(): { names: readonly string[]; values: Buf } | null {
     return null;
   }
 
@@ -119,8 +137,9 @@ export abstract class Direction {
     const init = this.slot(this.hs, this.initialSlot());
     if (h0) init.set(h0);
     else init.fill(0);
-    const cInit = this.cellState(this.initialSlot());
-    if (cInit) {
+    const cs = this.cellStates();
+    if (cs) {
+      const cInit = this.slot(cs, this.initialSlot());
       if (c0) cInit.set(c0);
       else cInit.fill(0);
     }
@@ -155,7 +174,7 @@ export abstract class Direction {
     }
     this.xproj.backward(0, this.T * this.B, dInput);
     this.xproj.accumulateParamGrads(input);
-    this.accumulateRecurrentGrads();
+    for (const { proj, input: rows } of this.recurrent) proj.accumulateParamGrads(rows);
   }
 
   /** Clears carried gradients other than dh (LSTM's dc). */
@@ -168,14 +187,20 @@ export abstract class Direction {
    * dOut rows and the complete dL/dh_{t−1} (direct part + through W_hh) into dhPrev.
    */
   protected abstract stepBackward(t: number, mask: Float32Array | null, dh: Buf, dhPrev: Buf): void;
-  /** W_hh and b_hh gradients over all steps, after the sweep. */
-  protected abstract accumulateRecurrentGrads(): void;
 
-  /** Gate activations and states of sequence b over steps 0..steps−1, gate name → steps×H row-major. */
-  abstract trace(b: number, steps: number): Record<string, number[]>;
+  /** Gate activations and states of sequence b over steps 0..steps−1, name → steps×H row-major: the gates, h, c. */
+  trace(b: number, steps: number): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    const gates = this.gateValues();
+    gates?.names.forEach((name, q) => (out[name] = this.traceBlocks(gates.values, gates.names.length, q, b, steps)));
+    out.h = this.traceStates(this.hs, b, steps);
+    const cs = this.cellStates();
+    if (cs) out.c = this.traceStates(cs, b, steps);
+    return out;
+  }
 
-  /** Block q (of G) of row b at step t of a T·B×G·H buffer, for traces. */
-  protected traceBlocks(buf: Buf, G: number, q: number, b: number, steps: number): number[] {
+  /** Block q (of G) of row b at step t of a T·B×G·H buffer. */
+  private traceBlocks(buf: Buf, G: number, q: number, b: number, steps: number): number[] {
     const out: number[] = [];
     const { B, H } = this;
     for (let t = 0; t < steps; t++) {
@@ -185,7 +210,7 @@ export abstract class Direction {
     return out;
   }
   /** Row b of the state slots holding s_t for t = 0..steps−1. */
-  protected traceStates(buf: Buf, b: number, steps: number): number[] {
+  private traceStates(buf: Buf, b: number, steps: number): number[] {
     const out: number[] = [];
     const { B, H } = this;
     for (let t = 0; t < steps; t++) {

@@ -1,19 +1,21 @@
-// GRU, two variants with the same parameters (gate blocks r, z, n):
+// GRU, two variants with the same parameters (gate blocks r, z, n) and the same gates
+//   r = σ(W_ir x + b_ir + W_hr h_{t−1} + b_hr),  z = σ(W_iz x + b_iz + W_hz h_{t−1} + b_hz):
 //
-// torch.nn.GRU ("pytorch"): reset applied AFTER the recurrent matmul, z keeps the old state
-//   r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz)
-//   n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)),  h_t = (1−z)⊙n + z⊙h_{t−1}
+// "resetAfter" (torch.nn.GRU, cuDNN): the reset gate multiplies the recurrent product; z keeps the old state
+//   n = tanh(W_in x + b_in + r⊙(W_hn h_{t−1} + b_hn)),  h_t = (1−z)⊙n + z⊙h_{t−1}
 //
-// Seed 001 ("seed"): reset applied BEFORE the recurrent matmul, z admits the candidate
+// "resetBefore" (Cho et al. 2014): the reset gate applies to the state before the recurrent product
 //   n = tanh(W_in x + b_in + W_hn (r⊙h_{t−1}) + b_hn),  h_t = (1−z)⊙h_{t−1} + z⊙n
+// Here z admits the candidate, as in the model document this project follows; Cho et al. (and torch) let z keep
+// the old state, h_t = z⊙h_{t−1} + (1−z)⊙n, which is this with z replaced by 1−z.
 
 import type { Backend, Buf } from '../backend';
 import { Direction, lnBlocks, type DirectionParams, type DirectionShape } from './direction';
-import { Projection, slice, whole } from './projection';
+import { Projection, slice } from './projection';
 
 const GATE_NAMES = ['r', 'z', 'n'];
 
-export class GruDirection extends Direction {
+export class GruResetAfterDirection extends Direction {
   private readonly hproj: Projection;
   /** r, z, n per step, T·B×3H. */
   private readonly gates: Buf;
@@ -22,7 +24,7 @@ export class GruDirection extends Direction {
     super(be, p, shape, 3);
     const { B, T, H } = shape;
     // Its own gradient: the n block differs from the input projection's (scaled by r).
-    this.hproj = new Projection(be, T * B, H, 3, H, whole(p.wHh), whole(p.bHh), lnBlocks(p.lnHh, H, 0, 3));
+    this.hproj = this.recurrentProjection(false);
     this.gates = be.alloc(T * B * 3 * H);
   }
 
@@ -42,19 +44,12 @@ export class GruDirection extends Direction {
     this.hproj.backward(t * B, B, dhPrev);
   }
 
-  protected accumulateRecurrentGrads(): void {
-    this.hproj.accumulateParamGrads(this.prevStates());
-  }
-
-  trace(b: number, steps: number): Record<string, number[]> {
-    const out: Record<string, number[]> = {};
-    GATE_NAMES.forEach((name, q) => (out[name] = this.traceBlocks(this.gates, 3, q, b, steps)));
-    out.h = this.traceStates(this.hs, b, steps);
-    return out;
+  protected gateValues(): { names: readonly string[]; values: Buf } {
+    return { names: GATE_NAMES, values: this.gates };
   }
 }
 
-export class GruSeedDirection extends Direction {
+export class GruResetBeforeDirection extends Direction {
   /** W_hh[r,z]·h_{t−1} + b_hh[r,z] (LN over the r and z blocks). */
   private readonly rzproj: Projection;
   /** W_hn·(r⊙h_{t−1}) + b_hn. */
@@ -75,6 +70,7 @@ export class GruSeedDirection extends Direction {
     this.rh = be.alloc(rows * H);
     this.dz = be.alloc(B * H);
     this.drh = be.alloc(B * H);
+    this.recurrent.push({ proj: this.rzproj, input: this.prevStates() }, { proj: this.nproj, input: this.rh });
   }
 
   protected stepForward(t: number, mask: Float32Array | null): void {
@@ -84,9 +80,9 @@ export class GruSeedDirection extends Direction {
     const gates = this.stepRows(this.gates, t, 3 * H);
     const rh = this.stepRows(this.rh, t, H);
     this.rzproj.forward(t * B, B, hPrev);
-    this.be.gruSeedGatesForward(B, H, xg, this.rzproj.rowsOut(t * B, B), hPrev, gates, rh);
+    this.be.gruResetBeforeGatesForward(B, H, xg, this.rzproj.rowsOut(t * B, B), hPrev, gates, rh);
     this.nproj.forward(t * B, B, rh);
-    this.be.gruSeedOutputForward(B, H, xg, this.nproj.rowsOut(t * B, B), hPrev, mask, gates, this.h(t));
+    this.be.gruResetBeforeOutputForward(B, H, xg, this.nproj.rowsOut(t * B, B), hPrev, mask, gates, this.h(t));
   }
 
   protected stepBackward(t: number, mask: Float32Array | null, dh: Buf, dhPrev: Buf): void {
@@ -95,24 +91,16 @@ export class GruSeedDirection extends Direction {
     const dxg = this.xproj.rowsDOut(t * B, B);
     const gates = this.stepRows(this.gates, t, 3 * H);
     // h = (1−z)⊙h_{t−1} + z⊙n: gradients of n's pre-activation, of z, and the direct (1−z)⊙dh
-    this.be.gruSeedOutputBackward(B, H, gates, hPrev, dh, mask, dxg, this.nproj.rowsDOut(t * B, B), this.dz, dhPrev);
+    this.be.gruResetBeforeOutputBackward(B, H, gates, hPrev, dh, mask, dxg, this.nproj.rowsDOut(t * B, B), this.dz, dhPrev);
     // d(r⊙h_{t−1}) = dn_pre·W_hn
     this.drh.fill(0);
     this.nproj.backward(t * B, B, this.drh);
     // r and z pre-activations; dh_{t−1} += drh⊙r, then += d[r,z]_pre·W_hh[r,z]
-    this.be.gruSeedGatesBackward(B, H, gates, hPrev, this.drh, this.dz, dxg, this.rzproj.rowsDOut(t * B, B), dhPrev);
+    this.be.gruResetBeforeGatesBackward(B, H, gates, hPrev, this.drh, this.dz, dxg, this.rzproj.rowsDOut(t * B, B), dhPrev);
     this.rzproj.backward(t * B, B, dhPrev);
   }
 
-  protected accumulateRecurrentGrads(): void {
-    this.rzproj.accumulateParamGrads(this.prevStates());
-    this.nproj.accumulateParamGrads(this.rh);
-  }
-
-  trace(b: number, steps: number): Record<string, number[]> {
-    const out: Record<string, number[]> = {};
-    GATE_NAMES.forEach((name, q) => (out[name] = this.traceBlocks(this.gates, 3, q, b, steps)));
-    out.h = this.traceStates(this.hs, b, steps);
-    return out;
+  protected gateValues(): { names: readonly string[]; values: Buf } {
+    return { names: GATE_NAMES, values: this.gates };
   }
 }

@@ -2,8 +2,10 @@
 // c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t).
 
 import type { Backend, Buf } from '../backend';
-import { Direction, lnBlocks, type DirectionParams, type DirectionShape } from './direction';
-import { Projection, whole } from './projection';
+import { Direction, type DirectionParams, type DirectionShape } from './direction';
+import type { Projection } from './projection';
+
+const GATE_NAMES = ['i', 'f', 'g', 'o'];
 
 export class LstmDirection extends Direction {
   private readonly hproj: Projection;
@@ -17,14 +19,17 @@ export class LstmDirection extends Direction {
   constructor(be: Backend, p: DirectionParams, shape: DirectionShape) {
     super(be, p, shape, 4);
     const { B, T, H } = shape;
-    this.hproj = new Projection(be, T * B, H, 4, H, whole(p.wHh), whole(p.bHh), lnBlocks(p.lnHh, H, 0, 4), this.xproj.dOut);
+    this.hproj = this.recurrentProjection(true);
     this.gates = be.alloc(T * B * 4 * H);
     this.cs = be.alloc((T + 1) * B * H);
     this.dc = be.alloc(B * H);
   }
 
-  protected cellState(s: number): Buf {
-    return this.slot(this.cs, s);
+  protected cellStates(): Buf {
+    return this.cs;
+  }
+  protected gateValues(): { names: readonly string[]; values: Buf } {
+    return { names: GATE_NAMES, values: this.gates };
   }
 
   protected stepForward(t: number, mask: Float32Array | null): void {
@@ -46,17 +51,5 @@ export class LstmDirection extends Direction {
     this.be.lstmBackward(B, H, this.stepRows(this.gates, t, 4 * H), this.slot(this.cs, this.prevSlotOf(t)),
       this.slot(this.cs, this.slotOf(t)), dh, this.dc, mask, this.xproj.rowsDOut(t * B, B), dhPrev);
     this.hproj.backward(t * B, B, dhPrev);
-  }
-
-  protected accumulateRecurrentGrads(): void {
-    this.hproj.accumulateParamGrads(this.prevStates());
-  }
-
-  trace(b: number, steps: number): Record<string, number[]> {
-    const out: Record<string, number[]> = {};
-    ['i', 'f', 'g', 'o'].forEach((name, q) => (out[name] = this.traceBlocks(this.gates, 4, q, b, steps)));
-    out.h = this.traceStates(this.hs, b, steps);
-    out.c = this.traceStates(this.cs, b, steps);
-    return out;
   }
 }

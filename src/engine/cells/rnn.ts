@@ -1,8 +1,8 @@
 // Elman RNN (torch.nn.RNN): h_t = act(W_ih·x_t + b_ih + W_hh·h_{t−1} + b_hh).
 
 import type { Activation, Backend, Buf } from '../backend';
-import { Direction, lnBlocks, type DirectionParams, type DirectionShape } from './direction';
-import { Projection, whole } from './projection';
+import { Direction, type DirectionParams, type DirectionShape } from './direction';
+import type { Projection } from './projection';
 
 export class RnnDirection extends Direction {
   /** W_hh·h_{t−1} + b_hh; shares its gradient with xproj (both are added into the same pre-activation). */
@@ -10,7 +10,7 @@ export class RnnDirection extends Direction {
 
   constructor(be: Backend, p: DirectionParams, shape: DirectionShape, private readonly act: Activation) {
     super(be, p, shape, 1);
-    this.hproj = new Projection(be, shape.T * shape.B, shape.H, 1, shape.H, whole(p.wHh), whole(p.bHh), lnBlocks(p.lnHh, shape.H, 0, 1), this.xproj.dOut);
+    this.hproj = this.recurrentProjection(true);
   }
 
   protected stepForward(t: number, mask: Float32Array | null): void {
@@ -25,13 +25,5 @@ export class RnnDirection extends Direction {
     // dpre = dh⊙act'(pre); dh_{t−1} = dpreᵀ·W_hh (+ dh on padded rows)
     this.be.rnnBackward(this.act, B, H, this.h(t), dh, mask, this.xproj.rowsDOut(t * B, B), dhPrev);
     this.hproj.backward(t * B, B, dhPrev);
-  }
-
-  protected accumulateRecurrentGrads(): void {
-    this.hproj.accumulateParamGrads(this.prevStates());
-  }
-
-  trace(b: number, steps: number): Record<string, number[]> {
-    return { h: this.traceStates(this.hs, b, steps) };
   }
 }

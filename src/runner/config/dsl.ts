@@ -8,7 +8,7 @@ export type NodeSpec =
   | { kind: 'number'; integer: boolean; min?: number; max?: number; exclusiveMin?: number }
   | { kind: 'boolean' }
   | { kind: 'string'; minLength?: number }
-  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'enum'; values: readonly string[]; renamed?: Readonly<Record<string, string>> }
   | { kind: 'nullable'; inner: AnyNode }
   | { kind: 'array'; item: AnyNode; minItems?: number }
   | { kind: 'object'; fields: Record<string, AnyNode>; required: readonly string[] }
@@ -43,8 +43,11 @@ export function bool(doc: Doc<boolean>): SchemaNode<boolean> {
 export function str(doc: Doc<string> & { minLength?: number }): SchemaNode<string> {
   return { spec: { kind: 'string', minLength: doc.minLength }, description: doc.description, default: doc.default };
 }
-export function oneOf<const V extends readonly string[]>(values: V, doc: Doc<V[number]>): SchemaNode<V[number]> {
-  return { spec: { kind: 'enum', values }, description: doc.description, default: doc.default };
+/** renamed: former values, each mapped to its new name, so an old config gets an error that says what to write. */
+export function oneOf<const V extends readonly string[]>(
+  values: V, doc: Doc<V[number]> & { renamed?: Record<string, V[number]> },
+): SchemaNode<V[number]> {
+  return { spec: { kind: 'enum', values, renamed: doc.renamed }, description: doc.description, default: doc.default };
 }
 export function nullable<T>(inner: SchemaNode<T>, doc: Doc<null | JsonValue>): SchemaNode<T | null> {
   return { spec: { kind: 'nullable', inner }, description: doc.description, default: doc.default };
@@ -164,6 +167,10 @@ export function validate(node: AnyNode, value: unknown, path: (string | number)[
       if (s.minLength !== undefined && value.length < s.minLength) err('must not be empty');
       return value;
     case 'enum': {
+      if (typeof value === 'string' && s.renamed && Object.hasOwn(s.renamed, value)) {
+        err(`${JSON.stringify(value)} was renamed ${JSON.stringify(s.renamed[value])}`);
+        return node.default;
+      }
       if (typeof value !== 'string' || !s.values.includes(value)) {
         const hint = typeof value === 'string' ? suggest(value, s.values) : null;
         err(`expected one of ${s.values.map((v) => JSON.stringify(v)).join(', ')}, got ${typeName(value)}${hint ? `; did you mean "${hint}"?` : ''}`);

@@ -77,7 +77,11 @@ const head = obj({
 
 const model = obj({
   cell: oneOf(['rnn', 'gru', 'lstm'], { description: 'Recurrent cell.', default: 'lstm' }),
-  variant: oneOf(['pytorch', 'seed'], { description: 'GRU formulation: pytorch (reset after the recurrent matmul, torch.nn.GRU) or seed (reset before it).', default: 'pytorch' }),
+  variant: oneOf(['resetAfter', 'resetBefore'], {
+    description: 'GRU formulation: resetAfter (torch.nn.GRU, cuDNN: the reset gate multiplies W_hn·h + b_hn) or resetBefore '
+      + '(Cho et al. 2014: the reset gate multiplies h before W_hn; here the update gate z admits the candidate, h = (1−z)⊙h + z⊙n).',
+    default: 'resetAfter', renamed: { pytorch: 'resetAfter', seed: 'resetBefore' },
+  }),
   nonlinearity: oneOf(['tanh', 'relu'], { description: 'Simple RNN activation.', default: 'tanh' }),
   hiddenSize: int({ description: 'Hidden units per layer and direction.', default: 32, min: 1 }),
   numLayers: int({ description: 'Stacked recurrent layers.', default: 1, min: 1 }),

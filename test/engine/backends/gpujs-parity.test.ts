@@ -15,21 +15,11 @@ import type { Backend, Buf } from '../../../src/engine/backend';
 import { createReferenceBackend } from '../../../src/engine/backends/reference';
 import { Model, type Batch } from '../../../src/engine/model';
 import { makeBatch, makeModel, makeSpec, type SpecOverrides } from '../helpers/models';
+import { TestRandom } from '../helpers/random';
 import {
   BackendUnavailableError, createGpuJsBackend, type GpuJsMode, type GpuJsBackend,
 } from '../../../src/engine/backends/gpujs';
 import { probeGpuJsMode } from '../../../src/runner/backends/gpujsProbe';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Role = 'in' | 'out';
 interface BufSpec { len: number; role: Role; lo?: number; hi?: number; spikes?: boolean }
@@ -43,9 +33,8 @@ interface OpCase {
   call(be: Backend, b: Record<string, Buf>, mask: Float32Array | null): void;
 }
 
-function fill(spec: BufSpec, next: () => number): Float64Array {
-  const lo = spec.lo ?? -2, hi = spec.hi ?? 2;
-  const v = Float64Array.from({ length: spec.len }, () => Math.fround(lo + (hi - lo) * next()));
+function fill(spec: BufSpec, rnd: TestRandom): Float64Array {
+  const v = Float64Array.from({ length: spec.len }, () => Math.fround(rnd.uniform(spec.lo ?? -2, spec.hi ?? 2)));
   if (spec.spikes && v.length >= 2) {
     v[0] = 60;
     v[v.length - 1] = -60;
@@ -112,34 +101,34 @@ function cellCases(B: number, H: number): OpCase[] {
     call: (be, b, m) => be.gruBackward(B, H, b.gates, b.hg, b.hPrev, b.dh, m, b.dxg, b.dhg, b.dhPrev),
   }, {
     // gates' n block must be left alone: it starts random and must match the reference's untouched copy.
-    name: 'gruSeedGatesForward', reduction: 1,
+    name: 'gruResetBeforeGatesForward', reduction: 1,
     buffers: {
       xg: { len: 3 * BH, role: 'in', spikes: true }, hgRZ: { len: 2 * BH, role: 'in' }, hPrev: { len: BH, role: 'in' },
       gates: { len: 3 * BH, role: 'out' }, rh: { len: BH, role: 'out' },
     },
-    call: (be, b) => be.gruSeedGatesForward(B, H, b.xg, b.hgRZ, b.hPrev, b.gates, b.rh),
+    call: (be, b) => be.gruResetBeforeGatesForward(B, H, b.xg, b.hgRZ, b.hPrev, b.gates, b.rh),
   }, {
-    name: 'gruSeedOutputForward', reduction: 1, mask: true,
+    name: 'gruResetBeforeOutputForward', reduction: 1, mask: true,
     buffers: {
       xg: { len: 3 * BH, role: 'in', spikes: true }, hgN: { len: BH, role: 'in' }, hPrev: { len: BH, role: 'in' },
       gates: { len: 3 * BH, role: 'out', ...gate }, h: { len: BH, role: 'out' },
     },
-    call: (be, b, m) => be.gruSeedOutputForward(B, H, b.xg, b.hgN, b.hPrev, m, b.gates, b.h),
+    call: (be, b, m) => be.gruResetBeforeOutputForward(B, H, b.xg, b.hgN, b.hPrev, m, b.gates, b.h),
   }, {
-    name: 'gruSeedOutputBackward', reduction: 1, mask: true,
+    name: 'gruResetBeforeOutputBackward', reduction: 1, mask: true,
     buffers: {
       gates: { len: 3 * BH, role: 'in', ...gate }, hPrev: { len: BH, role: 'in' }, dh: { len: BH, role: 'in' },
       dxg: { len: 3 * BH, role: 'out' }, dhgN: { len: BH, role: 'out' }, dz: { len: BH, role: 'out' }, dhPrev: { len: BH, role: 'out' },
     },
-    call: (be, b, m) => be.gruSeedOutputBackward(B, H, b.gates, b.hPrev, b.dh, m, b.dxg, b.dhgN, b.dz, b.dhPrev),
+    call: (be, b, m) => be.gruResetBeforeOutputBackward(B, H, b.gates, b.hPrev, b.dh, m, b.dxg, b.dhgN, b.dz, b.dhPrev),
   }, {
     // dhPrev accumulates; dxg's n block stays as it was.
-    name: 'gruSeedGatesBackward', reduction: 1,
+    name: 'gruResetBeforeGatesBackward', reduction: 1,
     buffers: {
       gates: { len: 3 * BH, role: 'in', ...gate }, hPrev: { len: BH, role: 'in' }, drh: { len: BH, role: 'in' }, dz: { len: BH, role: 'in' },
       dxg: { len: 3 * BH, role: 'out' }, dhgRZ: { len: 2 * BH, role: 'out' }, dhPrev: { len: BH, role: 'out' },
     },
-    call: (be, b) => be.gruSeedGatesBackward(B, H, b.gates, b.hPrev, b.drh, b.dz, b.dxg, b.dhgRZ, b.dhPrev),
+    call: (be, b) => be.gruResetBeforeGatesBackward(B, H, b.gates, b.hPrev, b.drh, b.dz, b.dxg, b.dhgRZ, b.dhPrev),
   });
   // The unmasked path of every masked op is a different branch of its kernel: run them without a mask too.
   return [...cases, ...cases.filter((c) => c.mask !== undefined).map((c) => ({ ...c, name: `${c.name} (no mask)`, mask: undefined }))];
@@ -202,9 +191,9 @@ const ALL_CASES: OpCase[] = [
 
 /** Runs one case on both backends and fails at the first value outside the tolerance, naming it. */
 function compare(gpu: Backend, ref: Backend, op: OpCase, seed: number): void {
-  const next = rng(seed);
+  const rnd = new TestRandom(seed);
   const values: Record<string, Float64Array> = {};
-  for (const [name, spec] of Object.entries(op.buffers)) values[name] = fill(spec, next);
+  for (const [name, spec] of Object.entries(op.buffers)) values[name] = fill(spec, rnd);
   const mask = op.mask === undefined ? null : maskFor(rowsOf(op));
 
   const g: Record<string, Float32Array> = {};
@@ -259,7 +248,7 @@ function skipOrFail(t: TestContext, mode: GpuJsMode, reason: string): void {
 const MODEL_CASES: SpecOverrides[] = [
   { cell: 'lstm', hiddenSize: 7 },
   { cell: 'gru', hiddenSize: 7 },
-  { cell: 'gru', variant: 'seed', hiddenSize: 5, head: { output: 'all' } },
+  { cell: 'gru', variant: 'resetBefore', hiddenSize: 5, head: { output: 'all' } },
   { cell: 'rnn', hiddenSize: 7 },
   { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 6 },
   { cell: 'lstm', hiddenSize: 5, layerNorm: true, numLayers: 2, bidirectional: true },
@@ -346,8 +335,8 @@ test('gpu.js refuses float64, and buffers of the wrong dtype or length or bad si
       /gpu\.js gemm: a has 3 values, needs 4/);
     assert.throws(() => gpu.lstmForward(2, 3, gpu.alloc(24), gpu.alloc(24), gpu.alloc(6), gpu.alloc(6), new Float32Array(1),
       gpu.alloc(24), gpu.alloc(6), gpu.alloc(6)), /gpu\.js lstmForward: mask has 1 values, needs 2/);
-    assert.throws(() => gpu.gruSeedGatesBackward(2, 3, gpu.alloc(18), gpu.alloc(6), gpu.alloc(6), gpu.alloc(6), gpu.alloc(18),
-      gpu.alloc(11), gpu.alloc(6)), /gpu\.js gruSeedGatesBackward: dhgRZ has 11 values, needs 12/);
+    assert.throws(() => gpu.gruResetBeforeGatesBackward(2, 3, gpu.alloc(18), gpu.alloc(6), gpu.alloc(6), gpu.alloc(6), gpu.alloc(18),
+      gpu.alloc(11), gpu.alloc(6)), /gpu\.js gruResetBeforeGatesBackward: dhgRZ has 11 values, needs 12/);
     assert.throws(() => gpu.addRowVector(gpu.alloc(4), 2.5, 2, gpu.alloc(2)), /gpu\.js addRowVector: rows must be a non-negative integer, got 2\.5/);
     const huge = (1 << 24) + 1;
     assert.throws(() => gpu.addRowVector(gpu.alloc(huge), huge, 1, gpu.alloc(1)), /gpu\.js addRowVector: 16777217 values exceed 2\^24/);

@@ -110,7 +110,7 @@ function masks(B: number): (Float32Array | null)[] {
   return [null, m];
 }
 
-test('cell steps (RNN tanh/relu, LSTM, GRU, seed GRU) and their backward passes match the reference', () => {
+test('cell steps (RNN tanh/relu, LSTM, GRU, reset-before GRU) and their backward passes match the reference', () => {
   let seed = 1000;
   for (const [B, H] of [[5, 7], [3, 13], [4, 4], [2, 1], [6, 33]])
     for (const mask of masks(B))
@@ -141,22 +141,22 @@ test('cell steps (RNN tanh/relu, LSTM, GRU, seed GRU) and their backward passes 
           { name: 'gates', len: 3 * n, kind: 'in', lo: 0, hi: 1 }, { name: 'hg', len: 3 * n, kind: 'in' }, { name: 'hPrev', len: n, kind: 'in' },
           { name: 'dh', len: n, kind: 'in' }, { name: 'dxg', len: 3 * n, kind: 'out' }, { name: 'dhg', len: 3 * n, kind: 'out' }, { name: 'dhPrev', len: n, kind: 'out' },
         ], (be, [g, hg, hp, dh, dxg, dhg, dhp]) => be.gruBackward(B, H, g, hg, hp, dh, mask, dxg, dhg, dhp), seed++, placement);
-        parity(`gruSeedGatesForward ${tag}`, [
+        parity(`gruResetBeforeGatesForward ${tag}`, [
           { name: 'xg', len: 3 * n, kind: 'in', lo: -4, hi: 4 }, { name: 'hgRZ', len: 2 * n, kind: 'in' }, { name: 'hPrev', len: n, kind: 'in' },
           { name: 'gates', len: 3 * n, kind: 'inout' }, { name: 'rh', len: n, kind: 'out' },
-        ], (be, [xg, hg, hp, g, rh]) => be.gruSeedGatesForward(B, H, xg, hg, hp, g, rh), seed++, placement);
-        parity(`gruSeedOutputForward ${tag}`, [
+        ], (be, [xg, hg, hp, g, rh]) => be.gruResetBeforeGatesForward(B, H, xg, hg, hp, g, rh), seed++, placement);
+        parity(`gruResetBeforeOutputForward ${tag}`, [
           { name: 'xg', len: 3 * n, kind: 'in', lo: -4, hi: 4 }, { name: 'hgN', len: n, kind: 'in' }, { name: 'hPrev', len: n, kind: 'in' },
           { name: 'gates', len: 3 * n, kind: 'inout', lo: 0, hi: 1 }, { name: 'h', len: n, kind: 'out' },
-        ], (be, [xg, hg, hp, g, h]) => be.gruSeedOutputForward(B, H, xg, hg, hp, mask, g, h), seed++, placement);
-        parity(`gruSeedOutputBackward ${tag}`, [
+        ], (be, [xg, hg, hp, g, h]) => be.gruResetBeforeOutputForward(B, H, xg, hg, hp, mask, g, h), seed++, placement);
+        parity(`gruResetBeforeOutputBackward ${tag}`, [
           { name: 'gates', len: 3 * n, kind: 'in', lo: 0, hi: 1 }, { name: 'hPrev', len: n, kind: 'in' }, { name: 'dh', len: n, kind: 'in' },
           { name: 'dxg', len: 3 * n, kind: 'inout' }, { name: 'dhgN', len: n, kind: 'out' }, { name: 'dz', len: n, kind: 'out' }, { name: 'dhPrev', len: n, kind: 'out' },
-        ], (be, [g, hp, dh, dxg, dhg, dz, dhp]) => be.gruSeedOutputBackward(B, H, g, hp, dh, mask, dxg, dhg, dz, dhp), seed++, placement);
-        parity(`gruSeedGatesBackward ${tag}`, [
+        ], (be, [g, hp, dh, dxg, dhg, dz, dhp]) => be.gruResetBeforeOutputBackward(B, H, g, hp, dh, mask, dxg, dhg, dz, dhp), seed++, placement);
+        parity(`gruResetBeforeGatesBackward ${tag}`, [
           { name: 'gates', len: 3 * n, kind: 'in', lo: 0, hi: 1 }, { name: 'hPrev', len: n, kind: 'in' }, { name: 'drh', len: n, kind: 'in' },
           { name: 'dz', len: n, kind: 'in' }, { name: 'dxg', len: 3 * n, kind: 'inout' }, { name: 'dhgRZ', len: 2 * n, kind: 'out' }, { name: 'dhPrev', len: n, kind: 'inout' },
-        ], (be, [g, hp, drh, dz, dxg, dhg, dhp]) => be.gruSeedGatesBackward(B, H, g, hp, drh, dz, dxg, dhg, dhp), seed++, placement);
+        ], (be, [g, hp, drh, dz, dxg, dhg, dhp]) => be.gruResetBeforeGatesBackward(B, H, g, hp, drh, dz, dxg, dhg, dhp), seed++, placement);
       }
 });
 
@@ -207,16 +207,16 @@ test('a memory limit below the request falls back to plain arrays that still com
 });
 
 test('too-short arrays and bad sizes are rejected with the op and argument named', () => {
-  assert.throws(() => wasm.gemm(false, false, 2, 3, 4, wasm.alloc(7), wasm.alloc(12), wasm.alloc(6), false), /wasm gemm: a has 7 elements, needs 8/);
-  assert.throws(() => wasm.lstmForward(2, 3, wasm.alloc(24), wasm.alloc(24), wasm.alloc(6), wasm.alloc(6), new Float32Array(1), wasm.alloc(24), wasm.alloc(6), wasm.alloc(6)), /wasm lstmForward: mask has 1 elements, needs 2/);
-  assert.throws(() => wasm.addRowVector(wasm.alloc(4), 2.5, 2, wasm.alloc(2)), /wasm addRowVector: sizes must be non-negative integers/);
+  assert.throws(() => wasm.gemm(false, false, 2, 3, 4, wasm.alloc(7), wasm.alloc(12), wasm.alloc(6), false), /wasm gemm: a has 7 values, needs 8/);
+  assert.throws(() => wasm.lstmForward(2, 3, wasm.alloc(24), wasm.alloc(24), wasm.alloc(6), wasm.alloc(6), new Float32Array(1), wasm.alloc(24), wasm.alloc(6), wasm.alloc(6)), /wasm lstmForward: mask has 1 values, needs 2/);
+  assert.throws(() => wasm.addRowVector(wasm.alloc(4), 2.5, 2, wasm.alloc(2)), /wasm addRowVector: rows must be a non-negative integer, got 2\.5/);
 });
 
 // ---- Model-level parity: one full forward/backward of real models on both backends ----
 
 function modelSpec(over: Partial<ModelSpec>): ModelSpec {
   return {
-    cell: 'lstm', variant: 'pytorch', nonlinearity: 'tanh', inputSize: 3, hiddenSize: 7, numLayers: 1,
+    cell: 'lstm', variant: 'resetAfter', nonlinearity: 'tanh', inputSize: 3, hiddenSize: 7, numLayers: 1,
     bidirectional: false, dropout: 0, residual: false, layerNorm: false, embedding: null,
     head: { output: 'last', size: 2, activation: 'none' }, ...over,
   };
@@ -232,12 +232,12 @@ function batchFor(spec: ModelSpec, B: number, T: number, be: Backend, rnd: TestR
   return { B, T, x, tokens: null, lengths, y };
 }
 
-test('a model trained on the WASM backend gets the reference loss and gradients (LSTM, GRU, seed GRU, RNN, layer norm, masks)', () => {
+test('a model trained on the WASM backend gets the reference loss and gradients (LSTM, GRU, reset-before GRU, RNN, layer norm, masks)', () => {
   const cases: Partial<ModelSpec>[] = [
     { cell: 'lstm' },
     { cell: 'lstm', layerNorm: true, numLayers: 2, bidirectional: true },
     { cell: 'gru' },
-    { cell: 'gru', variant: 'seed', head: { output: 'all', size: 2, activation: 'none' } },
+    { cell: 'gru', variant: 'resetBefore', head: { output: 'all', size: 2, activation: 'none' } },
     { cell: 'rnn', nonlinearity: 'relu' },
     { cell: 'rnn', hiddenSize: 13, inputSize: 5 },
   ];

@@ -10,7 +10,7 @@ export type SpecOverrides = Partial<Omit<ModelSpec, 'head'>> & { head?: Partial<
 export function makeSpec(over: SpecOverrides = {}): ModelSpec {
   const { head, ...rest } = over;
   return {
-    cell: 'lstm', variant: 'pytorch', nonlinearity: 'tanh', inputSize: 3, hiddenSize: 3, numLayers: 1,
+    cell: 'lstm', variant: 'resetAfter', nonlinearity: 'tanh', inputSize: 3, hiddenSize: 3, numLayers: 1,
     bidirectional: false, dropout: 0, residual: false, layerNorm: false, embedding: null,
     ...rest,
     head: { output: 'last', size: 2, activation: 'none', ...head },

@@ -10,6 +10,9 @@
 // A kernel whose op writes several buffers packs them as consecutive segments of its output and tells a
 // thread which segment it computes by its index: one dispatch and one readback per op, where GPU.js's
 // own multi-output mechanism (kernel maps) would, on webasm, fall back to its cpu backend (README, WebAssembly).
+// A kernel named after its op follows the convention of ./dispatch.ts: it takes the buffers the op reads in the order
+// of src/engine/backendOps.ts (a mask as mask, hasMask), then the op's sizes, then its choices; it writes every
+// buffer the op writes, in that order (only the written blocks of a partly written one).
 //
 // Row and column come from a flat index i as r = floor((i + 0.5) / n): the half keeps the float division
 // away from integer boundaries, where GLSL float arithmetic could round r down by one.
@@ -49,7 +52,7 @@ export function gemmSource(transA: boolean, transB: boolean): string {
   }`;
 }
 
-export const addRowVectorSource = `function (x, v, n) {
+export const addRowVectorSource = `function (x, v, rows, n) {
   const i = this.thread.x;
   const r = Math.floor((i + 0.5) / n);
   return x[i] + v[i - r * n];
@@ -65,17 +68,20 @@ export const sumRowsSource = `function (x, rows, n) {
   return s;
 }`;
 
-/** Output 2 per group (groups are the contiguous length-H runs of x): mean, then rstd. */
-export const layerNormStatsSource = `function (x, H) {
+/** Output 2·count for the count groups (the contiguous length-H runs of x): every mean, then every rstd. */
+export const layerNormStatsSource = `function (x, H, count) {
   const t = this.thread.x;
-  const g = Math.floor((t + 0.5) / 2);
+  let g = t;
+  if (t >= count) {
+    g = t - count;
+  }
   const base = g * H;
   let s = 0;
   for (let h = 0; h < H; h++) {
     s += x[base + h];
   }
   const mean = s / H;
-  if (t - 2 * g < 0.5) {
+  if (t < count) {
     return mean;
   }
   // Each loop needs its own counter name: GPU.js declares loop counters once per function.
@@ -88,27 +94,27 @@ export const layerNormStatsSource = `function (x, H) {
 }`;
 
 /** Output rows·GH: y from x, the stats above, and the per-column affine (GH = groups·H). */
-export const layerNormApplySource = `function (x, stats, gamma, beta, H, GH) {
+export const layerNormApplySource = `function (x, stats, gamma, beta, H, GH, count) {
   const i = this.thread.x;
   const g = Math.floor((i + 0.5) / H);
   const j = i - Math.floor((i + 0.5) / GH) * GH;
-  return (x[i] - stats[2 * g]) * stats[2 * g + 1] * gamma[j] + beta[j];
+  return (x[i] - stats[g]) * stats[count + g] * gamma[j] + beta[j];
 }`;
 
 /** Output 2 per group: mean(dy·gamma), then mean(dy·gamma·xhat). */
-export const layerNormBackStatsSource = `function (dy, x, stats, gamma, H, GH) {
+export const layerNormBackStatsSource = `function (dy, x, mean, rstd, gamma, H, GH) {
   const t = this.thread.x;
   const g = Math.floor((t + 0.5) / 2);
   const second = t - 2 * g;
-  const mean = stats[2 * g];
-  const rstd = stats[2 * g + 1];
+  const m = mean[g];
+  const rs = rstd[g];
   let s = 0;
   for (let h = 0; h < H; h++) {
     const idx = g * H + h;
     const j = idx - Math.floor((idx + 0.5) / GH) * GH;
     const dyg = dy[idx] * gamma[j];
     if (second > 0.5) {
-      s += dyg * (x[idx] - mean) * rstd;
+      s += dyg * (x[idx] - m) * rs;
     } else {
       s += dyg;
     }
@@ -117,14 +123,14 @@ export const layerNormBackStatsSource = `function (dy, x, stats, gamma, H, GH) {
 }`;
 
 /** Segments: dx (rows·GH), dgamma (GH), dbeta (GH); the last two are sums over rows. */
-export const layerNormBackApplySource = `function (dy, x, stats, bstats, gamma, H, GH, rows) {
+export const layerNormBackApplySource = `function (dy, x, mean, rstd, bstats, gamma, H, GH, rows) {
   const i = this.thread.x;
   const total = rows * GH;
   if (i < total) {
     const g = Math.floor((i + 0.5) / H);
     const j = i - Math.floor((i + 0.5) / GH) * GH;
-    const xhat = (x[i] - stats[2 * g]) * stats[2 * g + 1];
-    return stats[2 * g + 1] * (dy[i] * gamma[j] - bstats[2 * g] - xhat * bstats[2 * g + 1]);
+    const xhat = (x[i] - mean[g]) * rstd[g];
+    return rstd[g] * (dy[i] * gamma[j] - bstats[2 * g] - xhat * bstats[2 * g + 1]);
   }
   const k = i - total;
   const which = Math.floor((k + 0.5) / GH);
@@ -134,7 +140,7 @@ export const layerNormBackApplySource = `function (dy, x, stats, bstats, gamma, 
     const idx = r * GH + col;
     if (which < 0.5) {
       const g = Math.floor((idx + 0.5) / H);
-      s += dy[idx] * (x[idx] - stats[2 * g]) * stats[2 * g + 1];
+      s += dy[idx] * (x[idx] - mean[g]) * rstd[g];
     } else {
       s += dy[idx];
     }
@@ -145,7 +151,7 @@ export const layerNormBackApplySource = `function (dy, x, stats, bstats, gamma, 
 // Cell kernels. `mask` is a B-length array when hasMask is 1, a placeholder otherwise; relu is 1 for ReLU.
 
 /** Output B·H: h. */
-export const rnnForwardSource = `function (xg, hg, hPrev, mask, hasMask, relu, H) {
+export const rnnForwardSource = `function (xg, hg, hPrev, mask, hasMask, B, H, relu) {
   const i = this.thread.x;
   const b = Math.floor((i + 0.5) / H);
   let valid = 1;
@@ -163,8 +169,9 @@ export const rnnForwardSource = `function (xg, hg, hPrev, mask, hasMask, relu, H
 }`;
 
 /** Segments: dpre (B·H), dhPrev (B·H). */
-export const rnnBackwardSource = `function (h, dh, mask, hasMask, relu, H, BH) {
+export const rnnBackwardSource = `function (h, dh, mask, hasMask, B, H, relu) {
   const t = this.thread.x;
+  const BH = B * H;
   let i = t;
   if (t >= BH) {
     i = t - BH;
@@ -231,8 +238,8 @@ export const lstmStateSource = `function (gates, hPrev, cPrev, mask, hasMask, H,
   return gates[base + 3 * H] * ${tanh('c')};
 }`;
 
-/** Segments: dpre (B·4H), dcPrev (B·H), dhPrev (B·H). */
-export const lstmBackwardSource = `function (gates, cPrev, c, dh, dc, mask, hasMask, H, B) {
+/** Segments: dcPrev (B·H), dpre (B·4H), dhPrev (B·H). */
+export const lstmBackwardSource = `function (gates, cPrev, c, dh, dc, mask, hasMask, B, H) {
   const t = this.thread.x;
   const BH = B * H;
   const H4 = 4 * H;
@@ -240,16 +247,17 @@ export const lstmBackwardSource = `function (gates, cPrev, c, dh, dc, mask, hasM
   let j = 0;
   let q = 0;
   let seg = 0;
-  if (t < 4 * BH) {
-    b = Math.floor((t + 0.5) / H4);
-    const col = t - b * H4;
+  if (t >= BH && t < 5 * BH) {
+    const d = t - BH;
+    b = Math.floor((d + 0.5) / H4);
+    const col = d - b * H4;
     q = Math.floor((col + 0.5) / H);
     j = col - q * H;
   } else {
-    let e = t - 4 * BH;
+    let e = t;
     seg = 1;
-    if (e >= BH) {
-      e = e - BH;
+    if (t >= 5 * BH) {
+      e = t - 5 * BH;
       seg = 2;
     }
     b = Math.floor((e + 0.5) / H);
@@ -334,7 +342,7 @@ export const gruStateSource = `function (gates, hPrev, mask, hasMask, H) {
 }`;
 
 /** Segments: dxg (B·3H), dhg (B·3H), dhPrev (B·H). dxg and dhg differ only in the n block. */
-export const gruBackwardSource = `function (gates, hg, hPrev, dh, mask, hasMask, H, B) {
+export const gruBackwardSource = `function (gates, hg, hPrev, dh, mask, hasMask, B, H) {
   const t = this.thread.x;
   const BH = B * H;
   const H3 = 3 * H;
@@ -389,8 +397,8 @@ export const gruBackwardSource = `function (gates, hg, hPrev, dh, mask, hasMask,
   return dpreN * hg[base + 2 * H] * r * (1 - r);
 }`;
 
-/** Seed GRU, first half. Segments: r,z (B·2H, row-major like hgRZ), rh (B·H). */
-export const gruSeedGatesForwardSource = `function (xg, hgRZ, hPrev, H, B) {
+/** Reset-before GRU, first half. Segments: r,z (B·2H, row-major like hgRZ), rh (B·H). */
+export const gruResetBeforeGatesForwardSource = `function (xg, hgRZ, hPrev, B, H) {
   const t = this.thread.x;
   const BH = B * H;
   const H2 = 2 * H;
@@ -411,8 +419,8 @@ export const gruSeedGatesForwardSource = `function (xg, hgRZ, hPrev, H, B) {
   return gate * hPrev[e];
 }`;
 
-/** Seed GRU, second half. Segments: n (B·H), h (B·H). */
-export const gruSeedOutputForwardSource = `function (xg, hgN, hPrev, gates, mask, hasMask, H, B) {
+/** Reset-before GRU, second half. Segments: n (B·H), h (B·H). */
+export const gruResetBeforeOutputForwardSource = `function (xg, hgN, hPrev, mask, hasMask, gates, B, H) {
   const t = this.thread.x;
   const BH = B * H;
   let e = t;
@@ -436,8 +444,11 @@ export const gruSeedOutputForwardSource = `function (xg, hgN, hPrev, gates, mask
   return (1 - z) * hPrev[e] + z * n;
 }`;
 
-/** Seed GRU, backward of the second half. Segments: dpreN (B·H), dz (B·H), dhPrev (B·H). */
-export const gruSeedOutputBackwardSource = `function (gates, hPrev, dh, mask, hasMask, H, B) {
+/**
+ * Reset-before GRU, backward of the second half. Segments: dpreN twice (dxg's n block, then dhgN), dz, dhPrev
+ * (B·H each).
+ */
+export const gruResetBeforeOutputBackwardSource = `function (gates, hPrev, dh, mask, hasMask, B, H) {
   const t = this.thread.x;
   const BH = B * H;
   const seg = Math.floor((t + 0.5) / BH);
@@ -449,30 +460,37 @@ export const gruSeedOutputBackwardSource = `function (gates, hPrev, dh, mask, ha
     valid = mask[b];
   }
   if (valid < 0.5) {
-    if (seg > 1.5) {
+    if (seg > 2.5) {
       return dh[e];
     }
     return 0;
   }
   const z = gates[b * 3 * H + H + j];
   const n = gates[b * 3 * H + 2 * H + j];
-  if (seg < 0.5) {
+  if (seg < 1.5) {
     return dh[e] * z * (1 - n * n);
   }
-  if (seg < 1.5) {
+  if (seg < 2.5) {
     return dh[e] * (n - hPrev[e]);
   }
   return dh[e] * (1 - z);
 }`;
 
-/** Seed GRU, backward of the first half. Segments: dpre r,z (B·2H, row-major like hgRZ), drh·r (B·H). */
-export const gruSeedGatesBackwardSource = `function (gates, hPrev, drh, dz, H, B) {
+/**
+ * Reset-before GRU, backward of the first half. Segments: dpre r,z twice (dxg's r,z blocks, then dhgRZ; B·2H each,
+ * row-major like hgRZ), drh·r (B·H).
+ */
+export const gruResetBeforeGatesBackwardSource = `function (gates, hPrev, drh, dz, B, H) {
   const t = this.thread.x;
   const BH = B * H;
   const H2 = 2 * H;
-  if (t < 2 * BH) {
-    const b = Math.floor((t + 0.5) / H2);
-    const col = t - b * H2;
+  if (t < 4 * BH) {
+    let d = t;
+    if (t >= 2 * BH) {
+      d = t - 2 * BH;
+    }
+    const b = Math.floor((d + 0.5) / H2);
+    const col = d - b * H2;
     if (col < H) {
       const r = gates[b * 3 * H + col];
       return drh[b * H + col] * hPrev[b * H + col] * r * (1 - r);
@@ -480,7 +498,7 @@ export const gruSeedGatesBackwardSource = `function (gates, hPrev, drh, dz, H, B
     const z = gates[b * 3 * H + col];
     return dz[b * H + col - H] * z * (1 - z);
   }
-  const e = t - 2 * BH;
+  const e = t - 4 * BH;
   const b = Math.floor((e + 0.5) / H);
   const j = e - b * H;
   return drh[e] * gates[b * 3 * H + j];

@@ -6,31 +6,20 @@
 // staged through scratch memory, correct but slower.
 
 import type { Activation, Backend, BackendInfo, Buf } from '../../backend';
+import { checkArgs, implementOps, OPS, sizeAt, type OpName, type OpSpec } from '../../backendOps';
 import { KERNELS_WASM_BASE64 } from './compiled';
 import { Staging, WasmMemory } from './memory';
 
-/** The compiled kernels' exports: byte addresses and counts; booleans are 0/1. */
-interface Kernels {
+/**
+ * The compiled kernels' exports: one per Backend op, taking its arguments in the same order as byte addresses,
+ * counts and 0/1 flags (gemm takes its workspace address last); the activations are for tests.
+ */
+type Kernels = Record<OpName, (...args: number[]) => void> & {
   gemmWorkspaceBytes(n: number): number;
-  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number, ws: number): void;
-  addRowVector(x: number, rows: number, n: number, v: number): void;
-  sumRows(x: number, rows: number, n: number, out: number): void;
-  layerNormForward(rows: number, groups: number, H: number, x: number, gamma: number, beta: number, y: number, mean: number, rstd: number): void;
-  layerNormBackward(rows: number, groups: number, H: number, dy: number, x: number, mean: number, rstd: number, gamma: number, dx: number, dgamma: number, dbeta: number): void;
-  rnnForward(relu: number, B: number, H: number, xg: number, hg: number, hPrev: number, mask: number, h: number): void;
-  rnnBackward(relu: number, B: number, H: number, h: number, dh: number, mask: number, dpre: number, dhPrev: number): void;
-  lstmForward(B: number, H: number, xg: number, hg: number, hPrev: number, cPrev: number, mask: number, gates: number, c: number, h: number): void;
-  lstmBackward(B: number, H: number, gates: number, cPrev: number, c: number, dh: number, dc: number, mask: number, dpre: number, dhPrev: number): void;
-  gruForward(B: number, H: number, xg: number, hg: number, hPrev: number, mask: number, gates: number, h: number): void;
-  gruBackward(B: number, H: number, gates: number, hg: number, hPrev: number, dh: number, mask: number, dxg: number, dhg: number, dhPrev: number): void;
-  gruSeedGatesForward(B: number, H: number, xg: number, hgRZ: number, hPrev: number, gates: number, rh: number): void;
-  gruSeedOutputForward(B: number, H: number, xg: number, hgN: number, hPrev: number, mask: number, gates: number, h: number): void;
-  gruSeedOutputBackward(B: number, H: number, gates: number, hPrev: number, dh: number, mask: number, dxg: number, dhgN: number, dz: number, dhPrev: number): void;
-  gruSeedGatesBackward(B: number, H: number, gates: number, hPrev: number, drh: number, dz: number, dxg: number, dhgRZ: number, dhPrev: number): void;
   expInto(x: number, y: number, n: number): void;
   sigmoidInto(x: number, y: number, n: number): void;
   tanhInto(x: number, y: number, n: number): void;
-}
+};
 
 export interface WasmBackendOptions {
   /** Upper bound of the linear memory in bytes (default and maximum 4 GiB, wasm32's limit). */
@@ -58,22 +47,62 @@ export function wasmBackendSupported(): boolean {
   }
 }
 
-function need(op: string, name: string, buf: Buf, length: number): void {
-  if (buf.length < length) throw new RangeError(`wasm ${op}: ${name} has ${buf.length} elements, needs ${length}`);
-}
-
-// Fixed arity, no rest parameter: these run on every call of the training loop and must not allocate.
-function dims(op: string, a: number, b = 0, c = 0): void {
-  if (!(Number.isInteger(a) && a >= 0 && Number.isInteger(b) && b >= 0 && Number.isInteger(c) && c >= 0))
-    throw new RangeError(`wasm ${op}: sizes must be non-negative integers, got ${[a, b, c].join(', ')}`);
-}
-
 let embedded: WebAssembly.Module | null = null;
 
 /** The embedded kernels, compiled once per process. */
 function kernelsModule(): WebAssembly.Module {
   if (!embedded) embedded = new WebAssembly.Module(Uint8Array.from(atob(KERNELS_WASM_BASE64), (ch) => ch.charCodeAt(0)));
   return embedded;
+}
+
+/** The most arguments an op may take: the wrapper below has this fixed arity. */
+const MAX_ARGS = 11;
+
+// How kernelCall passes each argument, worked out once per op from its table entry.
+const AS_NUMBER = 0, AS_FLAG = 1, AS_CHOICE = 2, AS_MASK = 3, READ = 4, OVERWRITE = 5, READ_WRITE = 6, BY_FLAG = 7;
+
+function passing(op: OpSpec): Int8Array {
+  return Int8Array.from(op.args, (a) => {
+    if (a.kind !== 'buf') return { size: AS_NUMBER, flag: AS_FLAG, choice: AS_CHOICE, mask: AS_MASK }[a.kind];
+    if (a.accumulateAt >= 0) return BY_FLAG;
+    // A partly written output is staged in and out, so that its other blocks survive.
+    return a.role === 'in' ? READ : a.role === 'out' && !a.blocks ? OVERWRITE : READ_WRITE;
+  });
+}
+
+/**
+ * An op as a kernel call: validated against the table, each buffer given an address by its role (arrays outside
+ * WASM memory are staged), flags as 0/1 and choices as their index. The wrapper has fixed arity and reuses its arrays:
+ * it runs on every op call of the training loop and must not allocate (a rest parameter would).
+ */
+function kernelCall(op: OpSpec, kernel: (...args: number[]) => void, s: Staging, last: ((argv: unknown[]) => number) | null) {
+  if (op.args.length > MAX_ARGS) throw new Error(`internal: wasm ${op.name} takes more than ${MAX_ARGS} arguments`);
+  const how = passing(op);
+  const argv: unknown[] = new Array<unknown>(MAX_ARGS).fill(undefined);
+  const at = new Float64Array(MAX_ARGS + 1);
+  return (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown, a7?: unknown,
+    a8?: unknown, a9?: unknown, a10?: unknown): void => {
+    argv[0] = a0; argv[1] = a1; argv[2] = a2; argv[3] = a3; argv[4] = a4; argv[5] = a5;
+    argv[6] = a6; argv[7] = a7; argv[8] = a8; argv[9] = a9; argv[10] = a10;
+    checkArgs('wasm', op, argv, false);
+    at[how.length] = last ? last(argv) : 0;
+    s.begin();
+    for (let i = 0; i < how.length; i++) {
+      const v = argv[i];
+      switch (how[i]) {
+        case AS_NUMBER: at[i] = v as number; break;
+        case AS_FLAG: at[i] = v ? 1 : 0; break;
+        case AS_CHOICE: at[i] = op.args[i].values.indexOf(v as Activation); break;
+        case AS_MASK: at[i] = s.mask(v as Float32Array | null); break;
+        case READ: at[i] = s.input(v as Buf); break;
+        case OVERWRITE: at[i] = s.output(v as Buf); break;
+        case READ_WRITE: at[i] = s.inout(v as Buf); break;
+        default: at[i] = argv[op.args[i].accumulateAt] ? s.inout(v as Buf) : s.output(v as Buf);
+      }
+    }
+    kernel(at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7], at[8], at[9], at[10], at[11]);
+    s.finish();
+  };
 }
 
 /** Each backend has its own memory: arrays from alloc() live as long as the backend (there is no free). */
@@ -86,8 +115,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const s = new Staging(mem);
   let ws = 0;
   let wsBytes = 0;
-  const workspace = (n: number): number => {
-    const bytes = k.gemmWorkspaceBytes(n);
+  // gemm's last argument: scratch for packing its operands, grown to the largest n seen.
+  const workspace = (argv: unknown[]): number => {
+    const bytes = k.gemmWorkspaceBytes(sizeAt(OPS.gemm, argv, 1));
     if (bytes > wsBytes) {
       const at = mem.reserve(bytes);
       if (at < 0) throw new RangeError(`wasm gemm: out of WebAssembly memory for a ${bytes}-byte workspace`);
@@ -100,162 +130,13 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
   return {
     info,
+    ...implementOps((op) => kernelCall(op, k[op.name], s, op.name === 'gemm' ? workspace : null)),
 
     alloc(n: number): Buf {
-      dims('alloc', n);
+      if (!Number.isInteger(n) || n < 0) throw new RangeError(`wasm alloc: n must be a non-negative integer, got ${n}`);
       const at = mem.reserve(n * 4);
       // Past the memory's maximum, a plain array still works through staging.
       return at < 0 ? new Float32Array(n) : mem.view(at, n);
-    },
-
-    gemm(transA, transB, m, n, kk, a, b, c, accumulate) {
-      dims('gemm', m, n, kk);
-      need('gemm', 'a', a, m * kk); need('gemm', 'b', b, kk * n); need('gemm', 'c', c, m * n);
-      const w = workspace(n);
-      s.begin();
-      const pa = s.input(a), pb = s.input(b), pc = accumulate ? s.inout(c) : s.output(c);
-      k.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, kk, pa, pb, pc, accumulate ? 1 : 0, w);
-      s.finish();
-    },
-
-    addRowVector(x, rows, n, v) {
-      dims('addRowVector', rows, n);
-      need('addRowVector', 'x', x, rows * n); need('addRowVector', 'v', v, n);
-      s.begin();
-      k.addRowVector(s.inout(x), rows, n, s.input(v));
-      s.finish();
-    },
-
-    sumRows(x, rows, n, out) {
-      dims('sumRows', rows, n);
-      need('sumRows', 'x', x, rows * n); need('sumRows', 'out', out, n);
-      s.begin();
-      k.sumRows(s.input(x), rows, n, s.inout(out));
-      s.finish();
-    },
-
-    layerNormForward(rows, groups, H, x, gamma, beta, y, mean, rstd) {
-      dims('layerNormForward', rows, groups, H);
-      const op = 'layerNormForward', len = rows * groups * H;
-      need(op, 'x', x, len); need(op, 'gamma', gamma, groups * H); need(op, 'beta', beta, groups * H);
-      need(op, 'y', y, len); need(op, 'mean', mean, rows * groups); need(op, 'rstd', rstd, rows * groups);
-      s.begin();
-      k.layerNormForward(rows, groups, H, s.input(x), s.input(gamma), s.input(beta), s.output(y), s.output(mean), s.output(rstd));
-      s.finish();
-    },
-
-    layerNormBackward(rows, groups, H, dy, x, mean, rstd, gamma, dx, dgamma, dbeta) {
-      dims('layerNormBackward', rows, groups, H);
-      const op = 'layerNormBackward', len = rows * groups * H;
-      need(op, 'dy', dy, len); need(op, 'x', x, len); need(op, 'mean', mean, rows * groups); need(op, 'rstd', rstd, rows * groups);
-      need(op, 'gamma', gamma, groups * H); need(op, 'dx', dx, len); need(op, 'dgamma', dgamma, groups * H); need(op, 'dbeta', dbeta, groups * H);
-      s.begin();
-      k.layerNormBackward(rows, groups, H, s.input(dy), s.input(x), s.input(mean), s.input(rstd), s.input(gamma),
-        s.output(dx), s.inout(dgamma), s.inout(dbeta));
-      s.finish();
-    },
-
-    rnnForward(act: Activation, B, H, xg, hg, hPrev, mask, h) {
-      dims('rnnForward', B, H);
-      const op = 'rnnForward', len = B * H;
-      need(op, 'xg', xg, len); need(op, 'hg', hg, len); need(op, 'hPrev', hPrev, len); need(op, 'h', h, len);
-      if (mask) need(op, 'mask', mask, B);
-      s.begin();
-      k.rnnForward(act === 'relu' ? 1 : 0, B, H, s.input(xg), s.input(hg), s.input(hPrev), s.mask(mask), s.output(h));
-      s.finish();
-    },
-
-    rnnBackward(act: Activation, B, H, h, dh, mask, dpre, dhPrev) {
-      dims('rnnBackward', B, H);
-      const op = 'rnnBackward', len = B * H;
-      need(op, 'h', h, len); need(op, 'dh', dh, len); need(op, 'dpre', dpre, len); need(op, 'dhPrev', dhPrev, len);
-      if (mask) need(op, 'mask', mask, B);
-      s.begin();
-      k.rnnBackward(act === 'relu' ? 1 : 0, B, H, s.input(h), s.input(dh), s.mask(mask), s.output(dpre), s.output(dhPrev));
-      s.finish();
-    },
-
-    lstmForward(B, H, xg, hg, hPrev, cPrev, mask, gates, c, h) {
-      dims('lstmForward', B, H);
-      const op = 'lstmForward', len = B * H, glen = 4 * len;
-      need(op, 'xg', xg, glen); need(op, 'hg', hg, glen); need(op, 'hPrev', hPrev, len); need(op, 'cPrev', cPrev, len);
-      need(op, 'gates', gates, glen); need(op, 'c', c, len); need(op, 'h', h, len);
-      if (mask) need(op, 'mask', mask, B);
-      s.begin();
-      k.lstmForward(B, H, s.input(xg), s.input(hg), s.input(hPrev), s.input(cPrev), s.mask(mask), s.output(gates), s.output(c), s.output(h));
-      s.finish();
-    },
-
-    lstmBackward(B, H, gates, cPrev, c, dh, dc, mask, dpre, dhPrev) {
-      dims('lstmBackward', B, H);
-      const op = 'lstmBackward', len = B * H, glen = 4 * len;
-      need(op, 'gates', gates, glen); need(op, 'cPrev', cPrev, len); need(op, 'c', c, len); need(op, 'dh', dh, len);
-      need(op, 'dc', dc, len); need(op, 'dpre', dpre, glen); need(op, 'dhPrev', dhPrev, len);
-      if (mask) need(op, 'mask', mask, B);
-      s.begin();
-      k.lstmBackward(B, H, s.input(gates), s.input(cPrev), s.input(c), s.input(dh), s.inout(dc), s.mask(mask), s.output(dpre), s.output(dhPrev));
-      s.finish();
-    },
-
-    gruForward(B, H, xg, hg, hPrev, mask, gates, h) {
-      dims('gruForward', B, H);
-      const op = 'gruForward', len = B * H, glen = 3 * len;
-      need(op, 'xg', xg, glen); need(op, 'hg', hg, glen); need(op, 'hPrev', hPrev, len); need(op, 'gates', gates, glen); need(op, 'h', h, len);
-      if (mask) need(op, 'mask', mask, B);
-      s.begin();
-      k.gruForward(B, H, s.input(xg), s.input(hg), s.input(hPrev), s.mask(mask), s.output(gates), s.output(h));
-      s.finish();
-    },
-
-    gruBackward(B, H, gates, hg, hPrev, dh, mask, dxg, dhg, dhPrev) {
-      dims('gruBackward', B, H);
-      const op = 'gruBackward', len = B * H, glen = 3 * len;
-      need(op, 'gates', gates, glen); need(op, 'hg', hg, glen); need(op, 'hPrev', hPrev, len); need(op, 'dh', dh, len);
-      need(op, 'dxg', dxg, glen); need(op, 'dhg', dhg, glen); need(op, 'dhPrev', dhPrev, len);
-      if (mask) need(op, 'mask', mask, B);
-      s.begin();
-      k.gruBackward(B, H, s.input(gates), s.input(hg), s.input(hPrev), s.input(dh), s.mask(mask), s.output(dxg), s.output(dhg), s.output(dhPrev));
-      s.finish();
-    },
-
-    gruSeedGatesForward(B, H, xg, hgRZ, hPrev, gates, rh) {
-      dims('gruSeedGatesForward', B, H);
-      const op = 'gruSeedGatesForward', len = B * H;
-      need(op, 'xg', xg, 3 * len); need(op, 'hgRZ', hgRZ, 2 * len); need(op, 'hPrev', hPrev, len); need(op, 'gates', gates, 3 * len); need(op, 'rh', rh, len);
-      s.begin();
-      k.gruSeedGatesForward(B, H, s.input(xg), s.input(hgRZ), s.input(hPrev), s.inout(gates), s.output(rh));
-      s.finish();
-    },
-
-    gruSeedOutputForward(B, H, xg, hgN, hPrev, mask, gates, h) {
-      dims('gruSeedOutputForward', B, H);
-      const op = 'gruSeedOutputForward', len = B * H;
-      need(op, 'xg', xg, 3 * len); need(op, 'hgN', hgN, len); need(op, 'hPrev', hPrev, len); need(op, 'gates', gates, 3 * len); need(op, 'h', h, len);
-      if (mask) need(op, 'mask', mask, B);
-      s.begin();
-      k.gruSeedOutputForward(B, H, s.input(xg), s.input(hgN), s.input(hPrev), s.mask(mask), s.inout(gates), s.output(h));
-      s.finish();
-    },
-
-    gruSeedOutputBackward(B, H, gates, hPrev, dh, mask, dxg, dhgN, dz, dhPrev) {
-      dims('gruSeedOutputBackward', B, H);
-      const op = 'gruSeedOutputBackward', len = B * H;
-      need(op, 'gates', gates, 3 * len); need(op, 'hPrev', hPrev, len); need(op, 'dh', dh, len); need(op, 'dxg', dxg, 3 * len);
-      need(op, 'dhgN', dhgN, len); need(op, 'dz', dz, len); need(op, 'dhPrev', dhPrev, len);
-      if (mask) need(op, 'mask', mask, B);
-      s.begin();
-      k.gruSeedOutputBackward(B, H, s.input(gates), s.input(hPrev), s.input(dh), s.mask(mask), s.inout(dxg), s.output(dhgN), s.output(dz), s.output(dhPrev));
-      s.finish();
-    },
-
-    gruSeedGatesBackward(B, H, gates, hPrev, drh, dz, dxg, dhgRZ, dhPrev) {
-      dims('gruSeedGatesBackward', B, H);
-      const op = 'gruSeedGatesBackward', len = B * H;
-      need(op, 'gates', gates, 3 * len); need(op, 'hPrev', hPrev, len); need(op, 'drh', drh, len); need(op, 'dz', dz, len);
-      need(op, 'dxg', dxg, 3 * len); need(op, 'dhgRZ', dhgRZ, 2 * len); need(op, 'dhPrev', dhPrev, len);
-      s.begin();
-      k.gruSeedGatesBackward(B, H, s.input(gates), s.input(hPrev), s.input(drh), s.input(dz), s.inout(dxg), s.output(dhgRZ), s.inout(dhPrev));
-      s.finish();
     },
 
     memoryBytes() {
@@ -263,7 +144,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     },
 
     activation(kind, x, y) {
-      need(kind, 'y', y, x.length);
+      if (y.length < x.length) throw new RangeError(`wasm ${kind}: y has ${y.length} values, needs ${x.length}`);
       s.begin();
       const px = s.input(x), py = s.output(y);
       if (kind === 'exp') k.expInto(px, py, x.length);

@@ -568,7 +568,7 @@ export function gruBackward(B: i32, H: i32, gates: usize, hg: usize, hPrev: usiz
   }
 }
 
-export function gruSeedGatesForward(B: i32, H: i32, xg: usize, hgRZ: usize, hPrev: usize, gates: usize, rh: usize): void {
+export function gruResetBeforeGatesForward(B: i32, H: i32, xg: usize, hgRZ: usize, hPrev: usize, gates: usize, rh: usize): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < B; r++) {
     const g3 = <usize>(r * 3 * H) << 2;
@@ -585,7 +585,7 @@ export function gruSeedGatesForward(B: i32, H: i32, xg: usize, hgRZ: usize, hPre
   }
 }
 
-export function gruSeedOutputForward(B: i32, H: i32, xg: usize, hgN: usize, hPrev: usize, mask: usize, gates: usize, h: usize): void {
+export function gruResetBeforeOutputForward(B: i32, H: i32, xg: usize, hgN: usize, hPrev: usize, mask: usize, gates: usize, h: usize): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < B; r++) {
     const g3 = <usize>(r * 3 * H) << 2;
@@ -603,7 +603,7 @@ export function gruSeedOutputForward(B: i32, H: i32, xg: usize, hgN: usize, hPre
   }
 }
 
-export function gruSeedOutputBackward(B: i32, H: i32, gates: usize, hPrev: usize, dh: usize, mask: usize, dxg: usize, dhgN: usize, dz: usize, dhPrev: usize): void {
+export function gruResetBeforeOutputBackward(B: i32, H: i32, gates: usize, hPrev: usize, dh: usize, mask: usize, dxg: usize, dhgN: usize, dz: usize, dhPrev: usize): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < B; r++) {
     const g3 = <usize>(r * 3 * H) << 2;
@@ -631,7 +631,7 @@ export function gruSeedOutputBackward(B: i32, H: i32, gates: usize, hPrev: usize
   }
 }
 
-export function gruSeedGatesBackward(B: i32, H: i32, gates: usize, hPrev: usize, drh: usize, dz: usize, dxg: usize, dhgRZ: usize, dhPrev: usize): void {
+export function gruResetBeforeGatesBackward(B: i32, H: i32, gates: usize, hPrev: usize, drh: usize, dz: usize, dxg: usize, dhgRZ: usize, dhPrev: usize): void {
   const hb = <usize>H << 2;
   for (let r = 0; r < B; r++) {
     const g3 = <usize>(r * 3 * H) << 2;

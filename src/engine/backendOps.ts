@@ -1,0 +1,195 @@
+// The contract of every Backend op as data: its positional arguments in order, and for each buffer its required
+// length in terms of the op's sizes and its role. The WASM and GPU.js adapters validate, stage and write back from
+// this table, so an op's shape is written down once; `satisfies` below checks it against backend.ts's signatures.
+
+import type { Activation, Backend, Buf } from './backend';
+
+export type OpName = Exclude<keyof Backend, 'info' | 'alloc'>;
+
+/**
+ * in: only read. out: overwritten (only `blocks` of each row when given; the other blocks keep their values).
+ * inout: read, then written (state updated in place; or read in some blocks and written in others).
+ * acc: the op adds what it computes into it (sums and gradient accumulators).
+ */
+export type Role = 'in' | 'out' | 'inout' | 'acc';
+
+/** Gate blocks [from, to) of the `of` blocks of H values in each of B rows (ops sized (B, H)). */
+interface Blocks {
+  readonly from: number;
+  readonly to: number;
+  readonly of: number;
+}
+
+type Kind = 'size' | 'flag' | 'choice' | 'mask' | 'buf';
+
+/** One positional argument as the table states it. Every argument has every field, so all share one object shape. */
+interface ArgSpec<K extends Kind = Kind> {
+  readonly kind: K;
+  readonly name: string;
+  /** buf: its role; 'in' for the rest (a mask is read). */
+  readonly role: Role;
+  /** buf: the values it needs, a product of the op's sizes and a number ("4*B*H"); mask: one per row. */
+  readonly length: string;
+  /** buf: the blocks an `out` or `inout` buffer has written, null for all of it. */
+  readonly blocks: Blocks | null;
+  /** buf: the flag under which an `out` buffer is accumulated into instead (gemm's c), '' for none. */
+  readonly accumulateIf: string;
+  /** size: the op sums over it, so 0 is a sum of no terms (0), not an empty result (gemm's k). */
+  readonly emptySum: boolean;
+  /** choice: the values it takes, passed to kernels as their index. */
+  readonly values: readonly Activation[];
+}
+
+function arg<K extends Kind>(kind: K, name: string, more: Partial<Omit<ArgSpec, 'kind' | 'name'>> = {}): ArgSpec<K> {
+  return { kind, name, role: 'in', length: '', blocks: null, accumulateIf: '', emptySum: false, values: [], ...more };
+}
+const size = (name: string) => arg('size', name);
+const flag = (name: string) => arg('flag', name);
+const buf = (role: Role) => (name: string, length: string, more: Pick<Partial<ArgSpec>, 'blocks' | 'accumulateIf'> = {}) =>
+  arg('buf', name, { role, length, ...more });
+const input = buf('in');
+const output = buf('out');
+const inout = buf('inout');
+const acc = buf('acc');
+const mask = arg('mask', 'mask');
+const act = arg('choice', 'act', { values: ['tanh', 'relu'] });
+const blocks = (from: number, to: number, of: number) => ({ blocks: { from, to, of } });
+
+/** The kind each argument of a Backend method must have, position by position. */
+type KindOf<T> = [T] extends [boolean] ? 'flag' : [T] extends [number] ? 'size' : [T] extends [Buf] ? 'buf'
+  : [T] extends [Float32Array | null] ? 'mask' : [T] extends [Activation] ? 'choice' : never;
+type ArgsOf<F> = F extends (...args: infer A) => void ? { readonly [I in keyof A]: { readonly kind: KindOf<A[I]> } } : never;
+
+const TABLE = {
+  gemm: [flag('transA'), flag('transB'), size('m'), size('n'), arg('size', 'k', { emptySum: true }),
+    input('a', 'm*k'), input('b', 'k*n'), output('c', 'm*n', { accumulateIf: 'accumulate' }), flag('accumulate')],
+  addRowVector: [inout('x', 'rows*n'), size('rows'), size('n'), input('v', 'n')],
+  sumRows: [input('x', 'rows*n'), size('rows'), size('n'), acc('out', 'n')],
+  layerNormForward: [size('rows'), size('groups'), size('H'), input('x', 'rows*groups*H'), input('gamma', 'groups*H'),
+    input('beta', 'groups*H'), output('y', 'rows*groups*H'), output('mean', 'rows*groups'), output('rstd', 'rows*groups')],
+  layerNormBackward: [size('rows'), size('groups'), size('H'), input('dy', 'rows*groups*H'), input('x', 'rows*groups*H'),
+    input('mean', 'rows*groups'), input('rstd', 'rows*groups'), input('gamma', 'groups*H'),
+    output('dx', 'rows*groups*H'), acc('dgamma', 'groups*H'), acc('dbeta', 'groups*H')],
+  rnnForward: [act, size('B'), size('H'), input('xg', 'B*H'), input('hg', 'B*H'), input('hPrev', 'B*H'), mask, output('h', 'B*H')],
+  rnnBackward: [act, size('B'), size('H'), input('h', 'B*H'), input('dh', 'B*H'), mask, output('dpre', 'B*H'), output('dhPrev', 'B*H')],
+  lstmForward: [size('B'), size('H'), input('xg', '4*B*H'), input('hg', '4*B*H'), input('hPrev', 'B*H'), input('cPrev', 'B*H'), mask,
+    output('gates', '4*B*H'), output('c', 'B*H'), output('h', 'B*H')],
+  lstmBackward: [size('B'), size('H'), input('gates', '4*B*H'), input('cPrev', 'B*H'), input('c', 'B*H'), input('dh', 'B*H'),
+    inout('dc', 'B*H'), mask, output('dpre', '4*B*H'), output('dhPrev', 'B*H')],
+  gruForward: [size('B'), size('H'), input('xg', '3*B*H'), input('hg', '3*B*H'), input('hPrev', 'B*H'), mask,
+    output('gates', '3*B*H'), output('h', 'B*H')],
+  gruBackward: [size('B'), size('H'), input('gates', '3*B*H'), input('hg', '3*B*H'), input('hPrev', 'B*H'), input('dh', 'B*H'), mask,
+    output('dxg', '3*B*H'), output('dhg', '3*B*H'), output('dhPrev', 'B*H')],
+  gruResetBeforeGatesForward: [size('B'), size('H'), input('xg', '3*B*H'), input('hgRZ', '2*B*H'), input('hPrev', 'B*H'),
+    output('gates', '3*B*H', blocks(0, 2, 3)), output('rh', 'B*H')],
+  gruResetBeforeOutputForward: [size('B'), size('H'), input('xg', '3*B*H'), input('hgN', 'B*H'), input('hPrev', 'B*H'), mask,
+    inout('gates', '3*B*H', blocks(2, 3, 3)), output('h', 'B*H')],
+  gruResetBeforeOutputBackward: [size('B'), size('H'), input('gates', '3*B*H'), input('hPrev', 'B*H'), input('dh', 'B*H'), mask,
+    output('dxg', '3*B*H', blocks(2, 3, 3)), output('dhgN', 'B*H'), output('dz', 'B*H'), output('dhPrev', 'B*H')],
+  gruResetBeforeGatesBackward: [size('B'), size('H'), input('gates', '3*B*H'), input('hPrev', 'B*H'), input('drh', 'B*H'),
+    input('dz', 'B*H'), output('dxg', '3*B*H', blocks(0, 2, 3)), output('dhgRZ', '2*B*H'), acc('dhPrev', 'B*H')],
+} as const satisfies { readonly [K in OpName]: ArgsOf<Backend[K]> };
+
+const OP_NAMES = Object.keys(TABLE) as OpName[];
+
+/** An argument with its length formula and flag resolved to argument positions, for the adapters. */
+export interface OpArg extends ArgSpec {
+  /** buf and mask: the required length is coef times the op's sizes whose bits are set (1: first, 2: second, 4: third). */
+  readonly coef: number;
+  readonly sizeBits: number;
+  /** buf: position of its accumulateIf flag, −1 for none. */
+  readonly accumulateAt: number;
+}
+
+export interface OpSpec {
+  readonly name: OpName;
+  readonly args: readonly OpArg[];
+  /** Positions of the size arguments, in order. */
+  readonly sizes: readonly number[];
+}
+
+function resolve(name: OpName): OpSpec {
+  const specs: readonly ArgSpec[] = TABLE[name];
+  const sizes = specs.flatMap((a, i) => (a.kind === 'size' ? [i] : []));
+  const position = (what: string, kind: Kind) => {
+    const i = specs.findIndex((a) => a.name === what && a.kind === kind);
+    if (i < 0) throw new Error(`internal: backend op ${name} has no ${kind} argument "${what}"`);
+    return i;
+  };
+  const args = specs.map((a): OpArg => {
+    const terms = a.kind === 'mask' ? [specs[sizes[0]].name] : a.length ? a.length.split('*') : [];
+    const numbers = terms.filter((t) => /^\d+$/.test(t));
+    const coef = numbers.reduce((c, t) => c * Number(t), 1);
+    const sizeBits = terms.filter((t) => !numbers.includes(t)).reduce((bits, t) => bits | (1 << sizes.indexOf(position(t, 'size'))), 0);
+    return { ...a, coef, sizeBits, accumulateAt: a.accumulateIf ? position(a.accumulateIf, 'flag') : -1 };
+  });
+  return { name, args, sizes };
+}
+
+export const OPS = Object.fromEntries(OP_NAMES.map((name) => [name, resolve(name)])) as unknown as Record<OpName, OpSpec>;
+
+/** The op's i-th size in this call (0 past its last size). */
+export function sizeAt(op: OpSpec, argv: ArrayLike<unknown>, i: number): number {
+  return i < op.sizes.length ? (argv[op.sizes[i]] as number) : 0;
+}
+
+/** Values the buffer (or mask) at position i needs in this call. */
+function requiredLength(op: OpSpec, argv: ArrayLike<unknown>, i: number): number {
+  return lengthFrom(op.args[i], sizeAt(op, argv, 0), sizeAt(op, argv, 1), sizeAt(op, argv, 2));
+}
+
+function lengthFrom(a: OpArg, s0: number, s1: number, s2: number): number {
+  return a.coef * (a.sizeBits & 1 ? s0 : 1) * (a.sizeBits & 2 ? s1 : 1) * (a.sizeBits & 4 ? s2 : 1);
+}
+
+/** Values of the buffer at position i that the op writes: all it needs, or B rows of its written blocks. */
+export function writtenLength(op: OpSpec, argv: ArrayLike<unknown>, i: number): number {
+  const b = op.args[i].blocks;
+  return b ? sizeAt(op, argv, 0) * (b.to - b.from) * sizeAt(op, argv, 1) : requiredLength(op, argv, i);
+}
+
+/** The role the buffer at position i has in this call (gemm's c is accumulated into when its flag says so). */
+export function roleIn(op: OpSpec, argv: ArrayLike<unknown>, i: number): Role {
+  const a = op.args[i];
+  return a.accumulateAt >= 0 && argv[a.accumulateAt] ? 'acc' : a.role;
+}
+
+/**
+ * Throws, naming the backend, op and argument, on a size that is not a non-negative integer, a buffer shorter than
+ * the op needs (or not a Float32Array when float32Only), a mask shorter than the batch, or an unknown choice.
+ * Allocates nothing when the arguments are valid: it runs on every op call of the training loop.
+ */
+export function checkArgs(backend: string, op: OpSpec, argv: ArrayLike<unknown>, float32Only: boolean): void {
+  for (let j = 0; j < op.sizes.length; j++) {
+    const v = argv[op.sizes[j]];
+    if (!Number.isInteger(v) || (v as number) < 0) invalid(backend, op, argv, op.sizes[j], float32Only);
+  }
+  const s0 = sizeAt(op, argv, 0), s1 = sizeAt(op, argv, 1), s2 = sizeAt(op, argv, 2);
+  for (let i = 0; i < op.args.length; i++) {
+    const a = op.args[i];
+    const v = argv[i] as Buf | null;
+    const bad = a.kind === 'buf' || (a.kind === 'mask' && v !== null)
+      ? (float32Only && !(v instanceof Float32Array)) || v!.length < lengthFrom(a, s0, s1, s2)
+      : a.kind === 'choice' && !a.values.includes(v as unknown as Activation);
+    if (bad) invalid(backend, op, argv, i, float32Only);
+  }
+}
+
+/** The error for argument i, which checkArgs found invalid (kept out of checkArgs so that stays small and fast). */
+function invalid(backend: string, op: OpSpec, argv: ArrayLike<unknown>, i: number, float32Only: boolean): never {
+  const a = op.args[i];
+  const v = argv[i];
+  const at = `${backend} ${op.name}: ${a.name}`;
+  if (a.kind === 'size') throw new RangeError(`${at} must be a non-negative integer, got ${String(v)}`);
+  if (a.kind === 'choice') throw new TypeError(`${at} must be one of ${a.values.join(', ')}, got ${String(v)}`);
+  if (float32Only && !(v instanceof Float32Array)) {
+    const got = v === null || v === undefined ? String(v) : (v as object).constructor.name;
+    throw new TypeError(`${at} must be a Float32Array (this backend's dtype is float32), got ${got}`);
+  }
+  throw new RangeError(`${at} has ${(v as Buf).length} values, needs ${requiredLength(op, argv, i)}`);
+}
+
+/** The Backend ops from one implementation per op, each taking the op's arguments in the table's order. */
+export function implementOps(make: (op: OpSpec) => (...args: never[]) => void): Pick<Backend, OpName> {
+  return Object.fromEntries(OP_NAMES.map((name) => [name, make(OPS[name])])) as unknown as Pick<Backend, OpName>;
+}
