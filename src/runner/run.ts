@@ -12,7 +12,7 @@ import { exportParams, importParams } from '../engine/statedict';
 import { NonFiniteError, Trainer } from '../engine/trainer';
 import { createBackend } from './backends/registry';
 import { loadInit, readLatestCheckpoint, writeCheckpoint } from './checkpoints';
-import { assignmentLabel, parseConfig } from './config/load';
+import { assignmentLabel, parseStoredConfig } from './config/load';
 import type { Config } from './config/schema';
 import { BatchStream, makeBatch, type BatchOptions, type StreamState } from './data/batches';
 import type { Sequence } from './data/types';
@@ -73,7 +73,7 @@ export async function resumeRun(runDir: string, opts: Omit<RunOptions, 'outDir' 
   }
   const info = rd.readJson<RunInfo>('run.json');
   // Parse the stored, fully resolved config as if it sat where the original did, so data paths resolve the same.
-  const loaded = parseConfig(info.configFile, readFileSync(join(rd.dir, 'config.json'), 'utf8'));
+  const loaded = parseStoredConfig(info.configFile, readFileSync(join(rd.dir, 'config.json'), 'utf8'));
   if (!loaded.config) throw new InputError(loaded.diagnostics);
   const exp = prepareExperiment(loaded.source, { config: loaded.config, assignment: info.assignment }, { workspace: info.workspace });
   return train(exp, rd, info.runId, opts, true);

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { createBackend } from './backends/registry';
 import { Model } from '../engine/model';
 import { importParams } from '../engine/statedict';
-import { parseConfig } from './config/load';
+import { parseStoredConfig } from './config/load';
 import { fileDiagnostic, InputError } from './diagnostics';
 import type { RunSummary } from './events';
 import { prepareExperiment, type Experiment } from './experiment';
@@ -32,7 +32,7 @@ export function openRun(dir: string): SavedRun {
 /** The run's experiment (data reloaded from the workspace) and its model with the newest checkpoint loaded. */
 export function loadTrainedModel(dir: string, backendName = 'reference'): { run: SavedRun; exp: Experiment; model: Model; checkpoint: string } {
   const run = openRun(dir);
-  const loaded = parseConfig(run.info.configFile, readFileSync(join(run.dir, 'config.json'), 'utf8'));
+  const loaded = parseStoredConfig(run.info.configFile, readFileSync(join(run.dir, 'config.json'), 'utf8'));
   if (!loaded.config) throw new InputError(loaded.diagnostics);
   const exp = prepareExperiment(loaded.source, { config: loaded.config, assignment: run.info.assignment }, { workspace: run.info.workspace });
   const cp = checkpointFiles(run.dir)[0];

@@ -1,11 +1,12 @@
 // Predictions and samples from a trained run's folder, as plain values (what `seqlab predict` and `seqlab sample` print).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UnusableInputError } from '../../src/runner/diagnostics';
 import { loadExperiments } from '../../src/runner/experiment';
 import { predictFile } from '../../src/runner/predict';
-import { startRun } from '../../src/runner/run';
+import { resumeRun, startRun } from '../../src/runner/run';
 import { sampleRun } from '../../src/runner/sample';
 import { tempWorkspace } from '../helpers/workspace';
 
@@ -32,4 +33,27 @@ test('predictFile gives one label per step for a tagging run; a sequence that do
   assert.throws(() => predictFile(run.runDir, join(dir, 'odd.jsonl')),
     (e) => e instanceof UnusableInputError && /odd\.jsonl:1: token "bird" is not in the training vocabulary/.test(e.message));
   assert.throws(() => sampleRun(run.runDir), (e) => e instanceof UnusableInputError && /sample needs a run trained on text data/.test(e.message));
+});
+
+test('a run folder written before the GRU variants were renamed still predicts and resumes', async () => {
+  const rows = Array.from({ length: 12 }, (_, i) => JSON.stringify({ x: [[i / 12], [1 - i / 12]], y: [i / 12] }));
+  const dir = tempWorkspace({
+    'reg.jsonl': rows.join('\n') + '\n',
+    'reg.seqlab.json': {
+      data: { source: 'jsonl', path: 'reg.jsonl', validation: 0 },
+      model: { cell: 'gru', variant: 'resetBefore', hiddenSize: 3 },
+      train: { steps: 2, batchSize: 4, checkpointEvery: 1 },
+      instrumentation: { gradFlowEvery: 0, gatesEvery: 0 },
+    },
+  });
+  const [exp] = loadExperiments(join(dir, 'reg.seqlab.json'));
+  const run = await startRun(exp, { outDir: join(dir, 'run') });
+  const before = predictFile(run.runDir, join(dir, 'reg.jsonl'));
+  // What an older SeqLab stored: the same run under the variant's former name.
+  const stored = join(run.runDir, 'config.json');
+  writeFileSync(stored, readFileSync(stored, 'utf8').replace('"resetBefore"', '"seed"'));
+  assert.match(readFileSync(stored, 'utf8'), /"variant": ?"seed"/);
+  assert.deepEqual(predictFile(run.runDir, join(dir, 'reg.jsonl')), before);
+  const resumed = await resumeRun(run.runDir);
+  assert.equal(resumed.summary.status, 'completed');
 });

@@ -66,6 +66,28 @@ export function parseConfig(file: string, text: string): LoadedConfig {
   return { source, config: diagnostics.some((d) => d.severity === 'error') ? null : config, diagnostics };
 }
 
+/** Values a run folder's config.json may hold from before a rename, and what they are called now. */
+const STORED_RENAMES: { path: string[]; renamed: Record<string, string> }[] = [
+  { path: ['model', 'variant'], renamed: { pytorch: 'resetAfter', seed: 'resetBefore' } },
+];
+
+/**
+ * parseConfig for the resolved config a run folder stores (config.json): SeqLab wrote it, so a value an older version
+ * wrote under a since-renamed name is read under its new name instead of failing the resume or the prediction.
+ */
+export function parseStoredConfig(file: string, text: string): LoadedConfig {
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  for (const { path, renamed } of STORED_RENAMES) {
+    const parent = path.slice(0, -1).reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), raw);
+    const key = path[path.length - 1];
+    if (parent && typeof parent === 'object') {
+      const value = (parent as Record<string, unknown>)[key];
+      if (typeof value === 'string' && Object.hasOwn(renamed, value)) (parent as Record<string, unknown>)[key] = renamed[value];
+    }
+  }
+  return parseConfig(file, JSON.stringify(raw, null, 2));
+}
+
 /** jsonc-parser's getNodeValue, but keeping object key order and without prototype surprises. */
 function nodeValue(n: Node): unknown {
   switch (n.type) {
