@@ -11,8 +11,7 @@ export function workerLauncher(extensionPath: string): Launcher {
     let failure: string | null = null;
     const run = startWorker(script, { configFile: request.configFile, workspace: request.workspace, sweepIndex: request.sweepIndex }, (m) => {
       switch (m.type) {
-        case 'record': sinks.onRecords([m.record], []); break;
-        case 'task': sinks.onRecords([], [m.record]); break;
+        case 'records': sinks.onRecords(m.records, m.taskRecords); break;
         case 'summary': sinks.onSummary(m.summary); break;
         case 'log': sinks.onLog(m.level === 'warning' ? 'warn' : 'info', m.message); break;
         case 'error': {

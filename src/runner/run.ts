@@ -301,6 +301,8 @@ class Training {
   }
 
   private saveCheckpoint(label: string, step: number): void {
+    // The records up to this step reach their files first: a resume keeps exactly those.
+    this.rd.flush();
     // Native precision, so a float64 (reference64) run resumes bit-exactly too.
     writeCheckpoint(this.rd.checkpoints, label, {
       params: exportParams(this.model.params, 'native'), state: this.trainer.stateDict(),

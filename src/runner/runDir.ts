@@ -1,5 +1,6 @@
 // The files of one run folder, written so that a run killed at any moment leaves readable, resumable files:
-// JSONL lines are appended whole, and summary, run info and checkpoints are replaced atomically.
+// JSONL lines are appended whole (in batches, at most RECORD_FLUSH_MS late), and summary, run info and checkpoints are
+// replaced atomically.
 //
 //   config.json        the resolved config (every default filled in, sweep expanded to this run's values)
 //   run.json           RunInfo: what the run needs besides the config (vocabulary, labels, normalization, specs)
@@ -34,7 +35,18 @@ export interface RunInfo {
 export const RECORD_FILES = { step: 'metrics.jsonl', eval: 'metrics.jsonl', gradflow: 'gradflow.jsonl', gates: 'gates.jsonl' } as const;
 export const TASK_FILE = 'tasks.jsonl';
 
+/** How long a record may wait in memory before it is appended to its file. */
+export const RECORD_FLUSH_MS = 200;
+
 export class RunDir {
+  /**
+   * Lines not yet appended, by file. A fast run makes thousands of records a second; one append (and one file-change
+   * event for every watcher, the editor's included) per record would load the whole machine, so they go out in
+   * batches. summary.json is never written ahead of the records it counts: summary() flushes first.
+   */
+  private readonly pending = new Map<string, string>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+
   constructor(readonly dir: string) {}
 
   get checkpoints(): string { return join(this.dir, 'checkpoints'); }
@@ -52,14 +64,31 @@ export class RunDir {
   }
 
   append(record: RunRecord): void {
-    appendFileSync(join(this.dir, RECORD_FILES[record.kind]), JSON.stringify(record) + '\n');
+    this.queue(RECORD_FILES[record.kind], JSON.stringify(record) + '\n');
   }
 
   appendTask(record: TaskRecord): void {
-    appendFileSync(join(this.dir, TASK_FILE), JSON.stringify(record) + '\n');
+    this.queue(TASK_FILE, JSON.stringify(record) + '\n');
+  }
+
+  private queue(file: string, line: string): void {
+    this.pending.set(file, (this.pending.get(file) ?? '') + line);
+    if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flush(), RECORD_FLUSH_MS);
+      this.flushTimer.unref?.();
+    }
+  }
+
+  /** Appends every waiting line to its file. */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    for (const [file, text] of this.pending) appendFileSync(join(this.dir, file), text);
+    this.pending.clear();
   }
 
   summary(s: RunSummary): void {
+    this.flush();
     this.writeJson('summary.json', s);
   }
 

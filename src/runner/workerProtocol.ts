@@ -3,8 +3,9 @@
 // Host → worker: workerData is a WorkerRequest; later messages are HostToWorker.
 // Worker → host, in order:
 //   { type: 'started' }  once the run folder exists (not sent when the config or data is bad)
-//   { type: 'record' }   every StepRecord / EvalRecord / GradFlowRecord / GateRecord, as written to the run folder
-//   { type: 'task' }     every TaskRecord (text samples, forecasts, confusion matrices, labeled sequences)
+//   { type: 'records' }  the records written to the run folder since the last post, in order: run records and task
+//                        records (text samples, forecasts…). Batched, at most RECORD_POST_MS apart, so a run at
+//                        thousands of steps a second sends the host a few messages a second, not thousands.
 //   { type: 'log' }      warnings (config warnings, backend fallbacks) and info (resume, stop)
 //   { type: 'summary' }  the RunSummary each time summary.json is rewritten (status "running" until the end)
 //   { type: 'error' }    bad config/input (kind "input", with ranged diagnostics) or an internal error
@@ -31,10 +32,12 @@ export interface WorkerRequest {
 
 export type HostToWorker = { type: 'stop' };
 
+/** The longest a record waits in the worker before it is posted. */
+export const RECORD_POST_MS = 100;
+
 export type WorkerMessage =
   | { type: 'started'; runId: string; dir: string; startStep: number; totalSteps: number; backend: string }
-  | { type: 'record'; record: RunRecord }
-  | { type: 'task'; record: TaskRecord }
+  | { type: 'records'; records: RunRecord[]; taskRecords: TaskRecord[] }
   | { type: 'log'; level: 'info' | 'warning'; message: string }
   | { type: 'summary'; summary: RunSummary }
   | { type: 'error'; kind: 'input' | 'internal'; message: string; diagnostics: Diagnostic[] }
