@@ -1,7 +1,8 @@
 // SeqLab's real training step (Model + Trainer: zeroGrad, forward, backward, clip, Adam) on one backend.
 import { createBackend } from '../src/runner/backends/registry';
 import { initialize } from '../src/engine/init';
-import { Model, type Batch } from '../src/engine/model';
+import { RecurrentModel } from '../src/engine/recurrentModel';
+import type { Batch } from '../src/engine/model';
 import { Rng } from '../src/engine/rng';
 import type { ModelSpec, TrainSpec } from '../src/engine/spec';
 import { Trainer } from '../src/engine/trainer';
@@ -35,7 +36,7 @@ export const TRAIN: TrainSpec = {
 export async function measureSeqLab(backendName: string, c: BenchConfig, budgetMs: number, warmup = 2, minSteps = 3): Promise<SeqLabResult> {
   const be = createBackend(backendName).backend;
   const spec = modelSpec(c);
-  const model = new Model(spec, be);
+  const model = new RecurrentModel(spec, be);
   const rng = new Rng(1);
   initialize(model.params, spec, { scheme: 'pytorch', forgetBias: null }, rng);
   const trainer = new Trainer<Batch>(model, { ...TRAIN, tbptt: c.tbptt }, rng.fork('dropout'));

@@ -1,13 +1,11 @@
-// SeqLab's recurrent model: PyTorch's module layout and numerics (see params.ts for the parameter
-// layout, network.ts for the unrolled computation, cells/ for each cell's step and its backward, heads/ for the
-// output heads).
-
+// What every model kind offers the trainer and the runner, and the one place that builds a model from its spec.
+// A kind is a class in src/engine implementing SequenceModel (the recurrent stack: recurrentModel.ts); the runner and
+// the Trainer see only this interface, so a new kind plugs in here and nowhere else in the data path.
 import type { Backend, Buf } from './backend';
-import { checkBatch, sequenceLength, type Batch } from './batch';
-import { lossRows, activateRow, termsPerRow } from './loss';
-import { Unrolled, type CarriedState } from './network';
-import { allocateParams, checkSpec, type Param } from './params';
-import type { ProbeResult, ProbeTrace } from './probe';
+import type { Batch } from './batch';
+import type { Param } from './params';
+import type { ProbeResult } from './probe';
+import { RecurrentModel } from './recurrentModel';
 import type { LossType, ModelSpec } from './spec';
 
 export type { Batch } from './batch';
@@ -27,165 +25,24 @@ export interface ForwardBackwardOptions {
   gradFlow?: boolean;
 }
 
-/**
- * Steps of the graph that runs a pass of T steps. Buffers come from backend.alloc, which may never be
- * freed (the WASM backend's bump allocator), so graphs are cached for good, and ragged datasets (T = the
- * longest sequence of each batch) must not create one graph per T: above 16 steps, T is rounded up to an
- * eighth of an octave (≤ 12.5% padding, 8 shapes per doubling; 20, 30, 50, 64, 100 cost 0–4%). The padded
- * steps are masked for every row, which leaves every result unchanged.
- */
-export function graphSteps(T: number): number {
-  if (T <= 16) return T;
-  const q = 2 ** (Math.floor(Math.log2(T - 1)) - 3);
-  return Math.ceil(T / q) * q;
+export interface SequenceModel {
+  readonly spec: ModelSpec;
+  readonly backend: Backend;
+  /** Every parameter in state_dict order (PyTorch's names and layouts). */
+  readonly params: Param[];
+  /** A parameter by its state_dict name; throws naming the ones there are. */
+  param(name: string): Param;
+  zeroGrad(): void;
+  /** Forward, loss and backward: ADDS the gradient of the batch's mean loss into every grad and returns the loss. */
+  forwardBackward(batch: Batch, loss: LossType, opts: ForwardBackwardOptions): { loss: number; gradFlow: Float64Array | null };
+  /** Mean loss without gradients or dropout (validation). */
+  evaluate(batch: Batch, loss: LossType): number;
+  /** Head outputs with the output activation applied: [B, size] or [B, T, size] (batch-first). */
+  predict(batch: Batch): { data: Buf; shape: number[] };
+  /** What the model's views show of a few sequences (gate activations and states for recurrent cells). */
+  probe(batch: Batch): ProbeResult;
 }
 
-export class Model {
-  readonly params: Param[];
-  private readonly byName = new Map<string, Param>();
-  private readonly graphs = new Map<string, Unrolled>();
-  private readonly carries = new Map<number, CarriedState>();
-  private readonly embedding: Param | null;
-
-  constructor(readonly spec: ModelSpec, readonly backend: Backend) {
-    checkSpec(spec);
-    this.params = allocateParams(spec, backend);
-    for (const p of this.params) this.byName.set(p.name, p);
-    this.embedding = spec.embedding ? this.param('embedding.weight') : null;
-  }
-
-  param(name: string): Param {
-    const p = this.byName.get(name);
-    if (!p) throw new Error(`model has no parameter "${name}" (it has: ${this.params.map((q) => q.name).join(', ')})`);
-    return p;
-  }
-
-  zeroGrad(): void {
-    for (const p of this.params) p.grad.fill(0);
-  }
-
-  /**
-   * Forward, loss and backward; ADDS into every parameter's grad the gradient of the batch's mean loss,
-   * which it returns. With tbptt = k < T the steps run in chunks of k: each chunk starts from the
-   * previous chunk's final state (both directions, as torch code passing h_n.detach() along would),
-   * its loss terms are back-propagated within it, and the loss is still the mean over the whole batch.
-   * Head "last": a sequence's term belongs to the chunk holding its last valid step.
-   */
-  forwardBackward(batch: Batch, loss: LossType, opts: ForwardBackwardOptions): { loss: number; gradFlow: Float64Array | null } {
-    const { spec } = this;
-    checkBatch(batch, spec, loss);
-    const { B, T } = batch;
-    const k = opts.tbptt;
-    if (k !== null && (!Number.isInteger(k) || k < 1)) throw new Error(`tbptt must be a positive integer or null, got ${k}`);
-    const chunk = k === null || k >= T ? T : k;
-    if (chunk < T && spec.head.output === 'attention')
-      throw new Error('truncated BPTT cannot be used with the attention head: attention pools over the whole sequence');
-    const dropout = opts.train && spec.dropout > 0 && spec.numLayers > 1;
-    if (dropout && !opts.dropoutRandom) throw new Error('forwardBackward: training with dropout needs opts.dropoutRandom');
-    const scale = 1 / this.lossCount(batch, loss);
-    const flow = opts.gradFlow ? new Float64Array(T) : null;
-    const carry = chunk < T ? this.carry(B) : null;
-    let total = 0;
-    for (let s = 0; s < T; s += chunk) {
-      const steps = Math.min(chunk, T - s);
-      const g = this.graph(B, steps);
-      g.load(batch, s, steps, this.embedding);
-      g.forward(dropout ? opts.dropoutRandom! : null, s > 0 ? carry : null);
-      if (carry && s + chunk < T) g.saveState(carry);
-      const target = g.head.target;
-      if (!target.some((v) => v >= 0)) continue; // no loss terms in this chunk: its gradient is zero
-      g.headForward();
-      total += lossRows(loss, spec.head.activation, g.head.Z, g.head.rows, spec.head.size, batch.y, target, scale, g.head.dZ);
-      g.backward(flow, s, this.embedding);
-    }
-    if (flow) for (let t = 0; t < T; t++) flow[t] = Math.sqrt(flow[t]);
-    return { loss: total * scale, gradFlow: flow };
-  }
-
-  /** Inference: head outputs with the output activation applied, [B, size] or [B, T, size] (batch-first). */
-  predict(batch: Batch): { data: Buf; shape: number[] } {
-    const { spec } = this;
-    checkBatch(batch, spec, null);
-    const g = this.run(batch);
-    const { B, T } = batch;
-    const size = spec.head.size;
-    const Z = g.head.Z;
-    // The result is the caller's to keep: a plain array, not backend memory (which may never be freed).
-    const out = (n: number): Buf => (this.backend.info.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
-    if (spec.head.output !== 'all') {
-      const data = out(B * size);
-      for (let b = 0; b < B; b++) activateRow(spec.head.activation, Z, b * size, size, data, b * size);
-      return { data, shape: [B, size] };
-    }
-    const data = out(B * T * size);
-    for (let t = 0; t < T; t++)
-      for (let b = 0; b < B; b++) activateRow(spec.head.activation, Z, (t * B + b) * size, size, data, (b * T + t) * size);
-    return { data, shape: [B, T, size] };
-  }
-
-  /** Mean loss of the batch without gradients or dropout (validation). */
-  evaluate(batch: Batch, loss: LossType): number {
-    const { spec } = this;
-    checkBatch(batch, spec, loss);
-    const g = this.run(batch);
-    const sum = lossRows(loss, spec.head.activation, g.head.Z, g.head.rows, spec.head.size, batch.y, g.head.target, 1, null);
-    return sum / this.lossCount(batch, loss);
-  }
-
-  /** Gate activations and states of every sequence of the batch, per layer and direction. */
-  probe(batch: Batch): ProbeResult {
-    checkBatch(batch, this.spec, null);
-    const g = this.run(batch);
-    const traces: ProbeTrace[] = [];
-    for (let b = 0; b < batch.B; b++) {
-      const steps = sequenceLength(batch, b);
-      g.dirs.forEach((layer, k) => layer.forEach((dir) => traces.push({
-        sequence: b, layer: k, direction: dir.reverse ? 'reverse' : 'forward', cell: this.spec.cell,
-        T: steps, H: this.spec.hiddenSize, values: dir.trace(b, steps),
-      })));
-    }
-    return { traces };
-  }
-
-  /** A full-sequence forward pass with the head, in evaluation mode. */
-  private run(batch: Batch): Unrolled {
-    const g = this.graph(batch.B, batch.T);
-    g.load(batch, 0, batch.T, this.embedding);
-    g.forward(null, null);
-    g.headForward();
-    return g;
-  }
-
-  /** How many terms the batch's loss averages over. */
-  private lossCount(batch: Batch, loss: LossType): number {
-    let rows = batch.B;
-    if (this.spec.head.output === 'all') {
-      rows = 0;
-      for (let b = 0; b < batch.B; b++) rows += sequenceLength(batch, b);
-    }
-    return rows * termsPerRow(loss, this.spec.head.size);
-  }
-
-  /** The cached graph that runs `steps` steps for a batch of B. */
-  private graph(B: number, steps: number): Unrolled {
-    const T = graphSteps(steps);
-    const key = `${B}x${T}`;
-    let g = this.graphs.get(key);
-    if (!g) {
-      g = new Unrolled(this.backend, this.spec, (name) => this.param(name), B, T);
-      this.graphs.set(key, g);
-    }
-    return g;
-  }
-
-  private carry(B: number): CarriedState {
-    let c = this.carries.get(B);
-    if (!c) {
-      const { numLayers, hiddenSize: H, bidirectional, cell } = this.spec;
-      const make = () => Array.from({ length: numLayers }, () => Array.from({ length: bidirectional ? 2 : 1 }, () => this.backend.alloc(B * H)));
-      c = { h: make(), c: cell === 'lstm' ? make() : null };
-      this.carries.set(B, c);
-    }
-    return c;
-  }
+export function createModel(spec: ModelSpec, backend: Backend): SequenceModel {
+  return new RecurrentModel(spec, backend);
 }

@@ -1,21 +1,18 @@
 // One optimization step of a model: gradients, clipping, learning-rate schedule, optimizer update.
 import type { Buf } from './backend';
 import type { Param } from './params';
+import type { ForwardBackwardOptions } from './model';
 import type { LossType, TrainSpec } from './spec';
 import type { Rng } from './rng';
 import { createOptimizer, type Optimizer } from './optim';
 import { clipGradients, gradientNorms } from './clip';
 import { learningRate } from './schedule';
 
-/** The part of model.ts's Model the trainer uses (Model satisfies it structurally). */
+/** The part of a model the trainer uses (every SequenceModel satisfies it). */
 export interface TrainableModel<TBatch> {
   readonly params: Param[];
   zeroGrad(): void;
-  forwardBackward(
-    batch: TBatch,
-    loss: LossType,
-    opts: { train: boolean; tbptt: number | null; dropoutRandom?: () => number; gradFlow?: boolean },
-  ): { loss: number; gradFlow: Float64Array | null };
+  forwardBackward(batch: TBatch, loss: LossType, opts: ForwardBackwardOptions): { loss: number; gradFlow: Float64Array | null };
 }
 
 /** What one update reports; src/runner/events.ts's StepRecord is declared from it. */

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Buf } from '../engine/backend';
-import type { Model } from '../engine/model';
+import type { SequenceModel } from '../engine/model';
 import { importParams } from '../engine/statedict';
 import type { StreamState } from './data/batches';
 import { fileDiagnostic, InputError } from './diagnostics';
@@ -62,7 +62,7 @@ function readCheckpoint(files: { params: string; state: string }): Checkpoint {
 }
 
 /** Loads a safetensors state_dict into the model (--init): every name must match and every shape agree. */
-export function loadInit(model: Model, file: string): void {
+export function loadInit(model: SequenceModel, file: string): void {
   let tensors;
   try {
     tensors = readSafetensors(file).tensors;

@@ -1,5 +1,5 @@
 // Validation metrics and task views (confusion matrices, forecasts with anomalies, labeled sequences, text samples).
-import type { Model } from '../engine/model';
+import type { SequenceModel } from '../engine/model';
 import type { Rng } from '../engine/rng';
 import type { TaskRecord } from './events';
 import { chunks, makeBatch, type BatchOptions } from './data/batches';
@@ -11,7 +11,7 @@ const EVAL_BATCH = 256;
 interface Prediction { data: ArrayLike<number>; shape: number[] }
 
 /** Predictions for many sequences, one row per sequence (and step, for per-step heads). */
-function predictAll(model: Model, exp: Experiment, rows: Sequence[], opts: BatchOptions): Prediction[] {
+function predictAll(model: SequenceModel, exp: Experiment, rows: Sequence[], opts: BatchOptions): Prediction[] {
   return chunks(rows, EVAL_BATCH).map((c) => model.predict(makeBatch(c, exp.dataset, opts)));
 }
 
@@ -22,7 +22,7 @@ function argmax(a: ArrayLike<number>, from: number, n: number): number {
 }
 
 /** Mean validation loss (weighted by sequences) and task metrics. */
-export function evaluate(model: Model, exp: Experiment, rows: Sequence[], opts: BatchOptions): { loss: number; metrics: Record<string, number> } {
+export function evaluate(model: SequenceModel, exp: Experiment, rows: Sequence[], opts: BatchOptions): { loss: number; metrics: Record<string, number> } {
   let sum = 0;
   for (const c of chunks(rows, EVAL_BATCH)) sum += model.evaluate(makeBatch(c, exp.dataset, opts), exp.train.loss) * c.length;
   const loss = sum / rows.length;
@@ -50,7 +50,7 @@ export function evaluate(model: Model, exp: Experiment, rows: Sequence[], opts: 
 }
 
 /** Calls back with (predicted, actual) class for every sequence, or every valid step for per-step targets. */
-function forEachClassPrediction(model: Model, exp: Experiment, rows: Sequence[], opts: BatchOptions, f: (pred: number, actual: number, row: number, t: number) => void): void {
+function forEachClassPrediction(model: SequenceModel, exp: Experiment, rows: Sequence[], opts: BatchOptions, f: (pred: number, actual: number, row: number, t: number) => void): void {
   const tg = exp.dataset.target;
   if (tg.kind !== 'class') return;
   const C = tg.labels.length;
@@ -67,7 +67,7 @@ function forEachClassPrediction(model: Model, exp: Experiment, rows: Sequence[],
 }
 
 /** The dashboard's task-specific views at an evaluation step. */
-export function taskViews(model: Model, exp: Experiment, step: number, opts: BatchOptions): TaskRecord[] {
+export function taskViews(model: SequenceModel, exp: Experiment, step: number, opts: BatchOptions): TaskRecord[] {
   const ds = exp.dataset;
   const tg = ds.target;
   const out: TaskRecord[] = [];
@@ -96,7 +96,7 @@ export function taskViews(model: Model, exp: Experiment, step: number, opts: Bat
  * (null in JSON) for rows no window predicts. Anomalies are rows whose mean absolute error over the target
  * columns exceeds the threshold: the configured one, or mean + 3·std of the errors on the training windows.
  */
-function forecastView(model: Model, exp: Experiment, step: number, opts: BatchOptions): Extract<TaskRecord, { kind: 'forecast' }> {
+function forecastView(model: SequenceModel, exp: Experiment, step: number, opts: BatchOptions): Extract<TaskRecord, { kind: 'forecast' }> {
   const s = exp.dataset.series!;
   const cfg = exp.config.data;
   if (cfg.source !== 'csv') throw new Error('forecastView needs CSV data');
@@ -130,7 +130,7 @@ function forecastView(model: Model, exp: Experiment, step: number, opts: BatchOp
  * Generates text one character at a time at the given temperature, feeding back the last seqLength characters
  * as context (the model is trained on windows of that length).
  */
-export function sampleText(model: Model, exp: Experiment, rng: Rng, s: { temperature: number; length: number; prime: string }): string {
+export function sampleText(model: SequenceModel, exp: Experiment, rng: Rng, s: { temperature: number; length: number; prime: string }): string {
   const ds = exp.dataset;
   if (ds.input.kind !== 'tokens' || exp.config.data.source !== 'text') throw new Error('sampling needs a text dataset');
   const vocab = ds.input.vocab;

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Backend } from '../engine/backend';
 import type { Batch } from '../engine/batch';
 import { initialize } from '../engine/init';
-import { Model } from '../engine/model';
+import { createModel, type SequenceModel } from '../engine/model';
 import { Rng } from '../engine/rng';
 import { exportParams, importParams } from '../engine/statedict';
 import { NonFiniteError, Trainer } from '../engine/trainer';
@@ -90,7 +90,7 @@ async function train(exp: Experiment, rd: RunDir, runId: string, opts: RunOption
 
 /** One run while it trains: its model, trainer, data stream and summary, with one method per step of the run. */
 class Training {
-  readonly model: Model;
+  readonly model: SequenceModel;
   private readonly c: Config;
   private readonly hooks: RunHooks;
   private readonly trainer: Trainer<Batch>;
@@ -112,7 +112,7 @@ class Training {
     for (const w of exp.warnings) this.log('warning', `${w.file}:${w.start.line}:${w.start.column}: ${w.path}: ${w.message}`);
     const backend = this.openBackend(opts.backend ?? this.c.backend.name);
     this.backendLabel = `${backend.info.name}/${backend.info.mode}`;
-    this.model = new Model(exp.model, backend);
+    this.model = createModel(exp.model, backend);
     const root = new Rng(this.c.seed);
     initialize(this.model.params, exp.model, exp.init, root.fork('init'));
     this.trainer = new Trainer(this.model, exp.train, root.fork('dropout'));

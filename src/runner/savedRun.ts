@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createBackend } from './backends/registry';
-import { Model } from '../engine/model';
+import { createModel, type SequenceModel } from '../engine/model';
 import { importParams } from '../engine/statedict';
 import { parseStoredConfig } from './config/load';
 import { fileDiagnostic, InputError } from './diagnostics';
@@ -30,14 +30,14 @@ export function openRun(dir: string): SavedRun {
 }
 
 /** The run's experiment (data reloaded from the workspace) and its model with the newest checkpoint loaded. */
-export function loadTrainedModel(dir: string, backendName = 'reference'): { run: SavedRun; exp: Experiment; model: Model; checkpoint: string } {
+export function loadTrainedModel(dir: string, backendName = 'reference'): { run: SavedRun; exp: Experiment; model: SequenceModel; checkpoint: string } {
   const run = openRun(dir);
   const loaded = parseStoredConfig(run.info.configFile, readFileSync(join(run.dir, 'config.json'), 'utf8'));
   if (!loaded.config) throw new InputError(loaded.diagnostics);
   const exp = prepareExperiment(loaded.source, { config: loaded.config, assignment: run.info.assignment }, { workspace: run.info.workspace });
   const cp = checkpointFiles(run.dir)[0];
   if (!cp) throw new InputError([fileDiagnostic(run.dir, 'the run has no checkpoint yet')]);
-  const model = new Model(exp.model, createBackend(backendName, { fallback: [] }).backend);
+  const model = createModel(exp.model, createBackend(backendName, { fallback: [] }).backend);
   importParams(model.params, readSafetensors(cp.params).tensors);
   return { run, exp, model, checkpoint: cp.params };
 }

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Buf, DType } from '../../src/engine/backend';
 import { createReferenceBackend } from '../../src/engine/backends/reference';
-import { Model, type Batch } from '../../src/engine/model';
+import { RecurrentModel } from '../../src/engine/recurrentModel';
+import type { Batch } from '../../src/engine/model';
 import { Rng } from '../../src/engine/rng';
 import type { ModelSpec, TrainSpec } from '../../src/engine/spec';
 import { importParams } from '../../src/engine/statedict';
@@ -43,8 +44,8 @@ function toBatch(f: ModelFixture, dtype: DType): Batch {
   };
 }
 
-function loadedModel(f: ModelFixture, dtype: DType): Model {
-  const model = new Model(f.model, createReferenceBackend(dtype));
+function loadedModel(f: ModelFixture, dtype: DType): RecurrentModel {
+  const model = new RecurrentModel(f.model, createReferenceBackend(dtype));
   importParams(model.params, f.params);
   return model;
 }

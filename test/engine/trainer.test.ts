@@ -4,7 +4,7 @@ import { NonFiniteError, Trainer, type TrainableModel } from '../../src/engine/t
 import type { Param } from '../../src/engine/params';
 import { Rng } from '../../src/engine/rng';
 import type { LossType, TrainSpec } from '../../src/engine/spec';
-import { Model } from '../../src/engine/model';
+import { RecurrentModel } from '../../src/engine/recurrentModel';
 import { createReferenceBackend } from '../../src/engine/backends/reference';
 import { initialize } from '../../src/engine/init';
 import { exportParams, importParams } from '../../src/engine/statedict';
@@ -161,7 +161,7 @@ test('with the real model (2-layer LSTM, dropout, Adam), a checkpoint resume rep
       x: be.alloc(12).map((_, i) => Math.sin(i)), y: be.alloc(2).map((_, i) => i - 0.5),
     };
     const fresh = () => {
-      const m = new Model({ ...modelSpec, head: { ...modelSpec.head } }, be);
+      const m = new RecurrentModel({ ...modelSpec, head: { ...modelSpec.head } }, be);
       initialize(m.params, m.spec, { scheme: 'pytorch', forgetBias: 1 }, new Rng(3).fork('init'));
       return m;
     };
@@ -175,7 +175,7 @@ test('with the real model (2-layer LSTM, dropout, Adam), a checkpoint resume rep
     const params = exportParams(first.params, 'native');
     const state = b.stateDict();
 
-    const resumed = new Model({ ...modelSpec, head: { ...modelSpec.head } }, be);
+    const resumed = new RecurrentModel({ ...modelSpec, head: { ...modelSpec.head } }, be);
     importParams(resumed.params, params);
     const c = new Trainer(resumed, train, new Rng(77));
     c.loadStateDict(state);

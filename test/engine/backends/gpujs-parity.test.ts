@@ -13,7 +13,8 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Backend, Buf } from '../../../src/engine/backend';
 import { createReferenceBackend } from '../../../src/engine/backends/reference';
-import { Model, type Batch } from '../../../src/engine/model';
+import { RecurrentModel } from '../../../src/engine/recurrentModel';
+import type { Batch } from '../../../src/engine/model';
 import { makeBatch, makeModel, makeSpec, type SpecOverrides } from '../helpers/models';
 import { TestRandom } from '../helpers/random';
 import {
@@ -268,7 +269,7 @@ function compareModel(gpu: Backend, over: SpecOverrides): void {
   const spec = makeSpec(over);
   const tag = JSON.stringify(over);
   const ref = makeModel(spec, 11, 0.6, 'float64');
-  const mine = new Model(spec, gpu);
+  const mine = new RecurrentModel(spec, gpu);
   ref.params.forEach((p, i) => {
     p.value.set(rounded(p.value as Float64Array));
     mine.params[i].value.set(p.value);

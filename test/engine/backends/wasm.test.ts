@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import type { Backend, Buf } from '../../../src/engine/backend';
 import { createReferenceBackend } from '../../../src/engine/backends/reference';
 import { createWasmBackend } from '../../../src/engine/backends/wasm';
-import { Model, type Batch } from '../../../src/engine/model';
+import { RecurrentModel } from '../../../src/engine/recurrentModel';
+import type { Batch } from '../../../src/engine/model';
 import { initialize } from '../../../src/engine/init';
 import { Rng } from '../../../src/engine/rng';
 import type { ModelSpec } from '../../../src/engine/spec';
@@ -244,7 +245,7 @@ test('a model trained on the WASM backend gets the reference loss and gradients 
   for (const over of cases) {
     const spec = modelSpec(over);
     const results = [ref, wasm].map((be) => {
-      const model = new Model(spec, be);
+      const model = new RecurrentModel(spec, be);
       initialize(model.params, spec, { scheme: 'pytorch', forgetBias: null }, new Rng(7));
       const batch = batchFor(spec, 5, 9, be, new TestRandom(11));
       model.zeroGrad();

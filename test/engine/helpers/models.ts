@@ -1,7 +1,8 @@
 // Small models, batches and a finite-difference gradient check shared by the engine tests.
 import type { Buf } from '../../../src/engine/backend';
 import { createReferenceBackend } from '../../../src/engine/backends/reference';
-import { Model, type Batch, type ForwardBackwardOptions } from '../../../src/engine/model';
+import { RecurrentModel } from '../../../src/engine/recurrentModel';
+import type { Batch, ForwardBackwardOptions } from '../../../src/engine/model';
 import type { LossType, ModelSpec } from '../../../src/engine/spec';
 import { TestRandom } from './random';
 
@@ -18,8 +19,8 @@ export function makeSpec(over: SpecOverrides = {}): ModelSpec {
 }
 
 /** A float64 reference model with every parameter drawn uniformly from ±scale (LN gains around 1). */
-export function makeModel(spec: ModelSpec, seed = 11, scale = 0.6, dtype: 'float32' | 'float64' = 'float64'): Model {
-  const model = new Model(spec, createReferenceBackend(dtype));
+export function makeModel(spec: ModelSpec, seed = 11, scale = 0.6, dtype: 'float32' | 'float64' = 'float64'): RecurrentModel {
+  const model = new RecurrentModel(spec, createReferenceBackend(dtype));
   const rnd = new TestRandom(seed);
   for (const p of model.params) {
     if (/\.ln_(ih|hh)_l\d+(_reverse)?\.weight$/.test(p.name)) rnd.fill(p.value, 0.6, 1.4);
@@ -62,7 +63,7 @@ export interface GradCheckResult {
  * Relative error: |a − n| / max(|a|, |n|, 1e-4).
  */
 export function gradCheck(
-  model: Model, batch: Batch, loss: LossType, opts: () => ForwardBackwardOptions,
+  model: RecurrentModel, batch: Batch, loss: LossType, opts: () => ForwardBackwardOptions,
   objective: (() => number) | null = null, samples = 12, seed = 3,
 ): GradCheckResult {
   model.zeroGrad();

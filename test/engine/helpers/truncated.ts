@@ -2,12 +2,13 @@
 // each chunk is computed once at the current parameters and then held constant, so finite differences
 // of this function are the gradient truncated BPTT must produce.
 import { createReferenceBackend } from '../../../src/engine/backends/reference';
-import type { Batch, Model } from '../../../src/engine/model';
+import type { RecurrentModel } from '../../../src/engine/recurrentModel';
+import type { Batch } from '../../../src/engine/model';
 import { lossRows } from '../../../src/engine/loss';
 import { Unrolled, type CarriedState } from '../../../src/engine/network';
 import type { LossType } from '../../../src/engine/spec';
 
-export function truncatedObjective(model: Model, batch: Batch, loss: LossType, k: number): () => number {
+export function truncatedObjective(model: RecurrentModel, batch: Batch, loss: LossType, k: number): () => number {
   const { spec } = model;
   const be = createReferenceBackend('float64');
   const { B, T } = batch;

@@ -3,17 +3,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReferenceBackend } from '../../src/engine/backends/reference';
-import { Model, graphSteps, type Batch } from '../../src/engine/model';
+import { RecurrentModel, graphSteps } from '../../src/engine/recurrentModel';
+import type { Batch } from '../../src/engine/model';
 import { fixedDropout, gradCheck, makeBatch, makeModel, makeSpec } from './helpers/models';
 import { truncatedObjective } from './helpers/truncated';
 import { countAllocs } from './helpers/counting';
 import { TestRandom, maxRelError } from './helpers/random';
 
-const layout = (m: Model) => m.params.map((p) => [p.name, p.shape] as [string, number[]]);
+const layout = (m: RecurrentModel) => m.params.map((p) => [p.name, p.shape] as [string, number[]]);
 
 test('model: parameters follow torch nn.LSTM(3, 4, num_layers=2, bidirectional=True) state_dict order and shapes', () => {
   const spec = makeSpec({ cell: 'lstm', inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, head: { size: 2 } });
-  assert.deepEqual(layout(new Model(spec, createReferenceBackend('float64'))), [
+  assert.deepEqual(layout(new RecurrentModel(spec, createReferenceBackend('float64'))), [
     // as printed by torch 1.13 for the nn.LSTM above
     ['rnn.weight_ih_l0', [16, 3]], ['rnn.weight_hh_l0', [16, 4]], ['rnn.bias_ih_l0', [16]], ['rnn.bias_hh_l0', [16]],
     ['rnn.weight_ih_l0_reverse', [16, 3]], ['rnn.weight_hh_l0_reverse', [16, 4]], ['rnn.bias_ih_l0_reverse', [16]], ['rnn.bias_hh_l0_reverse', [16]],
@@ -25,14 +26,14 @@ test('model: parameters follow torch nn.LSTM(3, 4, num_layers=2, bidirectional=T
 
 test('model: embedding, GRU, attention head and layer-norm parameters are named and placed as documented', () => {
   const spec = makeSpec({ cell: 'gru', hiddenSize: 2, layerNorm: true, embedding: { vocabSize: 7, dim: 5 }, head: { output: 'attention', size: 3 } });
-  assert.deepEqual(layout(new Model(spec, createReferenceBackend('float32'))), [
+  assert.deepEqual(layout(new RecurrentModel(spec, createReferenceBackend('float32'))), [
     ['embedding.weight', [7, 5]],
     ['rnn.weight_ih_l0', [6, 5]], ['rnn.weight_hh_l0', [6, 2]], ['rnn.bias_ih_l0', [6]], ['rnn.bias_hh_l0', [6]],
     ['rnn.ln_ih_l0.weight', [6]], ['rnn.ln_ih_l0.bias', [6]], ['rnn.ln_hh_l0.weight', [6]], ['rnn.ln_hh_l0.bias', [6]],
     ['attention.weight', [1, 2]], ['attention.bias', [1]],
     ['head.weight', [3, 2]], ['head.bias', [3]],
   ]);
-  const m = new Model(spec, createReferenceBackend('float32'));
+  const m = new RecurrentModel(spec, createReferenceBackend('float32'));
   assert.ok(m.param('head.bias').value instanceof Float32Array);
   assert.throws(() => m.param('rnn.weight_ih_l1'), /no parameter "rnn\.weight_ih_l1"/);
 });
@@ -68,7 +69,7 @@ test('model: gradients accumulate across calls until zeroGrad', () => {
  * An independent bidirectional tanh RNN (one layer, head "all", mse) in plain doubles, with a perturbation
  * δ added to every hidden state after it is computed, so ∂L/∂δ_t is the total derivative of h_t.
  */
-function rnnLossWithPerturbation(model: Model, batch: Batch, delta: Float64Array[]): number {
+function rnnLossWithPerturbation(model: RecurrentModel, batch: Batch, delta: Float64Array[]): number {
   const { B, T } = batch;
   const { hiddenSize: H, inputSize: I, bidirectional } = model.spec;
   const size = model.spec.head.size;
@@ -178,7 +179,7 @@ test('model: tbptt forward values equal the full pass (state is carried), so the
 test('model: a training step allocates no backend buffer after the first one', () => {
   const counting = countAllocs(createReferenceBackend('float32'));
   const spec = makeSpec({ cell: 'gru', numLayers: 2, bidirectional: true, layerNorm: true, dropout: 0.2, head: { output: 'all' } });
-  const model = new Model(spec, counting.backend);
+  const model = new RecurrentModel(spec, counting.backend);
   new TestRandom(1).fill(model.param('rnn.weight_hh_l0').value);
   const batch = makeBatch(spec, 'mse', 3, 7);
   const step = () => model.forwardBackward(batch, 'mse', { train: true, tbptt: 3, dropoutRandom: () => 0.5, gradFlow: true });
@@ -324,8 +325,8 @@ test('model: bad inputs fail with messages that name the problem', () => {
   const emb = makeModel(makeSpec({ embedding: { vocabSize: 3, dim: 2 } }));
   const eb = makeBatch(emb.spec, 'mse', 2, 3);
   assert.throws(() => emb.predict({ ...eb, tokens: Int32Array.from([0, 1, 2, 0, 3, 1]) }), /token 3 at sequence 1, step 1/);
-  assert.throws(() => new Model(makeSpec({ hiddenSize: 0 }), createReferenceBackend('float64')), /hiddenSize/);
-  assert.throws(() => new Model(makeSpec({ dropout: 1 }), createReferenceBackend('float64')), /dropout/);
+  assert.throws(() => new RecurrentModel(makeSpec({ hiddenSize: 0 }), createReferenceBackend('float64')), /hiddenSize/);
+  assert.throws(() => new RecurrentModel(makeSpec({ dropout: 1 }), createReferenceBackend('float64')), /dropout/);
 });
 
 test('model: layer norm normalizes W·x and W·h per gate block, and the biases are added after it', () => {
@@ -374,7 +375,7 @@ test('model: graph shapes are bucketed above 16 steps (≤ 12.5% padding, 8 shap
 test('model: batches of varying T (ragged datasets) and repeated predictions stop allocating backend memory', () => {
   const counting = countAllocs(createReferenceBackend('float64'));
   const spec = makeSpec({ cell: 'lstm', head: { output: 'all' } });
-  const model = new Model(spec, counting.backend);
+  const model = new RecurrentModel(spec, counting.backend);
   const epoch = () => {
     for (let T = 1; T <= 70; T += 3) {
       const batch = makeBatch(spec, 'mse', 2, T, T);
