@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { diagnosticAt, fileDiagnostic, InputError, LineMap, type Diagnostic } from '../diagnostics';
 import { MAX_JSON_DEPTH, tooDeepAt } from '../jsonDepth';
 import { childKeys, isPlainObject, nodeAt, suggest, validate, type AnyNode, type Issue, type JsonValue } from './dsl';
-import { configSchema, type Config } from './schema';
+import { configSchema, MAX_SWEEP_RUNS, type Config } from './schema';
 
 /** A parsed config file, kept so later (semantic) checks can range their errors too. */
 export class ConfigSource {
@@ -124,9 +124,6 @@ export interface SweepRun {
   /** The swept values this run took, by dotted path; {} for a config without a sweep. */
   assignment: Record<string, JsonValue>;
 }
-
-/** The most runs one sweep may expand to; a larger grid is refused before it is expanded. */
-export const MAX_SWEEP_RUNS = 1000;
 
 function checkSweep(source: ConfigSource, baseValid: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
