@@ -25,7 +25,7 @@ test('the depth guard skips brackets inside strings and comments, and finds them
 });
 
 test('a sweep of a million combinations is refused at once, before any is expanded', () => {
-  const values = Array.from({ length: 10 }, (_, i) => i + 1);
+  const values = Array.from({ length: 10 }, (_, i) => i + 2); // each value valid, so only the count is wrong
   const sweep = Object.fromEntries(['model.hiddenSize', 'train.batchSize', 'train.steps', 'seed', 'data.length', 'data.trainSize'].map((k) => [k, values]));
   const t0 = performance.now();
   const r = parseConfig('/w/big.seqlab.json', JSON.stringify({ sweep }, null, 2));
