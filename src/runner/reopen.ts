@@ -20,6 +20,8 @@ export interface ReopenOptions {
   allowChangedData?: boolean;
   /** What to tell the user to do about changed data. */
   changedDataHint: string;
+  /** What to tell the user to do when the config cannot be found. */
+  missingConfigHint: string;
   warn(message: string): void;
 }
 
@@ -50,7 +52,7 @@ export function reopenRun(dir: string, opts: ReopenOptions): { exp: Experiment; 
   if (opts.configFile) {
     ({ source, run } = matchingRun(resolve(opts.configFile), stored, dir, name));
   } else {
-    const configDir = configFolder(dir, stored, name);
+    const configDir = configFolder(dir, stored, name, opts.missingConfigHint);
     source = parsed(parseStoredConfig(join(configDir, name), storedText)).source;
     run = { config: stored.config, assignment: info.assignment };
   }
@@ -69,7 +71,7 @@ function parsed(loaded: ReturnType<typeof parseStoredConfig>): { source: ConfigS
  * parent (runs made with --out), where a `name` config file exists. A run of generated data reads no file, so its
  * config may be gone; one with a data file needs it found, or given.
  */
-function configFolder(dir: string, stored: { config: Config }, name: string): string {
+function configFolder(dir: string, stored: { config: Config }, name: string, hint: string): string {
   const runsDir = normalize(stored.config.output.runsDir);
   const parts = runsDir.split(sep).filter((p) => p && p !== '.');
   const candidates: string[] = [];
@@ -81,7 +83,8 @@ function configFolder(dir: string, stored: { config: Config }, name: string): st
   const found = candidates.find((d) => /\.seqlab\.json$/i.test(name) && isFile(join(d, name)));
   if (found) return found;
   if (!('path' in stored.config.data)) return dirname(dir);
-  throw new InputError([fileDiagnostic(dir, `cannot find ${name}, the config this run was started from, above its runs folder or next to the run folder; give it: seqlab run <config> --resume ${dir}`)]);
+  const why = /\.seqlab\.json$/i.test(name) ? '' : ' (only a *.seqlab.json is looked for)';
+  throw new InputError([fileDiagnostic(dir, `cannot find ${name}, the config this run was started from, above its runs folder or next to the run folder${why}: its data file is found from there; ${hint}`)]);
 }
 
 function isFile(file: string): boolean {

@@ -94,6 +94,7 @@ export async function resumeRun(runDir: string, opts: ResumeOptions = {}): Promi
   if (done) return done;
   const { exp, info } = reopenRun(dir, {
     ...opts, warn: (m) => log('warning', m), changedDataHint: 'restore it, start a new run, or resume anyway with --allow-changed-data',
+    missingConfigHint: `give it: seqlab run <config> --resume ${dir}`,
   });
   const run = new Training(exp, opts, Boolean(info.init));
   run.open(new RunDir(dir), info.runId);

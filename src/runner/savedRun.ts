@@ -37,7 +37,10 @@ export interface LoadModelOptions {
 export function loadTrainedModel(dir: string, opts: LoadModelOptions = {}): { exp: Experiment; model: SequenceModel; checkpoint: TrainedParams } {
   const runDir = resolve(dir);
   const warn = (m: string) => opts.onLog?.('warning', m);
-  const { exp } = reopenRun(runDir, { warn, changedDataHint: 'restore it, or train a new run on the new data' });
+  const { exp } = reopenRun(runDir, {
+    warn, changedDataHint: 'restore it, or train a new run on the new data',
+    missingConfigHint: 'put the config back there (the vocabulary, labels and scaling come from its data)',
+  });
   const cp = readTrainedParams(runDir, opts.checkpoint ?? 'latest', warn);
   const model = createModel(exp.model, createBackend(opts.backend ?? 'reference', { fallback: [] }).backend);
   try {
