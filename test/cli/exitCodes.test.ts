@@ -119,3 +119,19 @@ test('predict on a damaged checkpoint uses the one before it with a warning; wit
   assert.match(none.stderr, /run:1:1: error: the run has no usable checkpoint/);
   assert.doesNotMatch(none.stderr, STACK);
 });
+
+test('a damaged run.json: report exits 2 naming it; runs lists the other runs', () => {
+  const dir = tempWorkspace({ 'c.seqlab.json': small({ train: { steps: 2, batchSize: 8 } }) });
+  assert.equal(cli(['run', 'c.seqlab.json'], dir).code, 0);
+  assert.equal(cli(['run', 'c.seqlab.json'], dir).code, 0);
+  const [first, second] = readdirSync(join(dir, '.seqlab/runs')).filter((f) => !f.endsWith('.html')).sort();
+  writeFileSync(join(dir, '.seqlab/runs', first, 'run.json'), '{"runId": ');
+  const r = cli(['report', join('.seqlab/runs', first)], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /run\.json:1:1: error: not readable as JSON: /);
+  assert.doesNotMatch(r.stderr, STACK);
+  const list = cli(['runs'], dir);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, new RegExp(`${second}\\s+completed`));
+  assert.doesNotMatch(list.stdout, new RegExp(first));
+});
