@@ -17,8 +17,8 @@ const COMMAND_OPTIONS = {
   validate: { workspace: VALUE },
   runs: {},
   report: { out: VALUE },
-  sample: { temperature: VALUE, length: VALUE, prime: VALUE, seed: VALUE, checkpoint: VALUE },
-  predict: { checkpoint: VALUE },
+  sample: { temperature: VALUE, length: VALUE, prime: VALUE, seed: VALUE, checkpoint: VALUE, workspace: VALUE },
+  predict: { checkpoint: VALUE, workspace: VALUE },
 } satisfies Record<string, OptionTable>;
 
 /** What may come before a command, or alone. */

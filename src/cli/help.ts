@@ -44,12 +44,14 @@ Writes a self-contained offline HTML page with the run's dashboard (default: <ru
 Several run folders give one page that compares them (default: comparison.html beside the first).
 \`seqlab run\` writes this report by itself when it ends.`,
   sample: `Usage: seqlab sample <run-dir> [--temperature <t>] [--length <n>] [--prime <text>] [--seed <n>] [--checkpoint latest|best]
+                     [--workspace <dir>]
 
 Generates text with a trained character-level model: its newest checkpoint, or with --checkpoint best the one
 with the lowest validation loss. Says on stderr which checkpoint it used.`,
-  predict: `Usage: seqlab predict <run-dir> <data.jsonl> [--checkpoint latest|best]
+  predict: `Usage: seqlab predict <run-dir> <data.jsonl> [--checkpoint latest|best] [--workspace <dir>]
 
 Reads sequences in the run's JSONL format ({"x": ...}; "y" is optional and ignored) and prints one JSON line of
 predictions per sequence: class labels for classifiers, numbers for regression. Uses the run's newest checkpoint,
-or with --checkpoint best the one with the lowest validation loss, and says on stderr which.`,
+or with --checkpoint best the one with the lowest validation loss, and says on stderr which. The run's data file is
+read again (for its vocabulary, labels or scaling) from where the run's config is, inside --workspace if given.`,
 };

@@ -3,7 +3,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { assignmentLabel } from '../runner/config/load';
-import type { CheckpointChoice } from '../runner/checkpoints';
 import { formatDiagnostic, InputError, UnusableInputError } from '../runner/diagnostics';
 import type { RunSummary } from '../runner/events';
 import { loadExperiments } from '../runner/experiment';
@@ -13,7 +12,7 @@ import { writeReport } from '../runner/report';
 import { resumeRun, startRun } from '../runner/run';
 import { makeRunId } from '../runner/runDir';
 import { sampleRun } from '../runner/sample';
-import { listRuns } from '../runner/savedRun';
+import { listRuns, type LoadModelOptions } from '../runner/savedRun';
 import { parseCommandLine, UsageError, type Command, type CommandArgs } from './args';
 import { HELP } from './help';
 import { progressHooks } from './progress';
@@ -158,11 +157,11 @@ function positiveNumber(args: CommandArgs, name: string): number | undefined {
   return n;
 }
 
-/** --checkpoint latest|best, and where the command says (on stderr) which checkpoint it used or skipped. */
-function checkpointOptions(args: CommandArgs): { checkpoint: CheckpointChoice; onLog: (level: string, message: string) => void } {
+/** --checkpoint latest|best and --workspace, and where the command says (on stderr) which checkpoint it used or skipped. */
+function checkpointOptions(args: CommandArgs): LoadModelOptions {
   const choice = args.options.checkpoint ?? 'latest';
   if (choice !== 'latest' && choice !== 'best') throw new UsageError(`--checkpoint must be "latest" or "best", got "${choice}"`);
-  return { checkpoint: choice, onLog: (level, message) => process.stderr.write(`${level}: ${message}\n`) };
+  return { checkpoint: choice, workspace: args.options.workspace, onLog: (level, message) => process.stderr.write(`${level}: ${message}\n`) };
 }
 
 function cmdPredict(args: CommandArgs): number {

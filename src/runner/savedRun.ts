@@ -30,6 +30,8 @@ export interface LoadModelOptions {
   checkpoint?: CheckpointChoice;
   /** Which checkpoint was used, and damaged ones that were skipped. */
   onLog?(level: 'info' | 'warning', message: string): void;
+  /** The folder the run's data file must be inside (default: the folder of the run's config). */
+  workspace?: string;
   backend?: string;
 }
 
@@ -38,7 +40,7 @@ export function loadTrainedModel(dir: string, opts: LoadModelOptions = {}): { ex
   const runDir = resolve(dir);
   const warn = (m: string) => opts.onLog?.('warning', m);
   const { exp } = reopenRun(runDir, {
-    warn, changedDataHint: 'restore it, or train a new run on the new data',
+    workspace: opts.workspace, warn, changedDataHint: 'restore it, or train a new run on the new data',
     missingConfigHint: 'put the config back there (the vocabulary, labels and scaling come from its data)',
   });
   const cp = readTrainedParams(runDir, opts.checkpoint ?? 'latest', warn);

@@ -135,3 +135,23 @@ test('a damaged run.json: report exits 2 naming it; runs lists the other runs', 
   assert.match(list.stdout, new RegExp(`${second}\\s+completed`));
   assert.doesNotMatch(list.stdout, new RegExp(first));
 });
+
+test('a run whose data sits outside its config\'s folder resumes and predicts with the same --workspace, and only with it', () => {
+  const rows = Array.from({ length: 24 }, (_, i) => JSON.stringify({ x: [[i / 24], [1]], y: [i / 24] })).join('\n') + '\n';
+  const dir = tempWorkspace({
+    'data/d.jsonl': rows, 'new.jsonl': '{"x": [[0.5], [1]]}\n',
+    'exp/c.seqlab.json': small({ data: { source: 'jsonl', path: '../data/d.jsonl', validation: 0.25 } }),
+  });
+  assert.equal(cli(['run', 'exp/c.seqlab.json', '--workspace', '.'], dir).code, 0);
+  const [runId] = readdirSync(join(dir, 'exp/.seqlab/runs')).filter((f) => !f.endsWith('.html'));
+  const runDir = join('exp/.seqlab/runs', runId);
+  const without = cli(['predict', runDir, 'new.jsonl'], dir);
+  assert.equal(without.code, 2, without.stderr);
+  assert.match(without.stderr, /error: data\.path: "\.\.\/data\/d\.jsonl" points outside the workspace/);
+  const p = cli(['predict', runDir, 'new.jsonl', '--workspace', '.'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  truncateSync(join(dir, runDir, 'checkpoints/final.safetensors'), 0);
+  const r = cli(['run', '--resume', runDir, '--workspace', '.'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /resuming .* from step 6/);
+});
