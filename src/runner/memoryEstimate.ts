@@ -55,7 +55,7 @@ export function machineMemory(): number {
   return limit > 0 ? Math.min(totalmem(), limit) : totalmem();
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB'];
   let u = 0;
   while (n >= 1000 && u < units.length - 1) { n /= 1000; u++; }

@@ -81,10 +81,6 @@ export class RunDir {
     writeFileAtomic(join(this.dir, name), JSON.stringify(value, null, 2) + '\n');
   }
 
-  readJson<T>(name: string): T {
-    return JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as T;
-  }
-
   append(record: RunRecord): void {
     this.queue(RECORD_FILES[record.kind], JSON.stringify(record) + '\n');
   }
