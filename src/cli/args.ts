@@ -8,16 +8,17 @@ export class UsageError extends Error {}
 type OptionTable = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 const VALUE = { type: 'string' } as const;
+const FLAG = { type: 'boolean' } as const;
 const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 
-/** Each command's options besides --help/-h; all of them take a value. */
+/** Each command's options besides --help/-h. A flag given reads as the value "true". */
 const COMMAND_OPTIONS = {
-  run: { out: VALUE, init: VALUE, resume: VALUE, backend: VALUE, workspace: VALUE },
+  run: { out: VALUE, init: VALUE, resume: VALUE, backend: VALUE, workspace: VALUE, 'allow-changed-data': FLAG },
   validate: { workspace: VALUE },
   runs: {},
   report: { out: VALUE },
-  sample: { temperature: VALUE, length: VALUE, prime: VALUE, seed: VALUE },
-  predict: {},
+  sample: { temperature: VALUE, length: VALUE, prime: VALUE, seed: VALUE, checkpoint: VALUE, workspace: VALUE },
+  predict: { checkpoint: VALUE, workspace: VALUE },
 } satisfies Record<string, OptionTable>;
 
 /** What may come before a command, or alone. */
@@ -29,7 +30,7 @@ export type CommandLine =
   | { command: null; help: boolean; version: boolean }
   | { command: Command; help: boolean; positional: string[]; options: Partial<Record<string, string>> };
 
-/** A command's arguments: its positional arguments and option values (the last one given wins). */
+/** A command's arguments: its positional arguments and option values (the last one given wins; a flag is "true"). */
 export type CommandArgs = Extract<CommandLine, { command: Command }>;
 
 const isCommand = (word: string): word is Command => Object.hasOwn(COMMAND_OPTIONS, word);
@@ -48,7 +49,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
   if (word === 'help') return { command: null, help: true, version: false };
   if (!isCommand(word)) throw new UsageError(`unknown command "${word}"\n\n${HELP.main}`);
   const parsed = readOptions(argv.filter((_, i) => i !== at), { ...COMMAND_OPTIONS[word], ...HELP_OPTION });
-  return { command: word, help: parsed.flags.has('help'), positional: parsed.positional, options: parsed.values };
+  const flags = [...parsed.flags].filter((f) => f !== 'help').map((f) => [f, 'true']);
+  return { command: word, help: parsed.flags.has('help'), positional: parsed.positional, options: { ...parsed.values, ...Object.fromEntries(flags) } };
 }
 
 function tokenize(args: string[], options: OptionTable) {

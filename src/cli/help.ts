@@ -15,17 +15,22 @@ Commands:
   predict <run-dir> <data.jsonl>   print predictions for new sequences
 
 Run "seqlab <command> --help" for a command's options, "seqlab --version" for the version.
-Exit codes: 0 done, 1 training failed (NaN or divergence), 2 bad config or input.`,
+Exit codes: 0 done, 1 training failed (divergence, a full disk), 2 bad config or input, 130 stopped by Ctrl-C.`,
   run: `Usage: seqlab run <config> [options]
+       seqlab run [<config>] --resume <run-dir> [options]
 
 Trains the experiment. Runs go to <config dir>/.seqlab/runs/<run-id>/ (config output.runsDir).
 Options:
   --out <run-dir>          write the run to this folder (with a sweep: one subfolder per combination)
-  --init <ckpt.safetensors> start from these parameters (state_dict names and shapes must match exactly)
-  --resume <run-dir>       continue a stopped or killed run from its newest checkpoint (no <config> needed)
+  --init <ckpt.safetensors> start from these parameters (state_dict names, shapes, float dtypes must match)
+  --resume <run-dir>       continue a stopped or killed run from its newest checkpoint (a run killed before its
+                           first checkpoint starts again from step 0; a completed run is left as it is). The
+                           config is found above the run's runs folder or next to the run folder; a <config>
+                           given must be the one the run was started from
+  --allow-changed-data     with --resume: go on although the data file changed since the run started
   --backend <name>         override backend.name (reference, reference64, gpu.js, gpu.js:cpu, ...)
   --workspace <dir>        data files must be inside this folder (default: the config's folder)
-Ctrl-C stops after the current step and saves a checkpoint (status "stopped").`,
+Ctrl-C stops after the current step and saves a checkpoint (status "stopped", exit code 130).`,
   validate: `Usage: seqlab validate <config> [--workspace <dir>]
 
 Checks the config against the schema, loads its data and checks shapes. Prints every problem as
@@ -38,11 +43,15 @@ Lists runs found in .seqlab/runs folders under [folder] (default: the current fo
 Writes a self-contained offline HTML page with the run's dashboard (default: <run-dir>/report.html).
 Several run folders give one page that compares them (default: comparison.html beside the first).
 \`seqlab run\` writes this report by itself when it ends.`,
-  sample: `Usage: seqlab sample <run-dir> [--temperature <t>] [--length <n>] [--prime <text>] [--seed <n>]
+  sample: `Usage: seqlab sample <run-dir> [--temperature <t>] [--length <n>] [--prime <text>] [--seed <n>] [--checkpoint latest|best]
+                     [--workspace <dir>]
 
-Generates text with a trained character-level model (its newest checkpoint).`,
-  predict: `Usage: seqlab predict <run-dir> <data.jsonl>
+Generates text with a trained character-level model: its newest checkpoint, or with --checkpoint best the one
+with the lowest validation loss. Says on stderr which checkpoint it used.`,
+  predict: `Usage: seqlab predict <run-dir> <data.jsonl> [--checkpoint latest|best] [--workspace <dir>]
 
 Reads sequences in the run's JSONL format ({"x": ...}; "y" is optional and ignored) and prints one JSON line of
-predictions per sequence: class labels for classifiers, numbers for regression.`,
+predictions per sequence: class labels for classifiers, numbers for regression. Uses the run's newest checkpoint,
+or with --checkpoint best the one with the lowest validation loss, and says on stderr which. The run's data file is
+read again (for its vocabulary, labels or scaling) from where the run's config is, inside --workspace if given.`,
 };

@@ -1,26 +1,36 @@
 // The `seqlab` command line: a thin host over src/runner that parses arguments and prints. Exit codes: 0 done,
-// 1 training failed, 2 bad usage, config or input.
+// 1 training failed (divergence, a file that cannot be written), 2 bad usage, config or input, 130 stopped by Ctrl-C.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { assignmentLabel } from '../runner/config/load';
 import { formatDiagnostic, InputError, UnusableInputError } from '../runner/diagnostics';
+import type { RunSummary } from '../runner/events';
 import { loadExperiments } from '../runner/experiment';
+import { WriteError } from '../runner/files';
 import { predictFile } from '../runner/predict';
 import { writeReport } from '../runner/report';
 import { resumeRun, startRun } from '../runner/run';
 import { makeRunId } from '../runner/runDir';
 import { sampleRun } from '../runner/sample';
-import { listRuns } from '../runner/savedRun';
+import { listRuns, type LoadModelOptions } from '../runner/savedRun';
 import { parseCommandLine, UsageError, type Command, type CommandArgs } from './args';
 import { HELP } from './help';
 import { progressHooks } from './progress';
+
+/** 130 (as a shell reports SIGINT) tells a script the run was stopped, not finished. */
+const EXIT_STOPPED = 130;
+
+function exitCode(statuses: RunSummary['status'][]): number {
+  if (statuses.includes('failed')) return 1;
+  return statuses.includes('stopped') ? EXIT_STOPPED : 0;
+}
 
 async function cmdRun(args: CommandArgs): Promise<number> {
   const progress = progressHooks();
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) process.exit(EXIT_STOPPED);
     process.stderr.write('\nstopping after the current step (Ctrl-C again to quit now)…\n');
     progress.stop();
   };
@@ -28,15 +38,18 @@ async function cmdRun(args: CommandArgs): Promise<number> {
   try {
     const resume = args.options.resume;
     if (resume) {
-      const r = await resumeRun(resume, { backend: args.options.backend, hooks: progress.hooks });
-      announceReport([r.runDir], join(r.runDir, 'report.html'));
-      return r.summary.status === 'failed' ? 1 : 0;
+      const r = await resumeRun(resume, {
+        backend: args.options.backend, hooks: progress.hooks, configFile: args.positional[0],
+        workspace: args.options.workspace, allowChangedData: args.options['allow-changed-data'] === 'true',
+      });
+      if (!r.alreadyComplete) announceReport([r.runDir], join(r.runDir, 'report.html'));
+      return exitCode([r.summary.status]);
     }
     const config = args.positional[0];
     if (!config) throw new UsageError('run needs a config file (or --resume <run-dir>)');
     const exps = loadExperiments(config, { workspace: args.options.workspace });
     const out = args.options.out;
-    let failed = false;
+    const statuses: RunSummary['status'][] = [];
     const runDirs: string[] = [];
     for (const [i, exp] of exps.entries()) {
       if (progress.requested()) break;
@@ -44,14 +57,15 @@ async function cmdRun(args: CommandArgs): Promise<number> {
       const outDir = out && exps.length > 1 ? join(out, assignmentLabel(exp.assignment)) : out;
       const r = await startRun(exp, { outDir, init: args.options.init, backend: args.options.backend, hooks: progress.hooks });
       runDirs.push(r.runDir);
-      if (r.summary.status === 'failed') failed = true;
+      statuses.push(r.summary.status);
     }
     // A sweep's runs are meant to be compared: one report overlays them all.
     if (runDirs.length > 0) {
       const sweepFile = () => join(dirname(runDirs[0]), `${makeRunId(exps[0].config.name, 'comparison')}.html`);
       announceReport(runDirs, runDirs.length === 1 ? join(runDirs[0], 'report.html') : sweepFile());
     }
-    return failed ? 1 : 0;
+    // Ctrl-C between a sweep's runs leaves the rest of them undone.
+    return exitCode(runDirs.length < exps.length ? [...statuses, 'stopped'] : statuses);
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -101,8 +115,15 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** The report of what `run` did; a disk too full for it does not change the run's exit code. */
 function announceReport(runDirs: string[], file: string): void {
-  writeReport(runDirs, file, PACKAGE_ROOT);
+  try {
+    writeReport(runDirs, file, PACKAGE_ROOT);
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    process.stderr.write(`warning: no report: ${e.message}\n`);
+    return;
+  }
   process.stdout.write(`report: ${relative(process.cwd(), file) || file}\n`);
 }
 
@@ -121,7 +142,7 @@ function cmdSample(args: CommandArgs): number {
   const length = positiveNumber(args, 'length');
   const text = sampleRun(dir, {
     seed: positiveNumber(args, 'seed'), temperature: positiveNumber(args, 'temperature'),
-    length: length === undefined ? undefined : Math.round(length), prime: args.options.prime,
+    length: length === undefined ? undefined : Math.round(length), prime: args.options.prime, ...checkpointOptions(args),
   });
   process.stdout.write(text + '\n');
   return 0;
@@ -136,10 +157,17 @@ function positiveNumber(args: CommandArgs, name: string): number | undefined {
   return n;
 }
 
+/** --checkpoint latest|best and --workspace, and where the command says (on stderr) which checkpoint it used or skipped. */
+function checkpointOptions(args: CommandArgs): LoadModelOptions {
+  const choice = args.options.checkpoint ?? 'latest';
+  if (choice !== 'latest' && choice !== 'best') throw new UsageError(`--checkpoint must be "latest" or "best", got "${choice}"`);
+  return { checkpoint: choice, workspace: args.options.workspace, onLog: (level, message) => process.stderr.write(`${level}: ${message}\n`) };
+}
+
 function cmdPredict(args: CommandArgs): number {
   const [dir, data] = args.positional;
   if (!dir || !data) throw new UsageError('predict needs a run folder and a JSONL data file');
-  for (const p of predictFile(dir, data)) process.stdout.write(JSON.stringify(p) + '\n');
+  for (const p of predictFile(dir, data, checkpointOptions(args))) process.stdout.write(JSON.stringify(p) + '\n');
   return 0;
 }
 
@@ -167,6 +195,9 @@ main(process.argv.slice(2)).then(
     } else if (e instanceof UsageError || e instanceof UnusableInputError) {
       process.stderr.write(`seqlab: ${e.message}\n`);
       process.exitCode = 2;
+    } else if (e instanceof WriteError) {
+      process.stderr.write(`seqlab: ${e.message}\n`);
+      process.exitCode = 1;
     } else {
       process.stderr.write(`seqlab: ${(e as Error).stack ?? String(e)}\n`);
       process.exitCode = 1;

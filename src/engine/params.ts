@@ -70,6 +70,11 @@ function parameterShapes(spec: ModelSpec): ParamShape[] {
   return out;
 }
 
+/** Parameter values of a model, without building it (memory estimates). */
+export function parameterCount(spec: ModelSpec): number {
+  return parameterShapes(spec).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+}
+
 /** Throws on a spec whose shapes cannot be built. */
 export function checkSpec(spec: ModelSpec): void {
   const positiveInt = (v: number, what: string) => {

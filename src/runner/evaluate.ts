@@ -6,7 +6,8 @@ import { chunks, makeBatch, type BatchOptions } from './data/batches';
 import type { Sequence } from './data/types';
 import type { Experiment } from './experiment';
 
-const EVAL_BATCH = 256;
+/** Sequences per evaluation batch. */
+export const EVAL_BATCH = 256;
 
 interface Prediction { data: ArrayLike<number>; shape: number[] }
 

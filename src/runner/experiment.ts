@@ -8,8 +8,11 @@ import type { JsonValue } from './config/dsl';
 import type { Config } from './config/schema';
 import { fileDiagnostic, InputError, type Diagnostic } from './diagnostics';
 import { inputWidth } from './data/batches';
+import { EVAL_BATCH } from './evaluate';
 import { loadDataset } from './data/index';
-import type { Dataset } from './data/types';
+import type { Dataset, Sequence } from './data/types';
+import { PathError, resolveOutputDir } from './data/workspace';
+import { estimateTrainingMemory, machineMemory, memoryProblem } from './memoryEstimate';
 
 export interface Experiment {
   config: Config;
@@ -18,6 +21,8 @@ export interface Experiment {
   configFile: string;
   configDir: string;
   workspace: string;
+  /** Where runs of this config go (output.runsDir resolved; inside the workspace). */
+  runsDir: string;
   dataset: Dataset;
   model: ModelSpec;
   train: TrainSpec;
@@ -59,6 +64,13 @@ export function prepareExperiment(
   const configDir = dirname(configFile);
   const workspace = resolve(opts.workspace ?? configDir);
   const c = run.config;
+  let runsDir: string;
+  try {
+    runsDir = resolveOutputDir(c.output.runsDir, configDir, workspace);
+  } catch (e) {
+    if (!(e instanceof PathError)) throw e;
+    throw new InputError([source.at(['output', 'runsDir'], e.message)]);
+  }
   const dataset = loadDataset(c, { configDir, workspace, source });
   const diags: Diagnostic[] = [...(opts.warnings ?? []), ...dataset.warnings];
   // Errors from a swept value point at the sweep entry, the place to fix it.
@@ -110,14 +122,32 @@ export function prepareExperiment(
     embedding: m.embedding && dataset.input.kind === 'tokens' ? { vocabSize: dataset.input.vocab.length, dim: m.embedding.dim } : null,
     head: { output, size, activation: m.head.activation },
   };
+  const tooBig = memoryProblem(model, estimateExperimentMemory(c, model, dataset), machineMemory());
+  if (tooBig) {
+    at(tooBig.path, tooBig.message);
+    throw new InputError(diags);
+  }
   const train: TrainSpec = {
     loss, optimizer: t.optimizer, schedule: toSchedule(t.schedule, t.steps), clip: t.clip,
     tbptt: t.bptt.mode === 'truncated' ? t.bptt.k : null,
   };
   return {
-    config: c, assignment: run.assignment, configFile, configDir, workspace, dataset, model, train,
+    config: c, assignment: run.assignment, configFile, configDir, workspace, runsDir, dataset, model, train,
     init: { scheme: t.init.scheme, forgetBias: t.init.forgetBias }, oneHot, warnings: diags,
   };
+}
+
+/**
+ * The memory a run of this experiment takes: the graphs it unrolls are a training batch and the epoch's last, smaller
+ * one, evaluation batches of up to EVAL_BATCH and their remainder, and the probes, all as long as the longest sequence.
+ */
+function estimateExperimentMemory(c: Config, model: ModelSpec, ds: Dataset) {
+  const longest = (rows: Sequence[]) => rows.reduce((n, r) => Math.max(n, r.T), 1);
+  const T = Math.max(longest(ds.train), longest(ds.validation));
+  const batches = (n: number, size: number) => [Math.min(n, size), n > size ? n % size : 0].filter((b) => b > 0);
+  const graphs = [...batches(ds.train.length, c.train.batchSize), ...batches(ds.validation.length, EVAL_BATCH), c.instrumentation.probes.length]
+    .map((B) => ({ B, T }));
+  return estimateTrainingMemory(model, c.train.optimizer.type, graphs, c.backend.name === 'reference64' ? 8 : 4);
 }
 
 function toSchedule(s: Config['train']['schedule'], steps: number): ScheduleSpec {

@@ -8,15 +8,15 @@ import { parseJsonl, type Row } from './data/jsonl';
 import type { Dataset, Sequence } from './data/types';
 import { UnusableInputError } from './diagnostics';
 import type { Experiment } from './experiment';
-import { loadTrainedModel } from './savedRun';
+import { loadTrainedModel, type LoadModelOptions } from './savedRun';
 
 type Value = string | number | number[];
 /** A class label or numbers; for per-step targets, one of those per step. */
 export type Prediction = Value | Value[];
 
-/** Predictions with the run's newest checkpoint for every sequence of `file` (named in messages as given), in order. */
-export function predictFile(runDir: string, file: string): Prediction[] {
-  const { exp, model } = loadTrainedModel(runDir);
+/** Predictions with a checkpoint of the run (the newest by default) for every sequence of `file` (named in messages as given), in order. */
+export function predictFile(runDir: string, file: string, load: LoadModelOptions = {}): Prediction[] {
+  const { exp, model } = loadTrainedModel(runDir, load);
   if (!existsSync(file)) throw new UnusableInputError(`data file "${file}" not found`);
   const { rows } = parseJsonl(resolve(file), readFileSync(file, 'utf8'), { targets: 'optional' });
   const encode = inputEncoder(exp.dataset, file);

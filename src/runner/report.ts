@@ -1,7 +1,7 @@
 // `seqlab report`: one self-contained offline page per run (or per comparison) that boots the same dashboard
 // bundle as the VS Code panel, so the CLI and the editor show the same plots.
-import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { writeFileAtomic } from './files';
 import { readDashboardAssets, renderReportHtml } from './reportHtml';
 import { openRun } from './savedRun';
 import { readSnapshot } from './snapshot';
@@ -14,5 +14,5 @@ export function writeReport(runDirs: string[], file: string, packageRoot: string
   const runs = runDirs.map((d) => openRun(d));
   const snapshots = runs.map((r) => readSnapshot(basename(r.dir), r.dir));
   const title = runs.length === 1 ? `SeqLab report: ${runs[0].info.runId}` : `SeqLab comparison: ${runs.map((r) => r.info.runId).join(', ')}`;
-  writeFileSync(resolve(file), renderReportHtml(snapshots, { title, ...readDashboardAssets(packageRoot) }));
+  writeFileAtomic(resolve(file), renderReportHtml(snapshots, { title, ...readDashboardAssets(packageRoot) }));
 }

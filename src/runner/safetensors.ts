@@ -1,7 +1,8 @@
 // The safetensors format: an 8-byte little-endian header length N, N bytes of JSON header
 // {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__"?: {string: string}}, then the raw
 // little-endian tensor bytes (offsets relative to the end of the header).
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './files';
 
 export type SafeDType = 'F32' | 'F64' | 'I32' | 'I64';
 export type SafeData = Float32Array | Float64Array | Int32Array;
@@ -117,19 +118,6 @@ export function decodeSafetensors(buf: Uint8Array, file = 'safetensors'): SafeFi
 
 export function readSafetensors(file: string): SafeFile {
   return decodeSafetensors(readFileSync(file), file);
-}
-
-/** Writes via a temporary file and rename, so a crash leaves either the old file or the complete new one. */
-export function writeFileAtomic(file: string, data: Uint8Array | string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }
 
 export function writeSafetensors(file: string, tensors: Record<string, { shape: number[]; data: SafeData }>, metadata: Record<string, string> = {}): void {

@@ -1,10 +1,10 @@
-// Text from a trained character-level run, with its newest checkpoint.
+// Text from a trained character-level run, with one of its checkpoints (the newest by default).
 import { Rng } from '../engine/rng';
 import { UnusableInputError } from './diagnostics';
 import { sampleText } from './evaluate';
-import { loadTrainedModel } from './savedRun';
+import { loadTrainedModel, type LoadModelOptions } from './savedRun';
 
-export interface SampleOptions {
+export interface SampleOptions extends LoadModelOptions {
   /** Without a seed every call gives a different text. */
   seed?: number;
   temperature?: number;
@@ -14,7 +14,7 @@ export interface SampleOptions {
 
 /** Generates text; options left out take the run's data.sample settings. */
 export function sampleRun(runDir: string, opts: SampleOptions = {}): string {
-  const { exp, model } = loadTrainedModel(runDir);
+  const { exp, model } = loadTrainedModel(runDir, opts);
   const data = exp.config.data;
   if (data.source !== 'text') throw new UnusableInputError('sample needs a run trained on text data (data.source "text")');
   const s = data.sample;

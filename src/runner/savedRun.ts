@@ -1,15 +1,16 @@
-// Opening a finished (or stopped) run: its experiment, and a model with its newest parameters.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// Opening a finished (or stopped) run: its experiment, and a model with the parameters of one of its checkpoints.
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createBackend } from './backends/registry';
 import { createModel, type SequenceModel } from '../engine/model';
 import { importParams } from '../engine/statedict';
-import { parseStoredConfig } from './config/load';
+import { readTrainedParams, type CheckpointChoice, type TrainedParams } from './checkpoints';
 import { fileDiagnostic, InputError } from './diagnostics';
 import type { RunSummary } from './events';
-import { prepareExperiment, type Experiment } from './experiment';
-import { checkpointFiles, RunDir, type RunInfo } from './runDir';
-import { readSafetensors } from './safetensors';
+import type { Experiment } from './experiment';
+import { readRunFile, reopenRun } from './reopen';
+import type { RunInfo } from './runDir';
+import { readSummary } from './snapshot';
 
 export interface SavedRun {
   dir: string;
@@ -18,35 +19,54 @@ export interface SavedRun {
   config: unknown;
 }
 
+/** A run folder's files; an InputError names one that is missing or not JSON. */
 export function openRun(dir: string): SavedRun {
-  const rd = new RunDir(resolve(dir));
-  if (!existsSync(join(rd.dir, 'run.json'))) throw new InputError([fileDiagnostic(rd.dir, 'not a run folder (no run.json)')]);
-  return {
-    dir: rd.dir,
-    info: rd.readJson<RunInfo>('run.json'),
-    summary: existsSync(join(rd.dir, 'summary.json')) ? rd.readJson<RunSummary>('summary.json') : null,
-    config: rd.readJson<unknown>('config.json'),
-  };
+  const d = resolve(dir);
+  return { dir: d, info: readRunFile<RunInfo>(d, 'run.json'), summary: readSummary(d), config: readRunFile<unknown>(d, 'config.json') };
 }
 
-/** The run's experiment (data reloaded from the workspace) and its model with the newest checkpoint loaded. */
-export function loadTrainedModel(dir: string, backendName = 'reference'): { run: SavedRun; exp: Experiment; model: SequenceModel; checkpoint: string } {
-  const run = openRun(dir);
-  const loaded = parseStoredConfig(run.info.configFile, readFileSync(join(run.dir, 'config.json'), 'utf8'));
-  if (!loaded.config) throw new InputError(loaded.diagnostics);
-  const exp = prepareExperiment(loaded.source, { config: loaded.config, assignment: run.info.assignment }, { workspace: run.info.workspace });
-  const cp = checkpointFiles(run.dir)[0];
-  if (!cp) throw new InputError([fileDiagnostic(run.dir, 'the run has no checkpoint yet')]);
-  const model = createModel(exp.model, createBackend(backendName, { fallback: [] }).backend);
-  importParams(model.params, readSafetensors(cp.params).tensors);
-  return { run, exp, model, checkpoint: cp.params };
+export interface LoadModelOptions {
+  /** Which checkpoint: the newest that reads back whole (default), or the one with the lowest validation loss. */
+  checkpoint?: CheckpointChoice;
+  /** Which checkpoint was used, and damaged ones that were skipped. */
+  onLog?(level: 'info' | 'warning', message: string): void;
+  /** The folder the run's data file must be inside (default: the folder of the run's config). */
+  workspace?: string;
+  backend?: string;
 }
 
-/** Run folders under a runs directory, newest first. */
+/** The run's experiment (data reloaded from the workspace, unchanged since the run) and its model with a checkpoint loaded. */
+export function loadTrainedModel(dir: string, opts: LoadModelOptions = {}): { exp: Experiment; model: SequenceModel; checkpoint: TrainedParams } {
+  const runDir = resolve(dir);
+  const warn = (m: string) => opts.onLog?.('warning', m);
+  const { exp } = reopenRun(runDir, {
+    workspace: opts.workspace, warn, changedDataHint: 'restore it, or train a new run on the new data',
+    missingConfigHint: 'put the config back there (the vocabulary, labels and scaling come from its data)',
+  });
+  const cp = readTrainedParams(runDir, opts.checkpoint ?? 'latest', warn);
+  const model = createModel(exp.model, createBackend(opts.backend ?? 'reference', { fallback: [] }).backend);
+  try {
+    importParams(model.params, cp.params);
+  } catch (e) {
+    throw new InputError([fileDiagnostic(join(runDir, 'checkpoints', `${cp.label}.safetensors`), `does not fit the run's model: ${(e as Error).message}`)]);
+  }
+  const loss = cp.valLoss === null ? '' : `, validation loss ${cp.valLoss.toPrecision(4)}`;
+  opts.onLog?.('info', `using checkpoint ${cp.label} (step ${cp.step}${loss}) of ${runDir}`);
+  return { exp, model, checkpoint: cp };
+}
+
+/** Run folders under a runs directory, newest first; a folder whose files do not read is left out. */
 export function listRuns(runsDir: string): SavedRun[] {
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir)
     .filter((d) => existsSync(join(runsDir, d, 'run.json')))
     .sort().reverse()
-    .map((d) => openRun(join(runsDir, d)));
+    .flatMap((d) => {
+      try {
+        return [openRun(join(runsDir, d))];
+      } catch (e) {
+        if (e instanceof InputError) return [];
+        throw e;
+      }
+    });
 }

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { expandSweep } from './config/load';
 import { InputError } from './diagnostics';
+import { WriteError } from './files';
 import { prepareExperiment, readConfig } from './experiment';
 import { resumeRun, startRun, type RunHooks } from './run';
 import type { RunRecord, TaskRecord } from './events';
@@ -26,7 +27,7 @@ async function main(port: NonNullable<typeof parentPort>, req: WorkerRequest): P
   try {
     let result;
     if (req.resume) {
-      result = await resumeRun(req.resume, { backend: req.backend, hooks });
+      result = await resumeRun(req.resume, { backend: req.backend, workspace: req.workspace, hooks });
     } else {
       const { source, config, warnings } = readConfig(req.configFile);
       const runs = expandSweep(source, config);
@@ -38,6 +39,7 @@ async function main(port: NonNullable<typeof parentPort>, req: WorkerRequest): P
     post({ type: 'done', summary: result.summary });
   } catch (e) {
     if (e instanceof InputError) post({ type: 'error', kind: 'input', message: e.message, diagnostics: e.diagnostics });
+    else if (e instanceof WriteError) post({ type: 'error', kind: 'internal', message: e.message, diagnostics: [] });
     else post({ type: 'error', kind: 'internal', message: (e as Error).stack ?? String(e), diagnostics: [] });
     post({ type: 'done', summary: null });
   } finally {

@@ -24,7 +24,7 @@ export interface WorkerRequest {
   outDir?: string;
   /** A safetensors state_dict to start from. */
   init?: string;
-  /** Resume this run folder instead of starting a new run (configFile and sweepIndex are then ignored). */
+  /** Resume this run folder instead of starting a new run (configFile and sweepIndex are then ignored; workspace confines its data). */
   resume?: string;
   /** Overrides the config's backend.name. */
   backend?: string;

@@ -94,7 +94,7 @@ test('an option value may hold "=": sample --prime=a=b starts the text with "a=b
   assert.match(sample.stdout, /^a=b.{3}\n$/);
 });
 
-test('Ctrl-C stops after the current step and saves (status "stopped", exit 0); --resume finishes the run', async () => {
+test('Ctrl-C stops after the current step and saves (status "stopped", exit 130, no extra evaluation); --resume finishes the run', async () => {
   const dir = tempWorkspace({
     'c.seqlab.json': {
       data: { source: 'sine', length: 10, trainSize: 64, validationSize: 8 },
@@ -110,11 +110,14 @@ test('Ctrl-C stops after the current step and saves (status "stopped", exit 0); 
   while (!existsSync(metrics) || readFileSync(metrics, 'utf8').split('\n').length < 4) await new Promise((r) => setTimeout(r, 50));
   child.kill('SIGINT');
   const code = await new Promise<number | null>((r) => child.on('exit', r));
-  assert.equal(code, 0, stderr);
+  assert.equal(code, 130, stderr);
   const summary = JSON.parse(readFileSync(join(dir, 'run/summary.json'), 'utf8')) as { status: string; steps: number };
   assert.equal(summary.status, 'stopped');
   assert.ok(existsSync(join(dir, `run/checkpoints/step-${summary.steps}.safetensors`)));
   assert.match(stderr, /stopping after the current step/);
+  const kinds = () => readFileSync(metrics, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { kind: string; step: number }));
+  // evalEvery 0 evaluates only at the end: a stop is not the end.
+  assert.deepEqual(kinds().filter((r) => r.kind === 'eval'), []);
 
   // Give the stored run a reachable end; --resume continues from the saved checkpoint to it.
   const cfgFile = join(dir, 'run/config.json');
@@ -126,6 +129,14 @@ test('Ctrl-C stops after the current step and saves (status "stopped", exit 0); 
   assert.match(resumed.stderr, new RegExp(`resuming run from step ${summary.steps}`));
   const after = JSON.parse(readFileSync(join(dir, 'run/summary.json'), 'utf8')) as { status: string; steps: number };
   assert.deepEqual(after, { ...after, status: 'completed', steps: summary.steps + 3 });
+  assert.deepEqual(kinds().filter((r) => r.kind === 'eval').map((r) => r.step), [summary.steps + 3]);
+
+  // Resuming the completed run again changes nothing and says so.
+  const files = ['metrics.jsonl', 'summary.json', 'checkpoints/final.safetensors'].map((f) => readFileSync(join(dir, 'run', f)));
+  const again = cli(['run', '--resume', 'run'], dir);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /already complete \(\d+ steps\); nothing to do/);
+  assert.deepEqual(['metrics.jsonl', 'summary.json', 'checkpoints/final.safetensors'].map((f) => readFileSync(join(dir, 'run', f))), files);
 });
 
 test('a diverging run exits 1 naming the step and the parameter', () => {

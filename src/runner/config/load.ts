@@ -1,9 +1,10 @@
 // Reading a *.seqlab.json: JSON with comments → validated Config with defaults, with every problem ranged.
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { basename } from 'node:path';
-import { diagnosticAt, LineMap, type Diagnostic } from '../diagnostics';
-import { childKeys, isPlainObject, nodeAt, suggest, validate, type Issue, type JsonValue } from './dsl';
-import { configSchema, type Config } from './schema';
+import { diagnosticAt, fileDiagnostic, InputError, LineMap, type Diagnostic } from '../diagnostics';
+import { MAX_JSON_DEPTH, tooDeepAt } from '../jsonDepth';
+import { childKeys, isPlainObject, nodeAt, suggest, validate, type AnyNode, type Issue, type JsonValue } from './dsl';
+import { configSchema, MAX_SWEEP_RUNS, type Config } from './schema';
 
 /** A parsed config file, kept so later (semantic) checks can range their errors too. */
 export class ConfigSource {
@@ -47,6 +48,11 @@ export function defaultName(file: string): string {
 }
 
 export function parseConfig(file: string, text: string): LoadedConfig {
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    const source = new ConfigSource(file, text, undefined, undefined);
+    return { source, config: null, diagnostics: [diagnosticAt(file, source.map, deep, 1, '', `the JSON nests deeper than ${MAX_JSON_DEPTH} levels here; a config needs a few`)] };
+  }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   const raw: unknown = tree ? nodeValue(tree) : undefined;
@@ -76,7 +82,13 @@ const STORED_RENAMES: { path: string[]; renamed: Record<string, string> }[] = [
  * wrote under a since-renamed name is read under its new name instead of failing the resume or the prediction.
  */
 export function parseStoredConfig(file: string, text: string): LoadedConfig {
-  const raw = JSON.parse(text) as Record<string, unknown>;
+  let raw: Record<string, unknown>;
+  try {
+    if (tooDeepAt(text) >= 0) throw new Error(`it nests deeper than ${MAX_JSON_DEPTH} levels`);
+    raw = JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new InputError([fileDiagnostic(file, `the run's stored config.json is not readable: ${(e as Error).message}`)]);
+  }
   for (const { path, renamed } of STORED_RENAMES) {
     const parent = path.slice(0, -1).reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), raw);
     const key = path[path.length - 1];
@@ -116,6 +128,11 @@ export interface SweepRun {
 function checkSweep(source: ConfigSource, baseValid: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   const sweep = isPlainObject(source.raw) && isPlainObject(source.raw.sweep) ? source.raw.sweep : {};
+  const sizes = Object.values(sweep).map((v) => (Array.isArray(v) ? v.length : 1));
+  const runs = sizes.reduce((a, b) => a * b, 1);
+  if (runs > MAX_SWEEP_RUNS) {
+    return [source.at(['sweep'], `the sweep expands to ${runs.toLocaleString('en-US')} runs (${sizes.join(' × ')}); at most ${MAX_SWEEP_RUNS} are allowed`, { atKey: true })];
+  }
   for (const [key, values] of Object.entries(sweep)) {
     const parts = key.split('.');
     if (parts[0] === 'sweep' || parts[0] === 'output') {
@@ -169,13 +186,25 @@ function applyAssignment(raw: unknown, assignment: Record<string, JsonValue>): u
   for (const [key, value] of Object.entries(assignment)) {
     const parts = key.split('.');
     let o = copy;
-    for (const p of parts.slice(0, -1)) {
-      if (!isPlainObject(o[p])) o[p] = {};
+    parts.slice(0, -1).forEach((p, i) => {
+      if (!isPlainObject(o[p])) o[p] = emptyValue(nodeAt(configSchema, parts.slice(0, i + 1)));
       o = o[p] as Record<string, unknown>;
-    }
+    });
     o[parts[parts.length - 1]] = value;
   }
   return copy;
+}
+
+/**
+ * What a field left out of the file starts as when a sweep sets something inside it: an empty object, whose other
+ * fields validation then fills with defaults; for a union (the optimizer, a schedule) its default kind, so that
+ * sweeping "train.optimizer.lr" works without writing the optimizer out.
+ */
+function emptyValue(node: AnyNode | null): Record<string, unknown> {
+  while (node?.spec.kind === 'nullable') node = node.spec.inner;
+  if (node?.spec.kind !== 'tagged' || !isPlainObject(node.default)) return {};
+  const tag = node.spec.tag;
+  return { [tag]: node.default[tag] };
 }
 
 /** One config per sweep combination (just the config itself when there is no sweep). Call on a valid config. */

@@ -165,6 +165,9 @@ const backendName = oneOf(['auto', 'reference', 'reference64', 'wasm', 'gpu.js',
   description: 'Compute backend. "auto" picks the fastest available: wasm (SIMD), then gpu.js:webasm, then reference.', default: 'auto',
 });
 
+/** The most runs one sweep may expand to; a larger grid is refused before it is expanded. */
+export const MAX_SWEEP_RUNS = 1000;
+
 export const configSchema = obj({
   name: str({ description: 'Experiment name (empty: the file name).', default: '' }),
   description: str({ description: 'Free text shown with the runs.', default: '' }),
@@ -183,10 +186,10 @@ export const configSchema = obj({
     probes: numbers({ description: 'Index or indices of the probe sequence(s) in the validation set (the training set when there is none).', default: [0] }),
   }, { description: 'What to record while training.' }),
   output: obj({
-    runsDir: str({ description: 'Folder for runs, relative to the config.', default: '.seqlab/runs', minLength: 1 }),
+    runsDir: str({ description: 'Folder for runs, relative to the config; must stay inside the workspace.', default: '.seqlab/runs', minLength: 1 }),
   }, { description: 'Where runs are written.' }),
   sweep: record(arr(anyJson({ description: 'A value for that field.' }), { description: 'Values to try.', minItems: 1 }), {
-    description: 'Grid search: dotted field path → list of values, e.g. {"model.cell": ["rnn","gru","lstm"]}. Expands into one run per combination.',
+    description: `Grid search: dotted field path → list of values, e.g. {"model.cell": ["rnn","gru","lstm"]}. Expands into one run per combination (at most ${MAX_SWEEP_RUNS}). A field left out of the file takes its defaults first, so "train.optimizer.lr" can be swept without writing the optimizer out.`,
     default: {},
   }),
 }, { description: 'A SeqLab experiment.' });
