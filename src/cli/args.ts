@@ -8,9 +8,10 @@ export class UsageError extends Error {}
 type OptionTable = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 const VALUE = { type: 'string' } as const;
+const SWITCH = { type: 'boolean' } as const;
 const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 
-/** Each command's options besides --help/-h; all of them take a value. */
+/** Each command's options besides --help/-h: a VALUE takes one; a SWITCH is on when given (options[name] === 'true'). */
 const COMMAND_OPTIONS = {
   run: { out: VALUE, init: VALUE, resume: VALUE, backend: VALUE, workspace: VALUE },
   validate: { workspace: VALUE },
@@ -18,6 +19,7 @@ const COMMAND_OPTIONS = {
   report: { out: VALUE },
   sample: { temperature: VALUE, length: VALUE, prime: VALUE, seed: VALUE },
   predict: {},
+  claims: { out: VALUE, quick: SWITCH },
 } satisfies Record<string, OptionTable>;
 
 /** What may come before a command, or alone. */
@@ -48,7 +50,9 @@ export function parseCommandLine(argv: string[]): CommandLine {
   if (word === 'help') return { command: null, help: true, version: false };
   if (!isCommand(word)) throw new UsageError(`unknown command "${word}"\n\n${HELP.main}`);
   const parsed = readOptions(argv.filter((_, i) => i !== at), { ...COMMAND_OPTIONS[word], ...HELP_OPTION });
-  return { command: word, help: parsed.flags.has('help'), positional: parsed.positional, options: parsed.values };
+  const options = { ...parsed.values };
+  for (const flag of parsed.flags) if (flag !== 'help') options[flag] = 'true';
+  return { command: word, help: parsed.flags.has('help'), positional: parsed.positional, options };
 }
 
 function tokenize(args: string[], options: OptionTable) {

@@ -13,6 +13,7 @@ Commands:
   report <run-dir>...     write an offline HTML report of a run (or compare several)
   sample <run-dir>        generate text from a trained character model
   predict <run-dir> <data.jsonl>   print predictions for new sequences
+  claims [folder]         run the examples that test the model documents' claims; print what holds
 
 Run "seqlab <command> --help" for a command's options, "seqlab --version" for the version.
 Exit codes: 0 done, 1 training failed (NaN or divergence), 2 bad config or input.`,
@@ -45,4 +46,12 @@ Generates text with a trained character-level model (its newest checkpoint).`,
 
 Reads sequences in the run's JSONL format ({"x": ...}; "y" is optional and ignored) and prints one JSON line of
 predictions per sequence: class labels for classifiers, numbers for regression.`,
+  claims: `Usage: seqlab claims [folder ...] [--quick] [--out <dir>]
+
+Runs the experiments of every claim under each folder (default: ./examples) and prints a table: claim, experiment,
+measured outcome, and whether it holds. A folder holding claim.json is one claim; otherwise its subfolders are searched
+(the model documents' claims in order, then any others). Exit code 0 when every claim holds, 1 when one does not.
+Options:
+  --quick        the shortened versions (each claim.json's "quick" overrides: fewer steps), as the tests run them
+  --out <dir>    write the runs to <dir>/<claim>/<config>/<sweep values> (default: each config's .seqlab/runs)`,
 };
