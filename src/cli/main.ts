@@ -154,6 +154,7 @@ async function cmdClaims(args: CommandArgs): Promise<number> {
   };
   const entries: TableEntry[] = [];
   for (const root of roots) entries.push(...await checkClaims(root, { quick: args.options.quick === 'true', out: args.options.out, onRun }));
+  if (!entries.some((e) => e.kind === 'result')) throw new UsageError(`no claim.json in ${roots.join(', ')} or the folders in it`);
   process.stdout.write(claimsTable(entries) + '\n');
   return entries.every((e) => e.kind === 'pending' || e.result.holds) ? 0 : 1;
 }

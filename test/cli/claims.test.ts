@@ -1,5 +1,6 @@
 // `seqlab claims`: the table on stdout, exit code 0 when every claim holds and 1 when one does not, runs where --out
-// says, and a claim file with a mistake stopped at its line and column (exit 2) before anything trains.
+// says, and a claim file with a mistake stopped at its line and column (exit 2) before anything trains, as is a folder
+// without claims.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -50,5 +51,8 @@ test('a claim file with a mistake: file:line:column, exit code 2, nothing traine
   assert.equal(r.code, 2);
   assert.match(r.stderr, /mine\/claim\.json:4:27: error: checks\[0\]\.measure: expected one of .*did you mean "valLoss"\?/);
   assert.ok(!existsSync(join(dir, 'runs')));
+  const empty = cli(['claims'], tempWorkspace({ 'notes/': '' }));
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /^seqlab: no claim\.json in \. or the folders in it$/m);
   assert.match(cli(['claims', '--help'], dir).stdout, /Usage: seqlab claims \[folder \.\.\.\] \[--quick\] \[--out <dir>\]/);
 });

@@ -29,7 +29,7 @@ const check = obj({
   above: nullable(num({ description: 'Lower bound.' }), { description: 'The claim needs the outcome above this (null: no lower bound).', default: null }),
 }, { description: 'One measured outcome and its threshold; without "below" and "above" it is only reported.' });
 
-export const claimSchema = obj({
+const claimSchema = obj({
   claim: str({ description: 'The statement, as the experiments test it.', minLength: 1 }),
   view: str({ description: 'The dashboard view that shows the effect.', default: '' }),
   experiments: arr(str({ description: 'A *.seqlab.json beside this file.', minLength: 1 }), { description: 'The experiments to run, in order.', minItems: 1 }),

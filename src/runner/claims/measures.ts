@@ -45,8 +45,7 @@ export const MEASURES = {
   params: { label: () => 'parameters', of: (r) => footprint(r).params },
 } satisfies Record<string, Measure>;
 
-export type MeasureName = keyof typeof MEASURES;
-export const MEASURE_NAMES = Object.keys(MEASURES) as MeasureName[];
+export const MEASURE_NAMES = Object.keys(MEASURES) as (keyof typeof MEASURES)[];
 
 export function median(xs: number[]): number {
   if (xs.length === 0) return NaN;

@@ -56,7 +56,7 @@ function measured(o: CheckOutcome): string {
 }
 
 /** Numbers as a reader compares them: exponents for tiny and huge ones, bytes in KiB, counts whole. */
-export function formatValue(c: Check, v: number, relative = false): string {
+function formatValue(c: Check, v: number, relative = false): string {
   if (Number.isNaN(v)) return 'n/a';
   if (!Number.isFinite(v)) return c.measure === 'stepsTo' && !relative ? 'never' : v > 0 ? '∞' : '−∞';
   if (!relative && c.measure === 'graphBytes') return `${(v / 1024).toFixed(1)} KiB`;

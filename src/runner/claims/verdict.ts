@@ -51,7 +51,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** "cell=rnn" for a filter (the last part of each path, as run labels show sweeps); "" for every run. */
-export function filterLabel(filter: Record<string, JsonValue>): string {
+function filterLabel(filter: Record<string, JsonValue>): string {
   return Object.entries(filter).map(([k, v]) => `${k.split('.').pop()}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(',');
 }
 
