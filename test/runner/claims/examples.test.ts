@@ -60,7 +60,7 @@ for (const claim of claims) {
     const result = await resultOf(claim.name);
     assert.ok(result.holds, explain(result));
     const swap = SWAP[claim.name];
-    assert.ok(swap, `${claim.name} has no swap that should break it`);
+    assert.ok(swap, `${claim.name}: add to SWAP above the setting whose swap must break the claim`);
     const broken = { ...result, ...judge(claim, swapped(result.runs, swap.path, swap.values)) };
     assert.equal(broken.holds, false, `with ${swap.path} swapped the claim still holds:\n${explain(broken)}`);
   });
