@@ -1,6 +1,6 @@
 // Slow check (minutes) that the smaller examples train to sensible results. Not a unit test.
 //   npx tsx examples/check-examples.ts [name ...]      names: sentiment tagging forecast anomaly text
-// The flagship has its own check: examples/vanishing-gradients/check.ts.
+// The examples that test claims are checked by `seqlab claims examples` (src/runner/claims/).
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

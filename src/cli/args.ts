@@ -19,6 +19,7 @@ const COMMAND_OPTIONS = {
   report: { out: VALUE },
   sample: { temperature: VALUE, length: VALUE, prime: VALUE, seed: VALUE, checkpoint: VALUE, workspace: VALUE },
   predict: { checkpoint: VALUE, workspace: VALUE },
+  claims: { out: VALUE, quick: FLAG },
 } satisfies Record<string, OptionTable>;
 
 /** What may come before a command, or alone. */

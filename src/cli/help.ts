@@ -13,6 +13,7 @@ Commands:
   report <run-dir>...     write an offline HTML report of a run (or compare several)
   sample <run-dir>        generate text from a trained character model
   predict <run-dir> <data.jsonl>   print predictions for new sequences
+  claims [folder]         run the examples that test the model documents' claims; print what holds
 
 Run "seqlab <command> --help" for a command's options, "seqlab --version" for the version.
 Exit codes: 0 done, 1 training failed (divergence, a full disk), 2 bad config or input, 130 stopped by Ctrl-C.`,
@@ -54,4 +55,12 @@ Reads sequences in the run's JSONL format ({"x": ...}; "y" is optional and ignor
 predictions per sequence: class labels for classifiers, numbers for regression. Uses the run's newest checkpoint,
 or with --checkpoint best the one with the lowest validation loss, and says on stderr which. The run's data file is
 read again (for its vocabulary, labels or scaling) from where the run's config is, inside --workspace if given.`,
+  claims: `Usage: seqlab claims [folder ...] [--quick] [--out <dir>]
+
+Runs the experiments of every claim under each folder (default: ./examples) and prints a table: claim, experiment,
+measured outcome, and whether it holds. A folder holding claim.json is one claim; otherwise its subfolders are searched
+(the model documents' claims in order, then any others). Exit code 0 when every claim holds, 1 when one does not.
+Options:
+  --quick        the shortened versions (each claim.json's "quick" overrides: fewer steps), as the tests run them
+  --out <dir>    write the runs to <dir>/<claim>/<config>/<sweep values> (default: each config's .seqlab/runs)`,
 };

@@ -1,8 +1,11 @@
 // The `seqlab` command line: a thin host over src/runner that parses arguments and prints. Exit codes: 0 done,
-// 1 training failed (divergence, a file that cannot be written), 2 bad usage, config or input, 130 stopped by Ctrl-C.
+// 1 training failed (divergence, a file that cannot be written; for claims, a claim that does not hold), 2 bad usage,
+// config or input, 130 stopped by Ctrl-C.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { assignmentLabel } from '../runner/config/load';
+import { checkClaims, type ClaimRunOptions } from '../runner/claims/runClaims';
+import { claimsTable, type TableEntry } from '../runner/claims/table';
 import { formatDiagnostic, InputError, UnusableInputError } from '../runner/diagnostics';
 import type { RunSummary } from '../runner/events';
 import { loadExperiments } from '../runner/experiment';
@@ -171,8 +174,22 @@ function cmdPredict(args: CommandArgs): number {
   return 0;
 }
 
+async function cmdClaims(args: CommandArgs): Promise<number> {
+  const roots = args.positional.length ? args.positional : [existsSync('examples') ? 'examples' : '.'];
+  const onRun: ClaimRunOptions['onRun'] = (claim, exp, summary) => {
+    const what = `${claim.name}: ${relative(claim.dir, exp.configFile)}${Object.keys(exp.assignment).length ? ` [${assignmentLabel(exp.assignment)}]` : ''}`;
+    const end = summary && `${summary.status}, ${summary.steps} steps in ${summary.wallTimeSec.toFixed(1)} s`;
+    process.stderr.write(end ? `  ${what}: ${end}\n` : `${what}…\n`);
+  };
+  const entries: TableEntry[] = [];
+  for (const root of roots) entries.push(...await checkClaims(root, { quick: args.options.quick === 'true', out: args.options.out, onRun }));
+  if (!entries.some((e) => e.kind === 'result')) throw new UsageError(`no claim.json in ${roots.join(', ')} or the folders in it`);
+  process.stdout.write(claimsTable(entries) + '\n');
+  return entries.every((e) => e.kind === 'pending' || e.result.holds) ? 0 : 1;
+}
+
 const COMMANDS: Record<Command, (args: CommandArgs) => number | Promise<number>> = {
-  run: cmdRun, validate: cmdValidate, runs: cmdRuns, report: cmdReport, sample: cmdSample, predict: cmdPredict,
+  run: cmdRun, validate: cmdValidate, runs: cmdRuns, report: cmdReport, sample: cmdSample, predict: cmdPredict, claims: cmdClaims,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,8 @@
 // Parameter initialization schemes. Parameter names are PyTorch state_dict keys (see params.ts), so the
 // rule is chosen from the name: rnn.weight_ih_l*, rnn.weight_hh_l*, rnn.bias_*, rnn.ln_*, embedding.*,
-// attention.* and head.*. The scheme (pytorch / xavier / orthogonal) only concerns the recurrent weights
-// and biases; embedding (N(0,1)), linear layers (torch defaults) and layer norm (1, 0) are the same in all.
+// attention.* and head.*. The scheme (pytorch / xavier / orthogonal / identity) and the recurrent gain only concern
+// the recurrent weights and biases; embedding (N(0,1)), linear layers (torch defaults) and layer norm (1, 0) are the
+// same in all.
 import type { Buf } from './backend';
 import type { InitSpec, ModelSpec } from './spec';
 import type { Rng } from './rng';
@@ -48,7 +49,9 @@ export function initialize(params: InitParam[], spec: ModelSpec, init: InitSpec,
         checkGateShape(p, G, H);
         if (init.scheme === 'pytorch') fillUniform(p.value, 1 / Math.sqrt(H), rng);
         else if (init.scheme === 'orthogonal' && kind === 'rnn_weight_hh') fillBlocks(p, G, H, (b) => fillOrthogonal(b, H, H, rng));
+        else if (init.scheme === 'identity' && kind === 'rnn_weight_hh') fillEye(p);
         else fillBlocks(p, G, H, (b) => fillXavier(b, H, p.shape[1], rng));
+        if (kind === 'rnn_weight_hh') scale(p.value, init.recurrentGain ?? 1);
         break;
       case 'rnn_bias':
         if (p.value.length !== G * H) throw new Error(`${p.name}: expected ${G * H} values (${G} gates × hidden ${H}), got ${p.value.length}`);
@@ -101,6 +104,20 @@ function fillBlocks(p: InitParam, G: number, H: number, fill: (block: Buf) => vo
 /** Glorot uniform for one rows×cols block: U(±√(6/(fan_in + fan_out))), fans of the block itself. */
 function fillXavier(block: Buf, rows: number, cols: number, rng: Rng): void {
   fillUniform(block, Math.sqrt(6 / (rows + cols)), rng);
+}
+
+/**
+ * As torch.nn.init.eye_ on the whole (G·H)×H weight: ones on its main diagonal, so the first gate block (the RNN's
+ * only one) is the identity and the other blocks are zero (Le et al. 2015 initialise a relu RNN this way).
+ */
+function fillEye(p: InitParam): void {
+  const cols = p.shape[1];
+  p.value.fill(0);
+  for (let i = 0; i < Math.min(p.shape[0], cols); i++) p.value[i * cols + i] = 1;
+}
+
+function scale(buf: Buf, gain: number): void {
+  if (gain !== 1) for (let i = 0; i < buf.length; i++) buf[i] *= gain;
 }
 
 /**

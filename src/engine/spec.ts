@@ -41,7 +41,13 @@ export interface ModelSpec {
 export type LossType = 'mse' | 'cross_entropy' | 'bce';
 
 export interface InitSpec {
-  scheme: 'pytorch' | 'xavier' | 'orthogonal';
+  /** identity: W_hh as torch.nn.init.eye_ (the IRNN of Le et al. 2015 with a relu RNN); W_ih and biases as xavier. */
+  scheme: 'pytorch' | 'xavier' | 'orthogonal' | 'identity';
+  /**
+   * Multiplies every W_hh after the scheme (torch: orthogonal_(w, gain) or w.mul_(gain)); default 1. Above 1 the
+   * repeated multiplication through time makes gradients explode, below 1 vanish.
+   */
+  recurrentGain?: number;
   /** LSTM only: the forget gate's bias (in bias_ih; bias_hh's forget block is 0). null keeps the scheme's bias. */
   forgetBias: number | null;
 }

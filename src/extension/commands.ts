@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { assignmentLabel, expandSweep, parseConfig, type SweepRun } from '../runner/config/load';
 import { readDashboardAssets, renderReportHtml } from '../runner/reportHtml';
 import type { ConfigDiagnostics } from './diagnostics';
+import { openExample, openExamples, runExample } from './exampleCommands';
 import type { TreeNode } from './experimentsTree';
 import { COMMANDS, type CommandId } from './ids';
 import { readSnapshot } from '../runner/snapshot';
@@ -65,6 +66,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     [COMMANDS.showLog]: () => d.log.show(),
     [COMMANDS.deleteRun]: (target) => deleteRun(d, target),
     [COMMANDS.refreshRuns]: () => d.index.refresh(),
+    [COMMANDS.openExamples]: () => openExamples({ extensionPath: d.context.extensionUri.fsPath, log: d.log }),
+    [COMMANDS.openExample]: (name) => openExample(name),
+    [COMMANDS.runExample]: (name) => d.trust.gate('run', explain, () => runExample(name, (uri) => runConfig(d, uri, false))),
   };
   return Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn));
 }

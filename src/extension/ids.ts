@@ -15,6 +15,10 @@ export const COMMANDS = {
   revealRunFolder: 'seqlab.revealRunFolder',
   deleteRun: 'seqlab.deleteRun',
   refreshRuns: 'seqlab.refreshRuns',
+  /** The walkthrough's: copy the bundled examples into a picked folder; open or run one example by name. */
+  openExamples: 'seqlab.openExamples',
+  openExample: 'seqlab.openExample',
+  runExample: 'seqlab.runExample',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -43,6 +47,9 @@ export const TREE_ITEMS = {
   runFailed: 'seqlab.run.failed',
   runDone: 'seqlab.run.done',
 } as const;
+
+/** The Getting Started walkthrough (package.json contributes.walkthroughs): one step per claim, catalog order. */
+export const WALKTHROUGH = 'seqlab.claims';
 
 /** Context key set while this window trains a run; the live view's Stop button shows on it. */
 export const RUNNING_CONTEXT = 'seqlab.running';

@@ -133,7 +133,7 @@ export function prepareExperiment(
   };
   return {
     config: c, assignment: run.assignment, configFile, configDir, workspace, runsDir, dataset, model, train,
-    init: { scheme: t.init.scheme, forgetBias: t.init.forgetBias }, oneHot, warnings: diags,
+    init: { scheme: t.init.scheme, forgetBias: t.init.forgetBias, recurrentGain: t.init.recurrentGain }, oneHot, warnings: diags,
   };
 }
 

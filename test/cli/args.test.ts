@@ -27,3 +27,10 @@ test('unknown commands and options, a missing value and a value for a flag are u
   fails(['--version=2'], /^option --version takes no value$/);
   fails(['run', '--version'], /^unknown option --version$/);
 });
+
+test('claims takes folders, --out and the --quick switch (on when given, with no value)', () => {
+  assert.deepEqual(parseCommandLine(['claims', 'examples', '--quick', '--out', 'runs']),
+    { command: 'claims', help: false, positional: ['examples'], options: { out: 'runs', quick: 'true' } });
+  assert.deepEqual(parseCommandLine(['claims']), { command: 'claims', help: false, positional: [], options: {} });
+  assert.throws(() => parseCommandLine(['claims', '--quick=yes']), (e) => e instanceof UsageError && /^option --quick takes no value$/.test(e.message));
+});

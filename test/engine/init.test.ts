@@ -122,6 +122,47 @@ test('fillOrthogonal handles tall and wide matrices (orthonormal columns or rows
   assertOrthonormalColumns(transposed, 5, 2, 'wide 2×5 (rows)');
 });
 
+test('identity scheme: W_hh as torch.nn.init.eye_ (I in the first gate block, 0 below), W_ih xavier, biases 0', () => {
+  // torch.nn.init.eye_(torch.empty(3 * H, H)) puts ones at (i, i) for i < H and zeros everywhere else (checked with
+  // PyTorch 1.13): a relu RNN (one block) starts as the IRNN of Le et al. 2015; a GRU's r block is I, its z and n blocks 0.
+  const eye = Array.from({ length: H * H }, (_, k) => (Math.floor(k / H) === k % H ? 1 : 0));
+  for (const cell of ['rnn', 'gru'] as const) {
+    const spec = lstmSpec({ cell, layerNorm: false, bidirectional: false, embedding: null });
+    const ps = paramsFor(spec);
+    initialize(ps, spec, init('identity'), new Rng(8));
+    for (const p of ps) {
+      if (/^rnn\.weight_hh/.test(p.name)) {
+        assert.deepEqual(Array.from(block(p, 0)), eye, `${cell} ${p.name} first block`);
+        for (let g = 1; g < p.shape[0] / H; g++) assert.ok(block(p, g).every((v) => v === 0), `${cell} ${p.name} block ${g}`);
+      }
+      if (/^rnn\.weight_ih/.test(p.name)) assert.ok(maxAbs(p.value) > 0 && maxAbs(p.value) <= Math.sqrt(6 / (H + p.shape[1])), p.name);
+      if (/^rnn\.bias_/.test(p.name)) assert.ok(p.value.every((v) => v === 0), p.name);
+    }
+  }
+});
+
+test('recurrentGain multiplies W_hh after any scheme (orthogonal_(gain) gives WᵀW = gain²·I) and nothing else', () => {
+  const spec = lstmSpec({ cell: 'rnn', layerNorm: false, bidirectional: false, embedding: null });
+  for (const scheme of ['pytorch', 'xavier', 'orthogonal', 'identity'] as const) {
+    const plain = paramsFor(spec);
+    initialize(plain, spec, init(scheme), new Rng(9));
+    const gained = paramsFor(spec);
+    initialize(gained, spec, { ...init(scheme), recurrentGain: 2.5 }, new Rng(9));
+    plain.forEach((p, i) => {
+      const expected = Array.from(p.value, (v) => (/^rnn\.weight_hh/.test(p.name) ? 2.5 * v : v));
+      assert.deepEqual(Array.from(gained[i].value), expected, `${scheme} ${p.name}`);
+    });
+  }
+  const ps = paramsFor(spec);
+  initialize(ps, spec, { ...init('orthogonal'), recurrentGain: 2 }, new Rng(10));
+  const w = byName(ps, 'rnn.weight_hh_l0');
+  for (let a = 0; a < H; a++) for (let b = 0; b < H; b++) {
+    let dot = 0;
+    for (let r = 0; r < H; r++) dot += w[r * H + a] * w[r * H + b];
+    assert.ok(Math.abs(dot - (a === b ? 4 : 0)) < 1e-12, `(WᵀW)[${a},${b}] = ${dot}`);
+  }
+});
+
 test('forgetBias sets bias_ih forget block and zeroes bias_hh forget block (LSTM only)', () => {
   const spec = lstmSpec({ layerNorm: false });
   const ps = paramsFor(spec);

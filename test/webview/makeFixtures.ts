@@ -44,7 +44,7 @@ function config(p: RunPlan): unknown {
   return {
     name: p.id, description: '', seed: 7, data,
     model: { cell: p.cell, variant: 'resetAfter', nonlinearity: 'tanh', hiddenSize: p.hidden, numLayers: p.layers, bidirectional: false, dropout: 0, residual: false, layerNorm: false, embedding: null, head: { output: 'auto', size: null, activation: 'none' } },
-    train: { steps: p.steps, batchSize: 32, shuffle: true, loss: 'auto', optimizer: { type: 'adam', lr: 0.003, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, schedule: { type: 'constant' }, clip: { maxNorm: 1, maxValue: null }, init: { scheme: 'pytorch', forgetBias: p.cell === 'lstm' ? 1 : null }, bptt: { mode: 'full' }, evalEvery: 25, checkpointEvery: 500 },
+    train: { steps: p.steps, batchSize: 32, shuffle: true, loss: 'auto', optimizer: { type: 'adam', lr: 0.003, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, schedule: { type: 'constant' }, clip: { maxNorm: 1, maxValue: null }, init: { scheme: 'pytorch', recurrentGain: 1, forgetBias: p.cell === 'lstm' ? 1 : null }, bptt: { mode: 'full' }, evalEvery: 25, checkpointEvery: 500 },
     backend: { name: 'reference', fallback: [] },
     instrumentation: { stepEvery: p.stepEvery, gradFlowEvery: 15, gatesEvery: 100, probes: [0, 1] },
     output: { runsDir: '.seqlab/runs' }, sweep: {},

@@ -101,7 +101,7 @@ export function parseStoredConfig(file: string, text: string): LoadedConfig {
 }
 
 /** jsonc-parser's getNodeValue, but keeping object key order and without prototype surprises. */
-function nodeValue(n: Node): unknown {
+export function nodeValue(n: Node): unknown {
   switch (n.type) {
     case 'object': {
       const out: Record<string, unknown> = {};

@@ -150,7 +150,17 @@ const train = obj({
     maxValue: nullable(num({ description: 'Max gradient magnitude.', exclusiveMin: 0 }), { description: 'clip_grad_value_ threshold (null: off).', default: null }),
   }, { description: 'Gradient clipping.' }),
   init: obj({
-    scheme: oneOf(['pytorch', 'xavier', 'orthogonal'], { description: 'Weight initialization.', default: 'pytorch' }),
+    scheme: oneOf(['pytorch', 'xavier', 'orthogonal', 'identity'], {
+      description: 'Weight initialization. pytorch: torch.nn defaults; xavier: Glorot uniform per gate block, zero biases; orthogonal: '
+        + 'recurrent weights orthogonal per gate block (else as xavier); identity: recurrent weights as torch.nn.init.eye_ (the identity '
+        + 'for an RNN, the IRNN of Le et al. 2015 with "relu"; else as xavier).',
+      default: 'pytorch',
+    }),
+    recurrentGain: num({
+      description: 'Multiplies the recurrent weights W_hh after the scheme (torch: orthogonal_(w, gain) or w.mul_(gain)). Above 1 gradients '
+        + 'tend to explode through time, below 1 to vanish.',
+      default: 1, exclusiveMin: 0,
+    }),
     forgetBias: nullable(num({ description: 'LSTM forget-gate bias.' }), { description: 'LSTM forget-gate bias (null: the scheme\'s).', default: null }),
   }, { description: 'Parameter initialization (ignored with --init).' }),
   bptt: tagged('mode', {
