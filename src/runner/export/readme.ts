@@ -44,7 +44,8 @@ state_dict), \`--dtype float32|float64\` (default ${r.dtype}, as SeqLab trains t
 Each global batch of ${r.batchSize} sequences is split across the processes and the gradients are summed, so the
 updates are those of one process (up to floating-point rounding); the number of processes must divide ${r.batchSize}.
 GPUs use NCCL; without GPUs the processes use gloo on the CPU (\`torchrun --standalone --nproc_per_node=2 train.py
---device cpu\`). Only rank 0 writes the run folder.
+--device cpu\`). Only rank 0 writes the run folder. (Debian 12's PyTorch 1.13 under Python 3.11 fails to parse
+torchrun's default \`--redirects\`; add \`--redirects 1 --tee 1\` there.)
 
 ## A cluster
 

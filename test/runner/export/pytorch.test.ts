@@ -1,0 +1,167 @@
+// The PyTorch export trains what SeqLab trains: for each case (together every cell, variant and option), SeqLab and
+// the exported train.py (Debian's python3-torch) give the same losses, gradient norms, learning rates, gradient flow,
+// gate traces, validation results and final weights to 1e-5 relative; two DDP processes give what one does; runs
+// move both ways (SeqLab resumes a train.py run, train.py resumes its own); bad input gets a clear message.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSummary, StepRecord } from '../../../src/runner/events';
+import { exportConfig } from '../../../src/runner/export/pytorch';
+import { loadExperiments } from '../../../src/runner/experiment';
+import { InputError } from '../../../src/runner/diagnostics';
+import { resumeRun, startRun } from '../../../src/runner/run';
+import { readJsonl } from '../../../src/runner/runDir';
+import { readSafetensors } from '../../../src/runner/safetensors';
+import { readSnapshot } from '../../../src/runner/snapshot';
+import { exportAndTrain, newestRun, PYTHON, requireTorch, runIn, type ExportedRun } from '../../helpers/pytorchExport';
+import { tempWorkspace } from '../../helpers/workspace';
+import { CASES } from './cases';
+
+const TOL = 1e-5;
+
+function close(a: number, b: number, what: string, scale = Math.abs(a)): void {
+  assert.ok(Math.abs(a - b) <= TOL * Math.max(scale, 1e-8), `${what}: SeqLab ${a}, PyTorch ${b}`);
+}
+
+function closeArrays(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.equal(b.length, a.length, `${what}: lengths`);
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]));
+  for (let i = 0; i < a.length; i++) close(a[i], b[i], `${what}[${i}]`, scale);
+}
+
+const records = <T extends RunRecord>(dir: string, file: string, kind: T['kind']) =>
+  readJsonl<RunRecord>(join(dir, file)).filter((r): r is T => r.kind === kind);
+
+/** Everything two runs of the same experiment must agree on. */
+function assertSameRun(seqlab: string, torch: string): void {
+  const [a, b] = [seqlab, torch].map((d) => records<StepRecord>(d, 'metrics.jsonl', 'step'));
+  assert.deepEqual(b.map((r) => r.step), a.map((r) => r.step));
+  a.forEach((r, i) => {
+    close(r.loss, b[i].loss, `step ${r.step} loss`);
+    close(r.gradNorm, b[i].gradNorm, `step ${r.step} gradNorm`);
+    close(r.gradNormClipped, b[i].gradNormClipped, `step ${r.step} gradNormClipped`);
+    close(r.lr, b[i].lr, `step ${r.step} lr`);
+    for (const [name, n] of Object.entries(r.paramGradNorms)) close(n, b[i].paramGradNorms[name], `step ${r.step} ‖∇${name}‖`);
+  });
+  const [ea, eb] = [seqlab, torch].map((d) => records<EvalRecord>(d, 'metrics.jsonl', 'eval'));
+  assert.deepEqual(eb.map((r) => r.step), ea.map((r) => r.step));
+  ea.forEach((r, i) => {
+    close(r.valLoss, eb[i].valLoss, `eval ${r.step} valLoss`);
+    assert.deepEqual(Object.keys(eb[i].metrics).sort(), Object.keys(r.metrics).sort());
+    for (const [k, v] of Object.entries(r.metrics)) close(v, eb[i].metrics[k], `eval ${r.step} ${k}`);
+  });
+  const [fa, fb] = [seqlab, torch].map((d) => records<GradFlowRecord>(d, 'gradflow.jsonl', 'gradflow'));
+  assert.deepEqual(fb.map((r) => r.step), fa.map((r) => r.step));
+  fa.forEach((r, i) => closeArrays(r.norms, fb[i].norms, `gradflow at step ${r.step}`));
+  const [ga, gb] = [seqlab, torch].map((d) => records<GateRecord>(d, 'gates.jsonl', 'gates'));
+  assert.equal(gb.length, ga.length, 'gate records');
+  ga.forEach((r, i) => {
+    const o = gb[i];
+    assert.deepEqual([o.step, o.probe, o.layer, o.direction, o.cell, o.T, o.H], [r.step, r.probe, r.layer, r.direction, r.cell, r.T, r.H]);
+    assert.deepEqual(Object.keys(o.values).sort(), Object.keys(r.values).sort());
+    for (const k of Object.keys(r.values)) closeArrays(r.values[k], o.values[k], `gates ${k} at step ${r.step}, layer ${r.layer} ${r.direction}`);
+  });
+  const [pa, pb] = [seqlab, torch].map((d) => readSafetensors(join(d, 'checkpoints', 'final.safetensors')));
+  assert.deepEqual(Object.keys(pb.tensors).sort(), Object.keys(pa.tensors).sort());
+  for (const [name, t] of Object.entries(pa.tensors)) {
+    assert.deepEqual(pb.tensors[name].shape, t.shape, `${name} shape`);
+    closeArrays(t.data, pb.tensors[name].data, `final ${name}`);
+  }
+  assert.equal(pb.metadata.step, pa.metadata.step);
+}
+
+async function seqlabRun(e: ExportedRun, out = 'seqlab-run'): Promise<string> {
+  const [exp] = loadExperiments(e.configFile);
+  return (await startRun(exp, { outDir: join(e.workspace, out) })).runDir;
+}
+
+const trained = new Map<string, ExportedRun>();
+const exported = (name: string) => {
+  if (!trained.has(name)) trained.set(name, exportAndTrain(CASES[name].files));
+  return trained.get(name)!;
+};
+
+for (const name of Object.keys(CASES)) {
+  test(`train.py matches SeqLab: ${name}`, async () => {
+    const e = exported(name);
+    assertSameRun(await seqlabRun(e), e.runDir);
+  });
+}
+
+const RAGGED = 'RNN tanh: embedding, ragged token rows, bidirectional under truncated BPTT, layer norm, AdamW';
+
+test('torchrun with 2 processes (DDP, gloo, CPU) gives what one process gives, and only rank 0 writes', () => {
+  const one = exported(RAGGED);
+  // --redirects/--tee: Debian 12's torch 1.13 on Python 3.11 cannot parse their default "0" (README.md says so too)
+  runIn(one.exportDir, PYTHON, ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py',
+    '--device', 'cpu', '--runs-dir', join(one.workspace, 'ddp-runs')]);
+  const ddp = newestRun(join(one.workspace, 'ddp-runs'));
+  assertSameRun(one.runDir, ddp);
+  const summary = JSON.parse(readFileSync(join(ddp, 'summary.json'), 'utf8')) as RunSummary;
+  assert.equal(summary.backend, 'pytorch/cpu float64 x2');
+  // one step line per step: a second writer would have doubled them
+  assert.equal(records<StepRecord>(ddp, 'metrics.jsonl', 'step').length, 4);
+});
+
+const SHUFFLED = 'GRU resetAfter: bidirectional, layer norm, cross entropy, SGD Nesterov + weight decay, step schedule, shuffled';
+
+test('runs move both ways: SeqLab resumes a train.py run and train.py resumes its own, each ending where one run ends', async () => {
+  const e = exportAndTrain(CASES[SHUFFLED].files, ['--steps', '2']);
+  const full = await seqlabRun(e);
+  const bySeqlab = join(e.workspace, 'resumed-by-seqlab');
+  cpSync(e.runDir, bySeqlab, { recursive: true });
+  await resumeRun(bySeqlab);
+  assertSameRun(full, bySeqlab);
+  runIn(e.exportDir, PYTHON, ['train.py', '--device', 'cpu', '--resume', e.runDir]);
+  assertSameRun(full, e.runDir);
+});
+
+test('the runner reads a train.py run folder as it reads its own: snapshot, summary and checkpoint names', () => {
+  const e = exported(RAGGED);
+  const snap = readSnapshot('x', e.runDir);
+  assert.equal(snap.summary?.status, 'completed');
+  assert.equal(snap.summary?.steps, 4);
+  assert.deepEqual([...new Set(snap.records.map((r) => r.kind))].sort(), ['eval', 'gates', 'gradflow', 'step']);
+  const info = JSON.parse(readFileSync(join(e.runDir, 'run.json'), 'utf8')) as { configFile: string; runId: string };
+  assert.equal(info.configFile, e.configFile);
+  assert.match(info.runId, /^\d{8}-\d{6}-exp-pytorch$/);
+  assert.ok(existsSync(join(e.runDir, 'checkpoints', 'final.state.safetensors')));
+});
+
+test('train.py explains a missing torch, a CUDA request without CUDA and a world size that does not divide the batch', () => {
+  requireTorch();
+  const e = exported(RAGGED);
+  const noTorch = runIn(e.exportDir, PYTHON, ['-S', 'train.py'], {}, false);
+  assert.notEqual(noTorch.status, 0);
+  assert.match(noTorch.stderr, /PyTorch is not installed for .*python3.*install it \(pip install torch, or .*apt install python3-torch\)/);
+  const cuda = runIn(e.exportDir, PYTHON, ['train.py', '--device', 'cuda'], { CUDA_VISIBLE_DEVICES: '' }, false);
+  assert.equal(cuda.status, 2);
+  assert.match(cuda.stderr, /--device cuda asks for CUDA, but this PyTorch \(.*\) sees no CUDA device: use --device cpu/);
+  const world = runIn(e.exportDir, PYTHON, ['train.py', '--device', 'cpu'], { WORLD_SIZE: '3', RANK: '0', LOCAL_RANK: '0' }, false);
+  assert.equal(world.status, 2);
+  assert.match(world.stderr, /the batch size 4 does not divide among 3 processes: run a number of processes that divides it \(e\.g\. --nproc_per_node=2\)/);
+});
+
+test('exporting a config that does not validate throws the diagnostics `run` reports, and writes nothing', () => {
+  const dir = tempWorkspace({ 'bad.seqlab.json': '{\n  "model": { "cell": "lstm", "hiddenSize": -3 },\n  "train": { "optimiser": {} }\n}\n' });
+  const file = join(dir, 'bad.seqlab.json');
+  const fromRun = (() => { try { loadExperiments(file); } catch (e) { return e as InputError; } })();
+  assert.ok(fromRun instanceof InputError && fromRun.diagnostics.length >= 2);
+  assert.throws(() => exportConfig(file, join(dir, 'out')), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.deepEqual(e.diagnostics, fromRun.diagnostics);
+    return true;
+  });
+  assert.equal(existsSync(join(dir, 'out')), false);
+});
+
+test('export refuses a non-empty folder that is not an earlier export, and re-exports into its own folder', () => {
+  const dir = tempWorkspace({ 'exp.seqlab.json': CASES[RAGGED].files['exp.seqlab.json'], 'tagged.jsonl': CASES[RAGGED].files['tagged.jsonl'], 'out/notes.txt': 'mine' });
+  assert.throws(() => exportConfig(join(dir, 'exp.seqlab.json'), join(dir, 'out')), /not empty and holds no earlier export/);
+  assert.equal(readFileSync(join(dir, 'out', 'notes.txt'), 'utf8'), 'mine');
+  const [first] = exportConfig(join(dir, 'exp.seqlab.json'), join(dir, 'fresh'));
+  const [again] = exportConfig(join(dir, 'exp.seqlab.json'), join(dir, 'fresh'));
+  assert.deepEqual(again.files, first.files);
+});
