@@ -18,6 +18,7 @@ const COMMAND_OPTIONS = {
   report: { out: VALUE },
   sample: { temperature: VALUE, length: VALUE, prime: VALUE, seed: VALUE },
   predict: {},
+  export: { out: VALUE, format: VALUE, init: VALUE, workspace: VALUE },
 } satisfies Record<string, OptionTable>;
 
 /** What may come before a command, or alone. */

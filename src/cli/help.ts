@@ -13,6 +13,7 @@ Commands:
   report <run-dir>...     write an offline HTML report of a run (or compare several)
   sample <run-dir>        generate text from a trained character model
   predict <run-dir> <data.jsonl>   print predictions for new sequences
+  export <config>         write a PyTorch training folder (train.py for one GPU or torchrun); --format onnx: a model
 
 Run "seqlab <command> --help" for a command's options, "seqlab --version" for the version.
 Exit codes: 0 done, 1 training failed (NaN or divergence), 2 bad config or input.`,
@@ -45,4 +46,15 @@ Generates text with a trained character-level model (its newest checkpoint).`,
 
 Reads sequences in the run's JSONL format ({"x": ...}; "y" is optional and ignored) and prints one JSON line of
 predictions per sequence: class labels for classifiers, numbers for regression.`,
+  export: `Usage: seqlab export <config> [--out <dir>] [--init <ckpt.safetensors>] [--workspace <dir>]
+       seqlab export <run-dir> --format onnx [--out <model.onnx>]
+
+PyTorch (the default): writes a self-contained folder (default: <config>-pytorch beside the config) with train.py
+and model.py (plain PyTorch, no SeqLab needed), init.safetensors (the exact initial weights, or --init's), the data in
+SeqLab's order and a README. "python3 train.py" trains on the CPU or a GPU, "torchrun --nproc_per_node=N train.py" on
+N GPUs with DDP; either writes a SeqLab run folder (.seqlab/runs/ in the export) that the dashboard and
+"seqlab report" show. With a sweep, one subfolder per combination.
+ONNX: writes the run's newest checkpoint as an ONNX model (default: <run-dir>/model.onnx) with inputs "x" (features,
+[batch, steps, features]) or "tokens" (int64 ids) and "lengths" (int64 [batch]), and output "y" (the head's output
+with its activation, as "seqlab predict" gives).`,
 };

@@ -147,7 +147,8 @@ test('train.py explains a missing torch, a CUDA request without CUDA and a world
 test('exporting a config that does not validate throws the diagnostics `run` reports, and writes nothing', () => {
   const dir = tempWorkspace({ 'bad.seqlab.json': '{\n  "model": { "cell": "lstm", "hiddenSize": -3 },\n  "train": { "optimiser": {} }\n}\n' });
   const file = join(dir, 'bad.seqlab.json');
-  const fromRun = (() => { try { loadExperiments(file); } catch (e) { return e as InputError; } })();
+  let fromRun: unknown = null;
+  try { loadExperiments(file); } catch (e) { fromRun = e; }
   assert.ok(fromRun instanceof InputError && fromRun.diagnostics.length >= 2);
   assert.throws(() => exportConfig(file, join(dir, 'out')), (e: unknown) => {
     assert.ok(e instanceof InputError);
