@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { assignmentLabel, expandSweep, parseConfig, type SweepRun } from '../runner/config/load';
 import { readDashboardAssets, renderReportHtml } from '../runner/reportHtml';
 import type { ConfigDiagnostics } from './diagnostics';
+import { exportRunToOnnx, exportToPyTorch } from './exportCommands';
 import type { TreeNode } from './experimentsTree';
 import { COMMANDS, type CommandId } from './ids';
 import { readSnapshot } from '../runner/snapshot';
@@ -65,6 +66,14 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     [COMMANDS.showLog]: () => d.log.show(),
     [COMMANDS.deleteRun]: (target) => deleteRun(d, target),
     [COMMANDS.refreshRuns]: () => d.index.refresh(),
+    [COMMANDS.exportPyTorch]: async (target) => {
+      const uri = await configFile(target);
+      if (uri) await exportToPyTorch(d, uri);
+    },
+    [COMMANDS.exportOnnx]: async (target) => {
+      const run = await pickRun(d, target, 'Export which run to ONNX?');
+      if (run) await exportRunToOnnx(d, run);
+    },
   };
   return Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn));
 }

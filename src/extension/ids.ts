@@ -15,6 +15,8 @@ export const COMMANDS = {
   revealRunFolder: 'seqlab.revealRunFolder',
   deleteRun: 'seqlab.deleteRun',
   refreshRuns: 'seqlab.refreshRuns',
+  exportPyTorch: 'seqlab.exportPyTorch',
+  exportOnnx: 'seqlab.exportOnnx',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
