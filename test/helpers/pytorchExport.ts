@@ -3,7 +3,7 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportConfig } from '../../src/runner/export/pytorch';
+import { exportConfig, type PyTorchExportOptions } from '../../src/runner/export/pytorch';
 import { tempWorkspace } from './workspace';
 
 export const PYTHON = '/usr/bin/python3';
@@ -42,12 +42,12 @@ export interface ExportedRun {
 }
 
 /** Writes the files into a new workspace, exports the config and trains it with train.py (extra: its flags). */
-export function exportAndTrain(files: Record<string, string | object>, extra: string[] = []): ExportedRun {
+export function exportAndTrain(files: Record<string, string | object>, extra: string[] = [], opts: PyTorchExportOptions = {}): ExportedRun {
   requireTorch();
   const workspace = tempWorkspace(files, 'seqlab-export-');
   const configFile = join(workspace, Object.keys(files).find((f) => f.endsWith('.seqlab.json'))!);
   const exportDir = join(workspace, 'export');
-  exportConfig(configFile, exportDir);
+  exportConfig(configFile, exportDir, opts);
   runIn(exportDir, PYTHON, ['train.py', '--device', 'cpu', ...extra]);
   return { workspace, configFile, exportDir, runDir: newestRun(join(exportDir, '.seqlab', 'runs')) };
 }

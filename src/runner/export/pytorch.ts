@@ -24,6 +24,8 @@ import { exportReadme } from './readme';
 export interface PyTorchExportOptions {
   /** A state_dict (a checkpoint) to start from instead of the config's initialization. */
   init?: string;
+  /** Largest data shard in bytes (default SHARD_BYTES). */
+  shardBytes?: number;
 }
 
 /** The training script: one file, in the order a reader meets its parts. */
@@ -59,7 +61,10 @@ export function exportPyTorch(exp: Experiment, dir: string, opts: PyTorchExportO
   writeSafetensors(join(dir, 'init.safetensors'), exportParams(model.params, 'native'), { format: 'pt' });
   const ds = exp.dataset;
   const features = ds.input.kind === 'float' ? ds.input.size : null;
-  const files = { train: writeShards(dir, 'train', ds.train, features), validation: writeShards(dir, 'validation', ds.validation, features) };
+  const files = {
+    train: writeShards(dir, 'train', ds.train, features, opts.shardBytes),
+    validation: writeShards(dir, 'validation', ds.validation, features, opts.shardBytes),
+  };
   const manifest = buildManifest(exp, model.params.map((p) => p.name), files);
   writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   writeFileAtomic(join(dir, 'train.py'), TRAIN_PY);

@@ -19,9 +19,10 @@ const FLAGS = [
 const common = { seed: 5, backend: { name: 'reference64' }, instrumentation: { gradFlowEvery: 2, gatesEvery: 2, probes: [0, 1] } };
 const train = (o: object) => ({ steps: 4, batchSize: 6, shuffle: false, evalEvery: 2, checkpointEvery: 0, ...o });
 
-export interface Case { files: Record<string, string | object> }
+/** shardBytes: small shards, so train.py reads rows across several files. */
+export interface Case { files: Record<string, string | object>; shardBytes?: number }
 
-const config = (c: object, data: Record<string, string> = {}): Case => ({ files: { 'exp.seqlab.json': { ...common, ...c }, ...data } });
+const config = (c: object, data: Record<string, string> = {}, shardBytes?: number): Case => ({ files: { 'exp.seqlab.json': { ...common, ...c }, ...data }, shardBytes });
 
 export const CASES: Record<string, Case> = {
   'LSTM: 2 layers, Adam, xavier init with a forget-gate bias, clip by norm': config({
@@ -57,7 +58,7 @@ export const CASES: Record<string, Case> = {
     data: { source: 'jsonl', path: 'tagged.jsonl', validation: 0.25 },
     model: { cell: 'rnn', hiddenSize: 3, bidirectional: true, layerNorm: true, embedding: { dim: 3 } },
     train: train({ batchSize: 4, optimizer: { type: 'adamw', lr: 0.02 }, bptt: { mode: 'truncated', k: 2 } }),
-  }, { 'tagged.jsonl': TAGGED }),
+  }, { 'tagged.jsonl': TAGGED }, 64),
   'LSTM: one-hot tokens, ragged rows, BCE on 0/1 vectors, bidirectional layer norm, plain SGD': config({
     data: { source: 'jsonl', path: 'flags.jsonl', validation: 0 },
     model: { cell: 'lstm', hiddenSize: 3, bidirectional: true, layerNorm: true },

@@ -79,7 +79,7 @@ async function seqlabRun(e: ExportedRun, out = 'seqlab-run'): Promise<string> {
 
 const trained = new Map<string, ExportedRun>();
 const exported = (name: string) => {
-  if (!trained.has(name)) trained.set(name, exportAndTrain(CASES[name].files));
+  if (!trained.has(name)) trained.set(name, exportAndTrain(CASES[name].files, [], { shardBytes: CASES[name].shardBytes }));
   return trained.get(name)!;
 };
 
@@ -120,6 +120,9 @@ test('runs move both ways: SeqLab resumes a train.py run and train.py resumes it
 
 test('the runner reads a train.py run folder as it reads its own: snapshot, summary and checkpoint names', () => {
   const e = exported(RAGGED);
+  // (this case's rows went into shards of 64 bytes: train.py read them across files, in order)
+  const manifest = JSON.parse(readFileSync(join(e.exportDir, 'seqlab-export.json'), 'utf8')) as { data: { files: { train: string[] } } };
+  assert.ok(manifest.data.files.train.length >= 3, `${manifest.data.files.train.length} training shards`);
   const snap = readSnapshot('x', e.runDir);
   assert.equal(snap.summary?.status, 'completed');
   assert.equal(snap.summary?.steps, 4);
@@ -165,4 +168,13 @@ test('export refuses a non-empty folder that is not an earlier export, and re-ex
   const [first] = exportConfig(join(dir, 'exp.seqlab.json'), join(dir, 'fresh'));
   const [again] = exportConfig(join(dir, 'exp.seqlab.json'), join(dir, 'fresh'));
   assert.deepEqual(again.files, first.files);
+});
+
+test('a sweep exports one folder per combination, each with its own model', () => {
+  const dir = tempWorkspace({ 'sw.seqlab.json': { data: { source: 'adding', length: 4, trainSize: 4, validationSize: 2 }, model: { hiddenSize: 3 }, sweep: { 'model.cell': ['rnn', 'gru'] } } });
+  const out = exportConfig(join(dir, 'sw.seqlab.json'), join(dir, 'out'));
+  assert.deepEqual(out.map((e) => e.dir), [join(dir, 'out', 'cell=rnn'), join(dir, 'out', 'cell=gru')]);
+  const cells = out.map((e) => (JSON.parse(readFileSync(join(e.dir, 'seqlab-export.json'), 'utf8')) as { model: { cell: string }; config: { sweep: object } }));
+  assert.deepEqual(cells.map((m) => m.model.cell), ['rnn', 'gru']);
+  assert.deepEqual(cells.map((m) => m.config.sweep), [{}, {}]);
 });

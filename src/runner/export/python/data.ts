@@ -58,7 +58,7 @@ class Rows:
     """The sequences of one split, read from its shards: data/<split>-00000.safetensors, ... Each shard holds
     lengths [n] and, concatenated over its rows, x [steps, features] or tokens [steps], and y (targets)."""
 
-    def __init__(self, folder, split, files):
+    def __init__(self, folder, files):
         self.lengths, self.inputs, self.targets, self.index = [], [], [], []
         for name in files:
             t, _ = read_safetensors(folder / name)

@@ -69,6 +69,8 @@ class Context:
                  "(e.g. --nproc_per_node=%d), or change train.batchSize in the SeqLab config and export again"
                  % (RUN["batchSize"], self.world, max(d for d in range(1, self.world + 1) if RUN["batchSize"] % d == 0)))
         if self.world > 1:
+            if self.device.type == "cuda":
+                torch.cuda.set_device(self.device)  # NCCL's collectives run on the current device
             dist.init_process_group("nccl" if self.device.type == "cuda" else "gloo")
         self.leader = self.rank == 0
 
@@ -186,8 +188,8 @@ class Run:
         if ctx.world > 1:
             self.net = torch.nn.parallel.DistributedDataParallel(self.model, device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None)
         self.opt = make_optimizer([p for _, p in self.named])
-        self.train_rows = Rows(HERE / "data", "train", DATA["files"]["train"])
-        self.val_rows = Rows(HERE / "data", "validation", DATA["files"]["validation"]) if DATA["files"]["validation"] else None
+        self.train_rows = Rows(HERE / "data", DATA["files"]["train"])
+        self.val_rows = Rows(HERE / "data", DATA["files"]["validation"]) if DATA["files"]["validation"] else None
         self.stream = BatchStream(len(self.train_rows), RUN["batchSize"], RUN["shuffle"], RUN["seed"])
         self.step, self.prior_wall, self.recent = 0, 0.0, []
         self.folder = None
