@@ -90,7 +90,7 @@ for (const name of Object.keys(CASES)) {
   });
 }
 
-const RAGGED = 'RNN tanh: embedding, ragged token rows, bidirectional under truncated BPTT, layer norm, AdamW';
+const RAGGED = 'RNN tanh: embedding, ragged token rows, bidirectional under truncated BPTT, AdamW';
 
 test('torchrun with 2 processes (DDP, gloo, CPU) gives what one process gives, and only rank 0 writes', () => {
   const one = exported(RAGGED);
@@ -105,7 +105,7 @@ test('torchrun with 2 processes (DDP, gloo, CPU) gives what one process gives, a
   assert.equal(records<StepRecord>(ddp, 'metrics.jsonl', 'step').length, 4);
 });
 
-const SHUFFLED = 'GRU resetAfter: bidirectional, layer norm, cross entropy, SGD Nesterov + weight decay, step schedule, shuffled';
+const SHUFFLED = 'GRU resetAfter: bidirectional, cross entropy, SGD Nesterov + weight decay, step schedule, shuffled';
 
 test('runs move both ways: SeqLab resumes a train.py run and train.py resumes its own, each ending where one run ends', async () => {
   const e = exportAndTrain(CASES[SHUFFLED].files, ['--steps', '2']);

@@ -1,14 +1,19 @@
 // model.py for the recurrent model kind (RNN, GRU, LSTM stacks): the same computation as src/engine/network.ts and
-// cells/, written step by step so that padded steps carry the state (as SeqLab and packed sequences do), layer norm
-// sits inside the cells, and every h_t is a tensor whose .grad is the gradient flow through time. Parameter names are
-// SeqLab's (torch.nn.LSTM's under "rnn."), so checkpoints move unchanged. Heads follow (python/heads.ts).
+// cells/. Each layer runs through torch's own nn.RNN/GRU/LSTM (cuDNN on GPUs, packed for ragged rows) borrowing the
+// model's parameters, or step by step where torch has no such cell (GRU resetBefore, layer norm inside the cells) and
+// where every h_t must be a tensor (gradient flow, gate traces). Parameter names are SeqLab's (torch.nn.LSTM's under
+// "rnn."), so checkpoints move unchanged. Heads follow (python/heads.ts).
 export const RECURRENT_PY = String.raw`"""The recurrent model: embedding or features -> stacked (bi)directional RNN/GRU/LSTM layers -> head.
 
-Every step is written out (no cuDNN) so that padded steps carry their state unchanged, layer norm acts inside the
-cells, and each hidden state h_t is a tensor whose gradient is the gradient flow through time that SeqLab plots.
+A layer runs through torch's own nn.RNN/GRU/LSTM (cuDNN on GPUs; ragged rows packed) sharing this model's parameters,
+or step by step: for the cells torch does not have (GRU resetBefore, layer norm inside the cells), and when each hidden
+state h_t must be a tensor of its own (the gradient flow through time SeqLab plots, the gate traces). Both give the same
+numbers; padded steps keep the state of the last valid one, as in SeqLab.
 Parameter names are torch.nn.RNN/GRU/LSTM's under "rnn." (plus rnn.ln_* with layer norm), "embedding.", "attention."
 and "head.": a state_dict loads into torch.nn.LSTM(..., batch_first=True) unchanged when the model uses no layer norm.
 """
+import warnings
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -16,6 +21,8 @@ from torch import nn
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 GATE_NAMES = {"rnn": [], "gru": ["r", "z", "n"], "lstm": ["i", "f", "g", "o"]}
 LN_EPS = 1e-5
+# cuDNN would like one contiguous weight buffer; these parameters are the model's own, so it copies them each call.
+warnings.filterwarnings("ignore", message="RNN module weights are not part of single contiguous chunk")
 
 
 def block_norm(x, weight, bias, H):
@@ -34,6 +41,7 @@ class Recurrent(nn.Module):
         self.variant, self.nonlinearity = spec["variant"], spec["nonlinearity"]
         self.dirs = [False, True] if spec["bidirectional"] else [False]
         self.dropout, self.residual, self.layer_norm = spec["dropout"], spec["residual"], spec["layerNorm"]
+        self.fused = {}  # layer -> torch's own RNN module sharing these parameters (not a submodule: names stay)
         G, H = GATES[self.cell], self.H
         D = H * len(self.dirs)
         for k in range(self.L):
@@ -111,25 +119,65 @@ class Recurrent(nn.Module):
         state = [[(zeros(), zeros() if self.cell == "lstm" else None) for _ in self.dirs] for _ in range(self.L)]
         return state
 
-    def forward(self, x, valid, state, traces=None):
+    def fused_layer(self, k):
+        """torch's own RNN/GRU/LSTM for layer k (cuDNN on GPUs), borrowing this model's parameters; None when the cell
+        has no torch equivalent (GRU resetBefore, layer norm inside the cells)."""
+        if self.layer_norm or (self.cell == "gru" and self.variant != "resetAfter"):
+            return None
+        if k not in self.fused:
+            kind = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}[self.cell]
+            extra = {"nonlinearity": self.nonlinearity} if self.cell == "rnn" else {}
+            module = kind(self.p("weight_ih", k, False).shape[1], self.H, bidirectional=len(self.dirs) == 2, **extra)
+            for name, _ in list(module.named_parameters()):
+                setattr(module, name, getattr(self, name.replace("_l0", "_l%d" % k)))
+            self.fused[k] = module
+        return self.fused[k]
+
+    def run_fused(self, module, k, x, valid, state):
+        """One layer through the fused module; rows padded at the end go through it packed, so their state is that of
+        their last valid step. Outputs at padded steps are zeros there (no loss term reads them)."""
+        lstm = self.cell == "lstm"
+        h0 = torch.stack([h for h, _ in state[k]])
+        hx = (h0, torch.stack([c for _, c in state[k]])) if lstm else h0
+        n = valid.sum(0)
+        if bool((n == x.shape[0]).all()):
+            y, hn = module(x, hx)
+        else:
+            packed = nn.utils.rnn.pack_padded_sequence(x, n.clamp(min=1).cpu(), enforce_sorted=False)
+            y, hn = module(packed, hx)
+            y, _ = nn.utils.rnn.pad_packed_sequence(y, total_length=x.shape[0])
+            ended = (n == 0).view(1, -1, 1)  # no valid step in this chunk: the state stays
+            hn = tuple(torch.where(ended, a, b) for a, b in zip(hx, hn)) if lstm else torch.where(ended, h0, hn)
+        h, c = hn if lstm else (hn, None)
+        return y, [(h[d], None if c is None else c[d]) for d in range(len(self.dirs))]
+
+    def run_steps(self, k, x, valid, state, traces):
+        """One layer step by step: each h_t is its own tensor (for the gradient flow and the gate traces)."""
+        outs, layer_state = [], []
+        for d, rev in enumerate(self.dirs):
+            h0, c0 = state[k][d]
+            trace = [] if traces is not None else None
+            hs, h, c = self.direction(k, rev, x, valid, h0, c0, trace)
+            if traces is not None:
+                traces.append((k, rev, trace))
+            outs.append(hs)
+            layer_state.append((h, c))
+        return torch.cat([torch.stack(hs) for hs in outs], dim=-1), layer_state, outs
+
+    def forward(self, x, valid, state, traces=None, step_by_step=False):
         """x [T, B, width] time-major; valid [T, B]. Returns the top layer's outputs [T, B, D], the final state of
-        every layer and direction, and the top layer's h_t tensors per direction (for the gradient flow)."""
+        every layer and direction, and with step_by_step the top layer's h_t tensors per direction (for the gradient
+        flow). Layers run through torch's fused RNNs unless step_by_step or traces ask for every step."""
         new_state, inp, top_hs = [], x, None
         for k in range(self.L):
-            outs, layer_state = [], []
-            for d, rev in enumerate(self.dirs):
-                h0, c0 = state[k][d]
-                trace = [] if traces is not None else None
-                hs, h, c = self.direction(k, rev, inp, valid, h0, c0, trace)
-                if traces is not None:
-                    traces.append((k, rev, trace))
-                outs.append(hs)
-                layer_state.append((h, c))
-            y = torch.cat([torch.stack(hs) for hs in outs], dim=-1)
+            module = None if step_by_step or traces is not None else self.fused_layer(k)
+            if module is not None:
+                y, layer_state = self.run_fused(module, k, inp, valid, state)
+            else:
+                y, layer_state, top_hs = self.run_steps(k, inp, valid, state, traces)
             if self.residual and k >= 1:
                 y = y + inp
             new_state.append(layer_state)
-            top_hs = outs
             if k < self.L - 1 and self.training and self.dropout > 0:
                 y = F.dropout(y, self.dropout, training=True)
             inp = y
@@ -169,7 +217,7 @@ class Model(nn.Module):
         T = x.shape[0]
         steps = torch.arange(start, start + T, device=x.device).unsqueeze(1)
         valid = steps < lengths.unsqueeze(0)
-        top, new_state, top_hs = self.rnn(x, valid, state)
+        top, new_state, top_hs = self.rnn(x, valid, state, step_by_step=want_flow)
         if want_flow:
             for hs in top_hs:
                 for h in hs:
