@@ -21,7 +21,7 @@ ${m.train.tbptt === null ? 'full BPTT' : `truncated BPTT (k = ${m.train.tbptt})`
 | file | what |
 |---|---|
 | \`train.py\` | the training loop: data, loss, optimizer, schedule, clipping, truncated BPTT, DDP, SeqLab run folders |
-| \`model.py\` | the model, step by step, with SeqLab's (PyTorch state_dict) parameter names |
+| \`model.py\` | the model with SeqLab's (PyTorch state_dict) parameter names: torch's RNN/GRU/LSTM modules (cuDNN on GPUs) where they compute SeqLab's cells, step by step where they do not and where the gradient flow is recorded |
 | \`init.safetensors\` | the exact weights SeqLab starts from (same seed, same initialization) |
 | \`data/\` | the rows in SeqLab's order and encoding: ${rows('train')} training and ${rows('validation')} validation shard(s) |
 | \`seqlab-export.json\` | the model and training settings train.py reads, and the run.json / config.json of its runs |
