@@ -4,7 +4,8 @@
 // move both ways (SeqLab resumes a train.py run, train.py resumes its own); bad input gets a clear message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSummary, StepRecord } from '../../../src/runner/events';
 import { exportConfig } from '../../../src/runner/export/pytorch';
@@ -177,4 +178,29 @@ test('a sweep exports one folder per combination, each with its own model', () =
   const cells = out.map((e) => (JSON.parse(readFileSync(join(e.dir, 'seqlab-export.json'), 'utf8')) as { model: { cell: string }; config: { sweep: object } }));
   assert.deepEqual(cells.map((m) => m.model.cell), ['rnn', 'gru']);
   assert.deepEqual(cells.map((m) => m.config.sweep), [{}, {}]);
+});
+
+test('Ctrl-C stops train.py after the current step: a checkpoint of that step, a final one, and status "stopped"', async () => {
+  requireTorch();
+  const dir = tempWorkspace({ 'long.seqlab.json': {
+    data: { source: 'adding', length: 4, trainSize: 8, validationSize: 2 }, model: { cell: 'gru', hiddenSize: 3 },
+    train: { steps: 1000000, batchSize: 4, evalEvery: 0, checkpointEvery: 0 }, instrumentation: { gradFlowEvery: 0, gatesEvery: 0 },
+  } });
+  const [{ dir: exported }] = exportConfig(join(dir, 'long.seqlab.json'), join(dir, 'export'));
+  const child = spawn(PYTHON, ['train.py', '--device', 'cpu'], { cwd: exported, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const runs = join(exported, '.seqlab', 'runs');
+  const metrics = () => (existsSync(runs) && readdirSync(runs).length ? readJsonl<RunRecord>(join(newestRun(runs), 'metrics.jsonl')) : []);
+  for (let waited = 0; metrics().length < 3; waited += 100) {
+    assert.ok(waited < 60_000, 'train.py wrote no step line within a minute');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGINT');
+  assert.equal(await exited, 0);
+  const run = newestRun(runs);
+  const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as RunSummary;
+  assert.equal(summary.status, 'stopped');
+  assert.ok(summary.steps >= 3 && summary.steps < 1000000);
+  assert.ok(existsSync(join(run, 'checkpoints', `step-${summary.steps}.state.safetensors`)));
+  assert.equal(readSafetensors(join(run, 'checkpoints', 'final.safetensors')).metadata.step, String(summary.steps));
 });

@@ -18,6 +18,7 @@ import math
 import mmap
 import os
 import re
+import signal
 import struct
 import sys
 import time
@@ -255,6 +256,11 @@ class Run:
             self.train_one(total)
             if self.after_step():
                 last_eval = self.step
+            if self.step < total and stop_agreed(self.ctx):
+                self.save("step-%d" % self.step)
+                self.summary["status"] = "stopped"
+                log("stopped after step %d" % self.step)
+                break
         self.finish(last_eval)
 
     def train_one(self, total):
@@ -314,10 +320,12 @@ class Run:
             self.folder.write_checkpoint(label, params, state, self.step, self.stream.state(), self.elapsed())
 
     def finish(self, last_eval):
+        """A completed or stopped run ends evaluated and with a final checkpoint, as in SeqLab."""
         if last_eval != self.step:
             self.record_eval(self.step)
         self.save("final")
-        self.summary["status"] = "completed"
+        if self.summary["status"] == "running":
+            self.summary["status"] = "completed"
         self.summary["endedAt"] = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
         self.publish()
 
@@ -328,18 +336,42 @@ class Run:
         log(reason)
 
 
+STOP = {"requested": False}
+
+
+def request_stop(signum, frame):
+    """Ctrl-C: stop after the current step with a checkpoint (a second Ctrl-C quits at once)."""
+    if STOP["requested"]:
+        raise KeyboardInterrupt
+    STOP["requested"] = True
+    log("stopping after the current step (Ctrl-C again to quit now)")
+
+
+def stop_agreed(ctx):
+    """Whether any process was asked to stop: all stop after the same step, or the others would wait forever."""
+    if ctx.world == 1:
+        return STOP["requested"]
+    flag = torch.tensor([1.0 if STOP["requested"] else 0.0], device=ctx.device)
+    dist.all_reduce(flag)
+    return bool(flag.item() > 0)
+
+
 def main():
     args = parse_args()
     ctx = Context(args)
     run = Run(args, ctx)
     run.start()
     run.begin()
+    signal.signal(signal.SIGINT, request_stop)
     code = 0
     try:
         run.loop(args.steps)
     except Diverged as e:
         run.failed("training diverged at step %d: %s" % (run.step + 1, e))
         code = 1
+    except BaseException as e:  # the run folder says why it ended before the traceback does
+        run.failed("%s: %s" % (type(e).__name__, e))
+        raise
     if ctx.leader:
         print(run.folder.path)
     if ctx.world > 1:
