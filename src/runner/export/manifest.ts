@@ -8,13 +8,21 @@ import type { Experiment } from '../experiment';
 import type { RunInfo } from '../runDir';
 
 export const MANIFEST_FILE = 'seqlab-export.json';
+
+/** The model kinds the exporters know; each has a Python module (models.ts) and an ONNX graph (onnx/index.ts). */
+export type ModelKind = 'recurrent';
+
+/** Which exporter modules a model uses. Every ModelSpec today is the recurrent stack; a new kind is told apart here. */
+export function modelKind(_spec: ModelSpec): ModelKind {
+  return 'recurrent';
+}
 export const MANIFEST_VERSION = 1;
 
 export interface ExportManifest {
   format: 'seqlab-export';
   version: number;
   /** The model kind, which picks model.py's module (export/models.ts). */
-  kind: 'recurrent';
+  kind: ModelKind;
   model: ModelSpec;
   train: TrainSpec;
   run: {
@@ -51,7 +59,7 @@ export function buildManifest(exp: Experiment, parameterOrder: string[], files: 
     normalization: ds.series?.normalization ?? null, probes: ins.probes,
   };
   return {
-    format: 'seqlab-export', version: MANIFEST_VERSION, kind: 'recurrent', model: exp.model, train: exp.train,
+    format: 'seqlab-export', version: MANIFEST_VERSION, kind: modelKind(exp.model), model: exp.model, train: exp.train,
     run: {
       name: c.name, seed: c.seed, steps: c.train.steps, batchSize: c.train.batchSize, shuffle: c.train.shuffle,
       evalEvery: c.train.evalEvery, checkpointEvery: c.train.checkpointEvery, stepEvery: ins.stepEvery,

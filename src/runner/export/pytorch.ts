@@ -68,7 +68,7 @@ export function exportPyTorch(exp: Experiment, dir: string, opts: PyTorchExportO
   const manifest = buildManifest(exp, model.params.map((p) => p.name), files);
   writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   writeFileAtomic(join(dir, 'train.py'), TRAIN_PY);
-  writeFileAtomic(join(dir, 'model.py'), modelPython(exp.model));
+  writeFileAtomic(join(dir, 'model.py'), modelPython(manifest.kind));
   writeFileAtomic(join(dir, 'README.md'), exportReadme(manifest));
   return ['train.py', 'model.py', 'init.safetensors', MANIFEST_FILE, 'README.md', ...[...files.train, ...files.validation].map((f) => `data/${f}`)];
 }

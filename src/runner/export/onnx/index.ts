@@ -6,11 +6,15 @@ import { resolve } from 'node:path';
 import type { SequenceModel } from '../../../engine/model';
 import { writeFileAtomic } from '../../safetensors';
 import { loadTrainedModel } from '../../savedRun';
+import { modelKind } from '../manifest';
 import { encodeModel, type GraphValue } from './proto';
 import { recurrentGraph } from './recurrent';
 
 export function modelGraph(model: SequenceModel): GraphValue {
-  return recurrentGraph(model);
+  switch (modelKind(model.spec)) {
+    case 'recurrent':
+      return recurrentGraph(model);
+  }
 }
 
 /** The model's ONNX bytes, its inputs and output described in the model's doc string. */

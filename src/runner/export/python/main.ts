@@ -182,6 +182,8 @@ class Run:
         self.args, self.ctx = args, ctx
         torch.manual_seed(RUN["seed"] + ctx.rank)  # dropout masks: torch's generator, one stream per process
         self.model = Model(SPEC).to(ctx.device, ctx.dtype)
+        if TRAIN["tbptt"] is not None and not self.model.supports_tbptt:
+            fail("this model kind cannot train with truncated BPTT; set train.bptt to full in the SeqLab config")
         load_params(self.model, args.init or HERE / "init.safetensors")
         named = dict(self.model.named_parameters())
         self.named = [(name, named[name]) for name in EXP["parameterOrder"]]
