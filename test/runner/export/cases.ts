@@ -18,6 +18,8 @@ const FLAGS = [
   { x: ['a'], y: [0, 0] }, { x: ['b', 'b', 'a'], y: [1, 0] }, { x: ['c', 'c'], y: [0, 1] }, { x: ['a', 'c', 'b'], y: [1, 1] },
 ].map((r) => JSON.stringify(r)).join('\n');
 
+const SERIES = 'a,b\n' + Array.from({ length: 30 }, (_, i) => `${(10 + 5 * Math.sin(i / 3)).toFixed(3)},${(i % 7) * 2.5}`).join('\n');
+
 const common = { seed: 5, backend: { name: 'reference64' }, instrumentation: { gradFlowEvery: 2, gatesEvery: 2, probes: [0, 1] } };
 const train = (o: object) => ({ steps: 4, batchSize: 6, shuffle: false, evalEvery: 2, checkpointEvery: 0, ...o });
 
@@ -67,6 +69,16 @@ export const CASES: Record<string, Case> = {
     train: train({ batchSize: 3, loss: 'bce', optimizer: { type: 'sgd', lr: 0.3 } }),
     instrumentation: { gradFlowEvery: 3, gatesEvery: 3, probes: [2] },
   }, { 'flags.jsonl': FLAGS }),
+  'CSV series (z-scored by SeqLab), LSTM': config({
+    data: { source: 'csv', path: 'series.csv', columns: ['a', 'b'], target: ['a'], window: 4, validation: 0.25 },
+    model: { cell: 'lstm', hiddenSize: 3 },
+    train: train({ batchSize: 5, optimizer: { type: 'adam', lr: 0.05 } }),
+  }, { 'series.csv': SERIES }),
+  'character text with one-hot input, per-step cross entropy and perplexity, GRU': config({
+    data: { source: 'text', path: 'story.txt', seqLength: 6, validation: 0.2, sample: { every: 0, length: 5 } },
+    model: { cell: 'gru', hiddenSize: 4 },
+    train: train({ batchSize: 4, optimizer: { type: 'adam', lr: 0.05 } }),
+  }, { 'story.txt': 'the cat sat on the mat. the dog sat on the log. '.repeat(2) }),
   'GRU resetAfter: 2 layers with layer norm, Adam with weight decay': config({
     data: { source: 'adding', length: 5, trainSize: 8, validationSize: 3 },
     model: { cell: 'gru', hiddenSize: 3, numLayers: 2, layerNorm: true },
