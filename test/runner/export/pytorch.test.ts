@@ -204,3 +204,30 @@ test('Ctrl-C stops train.py after the current step: a checkpoint of that step, a
   assert.ok(existsSync(join(run, 'checkpoints', `step-${summary.steps}.state.safetensors`)));
   assert.equal(readSafetensors(join(run, 'checkpoints', 'final.safetensors')).metadata.step, String(summary.steps));
 });
+
+test('model.py drops out between stacked layers while training only, never after the top layer', () => {
+  requireTorch();
+  const dir = tempWorkspace({ 'd.seqlab.json': {
+    data: { source: 'adding', length: 5, trainSize: 4, validationSize: 2 }, model: { cell: 'lstm', hiddenSize: 16, numLayers: 2, dropout: 0.5 },
+  } });
+  const [{ dir: exported }] = exportConfig(join(dir, 'd.seqlab.json'), join(dir, 'export'));
+  const script = `
+import json, torch
+from model import Model
+spec = json.load(open("seqlab-export.json"))["model"]
+x, valid = torch.randn(5, 8, 2), torch.ones(5, 8, dtype=torch.bool)
+def make(layers):
+    m = Model(dict(spec, numLayers=layers))
+    for p in m.parameters():
+        torch.nn.init.uniform_(p, -0.5, 0.5)
+    return m
+def top(m, training):
+    m.train(training)
+    return m.rnn(x, valid, m.initial_state(8))[0]
+two, one = make(2), make(1)
+print(json.dumps({"evalSame": torch.equal(top(two, False), top(two, False)),
+                  "trainDiffers": not torch.equal(top(two, True), top(two, True)),
+                  "topLayerUntouched": torch.equal(top(one, True), top(one, False))}))`;
+  const r = runIn(exported, PYTHON, ['-c', script]);
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), { evalSame: true, trainDiffers: true, topLayerUntouched: true });
+});
