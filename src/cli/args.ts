@@ -20,6 +20,7 @@ const COMMAND_OPTIONS = {
   sample: { temperature: VALUE, length: VALUE, prime: VALUE, seed: VALUE, checkpoint: VALUE, workspace: VALUE },
   predict: { checkpoint: VALUE, workspace: VALUE },
   claims: { out: VALUE, quick: FLAG },
+  export: { out: VALUE, format: VALUE, init: VALUE, workspace: VALUE },
 } satisfies Record<string, OptionTable>;
 
 /** What may come before a command, or alone. */

@@ -14,6 +14,7 @@ Commands:
   sample <run-dir>        generate text from a trained character model
   predict <run-dir> <data.jsonl>   print predictions for new sequences
   claims [folder]         run the examples that test the model documents' claims; print what holds
+  export <config>         write a PyTorch training folder (train.py for one GPU or torchrun); --format onnx: a model
 
 Run "seqlab <command> --help" for a command's options, "seqlab --version" for the version.
 Exit codes: 0 done, 1 training failed (divergence, a full disk), 2 bad config or input, 130 stopped by Ctrl-C.`,
@@ -63,4 +64,15 @@ measured outcome, and whether it holds. A folder holding claim.json is one claim
 Options:
   --quick        the shortened versions (each claim.json's "quick" overrides: fewer steps), as the tests run them
   --out <dir>    write the runs to <dir>/<claim>/<config>/<sweep values> (default: each config's .seqlab/runs)`,
+  export: `Usage: seqlab export <config> [--out <dir>] [--init <ckpt.safetensors>] [--workspace <dir>]
+       seqlab export <run-dir> --format onnx [--out <model.onnx>]
+
+PyTorch (the default): writes a self-contained folder (default: <config>-pytorch beside the config) with train.py
+and model.py (plain PyTorch, no SeqLab needed), init.safetensors (the exact initial weights, or --init's), the data in
+SeqLab's order and a README. "python3 train.py" trains on the CPU or a GPU, "torchrun --nproc_per_node=N train.py" on
+N GPUs with DDP; either writes a SeqLab run folder (.seqlab/runs/ in the export) that the dashboard and
+"seqlab report" show. With a sweep, one subfolder per combination.
+ONNX: writes the run's newest checkpoint as an ONNX model (default: <run-dir>/model.onnx) with inputs "x" (features,
+[batch, steps, features]) or "tokens" (int64 ids) and "lengths" (int64 [batch]), and output "y" (the head's output
+with its activation, as "seqlab predict" gives).`,
 };

@@ -10,6 +10,8 @@ import { formatDiagnostic, InputError, UnusableInputError } from '../runner/diag
 import type { RunSummary } from '../runner/events';
 import { loadExperiments } from '../runner/experiment';
 import { WriteError } from '../runner/files';
+import { exportOnnx } from '../runner/export/onnx/index';
+import { exportConfig } from '../runner/export/pytorch';
 import { predictFile } from '../runner/predict';
 import { writeReport } from '../runner/report';
 import { resumeRun, startRun } from '../runner/run';
@@ -188,8 +190,31 @@ async function cmdClaims(args: CommandArgs): Promise<number> {
   return entries.every((e) => e.kind === 'pending' || e.result.holds) ? 0 : 1;
 }
 
+function cmdExport(args: CommandArgs): number {
+  const source = args.positional[0];
+  if (!source) throw new UsageError('export needs a config file (or a run folder with --format onnx)');
+  const format = args.options.format ?? 'pytorch';
+  if (format === 'onnx') {
+    const out = args.options.out ?? join(source, 'model.onnx');
+    exportOnnx(source, out);
+    process.stdout.write(`${relative(process.cwd(), out) || out}\n`);
+    return 0;
+  }
+  if (format !== 'pytorch') throw new UsageError(`--format must be pytorch or onnx, got ${format}`);
+  if (existsSync(join(source, 'run.json'))) {
+    throw new UsageError(`${source} is a run folder: export its config with --init ${join(source, 'checkpoints', 'final.safetensors')} to continue its training in PyTorch, or use --format onnx`);
+  }
+  const out = args.options.out ?? source.replace(/(\.seqlab)?\.jsonc?$/i, '') + '-pytorch';
+  for (const e of exportConfig(source, out, { init: args.options.init, workspace: args.options.workspace })) {
+    const dir = relative(process.cwd(), e.dir) || '.';
+    process.stdout.write(`${dir}: ${e.files.length} files; train with: cd ${dir} && python3 train.py   (or torchrun --nproc_per_node=N train.py)\n`);
+  }
+  return 0;
+}
+
 const COMMANDS: Record<Command, (args: CommandArgs) => number | Promise<number>> = {
   run: cmdRun, validate: cmdValidate, runs: cmdRuns, report: cmdReport, sample: cmdSample, predict: cmdPredict, claims: cmdClaims,
+  export: cmdExport,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -7,6 +7,7 @@ import { assignmentLabel, expandSweep, parseConfig, type SweepRun } from '../run
 import { readDashboardAssets, renderReportHtml } from '../runner/reportHtml';
 import type { ConfigDiagnostics } from './diagnostics';
 import { openExample, openExamples, runExample } from './exampleCommands';
+import { exportRunToOnnx, exportToPyTorch } from './exportCommands';
 import type { TreeNode } from './experimentsTree';
 import { COMMANDS, type CommandId } from './ids';
 import { readSnapshot } from '../runner/snapshot';
@@ -69,6 +70,14 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     [COMMANDS.openExamples]: () => openExamples({ extensionPath: d.context.extensionUri.fsPath, log: d.log }),
     [COMMANDS.openExample]: (name) => openExample(name),
     [COMMANDS.runExample]: (name) => d.trust.gate('run', explain, () => runExample(name, (uri) => runConfig(d, uri, false))),
+    [COMMANDS.exportPyTorch]: async (target) => {
+      const uri = await configFile(target);
+      if (uri) await exportToPyTorch(d, uri);
+    },
+    [COMMANDS.exportOnnx]: async (target) => {
+      const run = await pickRun(d, target, 'Export which run to ONNX?');
+      if (run) await exportRunToOnnx(d, run);
+    },
   };
   return Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn));
 }

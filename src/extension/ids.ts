@@ -19,6 +19,8 @@ export const COMMANDS = {
   openExamples: 'seqlab.openExamples',
   openExample: 'seqlab.openExample',
   runExample: 'seqlab.runExample',
+  exportPyTorch: 'seqlab.exportPyTorch',
+  exportOnnx: 'seqlab.exportOnnx',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -1,11 +1,13 @@
 // The workspace's experiments (config files) and their runs, kept current by file-system watchers.
 import * as vscode from 'vscode';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { configEntry, DEFAULT_RUNS_DIR } from './configEntry';
 import { scanRuns } from './runFolders';
 import { runsOf, type ConfigEntry, type RunEntry } from './treeModel';
 
 export const CONFIG_GLOB = '**/*.seqlab.json';
+/** A PyTorch export (src/runner/export): its train.py writes runs to .seqlab/runs beside this file. */
+const EXPORT_GLOB = '**/seqlab-export.json';
 const EXCLUDE_GLOB = '**/{node_modules,.git,.seqlab}/**';
 
 export class WorkspaceIndex implements vscode.Disposable {
@@ -19,9 +21,10 @@ export class WorkspaceIndex implements vscode.Disposable {
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     const configs = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
+    const exports = vscode.workspace.createFileSystemWatcher(EXPORT_GLOB);
     // summary.json is rewritten atomically as a run progresses and when it ends, and removed with its folder.
     const summaries = vscode.workspace.createFileSystemWatcher('**/.seqlab/runs/**/summary.json');
-    for (const w of [configs, summaries]) {
+    for (const w of [configs, exports, summaries]) {
       this.disposables.push(w, w.onDidCreate(() => this.schedule()), w.onDidChange(() => this.schedule()), w.onDidDelete(() => this.schedule()));
     }
     this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()));
@@ -52,6 +55,8 @@ export class WorkspaceIndex implements vscode.Disposable {
     }
     const runsDirs = new Set(configs.map((c) => c.runsDir));
     for (const folder of vscode.workspace.workspaceFolders ?? []) runsDirs.add(resolve(folder.uri.fsPath, DEFAULT_RUNS_DIR));
+    // Runs of exported experiments (train.py, torchrun) show under their experiment like its own runs.
+    for (const uri of await vscode.workspace.findFiles(EXPORT_GLOB, EXCLUDE_GLOB)) runsDirs.add(resolve(dirname(uri.fsPath), DEFAULT_RUNS_DIR));
     this.configs = configs;
     this.runs = [...runsDirs].flatMap(scanRuns);
     this.changed.fire();

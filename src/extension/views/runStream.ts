@@ -31,6 +31,8 @@ type Pending = { runId: string; record?: RunRecord; task?: TaskRecord };
 export class RunStream implements vscode.Disposable {
   private ready = false;
   private cursors = new Map<string, StreamCursor>();
+  /** Runs training outside this window (the CLI, an exported train.py), with how many task records were shown. */
+  private external = new Map<string, number>();
   private readonly throttle: BatchThrottle<Pending>;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -53,6 +55,8 @@ export class RunStream implements vscode.Disposable {
         this.throttle.flushNow();
         this.post({ type: 'summary', runId: summary.runId, summary });
       }),
+      // Rescans follow every rewrite of a summary.json, which a run training elsewhere does as it goes.
+      deps.index.onDidChange(() => this.followExternal()),
     );
   }
 
@@ -81,16 +85,35 @@ export class RunStream implements vscode.Disposable {
     if (!this.ready) return;
     this.throttle.clear();
     this.cursors = new Map();
+    this.external = new Map();
     const runs: RunSnapshot[] = [];
     for (const runId of this.runIds) {
       const dir = this.deps.runs.activeRun(runId)?.dir ?? this.deps.index.run(runId)?.dir;
       if (!dir) { this.deps.log.warn(`webview: run ${runId} not found`); continue; }
       const snap = readSnapshot(runId, dir);
       this.cursor(runId).seen(snap.records);
+      if (snap.summary?.status === 'running' && !this.deps.runs.activeRun(runId)) this.external.set(runId, snap.taskRecords.length);
       runs.push(snap);
     }
     const live = this.runIds.some((id) => this.deps.runs.activeRun(id) !== undefined);
     this.post({ type: 'snapshot', runs, live });
+  }
+
+  /** Sends what runs training elsewhere added to their folders since the last look, until they end. */
+  private followExternal(): void {
+    if (!this.ready || !this.isVisible()) return;
+    for (const [runId, tasksShown] of this.external) {
+      const dir = this.deps.index.run(runId)?.dir;
+      if (!dir) continue;
+      const snap = readSnapshot(runId, dir);
+      const records = this.cursor(runId).fresh(snap.records);
+      const taskRecords = snap.taskRecords.slice(tasksShown);
+      if (records.length || taskRecords.length) this.post({ type: 'append', runId, records, taskRecords });
+      this.external.set(runId, snap.taskRecords.length);
+      if (!snap.summary) continue;
+      this.post({ type: 'summary', runId, summary: snap.summary });
+      if (snap.summary.status !== 'running') this.external.delete(runId);
+    }
   }
 
   private cursor(runId: string): StreamCursor {

@@ -1,7 +1,10 @@
 // RunStream's handling of what a webview posts, with the vscode module faked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fakeVscode, installFakeVscode } from '../fakeVscode';
+import { tempWorkspace } from '../../helpers/workspace';
 import type { HostMessage, WebviewMessage } from '../../../src/shared/protocol';
 import type { WebviewDeps } from '../../../src/extension/views/runStream';
 
@@ -23,7 +26,7 @@ function fakeDeps(log: string[]): WebviewDeps {
   return {
     extensionUri: fakeVscode.Uri.file('/ext'),
     runs: { onRecords: none, onSummary: none, activeRun: () => undefined, stopRun: () => false },
-    index: { run: () => undefined },
+    index: { run: () => undefined, onDidChange: none },
     log: { warn: (line: string) => log.push(line), info: () => undefined },
   } as unknown as WebviewDeps;
 }
@@ -40,5 +43,33 @@ test('a message type the host does not know is logged and ignored; the stream ke
   await send({ type: 'ready' } satisfies WebviewMessage);
   assert.deepEqual(posted, [{ type: 'snapshot', runs: [], live: false }]);
   assert.match(log[1], /run r1 not found/);
+  stream.dispose();
+});
+
+test('a run training outside this window (CLI, exported train.py) streams in as its summary is rewritten, until it ends', async () => {
+  const { RunStream } = await import('../../../src/extension/views/runStream');
+  const dir = tempWorkspace({ 'config.json': {}, 'gradflow.jsonl': '', 'gates.jsonl': '' });
+  const step = (n: number) => JSON.stringify({ kind: 'step', step: n, loss: 1 / n }) + '\n';
+  const summary = (status: string, steps: number) => writeFileSync(join(dir, 'summary.json'), JSON.stringify({ runId: 'ext', status, steps }));
+  writeFileSync(join(dir, 'metrics.jsonl'), step(1));
+  writeFileSync(join(dir, 'tasks.jsonl'), '');
+  summary('running', 1);
+  let changed: () => void = () => undefined;
+  const deps = fakeDeps([]) as unknown as { index: object };
+  deps.index = { run: () => ({ dir }), onDidChange: (l: () => void) => { changed = l; return { dispose() {} }; } };
+  const { webview, posted, send } = fakeWebview();
+  const stream = new RunStream(webview as never, ['ext'], deps as unknown as WebviewDeps, () => true);
+  await send({ type: 'ready' } satisfies WebviewMessage);
+  assert.equal(posted.length, 1);
+  appendFileSync(join(dir, 'metrics.jsonl'), step(2) + step(3));
+  appendFileSync(join(dir, 'tasks.jsonl'), JSON.stringify({ kind: 'confusion', step: 3, labels: ['a'], matrix: [[1]] }) + '\n');
+  summary('completed', 3);
+  changed();
+  assert.deepEqual(posted.slice(1).map((m) => m.type), ['append', 'summary']);
+  const append = posted[1] as Extract<HostMessage, { type: 'append' }>;
+  assert.deepEqual(append.records.map((r) => r.step), [2, 3]);
+  assert.deepEqual(append.taskRecords.map((r) => r.kind), ['confusion']);
+  changed(); // it ended: nothing more is read or sent
+  assert.equal(posted.length, 3);
   stream.dispose();
 });

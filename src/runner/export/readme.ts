@@ -1,0 +1,79 @@
+// README.md of an export: what is in the folder and how to run it on one machine, on several GPUs and on a cluster,
+// and how the runs come back to SeqLab.
+import type { ExportManifest } from './manifest';
+
+function describe(m: ExportManifest): string {
+  const s = m.model;
+  const cell = s.cell === 'gru' ? `GRU (${s.variant})` : s.cell === 'rnn' ? `RNN (${s.nonlinearity})` : 'LSTM';
+  const extras = [s.bidirectional && 'bidirectional', s.residual && 'residual', s.layerNorm && 'layer norm',
+    s.dropout > 0 && `dropout ${s.dropout}`, s.embedding && `embedding ${s.embedding.dim}`].filter(Boolean).join(', ');
+  return `${s.numLayers}-layer ${cell}, hidden ${s.hiddenSize}${extras ? `, ${extras}` : ''}, head "${s.head.output}" → ${s.head.size}`;
+}
+
+export function exportReadme(m: ExportManifest): string {
+  const r = m.run;
+  const rows = (split: 'train' | 'validation') => m.data.files[split].length;
+  return `# ${r.name}: exported from SeqLab to PyTorch
+
+Model: ${describe(m)}. Loss ${m.train.loss}, optimizer ${m.train.optimizer.type}, schedule ${m.train.schedule.type},
+${m.train.tbptt === null ? 'full BPTT' : `truncated BPTT (k = ${m.train.tbptt})`}, ${r.steps} steps of ${r.batchSize} sequences${r.shuffle ? ' (shuffled each epoch, in SeqLab\'s order)' : ''}.
+
+| file | what |
+|---|---|
+| \`train.py\` | the training loop: data, loss, optimizer, schedule, clipping, truncated BPTT, DDP, SeqLab run folders |
+| \`model.py\` | the model with SeqLab's (PyTorch state_dict) parameter names: torch's RNN/GRU/LSTM modules (cuDNN on GPUs) where they compute SeqLab's cells, step by step where they do not and where the gradient flow is recorded |
+| \`init.safetensors\` | the exact weights SeqLab starts from (same seed, same initialization) |
+| \`data/\` | the rows in SeqLab's order and encoding: ${rows('train')} training and ${rows('validation')} validation shard(s) |
+| \`seqlab-export.json\` | the model and training settings train.py reads, and the run.json / config.json of its runs |
+
+Nothing here imports SeqLab. It needs Python 3.8+ and PyTorch 1.13 or newer.
+
+## One machine
+
+    python3 train.py                 # the GPU when there is one, else the CPU
+    python3 train.py --device cpu --steps 200
+
+Flags: \`--steps N\` (total updates to reach), \`--device auto|cpu|cuda|cuda:N\`, \`--runs-dir DIR\` (default
+\`.seqlab/runs\` here), \`--resume RUN_DIR\` (continue from its newest checkpoint), \`--init CHECKPOINT\` (start from a
+state_dict), \`--dtype float32|float64\` (default ${r.dtype}, as SeqLab trains this experiment).
+
+## Several GPUs (DistributedDataParallel)
+
+    torchrun --standalone --nproc_per_node=4 train.py
+
+Each global batch of ${r.batchSize} sequences is split across the processes and the gradients are summed, so the
+updates are those of one process (up to floating-point rounding); the number of processes must divide ${r.batchSize}.
+GPUs use NCCL; without GPUs the processes use gloo on the CPU (\`torchrun --standalone --nproc_per_node=2 train.py
+--device cpu\`). Only rank 0 writes the run folder. (Debian 12's PyTorch 1.13 under Python 3.11 fails to parse
+torchrun's default \`--redirects\`; add \`--redirects 1 --tee 1\` there.)
+
+## A cluster
+
+Start the same command on every node, with torchrun's rendezvous pointing at one of them:
+
+    torchrun --nnodes=2 --nproc_per_node=8 --rdzv_id=${r.name.replace(/[^A-Za-z0-9_-]/g, '_')} --rdzv_backend=c10d \\
+             --rdzv_endpoint=node0.example:29400 train.py
+
+With SLURM, one task per node: \`srun torchrun --nnodes=$SLURM_NNODES --nproc_per_node=8 --rdzv_id=$SLURM_JOB_ID
+--rdzv_backend=c10d --rdzv_endpoint=$(hostname):29400 train.py\`. Copy this folder to a file system every node reads;
+the run folder is written on the node of rank 0 (use \`--runs-dir\` on shared storage).
+
+## Bringing the runs back to SeqLab
+
+A run folder (\`.seqlab/runs/<run-id>/\`) has SeqLab's files: run.json, config.json, metrics.jsonl, gradflow.jsonl,
+gates.jsonl, tasks.jsonl, checkpoints/*.safetensors and summary.json. With this folder inside the workspace, the SeqLab
+extension lists its runs under the experiment (updated while they train) and opens their dashboards;
+\`seqlab runs\` lists them, \`seqlab report <run-dir>\` writes the offline report, \`seqlab run --resume <run-dir>\`
+continues one in SeqLab (with the original config and data where they were), and
+\`seqlab run <config> --init <run-dir>/checkpoints/final.safetensors\` starts a new run from its weights.
+
+Differences from SeqLab: dropout masks come from PyTorch's generator (SeqLab's own are not reproduced), and the task
+views besides the confusion matrix (forecast plots, text samples, per-step labels) are not recorded.
+
+## The data files
+
+Each \`data/<split>-NNNNN.safetensors\` holds \`lengths\` [rows] and, concatenated over its rows, \`x\` [steps, features]
+(float32) or \`tokens\` [steps] (int32) and \`y\` (float64 targets or int32 class ids, per sequence or per step). More
+shards can be added by listing them in \`seqlab-export.json\` (data.files). Input: ${m.data.input.kind === 'tokens' ? `${m.data.input.vocab.length} tokens` : `${m.data.input.size} features`}${m.data.normalization ? ' (z-scored with the training part\'s mean and standard deviation, in seqlab-export.json)' : ''}.
+`;
+}
