@@ -26,7 +26,7 @@ export interface CarriedState {
   c: Buf[][] | null;
 }
 
-function makeDirection(be: Backend, spec: ModelSpec, p: DirectionParams, shape: DirectionShape): Direction {
+export function makeDirection(be: Backend, spec: ModelSpec, p: DirectionParams, shape: DirectionShape): Direction {
   switch (spec.cell) {
     case 'rnn':
       return new RnnDirection(be, p, shape, spec.nonlinearity);
