@@ -17,7 +17,7 @@ const COMMAND_OPTIONS = {
   runs: {},
   report: { out: VALUE },
   sample: { temperature: VALUE, length: VALUE, prime: VALUE, seed: VALUE },
-  predict: {},
+  predict: { beam: VALUE },
 } satisfies Record<string, OptionTable>;
 
 /** What may come before a command, or alone. */

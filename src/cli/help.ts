@@ -12,7 +12,7 @@ Commands:
   runs [folder]           list runs under <folder>/.seqlab/runs (default: the current folder)
   report <run-dir>...     write an offline HTML report of a run (or compare several)
   sample <run-dir>        generate text from a trained character model
-  predict <run-dir> <data.jsonl>   print predictions for new sequences
+  predict <run-dir> <data>         print predictions (or translations) for new sequences
 
 Run "seqlab <command> --help" for a command's options, "seqlab --version" for the version.
 Exit codes: 0 done, 1 training failed (NaN or divergence), 2 bad config or input.`,
@@ -41,8 +41,11 @@ Several run folders give one page that compares them (default: comparison.html b
   sample: `Usage: seqlab sample <run-dir> [--temperature <t>] [--length <n>] [--prime <text>] [--seed <n>]
 
 Generates text with a trained character-level model (its newest checkpoint).`,
-  predict: `Usage: seqlab predict <run-dir> <data.jsonl>
+  predict: `Usage: seqlab predict <run-dir> <data> [--beam <k>]
 
 Reads sequences in the run's JSONL format ({"x": ...}; "y" is optional and ignored) and prints one JSON line of
-predictions per sequence: class labels for classifiers, numbers for regression.`,
+predictions per sequence: class labels for classifiers, numbers for regression.
+A sequence-to-sequence run reads sources instead: JSONL lines {"source": "..."} (a .jsonl file), two-column TSV, or
+one plain text line each (any other file), and prints each decoded target as a JSON string.
+  --beam <k>               beam width (1: greedy; default the run's decode.beam)`,
 };

@@ -138,8 +138,10 @@ function positiveNumber(args: CommandArgs, name: string): number | undefined {
 
 function cmdPredict(args: CommandArgs): number {
   const [dir, data] = args.positional;
-  if (!dir || !data) throw new UsageError('predict needs a run folder and a JSONL data file');
-  for (const p of predictFile(dir, data)) process.stdout.write(JSON.stringify(p) + '\n');
+  if (!dir || !data) throw new UsageError('predict needs a run folder and a data file');
+  const beam = positiveNumber(args, 'beam');
+  if (beam !== undefined && !Number.isInteger(beam)) throw new UsageError(`--beam must be a positive integer, got ${args.options.beam}`);
+  for (const p of predictFile(dir, data, { beam })) process.stdout.write(JSON.stringify(p) + '\n');
   return 0;
 }
 

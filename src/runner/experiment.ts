@@ -10,6 +10,7 @@ import { fileDiagnostic, InputError, type Diagnostic } from './diagnostics';
 import { inputWidth } from './data/batches';
 import { loadDataset } from './data/index';
 import type { Dataset } from './data/types';
+import { seq2seqSpecs, type At, type ModelSpecs } from './seq2seq/spec';
 
 export interface Experiment {
   config: Config;
@@ -61,17 +62,43 @@ export function prepareExperiment(
   const c = run.config;
   const dataset = loadDataset(c, { configDir, workspace, source });
   const diags: Diagnostic[] = [...(opts.warnings ?? []), ...dataset.warnings];
-  // Errors from a swept value point at the sweep entry, the place to fix it.
-  const at = (path: (string | number)[], message: string, severity: 'error' | 'warning' = 'error') => {
+  const at = sweepAwareAt(source, run, diags);
+  const specs = c.model.decoder ? seq2seqSpecs(c, dataset, at) : sequenceSpecs(c, dataset, at);
+  const probeSet = dataset.validation.length ? dataset.validation : dataset.train;
+  for (const p of c.instrumentation.probes) {
+    if (p >= probeSet.length) at(['instrumentation', 'probes'], `probe ${p} does not exist: the ${dataset.validation.length ? 'validation' : 'training'} set has ${probeSet.length} sequences`);
+  }
+  if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);
+  const t = c.train;
+  const train: TrainSpec = {
+    loss: specs.loss, optimizer: t.optimizer, schedule: toSchedule(t.schedule, t.steps), clip: t.clip,
+    tbptt: t.bptt.mode === 'truncated' ? t.bptt.k : null, ...(c.model.decoder ? { teacherForcing: t.teacherForcing } : {}),
+  };
+  return {
+    config: c, assignment: run.assignment, configFile, configDir, workspace, dataset, model: specs.model, train,
+    init: { scheme: t.init.scheme, forgetBias: t.init.forgetBias }, oneHot: specs.oneHot, warnings: diags,
+  };
+}
+
+/** Adds a diagnostic at a config path; one caused by a swept value points at the sweep entry, the place to fix it. */
+function sweepAwareAt(source: ConfigSource, run: SweepRun, diags: Diagnostic[]): At {
+  return (path, message, severity = 'error') => {
     const swept = Object.keys(run.assignment).find((k) => path.join('.').startsWith(k));
     const label = Object.entries(run.assignment).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ');
     diags.push(swept ? source.at(['sweep', swept], `with ${label}: ${message}`, { atKey: true, severity }) : source.at(path, message, { severity }));
   };
+}
+
+/** The spec of a sequence model (no decoder), after checking the config against the data. */
+function sequenceSpecs(c: Config, dataset: Dataset, at: At): ModelSpecs {
   const tg = dataset.target;
   const m = c.model;
-  const t = c.train;
-
-  const loss: LossType = t.loss === 'auto' ? (tg.kind === 'class' ? 'cross_entropy' : 'mse') : t.loss;
+  if (tg.kind === 'sequence') {
+    at(['model', 'decoder'], `data source "${c.data.source}" gives source–target pairs, which need a sequence-to-sequence model: add "decoder": {}`);
+    return { model: null as unknown as ModelSpec, loss: 'cross_entropy', oneHot: false };
+  }
+  if (c.train.teacherForcing !== 1) at(['train', 'teacherForcing'], 'teacher forcing is for sequence-to-sequence models (model.decoder); it has no effect here', 'warning');
+  const loss: LossType = c.train.loss === 'auto' ? (tg.kind === 'class' ? 'cross_entropy' : 'mse') : c.train.loss;
   const targetText = tg.kind === 'class'
     ? `class labels (${tg.labels.length} classes${tg.perStep ? ', one per step' : ''})`
     : `regression targets of width ${tg.size}${tg.perStep ? ' at every step' : ''}`;
@@ -81,7 +108,6 @@ export function prepareExperiment(
     const outside = [...dataset.train, ...dataset.validation].some((s) => s.y.some((v) => v < 0 || v > 1));
     if (outside) at(['train', 'loss'], 'bce needs targets between 0 and 1, but the data has values outside [0, 1]');
   }
-
   const output = m.head.output === 'auto' ? (tg.perStep ? 'all' : 'last') : m.head.output;
   if (tg.perStep && output !== 'all') at(['model', 'head', 'output'], `the data has one target per step, which needs "all", not "${output}"`);
   if (!tg.perStep && output === 'all') at(['model', 'head', 'output'], `the data has one target per sequence, which needs "last" or "attention", not "all"`);
@@ -95,12 +121,6 @@ export function prepareExperiment(
   }
   if (m.embedding && dataset.input.kind === 'float') at(['model', 'embedding'], 'an embedding needs token input, but the data has numeric features; set it to null');
   if (m.dropout > 0 && m.numLayers === 1) at(['model', 'dropout'], 'dropout acts between stacked layers, so it has no effect with numLayers 1', 'warning');
-  const probeSet = dataset.validation.length ? dataset.validation : dataset.train;
-  for (const p of c.instrumentation.probes) {
-    if (p >= probeSet.length) at(['instrumentation', 'probes'], `probe ${p} does not exist: the ${dataset.validation.length ? 'validation' : 'training'} set has ${probeSet.length} sequences`);
-  }
-  if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);
-
   const oneHot = dataset.input.kind === 'tokens' && m.embedding === null;
   const model: ModelSpec = {
     cell: m.cell, variant: m.variant, nonlinearity: m.nonlinearity,
@@ -110,14 +130,7 @@ export function prepareExperiment(
     embedding: m.embedding && dataset.input.kind === 'tokens' ? { vocabSize: dataset.input.vocab.length, dim: m.embedding.dim } : null,
     head: { output, size, activation: m.head.activation },
   };
-  const train: TrainSpec = {
-    loss, optimizer: t.optimizer, schedule: toSchedule(t.schedule, t.steps), clip: t.clip,
-    tbptt: t.bptt.mode === 'truncated' ? t.bptt.k : null,
-  };
-  return {
-    config: c, assignment: run.assignment, configFile, configDir, workspace, dataset, model, train,
-    init: { scheme: t.init.scheme, forgetBias: t.init.forgetBias }, oneHot, warnings: diags,
-  };
+  return { model, loss, oneHot };
 }
 
 function toSchedule(s: Config['train']['schedule'], steps: number): ScheduleSpec {

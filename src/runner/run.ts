@@ -21,6 +21,7 @@ import type { EvalRecord, GateRecord, RunRecord, RunSummary, StepRecord, TaskRec
 import { prepareExperiment, type Experiment } from './experiment';
 import { evaluate, sampleText, taskViews } from './evaluate';
 import { makeRunId, RunDir, type RunInfo } from './runDir';
+import { alignmentRecords } from './seq2seq/evaluate';
 
 export interface RunHooks {
   onStart?(info: { runId: string; dir: string; startStep: number; totalSteps: number; backend: string }): void;
@@ -298,6 +299,7 @@ class Training {
       const g: GateRecord = { kind: 'gates', step, probe: t.sequence, layer: t.layer, direction: t.direction, cell: t.cell, T: t.T, H: t.H, values: t.values };
       this.emit(g);
     }
+    for (const a of alignmentRecords(this.exp, step, res)) this.emit(a);
   }
 
   private saveCheckpoint(label: string, step: number): void {
