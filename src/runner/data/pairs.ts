@@ -89,6 +89,7 @@ function jsonLine(line: string, targets: 'required' | 'optional', at: At): Omit<
     return null;
   }
   const fields = new Map<string, Node>();
+  let ok = true;
   for (const p of root.children ?? []) {
     const [k, v] = p.children ?? [];
     if (!k || !v) continue;
@@ -96,13 +97,12 @@ function jsonLine(line: string, targets: 'required' | 'optional', at: At): Omit<
     if (name !== 'source' && name !== 'target') at(k.offset, k.length, `field "${name}"`, 'unknown field; expected only "source" and "target"');
     else if (v.type !== 'string') at(v.offset, v.length, `field "${name}"`, `expected a string, got ${v.type === 'array' ? 'an array' : v.type}`);
     else fields.set(name, v);
+    ok &&= fields.has(name);
   }
   const source = fields.get('source');
   const target = fields.get('target');
-  if (!source || (!target && targets === 'required')) {
-    at(root.offset, root.length, '', `missing field "${!source ? 'source' : 'target'}"`);
-    return null;
-  }
+  if (ok && (!source || (!target && targets === 'required'))) at(root.offset, root.length, '', `missing field "${!source ? 'source' : 'target'}"`);
+  if (!ok || !source || (!target && targets === 'required')) return null;
   return { source: source.value as string, target: target ? (target.value as string) : null };
 }
 
