@@ -83,11 +83,15 @@ export function pairViews(m: SequenceModel, exp: Experiment, step: number, rows:
   return out;
 }
 
+/** Weights kept to 5 decimals: what a heatmap can show, in a third of the characters. */
+const round5 = (v: number) => Math.round(v * 1e5) / 1e5;
+
 /** A probe result's alignments as records; decoded ids become tokens, the end token as "</s>". */
 export function alignmentRecords(exp: Experiment, step: number, res: ProbeResult): AlignmentRecord[] {
   const tg = exp.dataset.target;
   const vocab = tg.kind === 'sequence' ? tg.vocab : [];
   return (res.alignments ?? []).map((a) => ({
-    kind: 'alignment', step, probe: a.sequence, source: sourceTokens(exp, a.source), target: a.target.map((i) => vocab[i]), weights: a.weights,
+    kind: 'alignment', step, probe: a.sequence, source: sourceTokens(exp, a.source), target: a.target.map((i) => vocab[i]),
+    weights: a.weights.map((w) => w.map(round5)),
   }));
 }

@@ -37,7 +37,7 @@ test('a reversal run records alignments for every probe, learns the anti-diagona
   let onDiagonal = 0, rows = 0;
   for (const a of al.filter((x) => x.step === 300)) {
     const n = a.source.length;
-    assert.ok(a.weights.every((w) => w.length === n && Math.abs(w.reduce((s, v) => s + v, 0) - 1) < 1e-4));
+    assert.ok(a.weights.every((w) => w.length === n && Math.abs(w.reduce((s, v) => s + v, 0) - 1) < 1e-4 + 1e-5 * n));
     assert.equal(a.target[a.target.length - 1], '</s>');
     assert.deepEqual(a.target.slice(0, -1), [...a.source].reverse(), 'the probe is reversed');
     a.weights.slice(0, n).forEach((w, i) => { rows++; if (w.indexOf(Math.max(...w)) === n - 1 - i) onDiagonal++; });
