@@ -10,9 +10,9 @@ const examples = resolve(__dirname, '../../examples');
 const configs = readdirSync(examples, { withFileTypes: true }).filter((d) => d.isDirectory())
   .flatMap((d) => readdirSync(join(examples, d.name)).filter((f) => f.endsWith('.seqlab.json')).map((f) => join(d.name, f)));
 
-test('there are examples of forecasting and anomaly detection, sentiment, sequence labeling, text generation and vanishing gradients', () => {
+test('there are examples of forecasting and anomaly detection, sentiment, sequence labeling, text generation, translation and vanishing gradients', () => {
   assert.deepEqual(configs.map((c) => c.split('/')[0]).sort(),
-    ['airline-passengers', 'airline-passengers', 'sentiment', 'sequence-labeling', 'text-generation', 'vanishing-gradients']);
+    ['airline-passengers', 'airline-passengers', 'sentiment', 'sequence-labeling', 'text-generation', 'translation', 'translation', 'translation', 'vanishing-gradients']);
 });
 
 for (const c of configs) {

@@ -107,7 +107,7 @@ export class Seq2SeqModel implements SequenceModel {
         T: steps, H: this.spec.hiddenSize, values: dir.trace(b, steps),
       })));
     }
-    const out = greedy(g, true);
+    const out = greedy(g, this.spec.decoder!.maxLength, true);
     const alignments: Alignment[] = out.tokens.map((target, b) => ({
       sequence: b, source: Array.from(batch.tokens!.subarray(b * batch.T, b * batch.T + g.sourceLengths[b])), target, weights: out.weights[b],
     }));
@@ -119,7 +119,7 @@ export class Seq2SeqModel implements SequenceModel {
     checkBatch({ ...batch, target: undefined }, this.spec, null);
     const g = this.graph(batch.B, batch.T, opts.maxLength, false);
     g.encode(batch, null);
-    const out = greedy(g, false);
+    const out = greedy(g, opts.maxLength, false);
     return { tokens: out.tokens, logProbs: out.logProbs };
   }
 
@@ -137,7 +137,7 @@ export class Seq2SeqModel implements SequenceModel {
     checkBatch(batch, this.spec, null);
     const g = this.graph(k, T, opts.maxLength, false);
     g.encode(batch, null);
-    return beamSearch(g, opts.lengthNormalization);
+    return beamSearch(g, opts.maxLength, opts.lengthNormalization);
   }
 
   private check(batch: Batch, loss: LossType | null): void {
@@ -195,16 +195,20 @@ export class Seq2SeqModel implements SequenceModel {
     return { total, count };
   }
 
-  /** The cached graph for B sequences of T source and U target steps (rounded up as recurrent graphs are). */
+  /**
+   * A graph for B sequences of at least T source and U target steps. Backend buffers may never be freed (the WASM
+   * backend's bump allocator) and a graph's attention buffers grow with S·U, so there is one graph per batch size
+   * (and use), replaced by a larger one only when a batch does not fit (sizes rounded up as recurrent graphs are);
+   * shorter batches run in it with their extra steps masked (source) or without loss terms (target).
+   */
   private graph(B: number, T: number, U: number, forBackward: boolean): Seq2SeqGraph {
-    const S = graphSteps(T);
-    const steps = forBackward ? graphSteps(U) : Math.max(1, U);
-    const key = `${B}x${S}x${steps}x${forBackward}`;
-    let g = this.graphs.get(key);
-    if (!g) {
-      g = new Seq2SeqGraph(this.backend, this.spec, (name) => this.param(name), B, S, steps, forBackward);
-      this.graphs.set(key, g);
-    }
-    return g;
+    const key = `${B}:${forBackward}`;
+    const g = this.graphs.get(key);
+    if (g && g.S >= T && g.U >= U) return g;
+    const S = Math.max(graphSteps(T), g?.S ?? 0);
+    const steps = Math.max(graphSteps(Math.max(1, U)), g?.U ?? 0);
+    const grown = new Seq2SeqGraph(this.backend, this.spec, (name) => this.param(name), B, S, steps, forBackward);
+    this.graphs.set(key, grown);
+    return grown;
   }
 }

@@ -38,9 +38,10 @@ function logProb(z: Buf, k: number): number {
   return z[k] - m - Math.log(s);
 }
 
-/** Greedy decoding of every sequence of an encoded graph, for at most g.U steps. */
-export function greedy(g: Seq2SeqGraph, alignments: boolean): Greedy {
-  const { B, U, decoder } = g;
+/** Greedy decoding of every sequence of an encoded graph, for at most maxLength (≤ g.U) steps. */
+export function greedy(g: Seq2SeqGraph, maxLength: number, alignments: boolean): Greedy {
+  const { B, decoder } = g;
+  const U = Math.min(maxLength, g.U);
   const d = g.spec.decoder!;
   const out: Greedy = { tokens: Array.from({ length: B }, () => []), logProbs: new Array<number>(B).fill(0), weights: Array.from({ length: B }, () => []) };
   const done = new Array<boolean>(B).fill(false);
@@ -66,11 +67,12 @@ interface Beam { tokens: number[]; logProb: number }
 /**
  * Beam search over a graph whose B rows all hold the same encoded source (B = the beam width k): at every step each
  * live hypothesis is extended by every token, and the k best continuations by total log-probability survive; one
- * that ends with the end token is finished instead. Stops when k hypotheses have finished or at g.U steps.
+ * that ends with the end token is finished instead. Stops when k hypotheses have finished or after maxLength (≤ g.U) steps.
  * Returns the finished hypotheses (the live ones if none finished), best score first.
  */
-export function beamSearch(g: Seq2SeqGraph, lengthNormalization: number): Hypothesis[] {
-  const { B: k, U, decoder } = g;
+export function beamSearch(g: Seq2SeqGraph, maxLength: number, lengthNormalization: number): Hypothesis[] {
+  const { B: k, decoder } = g;
+  const U = Math.min(maxLength, g.U);
   const d = g.spec.decoder!;
   const finished: Hypothesis[] = [];
   const score = (lp: number, n: number) => lp / Math.pow(n, lengthNormalization);
