@@ -36,7 +36,7 @@ export function seq2seqSpec(c: Seq2SeqBenchConfig): ModelSpec {
   };
 }
 
-const TRAIN: TrainSpec = {
+export const SEQ2SEQ_TRAIN: TrainSpec = {
   loss: 'cross_entropy', optimizer: { type: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
   schedule: { type: 'constant' }, clip: { maxNorm: null, maxValue: null }, tbptt: null, teacherForcing: 1,
 };
@@ -47,7 +47,7 @@ export async function measureSeq2Seq(backendName: string, c: Seq2SeqBenchConfig,
   const model = new Seq2SeqModel(spec, be);
   const rng = new Rng(1);
   initialize(model.params, spec, { scheme: 'pytorch', forgetBias: null }, rng);
-  const trainer = new Trainer<Batch>(model, TRAIN, rng.fork('dropout'));
+  const trainer = new Trainer<Batch>(model, SEQ2SEQ_TRAIN, rng.fork('dropout'));
   const tokens = Int32Array.from({ length: c.B * c.S }, () => 3 + rng.int(c.V - 3));
   const y = Int32Array.from({ length: c.B * c.U }, (_, i) => (i % c.U === c.U - 1 ? 2 : 3 + rng.int(c.V - 3)));
   const batch: Batch = { B: c.B, T: c.S, x: null, tokens, lengths: null, y, target: { steps: c.U, lengths: null } };
