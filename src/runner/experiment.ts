@@ -68,7 +68,7 @@ export function prepareExperiment(
   for (const p of c.instrumentation.probes) {
     if (p >= probeSet.length) at(['instrumentation', 'probes'], `probe ${p} does not exist: the ${dataset.validation.length ? 'validation' : 'training'} set has ${probeSet.length} sequences`);
   }
-  if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);
+  if (!specs || diags.some((d) => d.severity === 'error')) throw new InputError(diags);
   const t = c.train;
   const train: TrainSpec = {
     loss: specs.loss, optimizer: t.optimizer, schedule: toSchedule(t.schedule, t.steps), clip: t.clip,
@@ -89,13 +89,13 @@ function sweepAwareAt(source: ConfigSource, run: SweepRun, diags: Diagnostic[]):
   };
 }
 
-/** The spec of a sequence model (no decoder), after checking the config against the data. */
-function sequenceSpecs(c: Config, dataset: Dataset, at: At): ModelSpecs {
+/** The spec of a sequence model (no decoder), after checking the config against the data; null after an error. */
+function sequenceSpecs(c: Config, dataset: Dataset, at: At): ModelSpecs | null {
   const tg = dataset.target;
   const m = c.model;
   if (tg.kind === 'sequence') {
     at(['model', 'decoder'], `data source "${c.data.source}" gives source–target pairs, which need a sequence-to-sequence model: add "decoder": {}`);
-    return { model: null as unknown as ModelSpec, loss: 'cross_entropy', oneHot: false };
+    return null;
   }
   if (c.train.teacherForcing !== 1) at(['train', 'teacherForcing'], 'teacher forcing is for sequence-to-sequence models (model.decoder); it has no effect here', 'warning');
   const loss: LossType = c.train.loss === 'auto' ? (tg.kind === 'class' ? 'cross_entropy' : 'mse') : c.train.loss;

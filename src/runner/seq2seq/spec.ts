@@ -8,7 +8,7 @@ import { END, START } from '../data/pairs';
 /** Adds a diagnostic at a config path (experiment.ts points those caused by a swept value at the sweep). */
 export type At = (path: (string | number)[], message: string, severity?: 'error' | 'warning') => void;
 
-/** What a config maps to; model is only meaningful when no error was reported. */
+/** What a config maps to; meaningful only when no error was reported. */
 export interface ModelSpecs { model: ModelSpec; loss: LossType; oneHot: boolean }
 
 export function seq2seqSpecs(c: Config, dataset: Dataset, at: At): ModelSpecs {
