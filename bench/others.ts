@@ -1,5 +1,6 @@
 // The systems SeqLab is compared with, on the same model: TensorFlow.js 4.22 (wasm and cpu backends),
-// brain.js 1.6.1 (LSTMTimeStep and friends) and PyTorch (a Python child process, bench/torch_step.py).
+// brain.js 1.6.1 (LSTMTimeStep and friends) and PyTorch (a Python child process, bench/torch_step.py, and
+// bench/torch_seq2seq.py for the sequence-to-sequence model).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -110,11 +111,14 @@ export interface TorchRun {
   results: Record<string, Timing>;
 }
 
-function runTorch(configs: BenchConfig[], threads: number, budgetMs: number, env: NodeJS.ProcessEnv): TorchRun {
-  const r = spawnSync(TORCH_PYTHON, [join(__dirname, 'torch_step.py'), String(threads), String(budgetMs / 1000)], {
+/** The timing script: torch_step.py for the recurrent models, torch_seq2seq.py for the sequence-to-sequence one. */
+type TorchScript = 'torch_step.py' | 'torch_seq2seq.py';
+
+function runTorch(configs: { id: string }[], threads: number, budgetMs: number, env: NodeJS.ProcessEnv, script: TorchScript): TorchRun {
+  const r = spawnSync(TORCH_PYTHON, [join(__dirname, script), String(threads), String(budgetMs / 1000)], {
     input: JSON.stringify(configs), encoding: 'utf8', maxBuffer: 1 << 20, env,
   });
-  if (r.status !== 0) throw new Error(`bench/torch_step.py failed (exit ${r.status}): ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`bench/${script} failed (exit ${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as TorchRun;
 }
 
@@ -123,11 +127,11 @@ function runTorch(configs: BenchConfig[], threads: number, budgetMs: number, env
  * project's AMD EPYC VMs it picks "Zen", and the AVX2 "Haswell" kernel is faster), so both are timed and the
  * faster kept per configuration. This can only make the comparison harder for SeqLab.
  */
-export function measureTorch(configs: BenchConfig[], threads: number, budgetMs: number): TorchRun {
-  const auto = runTorch(configs, threads, budgetMs / 2, process.env);
+export function measureTorch(configs: { id: string }[], threads: number, budgetMs: number, script: TorchScript = 'torch_step.py'): TorchRun {
+  const auto = runTorch(configs, threads, budgetMs / 2, process.env, script);
   let haswell: TorchRun | null = null;
   try {
-    haswell = runTorch(configs, threads, budgetMs / 2, { ...process.env, OPENBLAS_CORETYPE: 'Haswell' });
+    haswell = runTorch(configs, threads, budgetMs / 2, { ...process.env, OPENBLAS_CORETYPE: 'Haswell' }, script);
   } catch {
     return auto; // a CPU without AVX2 cannot run that kernel: the auto-detected one is the best there is
   }

@@ -1,6 +1,7 @@
 // `npm run bench`: SeqLab's training step against TensorFlow.js, brain.js and PyTorch, in one run on
 // this machine. Prints tables with SeqLab's speed ratio to each system, checks the targets, and writes
-// bench/results.json. `--quick`: the three reference configurations only, SeqLab's wasm backend only.
+// bench/results.json. A sequence-to-sequence step (bench/seq2seq.ts) runs against the same model in PyTorch
+// (bench/torch_seq2seq.py). `--quick`: the three reference configurations only, SeqLab's wasm backend only.
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { availableBackends } from '../src/runner/backends/registry';
 import { REFERENCE, SWEEP, type BenchConfig } from './configs';
+import { SEQ2SEQ } from './seq2seq';
 import { measureBrain, measureTf, measureTorch, torchAvailable, type BrainResult, type TfResult } from './others';
 import type { Timing } from './timing';
 import type { SeqLabResult } from './seqlab';
@@ -114,6 +116,7 @@ async function main(): Promise<void> {
     if (b.ok) log(`brain.js ${c.id}: ${b.value.ms.toFixed(1)} ms per ${c.B} sequences${b.value.diverged ? ' (brain.js diverged to NaN)' : ''}`);
     await measureTorchOne(c, [1, 2]);
   }
+  const s2s = await measureSeq2SeqRow(runner, torchCheck.ok);
   // The sweep runs PyTorch at the thread count that was faster on the LSTM reference configuration.
   const lstmThreads = [1, 2].map((n) => ({ n, ms: torch[n][REFERENCE[0].id] })).filter((x) => x.ms?.ok)
     .sort((a, b) => (a.ms!.ok && b.ms!.ok ? a.ms!.value.ms - b.ms!.value.ms : 0))[0]?.n ?? 1;
@@ -184,6 +187,13 @@ async function main(): Promise<void> {
     }
   }
   out();
+  out(`Sequence to sequence (${SEQ2SEQ.id}: embedding ${SEQ2SEQ.E}, vocabulary ${SEQ2SEQ.V}, teacher forcing, Adam), SeqLab ${PRIMARY}:`);
+  out(['config', 'SeqLab', 'torch 1t', 'torch 2t', '× best'].map((h, i) => pad(h, i === 0 ? 8 : 10)).join(' '));
+  const s2sOurs = okMs(s2s.seqlab);
+  const s2sTorch = [1, 2].map((n) => okMs(s2s.torch[n])).filter((x): x is number => x !== undefined);
+  const s2sBest = s2sTorch.length ? Math.min(...s2sTorch) : undefined;
+  out(['seq2seq', fmt(s2sOurs), fmt(okMs(s2s.torch[1])), fmt(okMs(s2s.torch[2])), ratio(s2sBest, s2sOurs)].map((v, i) => pad(v, i === 0 ? 8 : 10)).join(' '));
+  out();
   out(`Main thread's worst event-loop delay while SeqLab trained in a worker: ${seq.eventLoopMaxMs.toFixed(1)} ms`);
 
   // ---- Targets (ratios measured in this run) ----
@@ -199,6 +209,8 @@ async function main(): Promise<void> {
     check('≥0.25× PyTorch (best threads)', torchBest(c)?.ms, 0.25);
     check('0.5× PyTorch (aim)', torchBest(c)?.ms, 0.5);
   }
+  const s2sRatio = s2sBest !== undefined && s2sOurs !== undefined ? s2sBest / s2sOurs : null;
+  targets.push({ target: '≥1× PyTorch (aim)', config: SEQ2SEQ.id, value: s2sRatio, met: s2sRatio === null ? null : s2sRatio >= 1 });
   out();
   out('Targets:');
   for (const t of targets) out(`  ${(t.met === null ? 'NOT MEASURED' : t.met ? 'met' : 'NOT MET').padEnd(12)}  ${t.target.padEnd(30)} ${t.config.padEnd(24)} ${t.value === null ? '' : `${t.value.toFixed(2)}×`}`);
@@ -211,10 +223,26 @@ async function main(): Promise<void> {
     started: started.toISOString(), finished: new Date().toISOString(), quick,
     machine: { cpu: cpus()[0]?.model ?? null, cores: cpus().length, node: process.version, loadAverageStart: load0, loadAverageEnd: load1 },
     seqlab: Object.fromEntries(seq.results), eventLoopMaxDelayMs: seq.eventLoopMaxMs,
-    tfjs: tf, brain, torch: torchCheck.ok ? torch : { unavailable: torchCheck.reason },
+    tfjs: tf, brain, torch: torchCheck.ok ? torch : { unavailable: torchCheck.reason }, seq2seq: s2s,
     targets, table: lines,
   }, null, 2)}\n`);
   log(`wrote ${file}`);
+}
+
+/** SeqLab's sequence-to-sequence step and the same model in PyTorch at 1 and 2 threads, back to back. */
+async function measureSeq2SeqRow(runner: SeqLabRunner, torchOk: boolean) {
+  const seqlab = await runner.run({ backend: PRIMARY, config: SEQ2SEQ, budgetMs: BUDGET_MS, warmup: 2, minSteps: 5 });
+  const torch: Record<number, Outcome<Timing & { torch: string }>> = {};
+  if (!torchOk) return { seqlab, torch };
+  for (const threads of [1, 2]) {
+    torch[threads] = await attempt(`torch ${threads}t ${SEQ2SEQ.id}`, () => {
+      const run = measureTorch([SEQ2SEQ], threads, BUDGET_MS / 2, 'torch_seq2seq.py');
+      return { ...run.results[SEQ2SEQ.id], torch: run.torch };
+    });
+    const r = torch[threads];
+    if (r.ok) log(`torch ${r.value.torch} ${threads} thread(s) ${SEQ2SEQ.id}: ${r.value.ms.toFixed(1)} ms/step`);
+  }
+  return { seqlab, torch };
 }
 
 main().catch((e) => {

@@ -2,11 +2,13 @@
 // thread's event loop stays free; bench/run.ts measures its delay meanwhile. One job per message.
 import { parentPort } from 'node:worker_threads';
 import type { BenchConfig } from './configs';
+import { measureSeq2Seq, type Seq2SeqBenchConfig } from './seq2seq';
 import { measureSeqLab, type SeqLabResult } from './seqlab';
 
 export interface SeqLabJob {
   backend: string;
-  config: BenchConfig;
+  /** A recurrent-model configuration, or the sequence-to-sequence one (it has an attention type). */
+  config: BenchConfig | Seq2SeqBenchConfig;
   budgetMs: number;
   warmup: number;
   minSteps: number;
@@ -15,7 +17,10 @@ export interface SeqLabJob {
 export type WorkerReply = { ok: true; result: SeqLabResult } | { ok: false; error: string };
 
 parentPort!.on('message', (job: SeqLabJob) => {
-  measureSeqLab(job.backend, job.config, job.budgetMs, job.warmup, job.minSteps).then(
+  const c = job.config;
+  const measured = 'attention' in c ? measureSeq2Seq(job.backend, c, job.budgetMs, job.warmup, job.minSteps)
+    : measureSeqLab(job.backend, c, job.budgetMs, job.warmup, job.minSteps);
+  measured.then(
     (result) => parentPort!.postMessage({ ok: true, result } satisfies WorkerReply),
     (e: unknown) => parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) } satisfies WorkerReply),
   );

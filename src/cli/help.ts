@@ -12,7 +12,7 @@ Commands:
   runs [folder]           list runs under <folder>/.seqlab/runs (default: the current folder)
   report <run-dir>...     write an offline HTML report of a run (or compare several)
   sample <run-dir>        generate text from a trained character model
-  predict <run-dir> <data.jsonl>   print predictions for new sequences
+  predict <run-dir> <data>         print predictions (or translations) for new sequences
   claims [folder]         run the examples that test the model documents' claims; print what holds
   export <config>         write a PyTorch training folder (train.py for one GPU or torchrun); --format onnx: a model
 
@@ -50,12 +50,15 @@ Several run folders give one page that compares them (default: comparison.html b
 
 Generates text with a trained character-level model: its newest checkpoint, or with --checkpoint best the one
 with the lowest validation loss. Says on stderr which checkpoint it used.`,
-  predict: `Usage: seqlab predict <run-dir> <data.jsonl> [--checkpoint latest|best] [--workspace <dir>]
+  predict: `Usage: seqlab predict <run-dir> <data> [--checkpoint latest|best] [--workspace <dir>] [--beam <k>]
 
 Reads sequences in the run's JSONL format ({"x": ...}; "y" is optional and ignored) and prints one JSON line of
 predictions per sequence: class labels for classifiers, numbers for regression. Uses the run's newest checkpoint,
 or with --checkpoint best the one with the lowest validation loss, and says on stderr which. The run's data file is
-read again (for its vocabulary, labels or scaling) from where the run's config is, inside --workspace if given.`,
+read again (for its vocabulary, labels or scaling) from where the run's config is, inside --workspace if given.
+A sequence-to-sequence run reads sources instead: JSONL lines {"source": "..."} (a .jsonl file), two-column TSV, or
+one plain text line each (any other file), and prints each decoded target as a JSON string.
+  --beam <k>               beam width (1: greedy; default the run's decode.beam)`,
   claims: `Usage: seqlab claims [folder ...] [--quick] [--out <dir>]
 
 Runs the experiments of every claim under each folder (default: ./examples) and prints a table: claim, experiment,

@@ -171,8 +171,10 @@ function checkpointOptions(args: CommandArgs): LoadModelOptions {
 
 function cmdPredict(args: CommandArgs): number {
   const [dir, data] = args.positional;
-  if (!dir || !data) throw new UsageError('predict needs a run folder and a JSONL data file');
-  for (const p of predictFile(dir, data, checkpointOptions(args))) process.stdout.write(JSON.stringify(p) + '\n');
+  if (!dir || !data) throw new UsageError('predict needs a run folder and a data file');
+  const beam = positiveNumber(args, 'beam');
+  if (beam !== undefined && !Number.isInteger(beam)) throw new UsageError(`--beam must be a positive integer, got ${args.options.beam}`);
+  for (const p of predictFile(dir, data, { ...checkpointOptions(args), beam })) process.stdout.write(JSON.stringify(p) + '\n');
   return 0;
 }
 

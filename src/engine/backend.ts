@@ -13,6 +13,8 @@
 // - `mask` is null (all rows valid) or B values, 1 where the row's sequence has this step and 0 where it is
 //   padding. A padded row carries its state unchanged (h_t = h_{t-1}, c_t = c_{t-1}) and passes gradients
 //   straight through, which is what PyTorch's packed sequences compute.
+// - `valid` (softmaxRows) is null (every entry of a row counts) or one Int32 count per row: the row's first valid[r]
+//   entries take part and the rest come out as 0.
 // - Backward functions take dh (and dc) as the total derivative at this step: the loss's direct gradient
 //   plus what flowed back from step t+1. They write the gradients of the pre-activations and the part of
 //   dh_{t-1} that does not go through W_hh (the caller adds dpre·W_hh with gemm).
@@ -101,4 +103,24 @@ export interface Backend {
    * and dhgRZ (B×2H, equal to them), and adds drh⊙r to dhPrev.
    */
   gruResetBeforeGatesBackward(B: number, H: number, gates: Buf, hPrev: Buf, drh: Buf, dz: Buf, dxg: Buf, dhgRZ: Buf, dhPrev: Buf): void;
+
+  /**
+   * Softmax of each row of a rows×n matrix over its first valid[r] entries (all n when valid is null):
+   * y[r, j] = exp(x[r, j] − max)/Σ_{k < valid[r]} exp(x[r, k] − max) for j < valid[r], and y[r, j] = 0 for
+   * j ≥ valid[r] (a row with valid[r] = 0 is all zeros). A per-row count expresses end padding and a causal mask.
+   */
+  softmaxRows(rows: number, n: number, x: Buf, valid: Int32Array | null, y: Buf): void;
+  /** Gradient of softmaxRows: dx[r, j] = y[r, j]·(dy[r, j] − Σ_k y[r, k]·dy[r, k]) (0 where y is 0). */
+  softmaxRowsBackward(rows: number, n: number, y: Buf, dy: Buf, dx: Buf): void;
+
+  /**
+   * Additive (Bahdanau) attention scores of `rows` queries against `keys` keys, both already projected to width A:
+   * th[r, s, :] = tanh(q[r, :] + k[s, :]) and e[r, s] = v·th[r, s, :]. q is rows×A, k keys×A, th rows×keys×A.
+   */
+  additiveScores(rows: number, keys: number, A: number, q: Buf, k: Buf, v: Buf, th: Buf, e: Buf): void;
+  /**
+   * Gradient of additiveScores given de (rows×keys): with g[r, s, a] = de[r, s]·v[a]·(1 − th[r, s, a]²),
+   * writes dq[r, :] = Σ_s g[r, s, :], adds Σ_r g[r, s, :] into dk[s, :] and Σ_{r,s} de[r, s]·th[r, s, :] into dv.
+   */
+  additiveScoresBackward(rows: number, keys: number, A: number, th: Buf, v: Buf, de: Buf, dq: Buf, dk: Buf, dv: Buf): void;
 }

@@ -20,7 +20,7 @@ interface Blocks {
   readonly of: number;
 }
 
-type Kind = 'size' | 'flag' | 'choice' | 'mask' | 'buf';
+type Kind = 'size' | 'flag' | 'choice' | 'mask' | 'counts' | 'buf';
 
 /** One positional argument as the table states it. Every argument has every field, so all share one object shape. */
 interface ArgSpec<K extends Kind = Kind> {
@@ -28,7 +28,7 @@ interface ArgSpec<K extends Kind = Kind> {
   readonly name: string;
   /** buf: its role; 'in' for the rest (a mask is read). */
   readonly role: Role;
-  /** buf: the values it needs, a product of the op's sizes and a number ("4*B*H"); mask: one per row. */
+  /** buf: the values it needs, a product of the op's sizes and a number ("4*B*H"); mask and counts: one per row. */
   readonly length: string;
   /** buf: the blocks an `out` or `inout` buffer has written, null for all of it. */
   readonly blocks: Blocks | null;
@@ -52,12 +52,14 @@ const output = buf('out');
 const inout = buf('inout');
 const acc = buf('acc');
 const mask = arg('mask', 'mask');
+/** An Int32Array of one count per row (softmaxRows' valid entries), or null. */
+const counts = (name: string) => arg('counts', name);
 const act = arg('choice', 'act', { values: ['tanh', 'relu'] });
 const blocks = (from: number, to: number, of: number) => ({ blocks: { from, to, of } });
 
 /** The kind each argument of a Backend method must have, position by position. */
 type KindOf<T> = [T] extends [boolean] ? 'flag' : [T] extends [number] ? 'size' : [T] extends [Buf] ? 'buf'
-  : [T] extends [Float32Array | null] ? 'mask' : [T] extends [Activation] ? 'choice' : never;
+  : [T] extends [Int32Array | null] ? 'counts' : [T] extends [Float32Array | null] ? 'mask' : [T] extends [Activation] ? 'choice' : never;
 type ArgsOf<F> = F extends (...args: infer A) => void ? { readonly [I in keyof A]: { readonly kind: KindOf<A[I]> } } : never;
 
 const TABLE = {
@@ -88,6 +90,12 @@ const TABLE = {
     output('dxg', '3*B*H', blocks(2, 3, 3)), output('dhgN', 'B*H'), output('dz', 'B*H'), output('dhPrev', 'B*H')],
   gruResetBeforeGatesBackward: [size('B'), size('H'), input('gates', '3*B*H'), input('hPrev', 'B*H'), input('drh', 'B*H'),
     input('dz', 'B*H'), output('dxg', '3*B*H', blocks(0, 2, 3)), output('dhgRZ', '2*B*H'), acc('dhPrev', 'B*H')],
+  softmaxRows: [size('rows'), size('n'), input('x', 'rows*n'), counts('valid'), output('y', 'rows*n')],
+  softmaxRowsBackward: [size('rows'), size('n'), input('y', 'rows*n'), input('dy', 'rows*n'), output('dx', 'rows*n')],
+  additiveScores: [size('rows'), size('keys'), size('A'), input('q', 'rows*A'), input('k', 'keys*A'), input('v', 'A'),
+    output('th', 'rows*keys*A'), output('e', 'rows*keys')],
+  additiveScoresBackward: [size('rows'), size('keys'), size('A'), input('th', 'rows*keys*A'), input('v', 'A'), input('de', 'rows*keys'),
+    output('dq', 'rows*A'), acc('dk', 'keys*A'), acc('dv', 'A')],
 } as const satisfies { readonly [K in OpName]: ArgsOf<Backend[K]> };
 
 const OP_NAMES = Object.keys(TABLE) as OpName[];
@@ -117,7 +125,7 @@ function resolve(name: OpName): OpSpec {
     return i;
   };
   const args = specs.map((a): OpArg => {
-    const terms = a.kind === 'mask' ? [specs[sizes[0]].name] : a.length ? a.length.split('*') : [];
+    const terms = a.kind === 'mask' || a.kind === 'counts' ? [specs[sizes[0]].name] : a.length ? a.length.split('*') : [];
     const numbers = terms.filter((t) => /^\d+$/.test(t));
     const coef = numbers.reduce((c, t) => c * Number(t), 1);
     const sizeBits = terms.filter((t) => !numbers.includes(t)).reduce((bits, t) => bits | (1 << sizes.indexOf(position(t, 'size'))), 0);
@@ -170,7 +178,9 @@ export function checkArgs(backend: string, op: OpSpec, argv: ArrayLike<unknown>,
     const v = argv[i] as Buf | null;
     const bad = a.kind === 'buf' || (a.kind === 'mask' && v !== null)
       ? (float32Only && !(v instanceof Float32Array)) || v!.length < lengthFrom(a, s0, s1, s2)
-      : a.kind === 'choice' && !a.values.includes(v as unknown as Activation);
+      : a.kind === 'counts'
+        ? v !== null && (!((v as unknown) instanceof Int32Array) || v.length < lengthFrom(a, s0, s1, s2))
+        : a.kind === 'choice' && !a.values.includes(v as unknown as Activation);
     if (bad) invalid(backend, op, argv, i, float32Only);
   }
 }
@@ -182,8 +192,9 @@ function invalid(backend: string, op: OpSpec, argv: ArrayLike<unknown>, i: numbe
   const at = `${backend} ${op.name}: ${a.name}`;
   if (a.kind === 'size') throw new RangeError(`${at} must be a non-negative integer, got ${String(v)}`);
   if (a.kind === 'choice') throw new TypeError(`${at} must be one of ${a.values.join(', ')}, got ${String(v)}`);
-  if (float32Only && !(v instanceof Float32Array)) {
-    const got = v === null || v === undefined ? String(v) : (v as object).constructor.name;
+  const got = v === null || v === undefined ? String(v) : (v as object).constructor.name;
+  if (a.kind === 'counts' && !(v instanceof Int32Array)) throw new TypeError(`${at} must be an Int32Array of counts or null, got ${got}`);
+  if (a.kind !== 'counts' && float32Only && !(v instanceof Float32Array)) {
     throw new TypeError(`${at} must be a Float32Array (this backend's dtype is float32), got ${got}`);
   }
   throw new RangeError(`${at} has ${(v as Buf).length} values, needs ${requiredLength(op, argv, i)}`);

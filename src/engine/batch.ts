@@ -18,6 +18,11 @@ export interface Batch {
    * cross_entropy: class ids, B ("last"/"attention") or B×T ("all").
    */
   y: Buf | Int32Array;
+  /**
+   * Sequence-to-sequence only: the target side. y then holds B×steps target token ids, batch-first: each sequence's
+   * tokens and its end token (lengths[b] of them, end token included), the rest any valid id (padding).
+   */
+  target?: { steps: number; lengths: Int32Array | null };
 }
 
 export function sequenceLength(batch: Batch, b: number): number {

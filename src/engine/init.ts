@@ -1,8 +1,9 @@
-// Parameter initialization schemes. Parameter names are PyTorch state_dict keys (see params.ts), so the
-// rule is chosen from the name: rnn.weight_ih_l*, rnn.weight_hh_l*, rnn.bias_*, rnn.ln_*, embedding.*,
-// attention.* and head.*. The scheme (pytorch / xavier / orthogonal / identity) and the recurrent gain only concern
-// the recurrent weights and biases; embedding (N(0,1)), linear layers (torch defaults) and layer norm (1, 0) are the
-// same in all.
+// Parameter initialization schemes. Parameter names are PyTorch state_dict keys (see params.ts and
+// seq2seq/params.ts), so the rule is chosen from the name: rnn.weight_ih_l*, rnn.weight_hh_l*, rnn.bias_*, rnn.ln_*,
+// embedding.* (each also under encoder. or decoder.), and the linear layers attention.*, head.*, bridge*.* and
+// decoder.attention.*, decoder.combine.*, decoder.out.*. The scheme (pytorch / xavier / orthogonal / identity) and the
+// recurrent gain only concern the recurrent weights and biases; embedding (N(0,1)), linear layers (torch defaults) and
+// layer norm (1, 0) are the same in all.
 import type { Buf } from './backend';
 import type { InitSpec, ModelSpec } from './spec';
 import type { Rng } from './rng';
@@ -65,16 +66,24 @@ export function initialize(params: InitParam[], spec: ModelSpec, init: InitSpec,
 
 type ParamKind = 'ln_weight' | 'ln_bias' | 'embedding' | 'linear_weight' | 'linear_bias' | 'rnn_weight_ih' | 'rnn_weight_hh' | 'rnn_bias';
 
+/** A sequence-to-sequence model's encoder and decoder parts carry these prefixes (seq2seq/params.ts). */
+const PART = '(?:encoder\\.|decoder\\.)?';
+const LINEAR = '(?:head|attention|bridge|bridge_c|decoder\\.attention\\.(?:query|key|v)|decoder\\.combine|decoder\\.out)';
+const RULES: [RegExp, ParamKind][] = [
+  [new RegExp(`^${PART}rnn\\.ln_(ih|hh)_l\\d+(_reverse)?\\.weight$`), 'ln_weight'],
+  [new RegExp(`^${PART}rnn\\.ln_(ih|hh)_l\\d+(_reverse)?\\.bias$`), 'ln_bias'],
+  [new RegExp(`^${PART}rnn\\.weight_ih_l\\d+(_reverse)?$`), 'rnn_weight_ih'],
+  [new RegExp(`^${PART}rnn\\.weight_hh_l\\d+(_reverse)?$`), 'rnn_weight_hh'],
+  [new RegExp(`^${PART}rnn\\.bias_(ih|hh)_l\\d+(_reverse)?$`), 'rnn_bias'],
+  [new RegExp(`^${PART}embedding\\.weight$`), 'embedding'],
+  [new RegExp(`^${LINEAR}\\.weight$`), 'linear_weight'],
+  [new RegExp(`^${LINEAR}\\.bias$`), 'linear_bias'],
+];
+
 function classify(name: string): ParamKind {
-  if (/^rnn\.ln_(ih|hh)_l\d+(_reverse)?\.weight$/.test(name)) return 'ln_weight';
-  if (/^rnn\.ln_(ih|hh)_l\d+(_reverse)?\.bias$/.test(name)) return 'ln_bias';
-  if (/^rnn\.weight_ih_l\d+(_reverse)?$/.test(name)) return 'rnn_weight_ih';
-  if (/^rnn\.weight_hh_l\d+(_reverse)?$/.test(name)) return 'rnn_weight_hh';
-  if (/^rnn\.bias_(ih|hh)_l\d+(_reverse)?$/.test(name)) return 'rnn_bias';
-  if (name === 'embedding.weight') return 'embedding';
-  if (/^(head|attention)\.weight$/.test(name)) return 'linear_weight';
-  if (/^(head|attention)\.bias$/.test(name)) return 'linear_bias';
-  throw new Error(`initialize: no initialization rule for parameter "${name}"`);
+  const rule = RULES.find(([re]) => re.test(name));
+  if (!rule) throw new Error(`initialize: no initialization rule for parameter "${name}"`);
+  return rule[1];
 }
 
 /** A Linear's fan-in is its weight's column count; a bias looks up its sibling weight. */
@@ -183,7 +192,7 @@ function householderQ(a: Float64Array, m: number, n: number): Float64Array {
 
 function setForgetBias(params: InitParam[], H: number, value: number): void {
   for (const p of params) {
-    const m = /^rnn\.bias_(ih|hh)_l\d+(_reverse)?$/.exec(p.name);
+    const m = new RegExp(`^${PART}rnn\\.bias_(ih|hh)_l\\d+(_reverse)?$`).exec(p.name);
     if (!m) continue;
     p.value.fill(m[1] === 'ih' ? value : 0, LSTM_FORGET_BLOCK * H, (LSTM_FORGET_BLOCK + 1) * H);
   }

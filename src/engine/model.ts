@@ -6,6 +6,7 @@ import type { Batch } from './batch';
 import type { Param } from './params';
 import type { ProbeResult } from './probe';
 import { RecurrentModel } from './recurrentModel';
+import { Seq2SeqModel } from './seq2seq/model';
 import type { LossType, ModelSpec } from './spec';
 
 export type { Batch } from './batch';
@@ -21,8 +22,14 @@ export interface ForwardBackwardOptions {
    * a unit is dropped when its draw is < p and kept ×1/(1−p) otherwise.
    */
   dropoutRandom?: () => number;
-  /** Record ‖∂L/∂h_t‖ per step for the top layer. */
+  /** Record ‖∂L/∂h_t‖ per step for the top layer (of the encoder, for a sequence-to-sequence model). */
   gradFlow?: boolean;
+  /**
+   * Sequence-to-sequence only: probability of feeding a decoder step the reference token instead of the previous
+   * prediction (default 1). Below 1, dropoutRandom supplies one draw per decoder step after the first (after the
+   * encoder's dropout draws); the step is teacher-forced when its draw is < teacherForcing.
+   */
+  teacherForcing?: number;
 }
 
 export interface SequenceModel {
@@ -44,5 +51,6 @@ export interface SequenceModel {
 }
 
 export function createModel(spec: ModelSpec, backend: Backend): SequenceModel {
+  if (spec.decoder) return new Seq2SeqModel(spec, backend);
   return new RecurrentModel(spec, backend);
 }

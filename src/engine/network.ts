@@ -1,7 +1,8 @@
 // The model unrolled over one (B, T) shape: embedding/input, stacked (bi)directional recurrent layers
-// with dropout and residual connections between them, and the head. Every buffer is allocated once,
-// here, through the backend; the Model keeps one Unrolled per shape it has seen. A pass may use fewer
-// steps than T (`steps`): the rest are padding for every row, which changes no valid step's result.
+// with dropout and residual connections between them (RecurrentStack, also a sequence-to-sequence model's
+// encoder), and the head (Unrolled). Every buffer is allocated once, here, through the backend; the Model keeps
+// one Unrolled per shape it has seen. A pass may use fewer steps than T (`steps`): the rest are padding for every
+// row, which changes no valid step's result.
 //
 // Between layers (k ≥ 1):  y_k = [fwd_k | rev_k](in_k) (+ in_k when residual),  in_{k+1} = dropout(y_k).
 
@@ -25,7 +26,7 @@ export interface CarriedState {
   c: Buf[][] | null;
 }
 
-function makeDirection(be: Backend, spec: ModelSpec, p: DirectionParams, shape: DirectionShape): Direction {
+export function makeDirection(be: Backend, spec: ModelSpec, p: DirectionParams, shape: DirectionShape): Direction {
   switch (spec.cell) {
     case 'rnn':
       return new RnnDirection(be, p, shape, spec.nonlinearity);
@@ -47,9 +48,12 @@ function makeHead(be: Backend, spec: ModelSpec, p: HeadParams, shape: HeadShape)
   }
 }
 
-export class Unrolled {
+/** Per layer and direction, the gradient reaching its final state from outside the stack. */
+export type FinalGrads = { h: Buf; c: Buf | null }[][];
+
+/** The recurrent layers alone, over one (B, T) shape; parameter names come through `param` ("rnn.weight_ih_l0", …). */
+export class RecurrentStack {
   readonly dirs: Direction[][];
-  readonly head: Head;
   /** Layer-0 input, time-major T·B×inputWidth. */
   private readonly input0: Buf;
   private readonly dInput0: Buf | null;
@@ -74,7 +78,7 @@ export class Unrolled {
   /** Steps of the batch loaded (≤ T); later steps are padding. */
   private steps = 0;
 
-  constructor(be: Backend, private readonly spec: ModelSpec, param: (name: string) => Param,
+  constructor(be: Backend, protected readonly spec: ModelSpec, param: (name: string) => Param,
     readonly B: number, readonly T: number) {
     const { numLayers: L, hiddenSize: H } = spec;
     const D = layerWidth(spec);
@@ -113,13 +117,11 @@ export class Unrolled {
         this.dIns.push(be.alloc(rows * D));
       }
     }
-    const attention = spec.head.output === 'attention' ? { weight: param('attention.weight'), bias: param('attention.bias') } : null;
-    this.head = makeHead(be, spec, { weight: param('head.weight'), bias: param('head.bias'), attention }, { B, T, D, size: spec.head.size });
   }
 
   /**
-   * Fills the layer-0 input, the step masks and the head's steps and targets for steps [s, s+steps) of the
-   * batch (steps ≤ T; the graph's remaining steps become padding).
+   * Fills the layer-0 input and the step masks for steps [s, s+steps) of the batch (steps ≤ T; the graph's
+   * remaining steps become padding).
    */
   load(batch: Batch, s: number, steps: number, embedding: Param | null): void {
     const { B, T } = this;
@@ -148,7 +150,6 @@ export class Unrolled {
       }
       this.masks[t] = full ? null : m;
     }
-    this.head.load(batch, s, steps);
   }
 
   /**
@@ -195,19 +196,19 @@ export class Unrolled {
     return this.outs[this.spec.numLayers - 1];
   }
 
-  /** Head forward on the top layer. */
-  headForward(): void {
-    this.head.forward(this.top());
+  /** dL/d(top layer's outputs), T·B×D: what backward() propagates (the caller fills it first). */
+  dTop(): Buf {
+    return this.dOuts[this.spec.numLayers - 1];
   }
 
   /**
-   * Back-propagates the head's dZ through everything, accumulating parameter gradients.
+   * Back-propagates dTop() through every layer, accumulating parameter gradients; finals (when given) are the
+   * gradients reaching each direction's final state from outside (a decoder started from it).
    * flowSq (when given) receives Σ over batch and directions of (dL/dh_t)² of the top layer at flowOffset + t.
    */
-  backward(flowSq: Float64Array | null, flowOffset: number, embedding: Param | null): void {
+  backward(flowSq: Float64Array | null, flowOffset: number, embedding: Param | null, finals: FinalGrads | null = null): void {
     const { spec, B, T } = this;
     const L = spec.numLayers, H = spec.hiddenSize, D = layerWidth(spec);
-    this.head.backward(this.top(), this.dOuts[L - 1]);
     for (let k = L - 1; k >= 0; k--) {
       const dOut = this.dOuts[k];
       if (spec.bidirectional)
@@ -220,7 +221,7 @@ export class Unrolled {
         if (spec.residual && k >= 1) dIn.set(dOut);
         else dIn.fill(0);
       }
-      for (const dir of this.dirs[k]) dir.backward(this.layerIn[k], this.masks, dIn, k === L - 1 ? flowSq : null, flowOffset);
+      this.dirs[k].forEach((dir, d) => dir.backward(this.layerIn[k], this.masks, dIn, k === L - 1 ? flowSq : null, flowOffset, finals ? finals[k][d] : null));
       if (k > 0) {
         const below = this.dOuts[k - 1];
         if (this.dropoutOn) {
@@ -247,5 +248,33 @@ export class Unrolled {
       carry.h[k][d].set(f.h);
       if (carry.c && f.c) carry.c[k][d].set(f.c);
     }));
+  }
+}
+
+/** The recurrent model's graph: the stack and its head. */
+export class Unrolled extends RecurrentStack {
+  readonly head: Head;
+
+  constructor(be: Backend, spec: ModelSpec, param: (name: string) => Param, B: number, T: number) {
+    super(be, spec, param, B, T);
+    const attention = spec.head.output === 'attention' ? { weight: param('attention.weight'), bias: param('attention.bias') } : null;
+    this.head = makeHead(be, spec, { weight: param('head.weight'), bias: param('head.bias'), attention }, { B, T, D: layerWidth(spec), size: spec.head.size });
+  }
+
+  /** The stack's input and masks, and the head's steps and targets, for steps [s, s+steps) of the batch. */
+  load(batch: Batch, s: number, steps: number, embedding: Param | null): void {
+    super.load(batch, s, steps, embedding);
+    this.head.load(batch, s, steps);
+  }
+
+  /** Head forward on the top layer. */
+  headForward(): void {
+    this.head.forward(this.top());
+  }
+
+  /** Back-propagates the head's dZ through everything, accumulating parameter gradients (flowSq: see the stack's). */
+  backward(flowSq: Float64Array | null, flowOffset: number, embedding: Param | null): void {
+    this.head.backward(this.top(), this.dTop());
+    super.backward(flowSq, flowOffset, embedding);
   }
 }

@@ -40,7 +40,7 @@ export function directionSuffix(layer: number, reverse: boolean): string {
  * All parameters in state_dict order. Per layer and direction: weight_ih, weight_hh, bias_ih, bias_hh
  * (torch's _flat_weights_names order), then, with layer norm, ln_ih.weight/.bias and ln_hh.weight/.bias.
  */
-function parameterShapes(spec: ModelSpec): ParamShape[] {
+export function parameterShapes(spec: ModelSpec): ParamShape[] {
   const H = spec.hiddenSize;
   const GH = gateCount(spec.cell) * H;
   const D = layerWidth(spec);
@@ -99,7 +99,12 @@ export function checkSpec(spec: ModelSpec): void {
 }
 
 export function allocateParams(spec: ModelSpec, backend: Backend): Param[] {
-  return parameterShapes(spec).map(({ name, shape }) => {
+  return allocateShapes(parameterShapes(spec), backend);
+}
+
+/** Zeroed parameters (value and grad) of these names and shapes, in this order. */
+export function allocateShapes(shapes: { name: string; shape: number[] }[], backend: Backend): Param[] {
+  return shapes.map(({ name, shape }) => {
     const n = shape.reduce((a, b) => a * b, 1);
     return { name, shape, value: backend.alloc(n), grad: backend.alloc(n) };
   });

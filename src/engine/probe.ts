@@ -16,7 +16,21 @@ export interface ProbeTrace {
   values: Record<string, number[]>;
 }
 
+/** Sequence-to-sequence: what the decoder attended to while decoding one probe sequence greedily. */
+export interface Alignment {
+  /** Index of the sequence in the probed batch. */
+  sequence: number;
+  /** Its source token ids (valid steps only). */
+  source: number[];
+  /** The greedily decoded target token ids, the end token included when it was produced. */
+  target: number[];
+  /** target × source: row i is the attention distribution while producing target[i] (empty without attention). */
+  weights: number[][];
+}
+
 export interface ProbeResult {
-  /** Ordered by sequence, then layer, then direction (forward first). */
+  /** Ordered by sequence, then layer, then direction (forward first); a sequence-to-sequence model's encoder. */
   traces: ProbeTrace[];
+  /** Sequence-to-sequence only: one alignment per probe sequence. */
+  alignments?: Alignment[];
 }

@@ -8,6 +8,28 @@ export type CellType = 'rnn' | 'gru' | 'lstm';
  */
 export type GruVariant = 'resetAfter' | 'resetBefore';
 export type HeadOutput = 'last' | 'all' | 'attention';
+/**
+ * How a sequence-to-sequence decoder scores each encoder output h̄_s against its state h_t (seq2seq/attention.ts):
+ * "additive" vᵀ·tanh(W_q·h_t + W_k·h̄_s + b_k) (Bahdanau et al. 2015), "dot" h_tᵀ·h̄_s and "general" h_tᵀ·W_a·h̄_s
+ * (Luong et al. 2015), or "none" (no attention: the decoder sees the source only through its initial state).
+ */
+export type AttentionType = 'additive' | 'dot' | 'general' | 'none';
+
+/** The decoder of a sequence-to-sequence model (src/engine/seq2seq/): same cell, hidden size and layers as the encoder. */
+export interface DecoderSpec {
+  /** Target vocabulary, padding, start, end and unknown tokens included; also the output layer's width. */
+  vocabSize: number;
+  /** Width of the decoder's own target-token embedding ("decoder.embedding.weight"). */
+  embeddingDim: number;
+  attention: AttentionType;
+  /** Luong's input feeding: the previous step's attentional vector h̃_{t−1} joins the next step's input. */
+  inputFeeding: boolean;
+  /** Ids in the target vocabulary of the token that starts decoding and the one that ends a sequence. */
+  startToken: number;
+  endToken: number;
+  /** Most tokens (the end token included) the model decodes when not told otherwise (its probes). */
+  maxLength: number;
+}
 export type OutputActivation = 'none' | 'sigmoid' | 'softmax';
 
 export interface ModelSpec {
@@ -29,6 +51,11 @@ export interface ModelSpec {
   layerNorm: boolean;
   /** Token-id input through a learned embedding (parameter "embedding.weight", vocab × dim). */
   embedding: { vocabSize: number; dim: number } | null;
+  /**
+   * Present: a sequence-to-sequence model (src/engine/seq2seq/), whose encoder is the stack above (it needs the
+   * embedding) and whose head is the decoder's output layer (size = decoder.vocabSize, output "all").
+   */
+  decoder?: DecoderSpec | null;
   head: {
     /** "last": each sequence's final valid step; "all": every step; "attention": a learned softmax pooling. */
     output: HeadOutput;
@@ -80,4 +107,9 @@ export interface TrainSpec {
   clip: ClipSpec;
   /** null: full BPTT. k: truncated BPTT in chunks of k steps, state carried, graph cut between chunks. */
   tbptt: number | null;
+  /**
+   * Sequence-to-sequence only: the probability that a decoder step is fed the reference token rather than its own
+   * previous prediction (drawn once per step for the whole batch). Absent: 1, always the reference.
+   */
+  teacherForcing?: number;
 }

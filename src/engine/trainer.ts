@@ -76,6 +76,7 @@ export class Trainer<TBatch> {
       tbptt: train.tbptt,
       dropoutRandom: this.dropoutRandom,
       gradFlow: opts.gradFlow ?? false,
+      teacherForcing: train.teacherForcing,
     });
     if (!Number.isFinite(fb.loss)) throw new NonFiniteError(step, 'loss', fb.loss);
 

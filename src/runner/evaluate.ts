@@ -1,10 +1,12 @@
-// Validation metrics and task views (confusion matrices, forecasts with anomalies, labeled sequences, text samples).
+// Validation metrics and task views (confusion matrices, forecasts with anomalies, labeled sequences, text samples;
+// sequence-to-sequence runs: seq2seq/evaluate.ts).
 import type { SequenceModel } from '../engine/model';
 import type { Rng } from '../engine/rng';
 import type { TaskRecord } from './events';
 import { chunks, makeBatch, type BatchOptions } from './data/batches';
 import type { Sequence } from './data/types';
 import type { Experiment } from './experiment';
+import { evaluatePairs, pairViews } from './seq2seq/evaluate';
 
 /** Sequences per evaluation batch. */
 export const EVAL_BATCH = 256;
@@ -24,6 +26,7 @@ function argmax(a: ArrayLike<number>, from: number, n: number): number {
 
 /** Mean validation loss (weighted by sequences) and task metrics. */
 export function evaluate(model: SequenceModel, exp: Experiment, rows: Sequence[], opts: BatchOptions): { loss: number; metrics: Record<string, number> } {
+  if (exp.dataset.target.kind === 'sequence') return evaluatePairs(model, exp, rows, opts);
   let sum = 0;
   for (const c of chunks(rows, EVAL_BATCH)) sum += model.evaluate(makeBatch(c, exp.dataset, opts), exp.train.loss) * c.length;
   const loss = sum / rows.length;
@@ -73,6 +76,7 @@ export function taskViews(model: SequenceModel, exp: Experiment, step: number, o
   const tg = ds.target;
   const out: TaskRecord[] = [];
   const rows = ds.validation.length ? ds.validation : ds.train;
+  if (tg.kind === 'sequence') return pairViews(model, exp, step, rows, opts);
   if (tg.kind === 'class' && !tg.perStep) {
     const C = tg.labels.length;
     const matrix = Array.from({ length: C }, () => new Array<number>(C).fill(0));

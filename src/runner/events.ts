@@ -1,6 +1,6 @@
 // The records a run produces, as they appear in its folder and as they stream to the dashboard.
 // metrics.jsonl holds StepRecord and EvalRecord lines; gradflow.jsonl holds GradFlowRecord lines;
-// gates.jsonl holds GateRecord lines; tasks.jsonl holds TaskRecord lines. src/shared/protocol.ts re-exports these
+// gates.jsonl holds GateRecord lines; attention.jsonl AlignmentRecord lines; tasks.jsonl holds TaskRecord lines. src/shared/protocol.ts re-exports these
 // types for the webview unchanged. Fields the engine already reports are declared once, on its types.
 
 import type { ProbeTrace } from '../engine/probe';
@@ -26,7 +26,10 @@ export interface EvalRecord {
   time: number;
 }
 
-/** Gradient flow through time: for every time step t, ‖∂L/∂h_t‖_F over the batch for the top layer. */
+/**
+ * Gradient flow through time: for every time step t, ‖∂L/∂h_t‖_F over the batch for the top layer (of the encoder, for
+ * a sequence-to-sequence model: its source steps).
+ */
 export interface GradFlowRecord {
   kind: 'gradflow';
   step: number;
@@ -42,7 +45,23 @@ export interface GateRecord extends Omit<ProbeTrace, 'sequence'> {
   probe: number;
 }
 
-export type RunRecord = StepRecord | EvalRecord | GradFlowRecord | GateRecord;
+/**
+ * Sequence-to-sequence: what the decoder attended to while decoding one probe pair greedily (attention.jsonl), every
+ * gatesEvery steps.
+ */
+export interface AlignmentRecord {
+  kind: 'alignment';
+  step: number;
+  /** Index of the probe pair in the run's probe set. */
+  probe: number;
+  source: string[];
+  /** The decoded tokens, "</s>" last when the decoder ended the sequence. */
+  target: string[];
+  /** target × source attention weights (empty for attention "none"). */
+  weights: number[][];
+}
+
+export type RunRecord = StepRecord | EvalRecord | GradFlowRecord | GateRecord | AlignmentRecord;
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed';
 
@@ -69,7 +88,22 @@ export type TaskRecord =
   | { kind: 'sample'; step: number; temperature: number; text: string }
   | { kind: 'forecast'; step: number; actual: number[]; predicted: number[]; anomalies: number[]; threshold: number }
   | { kind: 'confusion'; step: number; labels: string[]; matrix: number[][] }
-  | { kind: 'labels'; step: number; tokens: string[]; predicted: string[]; actual: string[] };
+  | { kind: 'labels'; step: number; tokens: string[]; predicted: string[]; actual: string[] }
+  | { kind: 'translations'; step: number; examples: TranslationExample[] }
+  | { kind: 'beams'; step: number; probe: number; source: string; hypotheses: BeamHypothesis[] };
+
+/** One validation pair decoded two ways, with each output's sentence BLEU (0-100). */
+export interface TranslationExample {
+  source: string;
+  reference: string;
+  greedy: string;
+  beam: string;
+  greedyBleu: number;
+  beamBleu: number;
+}
+
+/** A beam search hypothesis: its text, log-probability and the score beam search ranks by. */
+export interface BeamHypothesis { text: string; logProb: number; score: number; finished: boolean }
 
 /** Everything a dashboard needs to draw a run from scratch, read back from its folder. */
 export interface RunSnapshot {

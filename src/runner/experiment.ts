@@ -8,11 +8,12 @@ import type { JsonValue } from './config/dsl';
 import type { Config } from './config/schema';
 import { fileDiagnostic, InputError, type Diagnostic } from './diagnostics';
 import { inputWidth } from './data/batches';
-import { EVAL_BATCH } from './evaluate';
 import { loadDataset } from './data/index';
 import type { Dataset, Sequence } from './data/types';
 import { PathError, resolveOutputDir } from './data/workspace';
+import { EVAL_BATCH } from './evaluate';
 import { estimateTrainingMemory, machineMemory, memoryProblem } from './memoryEstimate';
+import { seq2seqSpecs, type At, type ModelSpecs } from './seq2seq/spec';
 
 export interface Experiment {
   config: Config;
@@ -64,6 +65,8 @@ export function prepareExperiment(
   const configDir = dirname(configFile);
   const workspace = resolve(opts.workspace ?? configDir);
   const c = run.config;
+  const dataset = loadDataset(c, { configDir, workspace, source });
+  const diags: Diagnostic[] = [...(opts.warnings ?? []), ...dataset.warnings];
   let runsDir: string;
   try {
     runsDir = resolveOutputDir(c.output.runsDir, configDir, workspace);
@@ -71,19 +74,49 @@ export function prepareExperiment(
     if (!(e instanceof PathError)) throw e;
     throw new InputError([source.at(['output', 'runsDir'], e.message)]);
   }
-  const dataset = loadDataset(c, { configDir, workspace, source });
-  const diags: Diagnostic[] = [...(opts.warnings ?? []), ...dataset.warnings];
-  // Errors from a swept value point at the sweep entry, the place to fix it.
-  const at = (path: (string | number)[], message: string, severity: 'error' | 'warning' = 'error') => {
+  const at = sweepAwareAt(source, run, diags);
+  const specs = c.model.decoder ? seq2seqSpecs(c, dataset, at) : sequenceSpecs(c, dataset, at);
+  const probeSet = dataset.validation.length ? dataset.validation : dataset.train;
+  for (const p of c.instrumentation.probes) {
+    if (p >= probeSet.length) at(['instrumentation', 'probes'], `probe ${p} does not exist: the ${dataset.validation.length ? 'validation' : 'training'} set has ${probeSet.length} sequences`);
+  }
+  if (!specs || diags.some((d) => d.severity === 'error')) throw new InputError(diags);
+  const tooBig = memoryProblem(specs.model, estimateExperimentMemory(c, specs.model, dataset), machineMemory());
+  if (tooBig) {
+    at(tooBig.path, tooBig.message);
+    throw new InputError(diags);
+  }
+  const t = c.train;
+  const train: TrainSpec = {
+    loss: specs.loss, optimizer: t.optimizer, schedule: toSchedule(t.schedule, t.steps), clip: t.clip,
+    tbptt: t.bptt.mode === 'truncated' ? t.bptt.k : null, ...(c.model.decoder ? { teacherForcing: t.teacherForcing } : {}),
+  };
+  return {
+    config: c, assignment: run.assignment, configFile, configDir, workspace, runsDir, dataset, model: specs.model, train,
+    init: { scheme: t.init.scheme, forgetBias: t.init.forgetBias, recurrentGain: t.init.recurrentGain }, oneHot: specs.oneHot,
+    warnings: diags,
+  };
+}
+
+/** Adds a diagnostic at a config path; one caused by a swept value points at the sweep entry, the place to fix it. */
+function sweepAwareAt(source: ConfigSource, run: SweepRun, diags: Diagnostic[]): At {
+  return (path, message, severity = 'error') => {
     const swept = Object.keys(run.assignment).find((k) => path.join('.').startsWith(k));
     const label = Object.entries(run.assignment).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ');
     diags.push(swept ? source.at(['sweep', swept], `with ${label}: ${message}`, { atKey: true, severity }) : source.at(path, message, { severity }));
   };
+}
+
+/** The spec of a sequence model (no decoder), after checking the config against the data; null after an error. */
+function sequenceSpecs(c: Config, dataset: Dataset, at: At): ModelSpecs | null {
   const tg = dataset.target;
   const m = c.model;
-  const t = c.train;
-
-  const loss: LossType = t.loss === 'auto' ? (tg.kind === 'class' ? 'cross_entropy' : 'mse') : t.loss;
+  if (tg.kind === 'sequence') {
+    at(['model', 'decoder'], `data source "${c.data.source}" gives source–target pairs, which need a sequence-to-sequence model: add "decoder": {}`);
+    return null;
+  }
+  if (c.train.teacherForcing !== 1) at(['train', 'teacherForcing'], 'teacher forcing is for sequence-to-sequence models (model.decoder); it has no effect here', 'warning');
+  const loss: LossType = c.train.loss === 'auto' ? (tg.kind === 'class' ? 'cross_entropy' : 'mse') : c.train.loss;
   const targetText = tg.kind === 'class'
     ? `class labels (${tg.labels.length} classes${tg.perStep ? ', one per step' : ''})`
     : `regression targets of width ${tg.size}${tg.perStep ? ' at every step' : ''}`;
@@ -93,7 +126,6 @@ export function prepareExperiment(
     const outside = [...dataset.train, ...dataset.validation].some((s) => s.y.some((v) => v < 0 || v > 1));
     if (outside) at(['train', 'loss'], 'bce needs targets between 0 and 1, but the data has values outside [0, 1]');
   }
-
   const output = m.head.output === 'auto' ? (tg.perStep ? 'all' : 'last') : m.head.output;
   if (tg.perStep && output !== 'all') at(['model', 'head', 'output'], `the data has one target per step, which needs "all", not "${output}"`);
   if (!tg.perStep && output === 'all') at(['model', 'head', 'output'], `the data has one target per sequence, which needs "last" or "attention", not "all"`);
@@ -107,12 +139,6 @@ export function prepareExperiment(
   }
   if (m.embedding && dataset.input.kind === 'float') at(['model', 'embedding'], 'an embedding needs token input, but the data has numeric features; set it to null');
   if (m.dropout > 0 && m.numLayers === 1) at(['model', 'dropout'], 'dropout acts between stacked layers, so it has no effect with numLayers 1', 'warning');
-  const probeSet = dataset.validation.length ? dataset.validation : dataset.train;
-  for (const p of c.instrumentation.probes) {
-    if (p >= probeSet.length) at(['instrumentation', 'probes'], `probe ${p} does not exist: the ${dataset.validation.length ? 'validation' : 'training'} set has ${probeSet.length} sequences`);
-  }
-  if (diags.some((d) => d.severity === 'error')) throw new InputError(diags);
-
   const oneHot = dataset.input.kind === 'tokens' && m.embedding === null;
   const model: ModelSpec = {
     cell: m.cell, variant: m.variant, nonlinearity: m.nonlinearity,
@@ -122,32 +148,7 @@ export function prepareExperiment(
     embedding: m.embedding && dataset.input.kind === 'tokens' ? { vocabSize: dataset.input.vocab.length, dim: m.embedding.dim } : null,
     head: { output, size, activation: m.head.activation },
   };
-  const tooBig = memoryProblem(model, estimateExperimentMemory(c, model, dataset), machineMemory());
-  if (tooBig) {
-    at(tooBig.path, tooBig.message);
-    throw new InputError(diags);
-  }
-  const train: TrainSpec = {
-    loss, optimizer: t.optimizer, schedule: toSchedule(t.schedule, t.steps), clip: t.clip,
-    tbptt: t.bptt.mode === 'truncated' ? t.bptt.k : null,
-  };
-  return {
-    config: c, assignment: run.assignment, configFile, configDir, workspace, runsDir, dataset, model, train,
-    init: { scheme: t.init.scheme, forgetBias: t.init.forgetBias, recurrentGain: t.init.recurrentGain }, oneHot, warnings: diags,
-  };
-}
-
-/**
- * The memory a run of this experiment takes: the graphs it unrolls are a training batch and the epoch's last, smaller
- * one, evaluation batches of up to EVAL_BATCH and their remainder, and the probes, all as long as the longest sequence.
- */
-function estimateExperimentMemory(c: Config, model: ModelSpec, ds: Dataset) {
-  const longest = (rows: Sequence[]) => rows.reduce((n, r) => Math.max(n, r.T), 1);
-  const T = Math.max(longest(ds.train), longest(ds.validation));
-  const batches = (n: number, size: number) => [Math.min(n, size), n > size ? n % size : 0].filter((b) => b > 0);
-  const graphs = [...batches(ds.train.length, c.train.batchSize), ...batches(ds.validation.length, EVAL_BATCH), c.instrumentation.probes.length]
-    .map((B) => ({ B, T }));
-  return estimateTrainingMemory(model, c.train.optimizer.type, graphs, c.backend.name === 'reference64' ? 8 : 4);
+  return { model, loss, oneHot };
 }
 
 function toSchedule(s: Config['train']['schedule'], steps: number): ScheduleSpec {
@@ -161,4 +162,17 @@ function toSchedule(s: Config['train']['schedule'], steps: number): ScheduleSpec
       return { type: 'warmup', warmupSteps: s.warmupSteps, after };
     }
   }
+}
+
+/**
+ * The memory a run of this experiment takes: the graphs it unrolls are a training batch and the epoch's last, smaller
+ * one, evaluation batches of up to EVAL_BATCH and their remainder, and the probes, all as long as the longest sequence.
+ */
+function estimateExperimentMemory(c: Config, model: ModelSpec, ds: Dataset) {
+  const longest = (rows: Sequence[]) => rows.reduce((n, r) => Math.max(n, r.T), 1);
+  const T = Math.max(longest(ds.train), longest(ds.validation));
+  const batches = (n: number, size: number) => [Math.min(n, size), n > size ? n % size : 0].filter((b) => b > 0);
+  const graphs = [...batches(ds.train.length, c.train.batchSize), ...batches(ds.validation.length, EVAL_BATCH), c.instrumentation.probes.length]
+    .map((B) => ({ B, T }));
+  return estimateTrainingMemory(model, c.train.optimizer.type, graphs, c.backend.name === 'reference64' ? 8 : 4);
 }

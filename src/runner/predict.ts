@@ -1,5 +1,6 @@
 // Predictions of a trained run for new sequences in its JSONL format ({"x": ...}; a "y" is allowed and ignored), as
-// plain values a host can print or show: class labels for classifiers, numbers in the data's units for regression.
+// plain values a host can print or show: class labels for classifiers, numbers in the data's units for regression,
+// decoded text for sequence-to-sequence runs.
 // Inputs reach the model through inputEncoder and outputs leave it through outputDecoder, nowhere else.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,21 +10,32 @@ import type { Dataset, Sequence } from './data/types';
 import { UnusableInputError } from './diagnostics';
 import type { Experiment } from './experiment';
 import { loadTrainedModel, type LoadModelOptions } from './savedRun';
+import { translateFile } from './seq2seq/predict';
 
 type Value = string | number | number[];
 /** A class label or numbers; for per-step targets, one of those per step. */
 export type Prediction = Value | Value[];
 
-/** Predictions with a checkpoint of the run (the newest by default) for every sequence of `file` (named in messages as given), in order. */
-export function predictFile(runDir: string, file: string, load: LoadModelOptions = {}): Prediction[] {
-  const { exp, model } = loadTrainedModel(runDir, load);
+export interface PredictOptions extends LoadModelOptions {
+  /** Sequence-to-sequence runs: beam width (1: greedy); default the run's decode.beam. */
+  beam?: number;
+}
+
+/**
+ * Predictions with a checkpoint of the run (the newest by default) for every sequence of `file` (named in messages as given), in order.
+ * A sequence-to-sequence run reads sources (seq2seq/predict.ts) and gives the decoded target text of each.
+ */
+export function predictFile(runDir: string, file: string, opts: PredictOptions = {}): Prediction[] {
+  const { exp, model } = loadTrainedModel(runDir, opts);
   if (!existsSync(file)) throw new UnusableInputError(`data file "${file}" not found`);
+  if (exp.dataset.target.kind === 'sequence') return translateFile(exp, model, file, opts.beam);
+  if (opts.beam !== undefined) throw new UnusableInputError('--beam applies to sequence-to-sequence runs only (model.decoder)');
   const { rows } = parseJsonl(resolve(file), readFileSync(file, 'utf8'), { targets: 'optional' });
   const encode = inputEncoder(exp.dataset, file);
   const decode = outputDecoder(exp);
   const seqs = rows.map(encode);
-  const opts = { dtype: 'float32' as const, oneHot: exp.oneHot };
-  return seqs.map((s) => decode(model.predict(makeBatch([s], exp.dataset, opts)).data, s.T));
+  const batchOpts = { dtype: 'float32' as const, oneHot: exp.oneHot };
+  return seqs.map((s) => decode(model.predict(makeBatch([s], exp.dataset, batchOpts)).data, s.T));
 }
 
 /** A JSONL row as model input, checked against the training data's form. Values go in as written. */
@@ -31,6 +43,7 @@ function inputEncoder(ds: Dataset, file: string): (r: Row) => Sequence {
   const vocab = ds.input.kind === 'tokens' ? new Map(ds.input.vocab.map((t, i) => [t, i])) : null;
   const width = ds.input.kind === 'float' ? ds.input.size : 0;
   const tg = ds.target;
+  if (tg.kind === 'sequence') throw new Error('internal: sequence targets are predicted by translateFile');
   return (r) => {
     const bad = (message: string) => new UnusableInputError(`${file}:${r.line}: ${message}`);
     if ((r.xForm === 'tokens') !== (vocab !== null)) throw bad(`x must be ${vocab ? 'tokens' : 'numbers'} like the training data`);
@@ -49,6 +62,7 @@ function inputEncoder(ds: Dataset, file: string): (r: Row) => Sequence {
 /** Model output for one sequence of T steps → the label with the highest score, or numbers in the data's units. */
 function outputDecoder(exp: Experiment): (out: Float32Array | Float64Array, T: number) => Prediction {
   const tg = exp.dataset.target;
+  if (tg.kind === 'sequence') throw new Error('internal: sequence targets are predicted by translateFile');
   const norm = exp.dataset.series?.normalization;
   const size = exp.model.head.size;
   return (out, T) => {

@@ -24,6 +24,7 @@ import { removeStaleTemps, WriteError } from './files';
 import { readRunFile, reopenRun } from './reopen';
 import { checkpointPair, claimRunDir, makeRunId, RunDir, type DataFingerprint, type RunInfo } from './runDir';
 import { readSummary } from './snapshot';
+import { alignmentRecords } from './seq2seq/evaluate';
 
 export interface RunHooks {
   onStart?(info: { runId: string; dir: string; startStep: number; totalSteps: number; backend: string }): void;
@@ -390,6 +391,7 @@ class Training {
       const g: GateRecord = { kind: 'gates', step, probe: t.sequence, layer: t.layer, direction: t.direction, cell: t.cell, T: t.T, H: t.H, values: t.values };
       this.emit(g);
     }
+    for (const a of alignmentRecords(this.exp, step, res)) this.emit(a);
   }
 
   private saveCheckpoint(label: string, step: number): void {

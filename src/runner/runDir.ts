@@ -6,6 +6,7 @@
 //   run.json           RunInfo: what the run needs besides the config (vocabulary, labels, normalization, specs)
 //   metrics.jsonl      StepRecord and EvalRecord lines          gradflow.jsonl  GradFlowRecord lines
 //   gates.jsonl        GateRecord lines                         tasks.jsonl     TaskRecord lines (samples, forecasts…)
+//   attention.jsonl    AlignmentRecord lines (sequence-to-sequence runs)
 //   summary.json       RunSummary
 //   checkpoints/step-<n>.safetensors (+ step-<n>.state.safetensors), final.safetensors (+ final.state.safetensors),
 //               best.safetensors (+ best.state.safetensors): the lowest validation loss so far
@@ -45,7 +46,9 @@ export interface DataFingerprint {
   bytes: number;
 }
 
-export const RECORD_FILES = { step: 'metrics.jsonl', eval: 'metrics.jsonl', gradflow: 'gradflow.jsonl', gates: 'gates.jsonl' } as const;
+export const RECORD_FILES = {
+  step: 'metrics.jsonl', eval: 'metrics.jsonl', gradflow: 'gradflow.jsonl', gates: 'gates.jsonl', alignment: 'attention.jsonl',
+} as const;
 export const TASK_FILE = 'tasks.jsonl';
 
 /** How long a record may wait in memory before it is appended to its file. */

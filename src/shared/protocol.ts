@@ -5,7 +5,8 @@ import type { ExportFormat } from './format';
 
 // The runner owns the record types; the webview gets them from here, so it never imports the runner.
 export type {
-  EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunStatus, RunSummary, StepRecord, TaskRecord,
+  AlignmentRecord, BeamHypothesis, EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunStatus, RunSummary, StepRecord,
+  TaskRecord, TranslationExample,
 } from '../runner/events';
 
 /** Host → webview. */
@@ -36,6 +37,9 @@ export interface DashboardState {
     gateLayer?: string;
     /** The run the detail views (gradient flow, gates, task) show when several runs are compared. */
     focusRunId?: string;
+    /** Sequence-to-sequence alignment view: the probe and training step shown (null: the latest step). */
+    alignProbe?: number;
+    alignStep?: number | null;
   };
 }
 

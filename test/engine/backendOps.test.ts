@@ -24,6 +24,13 @@ test('checkArgs accepts a valid call and names backend, op and argument for each
   assert.throws(() => checkArgs('x', OPS.sumRows, [f(4), 2, -1, f(2)], true), /^RangeError: x sumRows: n must be a non-negative integer, got -1$/);
   assert.throws(() => checkArgs('x', OPS.rnnForward, ['gelu', 1, 1, f(1), f(1), f(1), null, f(1)], true),
     /^TypeError: x rnnForward: act must be one of tanh, relu, got gelu$/);
+  // Per-row counts: an Int32Array of at least `rows` values, or null.
+  const softmax = (valid: unknown) => [2, 3, f(6), valid, f(6)];
+  checkArgs('x', OPS.softmaxRows, softmax(null), true);
+  checkArgs('x', OPS.softmaxRows, softmax(Int32Array.of(3, 1)), true);
+  assert.throws(() => checkArgs('x', OPS.softmaxRows, softmax(Int32Array.of(3)), true), /^RangeError: x softmaxRows: valid has 1 values, needs 2$/);
+  assert.throws(() => checkArgs('x', OPS.softmaxRows, softmax(f(2)), false),
+    /^TypeError: x softmaxRows: valid must be an Int32Array of counts or null, got Float32Array$/);
 });
 
 test('roles and written lengths: gemm accumulates into c only when asked; partly written buffers count their blocks', () => {

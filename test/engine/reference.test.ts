@@ -231,3 +231,56 @@ for (const m of [null, mask])
     const dbN = Array.from(bN, (_, j) => Array.from({ length: B }, (_, b) => dhgN[b * H + j]).reduce((s, v) => s + v, 0));
     assert.ok(maxRelError(dbN, Array.from(bN, (_, j) => centralDiff(f, bN, j))) < 1e-7);
   });
+
+test('reference: softmaxRows covers each row\'s first valid[r] entries and zeroes the rest; all n without counts', () => {
+  const x = Float64Array.from([1, 2, 3, 100, 0.5, -1, 0, 7, 9, 9, 9, 9]);
+  const y = be.alloc(12).fill(5);
+  be.softmaxRows(3, 4, x, Int32Array.from([3, 2, 0]), y);
+  const e = [Math.exp(1 - 3), Math.exp(2 - 3), 1];
+  const s = e[0] + e[1] + e[2];
+  assert.ok(maxRelError(y.subarray(0, 4), [e[0] / s, e[1] / s, e[2] / s, 0]) < 1e-15);
+  const p = 1 / (1 + Math.exp(-1.5));
+  assert.ok(maxRelError(y.subarray(4, 8), [p, 1 - p, 0, 0]) < 1e-15);
+  assert.deepEqual(Array.from(y.subarray(8)), [0, 0, 0, 0], 'a row with no valid entries is all zeros');
+  be.softmaxRows(3, 4, x, null, y);
+  assert.ok(maxRelError(y.subarray(8), [0.25, 0.25, 0.25, 0.25]) < 1e-15);
+  // Counts past n are clamped to n: large scores never overflow (max subtracted first).
+  be.softmaxRows(1, 4, x, Int32Array.from([9]), y);
+  assert.ok(Math.abs(y[3] - 1) < 1e-15 && y.every((v) => Number.isFinite(v)));
+});
+
+test('reference: softmaxRowsBackward matches finite differences of Σ w·softmax, masked entries getting 0', () => {
+  const rnd = new TestRandom(21);
+  const [rows, n] = [3, 5];
+  const valid = Int32Array.from([5, 2, 4]);
+  const x = rnd.fill(be.alloc(rows * n), -2, 2);
+  const w = rnd.fill(be.alloc(rows * n));
+  const y = be.alloc(rows * n);
+  const f = () => { be.softmaxRows(rows, n, x, valid, y); return dot(w, y); };
+  f();
+  const dx = be.alloc(rows * n).fill(9);
+  be.softmaxRowsBackward(rows, n, y, w, dx);
+  const num = Array.from(x, (_, i) => centralDiff(f, x, i));
+  assert.ok(maxRelError(dx, num) < 1e-6, `dx ${Array.from(dx)} vs ${num}`);
+  assert.ok(dx[n + 3] === 0, 'an entry past valid[r] gets no gradient');
+});
+
+test('reference: additiveScores is v·tanh(q_r + k_s), and its backward matches finite differences in q, k and v', () => {
+  const rnd = new TestRandom(22);
+  const [rows, keys, A] = [2, 3, 4];
+  const q = rnd.fill(be.alloc(rows * A)), k = rnd.fill(be.alloc(keys * A)), v = rnd.fill(be.alloc(A));
+  const th = be.alloc(rows * keys * A), e = be.alloc(rows * keys);
+  be.additiveScores(rows, keys, A, q, k, v, th, e);
+  let want = 0;
+  for (let a = 0; a < A; a++) want += v[a] * Math.tanh(q[A + a] + k[2 * A + a]);
+  assert.ok(Math.abs(e[1 * keys + 2] - want) < 1e-15);
+  const w = rnd.fill(be.alloc(rows * keys));
+  const f = () => { be.additiveScores(rows, keys, A, q, k, v, th, e); return dot(w, e); };
+  f();
+  const dq = be.alloc(rows * A).fill(7), dk = rnd.fill(be.alloc(keys * A)), dv = rnd.fill(be.alloc(A));
+  const dk0 = Float64Array.from(dk), dv0 = Float64Array.from(dv);
+  be.additiveScoresBackward(rows, keys, A, th, v, w, dq, dk, dv);
+  assert.ok(maxRelError(dq, Array.from(q, (_, i) => centralDiff(f, q, i))) < 1e-6, 'dq (overwritten)');
+  assert.ok(maxRelError(dk.map((g, i) => g - dk0[i]), Array.from(k, (_, i) => centralDiff(f, k, i))) < 1e-6, 'dk (accumulated)');
+  assert.ok(maxRelError(dv.map((g, i) => g - dv0[i]), Array.from(v, (_, i) => centralDiff(f, v, i))) < 1e-6, 'dv (accumulated)');
+});

@@ -1,4 +1,5 @@
-// Loads the recorded run folders in test/fixtures/runs (written by makeFixtures.ts) as dashboard snapshots.
+// Loads the recorded run folders in test/fixtures/runs (written by makeFixtures.ts and makeSeq2SeqFixture.ts) as
+// dashboard snapshots.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord, RunSnapshot, RunSummary, TaskRecord } from '../../src/shared/protocol';
@@ -16,6 +17,7 @@ export function loadFixtureRun(id: string): RunSnapshot {
     ...jsonl<RunRecord>(join(dir, 'metrics.jsonl')),
     ...jsonl<RunRecord>(join(dir, 'gradflow.jsonl')),
     ...jsonl<RunRecord>(join(dir, 'gates.jsonl')),
+    ...jsonl<RunRecord>(join(dir, 'attention.jsonl')),
   ];
   return {
     runId: id,

@@ -1,4 +1,5 @@
-// The dashboard: header and controls, loss and gradient-norm charts, gradient flow, gates and task views.
+// The dashboard: header and controls, loss and gradient-norm charts, gradient flow, gates, task views and (for
+// sequence-to-sequence runs) the attention alignment.
 // Messages only change data and mark parts dirty; one requestAnimationFrame redraws what is dirty, so a flood
 // of appends costs one redraw per frame.
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -19,11 +20,12 @@ import { append, LineChart } from './lineChart';
 import { appendRecords, runFromSnapshot, runName, type RunData } from './model';
 import { gradNormChart, lossChart } from './series';
 import { TaskPanel } from './taskPanel';
+import { AlignmentPanel } from './alignmentPanel';
 
 interface CheckboxElement extends HTMLElement { checked: boolean; label: string }
 interface SelectElement extends HTMLElement { value: string }
 
-const allParts: Part[] = ['header', 'loss', 'grads', 'gradflow', 'gates', 'tasks'];
+const allParts: Part[] = ['header', 'loss', 'grads', 'gradflow', 'gates', 'tasks', 'alignment'];
 
 export class Dashboard {
   private runs: RunData[] = [];
@@ -47,6 +49,7 @@ export class Dashboard {
   private readonly gradFlow: GradFlowPanel;
   private readonly gates: GatesPanel;
   private readonly task: TaskPanel;
+  private readonly alignment: AlignmentPanel;
   private readonly empty: HTMLElement;
 
   constructor(root: HTMLElement, private readonly host: Host) {
@@ -90,7 +93,7 @@ export class Dashboard {
     this.focusSel = document.createElement('vscode-single-select') as SelectElement;
     this.focusSel.id = 'focus-run';
     this.focusSel.setAttribute('aria-label', 'Run shown in the detail views');
-    this.focusSel.addEventListener('change', () => this.setView({ focusRunId: this.focusSel.value, gateStep: null }, ['gradflow', 'gates', 'tasks', 'header']));
+    this.focusSel.addEventListener('change', () => this.setView({ focusRunId: this.focusSel.value, gateStep: null, alignStep: null }, ['gradflow', 'gates', 'tasks', 'alignment', 'header']));
     this.focusWrap.appendChild(this.focusSel);
 
     button(controls, 'Export CSV', 'Export all metrics as CSV', () => this.exportCsv(), 'export-csv');
@@ -108,6 +111,7 @@ export class Dashboard {
     this.gradFlow = new GradFlowPanel(grid);
     this.gates = new GatesPanel(grid);
     this.task = new TaskPanel(grid);
+    this.alignment = new AlignmentPanel(grid);
     grid.classList.add('hidden');
 
     watchTheme(() => { this.palette = readPalette(); this.invalidate(allParts); });
@@ -135,6 +139,7 @@ export class Dashboard {
     if (kinds.has('step') || kinds.has('eval')) parts.push('loss', 'grads');
     if (kinds.has('gradflow')) parts.push('gradflow');
     if (kinds.has('gates')) parts.push('gates');
+    if (kinds.has('alignment') || msg.taskRecords.length > 0) parts.push('alignment');
     if (msg.taskRecords.length > 0) parts.push('tasks');
     this.invalidate(parts);
   }
@@ -187,6 +192,7 @@ export class Dashboard {
     if (parts.has('gradflow')) this.gradFlow.render(ctx);
     if (parts.has('gates')) this.gates.render(ctx);
     if (parts.has('tasks')) this.task.render(ctx);
+    if (parts.has('alignment')) this.alignment.render(ctx);
   }
 
   private drawHeader(focus: RunData): void {

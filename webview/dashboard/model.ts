@@ -1,7 +1,7 @@
 // The dashboard's data: one RunData per run, split by record kind so each view reads only what it draws.
 // A snapshot replaces everything (it is idempotent: the same snapshot twice gives the same state); appends extend.
 import type {
-  EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunSummary, StepRecord, TaskRecord,
+  AlignmentRecord, EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunSummary, StepRecord, TaskRecord,
 } from '../../src/shared/protocol';
 
 export interface RunData {
@@ -12,11 +12,13 @@ export interface RunData {
   evals: EvalRecord[];
   gradflow: GradFlowRecord[];
   gates: GateRecord[];
+  /** Sequence-to-sequence runs: attention alignments of the probe pairs. */
+  alignments: AlignmentRecord[];
   tasks: TaskRecord[];
 }
 
 export function runFromSnapshot(s: RunSnapshot): RunData {
-  const run: RunData = { runId: s.runId, config: s.config, summary: s.summary, steps: [], evals: [], gradflow: [], gates: [], tasks: [] };
+  const run: RunData = { runId: s.runId, config: s.config, summary: s.summary, steps: [], evals: [], gradflow: [], gates: [], alignments: [], tasks: [] };
   appendRecords(run, s.records, s.taskRecords);
   return run;
 }
@@ -29,6 +31,7 @@ export function appendRecords(run: RunData, records: readonly RunRecord[], tasks
       case 'eval': pushByStep(run.evals, r); break;
       case 'gradflow': pushByStep(run.gradflow, r); break;
       case 'gates': run.gates.push(r); break;
+      case 'alignment': run.alignments.push(r); break;
     }
   }
   run.tasks.push(...tasks);

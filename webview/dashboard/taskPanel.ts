@@ -41,7 +41,8 @@ export class TaskPanel {
   render(ctx: ViewContext): void {
     this.ctx = ctx;
     const tasks = ctx.focus.tasks;
-    this.root.classList.toggle('hidden', tasks.length === 0);
+    // Sequence-to-sequence views (translations, beams) live in the alignment panel.
+    this.root.classList.toggle('hidden', !tasks.some((t) => ['forecast', 'sample', 'confusion', 'labels'].includes(t.kind)));
     const f = latest(tasks, 'forecast');
     this.forecastBox.classList.toggle('hidden', !f);
     if (f) this.drawForecast(f, ctx);

@@ -29,6 +29,16 @@ export interface HeatmapStyle {
   rowOrigin: 'bottom' | 'top';
   /** Compact variant for small multiples: no axis titles, thinner margins. */
   compact?: boolean;
+  /** Least space per column and row label in CSS px (default 70 and 28); token axes label every cell that fits. */
+  labelSpacing?: { x: number; y: number };
+}
+
+function colTicks(cols: number, style: HeatmapStyle, width: number): number[] {
+  return tickIndices(cols, Math.max(2, Math.floor(width / (style.labelSpacing?.x ?? 70))));
+}
+
+function rowTicks(rows: number, style: HeatmapStyle, height: number): number[] {
+  return tickIndices(rows, Math.max(2, Math.floor(height / (style.labelSpacing?.y ?? 28))));
 }
 
 interface Layout { left: number; top: number; width: number; height: number; barX: number; totalW: number; totalH: number }
@@ -101,12 +111,12 @@ function drawAxes(ctx: CanvasRenderingContext2D, data: HeatmapData, style: Heatm
   ctx.font = `${style.compact ? 10 : 11}px ${getComputedStyle(document.body).fontFamily}`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const c of tickIndices(data.cols, Math.max(2, Math.floor(l.width / 70)))) {
+  for (const c of colTicks(data.cols, style, l.width)) {
     ctx.fillText(style.colName(c), l.left + ((c + 0.5) / data.cols) * l.width, l.top + l.height + 4);
   }
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  for (const r of tickIndices(data.rows, Math.max(2, Math.floor(l.height / 28)))) {
+  for (const r of rowTicks(data.rows, style, l.height)) {
     ctx.fillText(style.rowName(r), l.left - 5, rowY(r, data, style, l) + l.height / data.rows / 2);
   }
   if (style.compact) return;
@@ -240,10 +250,10 @@ export class Heatmap {
     }
     parts.push('</g>');
     parts.push(`<rect x="${l.left}" y="${l.top}" width="${l.width}" height="${l.height}" fill="none" stroke="${palette.border}"/>`);
-    for (const c of tickIndices(data.cols, Math.max(2, Math.floor(l.width / 70)))) {
+    for (const c of colTicks(data.cols, style, l.width)) {
       parts.push(`<text x="${l.left + (c + 0.5) * cw}" y="${l.top + l.height + 14}" text-anchor="middle" fill="${palette.muted}">${esc(style.colName(c))}</text>`);
     }
-    for (const r of tickIndices(data.rows, Math.max(2, Math.floor(l.height / 28)))) {
+    for (const r of rowTicks(data.rows, style, l.height)) {
       parts.push(`<text x="${l.left - 5}" y="${rowY(r, data, style, l) + ch / 2 + 4}" text-anchor="end" fill="${palette.muted}">${esc(style.rowName(r))}</text>`);
     }
     if (!style.compact) {

@@ -112,6 +112,7 @@ function callOp(op: OpSpec, argv: unknown[], run: RunKernel): void {
     else if (a.kind === 'flag') options.push(v ? 1 : 0);
     else if (a.kind === 'choice') options.push(a.values.indexOf(v as never));
     else if (a.kind === 'mask') inputs.push(v === null ? NO_MASK : (v as Float32Array), v === null ? 0 : 1);
+    else if (a.kind === 'counts') inputs.push(v === null ? NO_MASK : Float32Array.from(v as Int32Array), v === null ? 0 : 1);
     else if (a.role === 'in' || a.role === 'inout') inputs.push(v as Float32Array);
   });
   const plan = DISPATCH[op.name];

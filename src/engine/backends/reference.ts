@@ -373,6 +373,69 @@ class ReferenceBackend implements Backend {
       }
     }
   }
+
+  softmaxRows(rows: number, n: number, x: Buf, valid: Int32Array | null, y: Buf): void {
+    for (let r = 0; r < rows; r++) {
+      const o = r * n;
+      const V = validCount(valid, r, n);
+      let m = -Infinity;
+      for (let j = 0; j < V; j++) m = Math.max(m, x[o + j]);
+      let sum = 0;
+      for (let j = 0; j < V; j++) sum += Math.exp(x[o + j] - m);
+      for (let j = 0; j < n; j++) y[o + j] = j < V ? Math.exp(x[o + j] - m) / sum : 0;
+    }
+  }
+
+  softmaxRowsBackward(rows: number, n: number, y: Buf, dy: Buf, dx: Buf): void {
+    for (let r = 0; r < rows; r++) {
+      const o = r * n;
+      let dot = 0;
+      for (let j = 0; j < n; j++) dot += y[o + j] * dy[o + j];
+      for (let j = 0; j < n; j++) dx[o + j] = y[o + j] * (dy[o + j] - dot);
+    }
+  }
+
+  additiveScores(rows: number, keys: number, A: number, q: Buf, k: Buf, v: Buf, th: Buf, e: Buf): void {
+    for (let r = 0; r < rows; r++) {
+      for (let s = 0; s < keys; s++) {
+        const o = (r * keys + s) * A;
+        let sum = 0;
+        for (let a = 0; a < A; a++) {
+          const t = Math.tanh(q[r * A + a] + k[s * A + a]);
+          th[o + a] = t;
+          sum += v[a] * t;
+        }
+        e[r * keys + s] = sum;
+      }
+    }
+  }
+
+  additiveScoresBackward(rows: number, keys: number, A: number, th: Buf, v: Buf, de: Buf, dq: Buf, dk: Buf, dv: Buf): void {
+    // Sums over r (dk) and over r and s (dv) accumulate in doubles, rounded once per element.
+    const acc = this.acc(keys * A + A);
+    for (let r = 0; r < rows; r++) {
+      const qrow = new Float64Array(A);
+      for (let s = 0; s < keys; s++) {
+        const d = de[r * keys + s];
+        const o = (r * keys + s) * A;
+        for (let a = 0; a < A; a++) {
+          const t = th[o + a];
+          const g = d * v[a] * (1 - t * t);
+          qrow[a] += g;
+          acc[s * A + a] += g;
+          acc[keys * A + a] += d * t;
+        }
+      }
+      for (let a = 0; a < A; a++) dq[r * A + a] = qrow[a];
+    }
+    for (let i = 0; i < keys * A; i++) dk[i] += acc[i];
+    for (let a = 0; a < A; a++) dv[a] += acc[keys * A + a];
+  }
+}
+
+/** Entries of row r a softmax covers: valid[r] clamped to [0, n], or n without counts. */
+function validCount(valid: Int32Array | null, r: number, n: number): number {
+  return valid === null ? n : Math.max(0, Math.min(n, valid[r]));
 }
 
 export function createReferenceBackend(dtype: DType): Backend {

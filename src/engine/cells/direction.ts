@@ -134,6 +134,15 @@ export abstract class Direction {
   /** Runs the direction over the whole input (T·B×inSize, time-major) from h0/c0 (zero when null). */
   forward(input: Buf, masks: StepMasks, h0: Buf | null, c0: Buf | null): void {
     this.xproj.forward(0, this.T * this.B, input);
+    this.begin(h0, c0);
+    for (let s = 0; s < this.T; s++) {
+      const t = this.reverse ? this.T - 1 - s : s;
+      this.stepForward(t, masks[t]);
+    }
+  }
+
+  /** Sets the initial state (zero when null), before forwardStep runs the steps one at a time. */
+  begin(h0: Buf | null, c0: Buf | null): void {
     const init = this.slot(this.hs, this.initialSlot());
     if (h0) init.set(h0);
     else init.fill(0);
@@ -143,42 +152,91 @@ export abstract class Direction {
       if (c0) cInit.set(c0);
       else cInit.fill(0);
     }
-    for (let s = 0; s < this.T; s++) {
-      const t = this.reverse ? this.T - 1 - s : s;
-      this.stepForward(t, masks[t]);
-    }
   }
 
   /**
-   * Back-propagates dhs through every step (no gradient enters from beyond the last step: that is
-   * the truncation point), accumulating parameter gradients and adding dL/dinput into dInput.
+   * One step of a direction run step by step (a decoder, whose next input depends on this step's output):
+   * step t reads rows t of input (T·B×inSize, time-major). Steps must come in order, after begin().
+   */
+  forwardStep(t: number, input: Buf, mask: Float32Array | null): void {
+    const { B } = this;
+    this.xproj.forward(t * B, B, this.stepRows(input, t, this.xproj.inWidth));
+    this.stepForward(t, mask);
+  }
+
+  /**
+   * Back-propagates dhs through every step, accumulating parameter gradients and adding dL/dinput into dInput.
+   * final: the gradient reaching the state after the last step from outside (an encoder's final state feeding a
+   * decoder); null: none enters from beyond the last step (the truncation point of truncated BPTT).
    * flowSq, when given, receives Σ (dL/dh_t)² of the total derivative at each step t (indexed flowOffset + t,
    * steps beyond its length — padding — left out).
    */
-  backward(input: Buf, masks: StepMasks, dInput: Buf | null, flowSq: Float64Array | null, flowOffset: number): void {
-    const { dh, carry } = this;
-    carry.fill(0);
-    this.resetCellCarry();
+  backward(input: Buf, masks: StepMasks, dInput: Buf | null, flowSq: Float64Array | null, flowOffset: number,
+    final: { h: Buf; c: Buf | null } | null = null): void {
+    this.beginBackward(final);
     for (let s = this.T - 1; s >= 0; s--) {
       const t = this.reverse ? this.T - 1 - s : s;
-      // dL/dh_t = direct gradient from above + what flowed back from the next step
-      const above = this.stepRows(this.dhs, t, this.H);
-      let sq = 0;
-      for (let i = 0; i < dh.length; i++) {
-        const v = above[i] + carry[i];
-        dh[i] = v;
-        sq += v * v;
-      }
-      if (flowSq && flowOffset + t < flowSq.length) flowSq[flowOffset + t] += sq;
-      this.stepBackward(t, masks[t], dh, carry);
+      this.backStep(t, masks[t], flowSq, flowOffset);
     }
     this.xproj.backward(0, this.T * this.B, dInput);
+    this.finishBackward(input);
+  }
+
+  /** Starts a step-by-step backward pass (backwardStep from the last step down, then finishBackward). */
+  beginBackward(final: { h: Buf; c: Buf | null } | null): void {
+    if (final) this.carry.set(final.h);
+    else this.carry.fill(0);
+    this.resetCellCarry(final?.c ?? null);
+  }
+
+  /** Back through step t alone; dL/d(input rows of step t) is added into rows t of dInput (T·B×inSize). */
+  backwardStep(t: number, mask: Float32Array | null, dInput: Buf | null): void {
+    this.backStep(t, mask, null, 0);
+    this.xproj.backward(t * this.B, this.B, dInput && this.stepRows(dInput, t, this.xproj.inWidth));
+  }
+
+  /** After every step's backward: the weight and bias gradients, as one gemm over all steps each. */
+  finishBackward(input: Buf): void {
     this.xproj.accumulateParamGrads(input);
     for (const { proj, input: rows } of this.recurrent) proj.accumulateParamGrads(rows);
   }
 
-  /** Clears carried gradients other than dh (LSTM's dc). */
-  protected resetCellCarry(): void {}
+  /** dL/dh_t = the direct gradient from above (dhs) + what flowed back from the next step, then the cell's backward. */
+  private backStep(t: number, mask: Float32Array | null, flowSq: Float64Array | null, flowOffset: number): void {
+    const { dh, carry } = this;
+    const above = this.stepRows(this.dhs, t, this.H);
+    let sq = 0;
+    for (let i = 0; i < dh.length; i++) {
+      const v = above[i] + carry[i];
+      dh[i] = v;
+      sq += v * v;
+    }
+    if (flowSq && flowOffset + t < flowSq.length) flowSq[flowOffset + t] += sq;
+    this.stepBackward(t, mask, dh, carry);
+  }
+
+  /** After a backward pass: the gradient of the initial state h0 (and c0 for cells that have one). */
+  initialGrad(): { h: Buf; c: Buf | null } {
+    return { h: this.carry, c: this.cellCarry() };
+  }
+
+  /** Permutes the B rows of the state after step t: row b takes row order[b] (beam search following its parents). */
+  reorderState(t: number, order: Int32Array): void {
+    const cs = this.cellStates();
+    for (const buf of cs ? [this.hs, cs] : [this.hs]) {
+      const state = this.slot(buf, this.slotOf(t));
+      const copy = state.slice();
+      const H = this.H;
+      for (let b = 0; b < this.B; b++) state.set(copy.subarray(order[b] * H, (order[b] + 1) * H), b * H);
+    }
+  }
+
+  /** Sets the carried cell-state gradient (LSTM's dc) to c, or 0 when null; cells without one ignore it. */
+  protected resetCellCarry(_c: Buf | null): void {}
+  /** The carried cell-state gradient, null for cells without one. */
+  protected cellCarry(): Buf | null {
+    return null;
+  }
 
   /** Computes h_t (and whatever the cell keeps) from xproj's rows of step t and h_{t−1}. */
   protected abstract stepForward(t: number, mask: Float32Array | null): void;

@@ -41,8 +41,13 @@ export class LstmDirection extends Direction {
       this.slot(this.cs, this.slotOf(t)), this.h(t));
   }
 
-  protected resetCellCarry(): void {
-    this.dc.fill(0);
+  protected resetCellCarry(c: Buf | null): void {
+    if (c) this.dc.set(c);
+    else this.dc.fill(0);
+  }
+
+  protected cellCarry(): Buf {
+    return this.dc;
   }
 
   protected stepBackward(t: number, mask: Float32Array | null, dh: Buf, dhPrev: Buf): void {

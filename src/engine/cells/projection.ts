@@ -38,7 +38,7 @@ export class Projection {
   constructor(
     private readonly be: Backend,
     private readonly rows: number,
-    private readonly inWidth: number,
+    readonly inWidth: number,
     private readonly groups: number,
     private readonly H: number,
     private readonly w: Slice,

@@ -1,10 +1,12 @@
 // Joining a snapshot read from disk with records streamed from the worker: the worker writes a record to the run
 // folder and posts it to the host, so a record can be in both. Per record kind, only steps after the newest one
-// already shown pass. Gate records are per probe/layer/direction, so they are keyed by those too.
+// already shown pass. Gate records are per probe/layer/direction, and alignment records per probe, so they are keyed by
+// those too.
 import type { RunRecord } from '../../runner/events';
 
 function streamKey(r: RunRecord): string {
-  return r.kind === 'gates' ? `gates:${r.probe}:${r.layer}:${r.direction}` : r.kind;
+  if (r.kind === 'gates') return `gates:${r.probe}:${r.layer}:${r.direction}`;
+  return r.kind === 'alignment' ? `alignment:${r.probe}` : r.kind;
 }
 
 export class StreamCursor {

@@ -64,6 +64,22 @@ const data = tagged('source', {
     path,
     validation: validationFraction,
   }, { description: 'One sequence per line: {"x": [[...], ...] or ["tok", ...], "y": number | vector | "label" | per-step list}. Values must be finite and at most 1e6 in magnitude (larger ones are errors: rescale the data).' }),
+  pairs: obj({
+    path: str({ description: 'A JSONL file of {"source": "...", "target": "..."} lines, or a .tsv file of two tab-separated columns (source, target); relative to this config, inside the workspace.', minLength: 1 }),
+    tokens: oneOf(['char', 'word'], { description: 'char: every character is a token; word: tokens are separated by whitespace.', default: 'char' }),
+    validation: validationFraction,
+    maxSourceLength: int({ description: 'Pairs whose source has more tokens are left out (with a warning).', default: 200, min: 1 }),
+    maxTargetLength: int({ description: 'Pairs whose target has more tokens, the end token included, are left out (with a warning).', default: 200, min: 2 }),
+  }, { description: 'Sequence-to-sequence pairs (needs model.decoder). Each side gets its own vocabulary from the training pairs, with <pad>, <s>, </s> and <unk> (tokens unseen in training) at ids 0-3.' }),
+  reverse: obj({
+    minLength: int({ description: 'Shortest string.', default: 4, min: 1 }),
+    maxLength: int({ description: 'Longest string.', default: 12, min: 1 }),
+    symbols: int({ description: 'Alphabet size: the first this many lowercase letters.', default: 10, min: 2, max: 26 }),
+    trainSize, validationSize,
+  }, { description: 'Reverse a random string (needs model.decoder): target character i comes from source character n−1−i, the anti-diagonal an attention map should show.' }),
+  dates: obj({
+    trainSize, validationSize,
+  }, { description: 'Rewrite a date written in one of 8 human formats ("Wednesday, March 3, 2021", "03.03.2021", "the 3rd of march 2021", …) as an ISO date (2021-03-03); needs model.decoder.' }),
 }, { description: 'Where the sequences come from.', default: 'adding' });
 
 const head = obj({
@@ -93,6 +109,19 @@ const model = obj({
     dim: int({ description: 'Embedding width.', default: 32, min: 1 }),
   }, { description: 'Learned token embedding.' }), { description: 'Token embedding for token data (null: tokens enter one-hot).', default: null }),
   head,
+  decoder: nullable(obj({
+    attention: oneOf(['additive', 'dot', 'general', 'none'], {
+      description: 'How the decoder scores each encoder output against its state: additive v·tanh(W_q·h + W_k·h̄ + b) (Bahdanau et al. 2015), dot h·h̄ or general h·W·h̄ (Luong et al. 2015), or none (the source reaches the decoder only through its initial state). Attention follows the decoder step (Luong\'s placement) for every score.',
+      default: 'additive',
+    }),
+    inputFeeding: bool({ description: 'Luong\'s input feeding: the previous step\'s attentional vector joins the decoder\'s next input (needs attention; decoding runs step by step).', default: false }),
+    embedding: obj({
+      dim: int({ description: 'Target-token embedding width.', default: 32, min: 1 }),
+    }, { description: 'The decoder\'s own target-token embedding.' }),
+  }, { description: 'The decoder: same cell, hiddenSize and numLayers as the encoder above, started from its final state (through a learned tanh bridge when bidirectional).' }), {
+    description: 'A decoder makes the model sequence-to-sequence (data "pairs", "reverse" or "dates"): the recurrent stack above becomes its encoder, and head is not used (null: a sequence model).',
+    default: null,
+  }),
 }, { description: 'The network.' });
 
 const scheduleCore = {
@@ -167,6 +196,10 @@ const train = obj({
     full: obj({}, { description: 'Backpropagate through the whole sequence.' }),
     truncated: obj({ k: int({ description: 'Chunk length.', default: 20, min: 1 }) }, { description: 'Truncated BPTT in chunks of k steps; state carried, graph cut between chunks.' }),
   }, { description: 'Backpropagation through time.', default: 'full' }),
+  teacherForcing: num({
+    description: 'Sequence-to-sequence: the probability that a decoder step is fed the reference token rather than its own previous prediction, drawn once per step for the batch (1: always the reference).',
+    default: 1, min: 0, max: 1,
+  }),
   evalEvery: int({ description: 'Evaluate on the validation set every this many steps (0: only at the end).', default: 100, min: 0 }),
   checkpointEvery: int({ description: 'Write a checkpoint every this many steps (0: only the final one).', default: 500, min: 0 }),
 }, { description: 'Training.' });
@@ -185,6 +218,12 @@ export const configSchema = obj({
   data,
   model,
   train,
+  decode: obj({
+    beam: int({ description: 'Beam width for the validation examples and `seqlab predict` (1: greedy). Metrics score greedy decoding.', default: 4, min: 1 }),
+    maxLength: int({ description: 'Most target tokens a decoding produces, the end token included.', default: 50, min: 1 }),
+    lengthNormalization: num({ description: 'Beam hypotheses are ranked by log-probability / length^this (0: the plain sum, 1: the mean per token).', default: 1, min: 0 }),
+    examples: int({ description: 'Validation examples (source, reference, greedy and beam output, BLEU) shown at each evaluation.', default: 8, min: 0 }),
+  }, { description: 'Sequence-to-sequence decoding.' }),
   backend: obj({
     name: backendName,
     fallback: arr(backendName, { description: 'Backends to try, in order, when the chosen one is unavailable.', default: [] }),

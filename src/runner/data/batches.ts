@@ -40,6 +40,7 @@ export function makeBatch(seqs: Sequence[], ds: Dataset, opts: BatchOptions): Ba
   }
   let y: Buf | Int32Array;
   const tg = ds.target;
+  if (tg.kind === 'sequence') return { B, T, x, tokens, lengths, ...targetSequences(seqs) };
   if (tg.kind === 'class') {
     y = new Int32Array(tg.perStep ? B * T : B);
     seqs.forEach((s, b) => y.set(s.y, tg.perStep ? b * T : b));
@@ -49,6 +50,15 @@ export function makeBatch(seqs: Sequence[], ds: Dataset, opts: BatchOptions): Ba
     seqs.forEach((s, b) => y.set(s.y, tg.perStep ? b * T * size : b * size));
   }
   return { B, T, x, tokens, lengths, y };
+}
+
+/** Target token sequences (each ending with the end token) as B×steps ids padded with <pad> (id 0), and their lengths. */
+function targetSequences(seqs: Sequence[]): Pick<Batch, 'y' | 'target'> {
+  const steps = Math.max(...seqs.map((s) => s.y.length));
+  const y = new Int32Array(seqs.length * steps);
+  seqs.forEach((s, b) => y.set(s.y, b * steps));
+  const ragged = seqs.some((s) => s.y.length !== steps);
+  return { y, target: { steps, lengths: ragged ? Int32Array.from(seqs, (s) => s.y.length) : null } };
 }
 
 /** Where the training stream is: enough to continue it exactly after a resume. */

@@ -7,6 +7,8 @@ import { fileDiagnostic, InputError } from '../diagnostics';
 import { csvDataset } from './csv';
 import { addingProblem, copyTask, multisineTask, parityTask, sineTask } from './generators';
 import { jsonlDataset } from './jsonl';
+import { pairsDataset, parsePairs, splitPairs } from './pairs';
+import { datesTask, reverseTask } from './translationTasks';
 import type { Dataset, Sequence } from './types';
 import { PathError, resolveDataPath } from './workspace';
 
@@ -42,6 +44,13 @@ export function loadDataset(config: Config, where: DataLocation): Dataset {
       const { train, validation } = splitRows(base.train, d.validation, rng);
       return { ...base, train, validation, baselines: {}, warnings: [] };
     }
+    case 'pairs': {
+      const { file, text } = readDataFile(d.path, where);
+      const { train, validation } = splitPairs(parsePairs(file, text), d.validation, rng);
+      return pairsDataset(file, train, validation, d, text);
+    }
+    case 'reverse': return reverseTask(d, rng);
+    case 'dates': return datesTask(d, rng);
   }
 }
 

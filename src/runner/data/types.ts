@@ -7,13 +7,15 @@ export interface Sequence {
   x: Float32Array | null;
   /** T token ids; null for float input. */
   tokens: Int32Array | null;
-  /** Regression targets (size, or T×size per step) or class ids (1, or T per step). */
+  /** Regression targets (size, or T×size per step), class ids (1, or T per step), or target token ids (sequence). */
   y: Float64Array | Int32Array;
 }
 
 export type Target =
   | { kind: 'regression'; size: number; perStep: boolean }
-  | { kind: 'class'; labels: string[]; perStep: boolean };
+  | { kind: 'class'; labels: string[]; perStep: boolean }
+  /** A token sequence per source (sequence-to-sequence): y holds its ids and the end token; vocab starts with pairs.ts's specials. */
+  | { kind: 'sequence'; vocab: string[]; tokens: 'char' | 'word' };
 
 export type Input = { kind: 'float'; size: number } | { kind: 'tokens'; vocab: string[] };
 

@@ -180,14 +180,43 @@ function matrixCases(rows: number, groups: number, H: number): OpCase[] {
   }];
 }
 
+function attentionCases(rows: number, n: number, A: number): OpCase[] {
+  const valid = Int32Array.from({ length: rows }, (_, r) => [n, 1, 0, n - 1][r % 4]);
+  return [null, valid].flatMap((counts): OpCase[] => [{
+    name: `softmaxRows ${rows}×${n} ${counts ? 'with counts' : 'all valid'}`, reduction: n,
+    buffers: { x: { len: rows * n, role: 'in', lo: -5, hi: 5 }, y: { len: rows * n, role: 'out' } },
+    call: (be, b) => be.softmaxRows(rows, n, b.x, counts, b.y),
+  }]).concat([{
+    name: `softmaxRowsBackward ${rows}×${n}`, reduction: n,
+    buffers: { y: { len: rows * n, role: 'in', lo: 0, hi: 1 }, dy: { len: rows * n, role: 'in' }, dx: { len: rows * n, role: 'out' } },
+    call: (be, b) => be.softmaxRowsBackward(rows, n, b.y, b.dy, b.dx),
+  }, {
+    name: `additiveScores ${rows}×${n}×${A}`, reduction: A,
+    buffers: {
+      q: { len: rows * A, role: 'in' }, k: { len: n * A, role: 'in', spikes: true }, v: { len: A, role: 'in' },
+      th: { len: rows * n * A, role: 'out' }, e: { len: rows * n, role: 'out' },
+    },
+    call: (be, b) => be.additiveScores(rows, n, A, b.q, b.k, b.v, b.th, b.e),
+  }, {
+    name: `additiveScoresBackward ${rows}×${n}×${A}`, reduction: rows * n,
+    buffers: {
+      th: { len: rows * n * A, role: 'in', lo: -1, hi: 1 }, v: { len: A, role: 'in' }, de: { len: rows * n, role: 'in' },
+      dq: { len: rows * A, role: 'out' }, dk: { len: n * A, role: 'out' }, dv: { len: A, role: 'out' },
+    },
+    call: (be, b) => be.additiveScoresBackward(rows, n, A, b.th, b.v, b.de, b.dq, b.dk, b.dv),
+  }]);
+}
+
 const CELL_SHAPES: Array<[number, number]> = [[7, 5], [32, 16], [1, 1]];
 const GEMM_SHAPES: Array<[number, number, number]> = [[7, 5, 3], [32, 64, 16], [5, 7, 1], [1, 1, 13]];
 const MATRIX_SHAPES: Array<[number, number, number]> = [[7, 1, 5], [32, 4, 16], [3, 3, 1]];
+const ATTENTION_SHAPES: Array<[number, number, number]> = [[5, 7, 3], [4, 20, 16], [1, 1, 1]];
 
 const ALL_CASES: OpCase[] = [
   ...CELL_SHAPES.flatMap(([B, H]) => cellCases(B, H).map((c) => ({ ...c, name: `${c.name} B=${B} H=${H}` }))),
   ...GEMM_SHAPES.flatMap(([m, n, k]) => gemmCases(m, n, k)),
   ...MATRIX_SHAPES.flatMap(([r, g, h]) => matrixCases(r, g, h)),
+  ...ATTENTION_SHAPES.flatMap(([r, n, a]) => attentionCases(r, n, a)),
 ];
 
 /** Runs one case on both backends and fails at the first value outside the tolerance, naming it. */

@@ -161,6 +161,32 @@ test('cell steps (RNN tanh/relu, LSTM, GRU, reset-before GRU) and their backward
       }
 });
 
+test('attention ops (softmaxRows with and without counts, its backward, additive scores and their backward) match the reference', () => {
+  let seed = 3000;
+  for (const [rows, n] of [[3, 7], [5, 4], [1, 1], [4, 33], [2, 9]])
+    for (const valid of [null, Int32Array.from({ length: rows }, (_, r) => [n, 0, 1, n - 1, n + 5][r % 5])])
+      for (const placement of PLACEMENTS) {
+        const tag = `${rows}x${n} valid=${valid ? Array.from(valid).join(',') : 'all'}`;
+        parity(`softmaxRows ${tag}`, [{ name: 'x', len: rows * n, kind: 'in', lo: -6, hi: 6 }, { name: 'y', len: rows * n, kind: 'out' }],
+          (be, [x, y]) => be.softmaxRows(rows, n, x, valid, y), seed++, placement);
+        parity(`softmaxRowsBackward ${tag}`, [
+          { name: 'y', len: rows * n, kind: 'in', lo: 0, hi: 1 }, { name: 'dy', len: rows * n, kind: 'in' }, { name: 'dx', len: rows * n, kind: 'out' },
+        ], (be, [y, dy, dx]) => be.softmaxRowsBackward(rows, n, y, dy, dx), seed++, placement, 1e-5, 1e-4);
+      }
+  for (const [rows, keys, A] of [[2, 3, 5], [1, 7, 16], [4, 1, 3], [3, 5, 33]])
+    for (const placement of PLACEMENTS) {
+      const tag = `${rows}x${keys}x${A}`;
+      parity(`additiveScores ${tag}`, [
+        { name: 'q', len: rows * A, kind: 'in' }, { name: 'k', len: keys * A, kind: 'in' }, { name: 'v', len: A, kind: 'in' },
+        { name: 'th', len: rows * keys * A, kind: 'out' }, { name: 'e', len: rows * keys, kind: 'out' },
+      ], (be, [q, k, v, th, e]) => be.additiveScores(rows, keys, A, q, k, v, th, e), seed++, placement, 1e-5, 1e-4);
+      parity(`additiveScoresBackward ${tag}`, [
+        { name: 'th', len: rows * keys * A, kind: 'in', lo: -1, hi: 1 }, { name: 'v', len: A, kind: 'in' }, { name: 'de', len: rows * keys, kind: 'in' },
+        { name: 'dq', len: rows * A, kind: 'out' }, { name: 'dk', len: keys * A, kind: 'inout' }, { name: 'dv', len: A, kind: 'inout' },
+      ], (be, [th, v, de, dq, dk, dv]) => be.additiveScoresBackward(rows, keys, A, th, v, de, dq, dk, dv), seed++, placement, 1e-5, 1e-4);
+    }
+});
+
 test('the SIMD exp, sigmoid and tanh stay within float32 accuracy over the whole range, including saturation', () => {
   const x = new Float32Array(4001);
   for (let i = 0; i < x.length; i++) x[i] = (i - 2000) / 40; // −50 … 50, with tiny values near 0

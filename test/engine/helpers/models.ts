@@ -2,7 +2,7 @@
 import type { Buf } from '../../../src/engine/backend';
 import { createReferenceBackend } from '../../../src/engine/backends/reference';
 import { RecurrentModel } from '../../../src/engine/recurrentModel';
-import type { Batch, ForwardBackwardOptions } from '../../../src/engine/model';
+import type { Batch, ForwardBackwardOptions, SequenceModel } from '../../../src/engine/model';
 import type { LossType, ModelSpec } from '../../../src/engine/spec';
 import { TestRandom } from './random';
 
@@ -63,7 +63,7 @@ export interface GradCheckResult {
  * Relative error: |a − n| / max(|a|, |n|, 1e-4).
  */
 export function gradCheck(
-  model: RecurrentModel, batch: Batch, loss: LossType, opts: () => ForwardBackwardOptions,
+  model: SequenceModel, batch: Batch, loss: LossType, opts: () => ForwardBackwardOptions,
   objective: (() => number) | null = null, samples = 12, seed = 3,
 ): GradCheckResult {
   model.zeroGrad();

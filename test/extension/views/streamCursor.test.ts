@@ -15,3 +15,10 @@ test('gate records of different probes at the same step all pass', () => {
   c.seen([step(10)]);
   assert.deepEqual(c.fresh([gates(10, 0), gates(10, 1), gates(10, 0)]).map((r) => r.kind === 'gates' && r.probe), [0, 1]);
 });
+
+test('alignment records of different probes at the same step all pass', () => {
+  const c = new StreamCursor();
+  const a = (s: number, probe: number) => ({ kind: 'alignment' as const, step: s, probe, source: ['a'], target: ['a'], weights: [[1]] });
+  c.seen([a(10, 0)]);
+  assert.deepEqual(c.fresh([a(10, 0), a(20, 0), a(20, 1), a(20, 1)]).map((r) => r.kind === 'alignment' && `${r.step}:${r.probe}`), ['20:0', '20:1']);
+});

@@ -1,6 +1,6 @@
 // How each Backend op runs as GPU.js kernels (./kernels.ts). Most ops are one kernel that follows the convention:
-// it takes the buffers the op reads, in the order of src/engine/backendOps.ts (a mask as mask, hasMask), then the
-// op's sizes, then its flags and choices as numbers; and it packs every buffer the op writes into its output, in that
+// it takes the buffers the op reads, in the order of src/engine/backendOps.ts (a mask as mask, hasMask; counts as
+// float counts, hasCounts), then the op's sizes, then its flags and choices as numbers; and it packs every buffer the op writes into its output, in that
 // order (only the written blocks of a partly written one), which the backend writes back by role. Such an op is just
 // its kernel's source here. The others run several kernels, or pick one by flag, and return the same segments.
 
@@ -58,4 +58,8 @@ export const DISPATCH: Record<OpName, string | Dispatch> = {
   gruResetBeforeOutputForward: K.gruResetBeforeOutputForwardSource,
   gruResetBeforeOutputBackward: K.gruResetBeforeOutputBackwardSource,
   gruResetBeforeGatesBackward: K.gruResetBeforeGatesBackwardSource,
+  softmaxRows: K.softmaxRowsSource,
+  softmaxRowsBackward: K.softmaxRowsBackwardSource,
+  additiveScores: K.additiveScoresSource,
+  additiveScoresBackward: K.additiveScoresBackwardSource,
 };

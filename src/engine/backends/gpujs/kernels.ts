@@ -503,3 +503,96 @@ export const gruResetBeforeGatesBackwardSource = `function (gates, hPrev, drh, d
   const j = e - b * H;
   return drh[e] * gates[b * 3 * H + j];
 }`;
+
+/** Softmax over each row's first valid[r] entries (valid as float counts, hasValid 0: all n); 0 past them. */
+export const softmaxRowsSource = `function (x, valid, hasValid, rows, n) {
+  const i = this.thread.x;
+  const r = Math.floor((i + 0.5) / n);
+  const j = i - r * n;
+  let V = n;
+  if (hasValid > 0.5) {
+    V = Math.min(n, Math.max(0, valid[r]));
+  }
+  if (j >= V) {
+    return 0;
+  }
+  const base = r * n;
+  let m = x[base];
+  for (let k1 = 1; k1 < V; k1++) {
+    m = Math.max(m, x[base + k1]);
+  }
+  let s = 0;
+  for (let k2 = 0; k2 < V; k2++) {
+    s += Math.exp(x[base + k2] - m);
+  }
+  return Math.exp(x[i] - m) / s;
+}`;
+
+export const softmaxRowsBackwardSource = `function (y, dy, rows, n) {
+  const i = this.thread.x;
+  const r = Math.floor((i + 0.5) / n);
+  const base = r * n;
+  let dot = 0;
+  for (let k = 0; k < n; k++) {
+    dot += y[base + k] * dy[base + k];
+  }
+  return y[i] * (dy[i] - dot);
+}`;
+
+/** Output: th (rows·keys·A), then e (rows·keys), each score recomputing its tanh terms. */
+export const additiveScoresSource = `function (q, k, v, rows, keys, A) {
+  const i = this.thread.x;
+  const nth = rows * keys * A;
+  let rs = 0;
+  let r = 0;
+  let s = 0;
+  if (i < nth) {
+    rs = Math.floor((i + 0.5) / A);
+    const a = i - rs * A;
+    r = Math.floor((rs + 0.5) / keys);
+    s = rs - r * keys;
+    return ${tanh('q[r * A + a] + k[s * A + a]')};
+  }
+  rs = i - nth;
+  r = Math.floor((rs + 0.5) / keys);
+  s = rs - r * keys;
+  let sum = 0;
+  for (let b = 0; b < A; b++) {
+    sum += v[b] * ${tanh('q[r * A + b] + k[s * A + b]')};
+  }
+  return sum;
+}`;
+
+/** Output: dq (rows·A), then dk's and dv's increments (keys·A, A), with g = de·v·(1 − th²). */
+export const additiveScoresBackwardSource = `function (th, v, de, rows, keys, A) {
+  const i = this.thread.x;
+  const nq = rows * A;
+  const nk = keys * A;
+  let sum = 0;
+  if (i < nq) {
+    const r = Math.floor((i + 0.5) / A);
+    const a = i - r * A;
+    for (let s = 0; s < keys; s++) {
+      const t = th[(r * keys + s) * A + a];
+      sum += de[r * keys + s] * v[a] * (1 - t * t);
+    }
+    return sum;
+  }
+  if (i < nq + nk) {
+    const j = i - nq;
+    const s2 = Math.floor((j + 0.5) / A);
+    const a2 = j - s2 * A;
+    for (let r2 = 0; r2 < rows; r2++) {
+      const t2 = th[(r2 * keys + s2) * A + a2];
+      sum += de[r2 * keys + s2] * v[a2] * (1 - t2 * t2);
+    }
+    return sum;
+  }
+  const a3 = i - nq - nk;
+  for (let r3 = 0; r3 < rows; r3++) {
+    for (let s3 = 0; s3 < keys; s3++) {
+      sum += de[r3 * keys + s3] * th[(r3 * keys + s3) * A + a3];
+    }
+  }
+  return sum;
+}`;

@@ -59,11 +59,11 @@ function kernelsModule(): WebAssembly.Module {
 const MAX_ARGS = 11;
 
 // How kernelCall passes each argument, worked out once per op from its table entry.
-const AS_NUMBER = 0, AS_FLAG = 1, AS_CHOICE = 2, AS_MASK = 3, READ = 4, OVERWRITE = 5, READ_WRITE = 6, BY_FLAG = 7;
+const AS_NUMBER = 0, AS_FLAG = 1, AS_CHOICE = 2, AS_MASK = 3, READ = 4, OVERWRITE = 5, READ_WRITE = 6, BY_FLAG = 7, AS_COUNTS = 8;
 
 function passing(op: OpSpec): Int8Array {
   return Int8Array.from(op.args, (a) => {
-    if (a.kind !== 'buf') return { size: AS_NUMBER, flag: AS_FLAG, choice: AS_CHOICE, mask: AS_MASK }[a.kind];
+    if (a.kind !== 'buf') return { size: AS_NUMBER, flag: AS_FLAG, choice: AS_CHOICE, mask: AS_MASK, counts: AS_COUNTS }[a.kind];
     if (a.accumulateAt >= 0) return BY_FLAG;
     // A partly written output is staged in and out, so that its other blocks survive.
     return a.role === 'in' ? READ : a.role === 'out' && !a.blocks ? OVERWRITE : READ_WRITE;
@@ -94,6 +94,7 @@ function kernelCall(op: OpSpec, kernel: (...args: number[]) => void, s: Staging,
         case AS_FLAG: at[i] = v ? 1 : 0; break;
         case AS_CHOICE: at[i] = op.args[i].values.indexOf(v as Activation); break;
         case AS_MASK: at[i] = s.mask(v as Float32Array | null); break;
+        case AS_COUNTS: at[i] = s.counts(v as Int32Array | null); break;
         case READ: at[i] = s.input(v as Buf); break;
         case OVERWRITE: at[i] = s.output(v as Buf); break;
         case READ_WRITE: at[i] = s.inout(v as Buf); break;

@@ -51,6 +51,10 @@ export class WasmMemory {
   view(address: number, length: number): Float32Array {
     return new Float32Array(this.current, address, length);
   }
+
+  intView(address: number, length: number): Int32Array {
+    return new Int32Array(this.current, address, length);
+  }
 }
 
 type AnyBuf = Float32Array | Float64Array;
@@ -102,6 +106,14 @@ export class Staging {
   /** Mask address, 0 for null (the kernels read 0 as "every row valid"). */
   mask(m: Float32Array | null): number {
     return m === null ? 0 : this.input(m);
+  }
+
+  /** Address of per-row counts, copied in as int32 (they never live in WASM memory); 0 for null, which kernels read as "all". */
+  counts(c: Int32Array | null): number {
+    if (c === null) return 0;
+    const at = this.take(c.length);
+    this.mem.intView(at, c.length).set(c);
+    return at;
   }
 
   /** Copies foreign outputs back; call after the kernel returns. */

@@ -650,3 +650,94 @@ export function gruResetBeforeGatesBackward(B: i32, H: i32, gates: usize, hPrev:
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Attention: softmax over each row's valid entries, and additive (Bahdanau) scores.
+// ---------------------------------------------------------------------------------------------
+
+/** Row r's softmax covers its first valid[r] entries (clamped to [0, n]); counts at address 0 mean all n. */
+export function softmaxRows(rows: i32, n: i32, x: usize, valid: usize, y: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const xr = x + (<usize>(r * n) << 2);
+    const yr = y + (<usize>(r * n) << 2);
+    const V = valid == 0 ? n : max(0, min(n, load<i32>(valid + (<usize>r << 2))));
+    let j = 0;
+    let mv = splat(<f32>-Infinity);
+    for (; j + 4 <= V; j += 4) mv = f32x4.max(mv, v128.load(xr + (<usize>j << 2)));
+    let m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+    for (; j < V; j++) m = max(m, load<f32>(xr + (<usize>j << 2)));
+    // exp(x − max) into y; full chunks summed in a vector, the tail lane by lane (padded lanes hold exp(−max)).
+    const mm = splat(m);
+    let acc = splat(0);
+    let sum: f32 = 0;
+    for (j = 0; j < V; j += 4) {
+      const c = min(4, V - j); const o = <usize>j << 2;
+      const ev = vexp(f32x4.sub(ld(xr + o, c), mm));
+      st(yr + o, ev, c);
+      if (c == 4) acc = f32x4.add(acc, ev);
+      else for (let l = 0; l < c; l++) sum += load<f32>(yr + o + (<usize>l << 2));
+    }
+    sum += hsum(acc);
+    const inv = splat(V > 0 ? <f32>1 / sum : 0);
+    for (j = 0; j < n; j += 4) {
+      const c = min(4, n - j); const o = <usize>j << 2;
+      if (j + 4 <= V) st(yr + o, f32x4.mul(v128.load(yr + o), inv), c);
+      else for (let l = 0; l < c; l++) store<f32>(yr + o + (<usize>l << 2), j + l < V ? load<f32>(yr + o + (<usize>l << 2)) * f32x4.extract_lane(inv, 0) : 0);
+    }
+  }
+}
+
+export function softmaxRowsBackward(rows: i32, n: i32, y: usize, dy: usize, dx: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const ro = <usize>(r * n) << 2;
+    let acc = splat(0);
+    for (let j = 0; j < n; j += 4) {
+      const c = min(4, n - j); const o = ro + (<usize>j << 2);
+      acc = f32x4.add(acc, f32x4.mul(ld(y + o, c), ld(dy + o, c)));
+    }
+    const dot = splat(hsum(acc));
+    for (let j = 0; j < n; j += 4) {
+      const c = min(4, n - j); const o = ro + (<usize>j << 2);
+      st(dx + o, f32x4.mul(ld(y + o, c), f32x4.sub(ld(dy + o, c), dot)), c);
+    }
+  }
+}
+
+export function additiveScores(rows: i32, keys: i32, A: i32, q: usize, k: usize, v: usize, th: usize, e: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const qr = q + (<usize>(r * A) << 2);
+    for (let s = 0; s < keys; s++) {
+      const ks = k + (<usize>(s * A) << 2);
+      const to = th + (<usize>((r * keys + s) * A) << 2);
+      let acc = splat(0);
+      for (let a = 0; a < A; a += 4) {
+        const c = min(4, A - a); const o = <usize>a << 2;
+        const t = vtanh(f32x4.add(ld(qr + o, c), ld(ks + o, c)));
+        st(to + o, t, c);
+        acc = f32x4.add(acc, f32x4.mul(ld(v + o, c), t)); // v's padded lanes are 0
+      }
+      store<f32>(e + (<usize>(r * keys + s) << 2), hsum(acc));
+    }
+  }
+}
+
+export function additiveScoresBackward(rows: i32, keys: i32, A: i32, th: usize, v: usize, de: usize, dq: usize, dk: usize, dv: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const dqr = dq + (<usize>(r * A) << 2);
+    for (let a = 0; a < A; a += 4) st(dqr + (<usize>a << 2), splat(0), min(4, A - a));
+    for (let s = 0; s < keys; s++) {
+      const d = splat(load<f32>(de + (<usize>(r * keys + s) << 2)));
+      const to = th + (<usize>((r * keys + s) * A) << 2);
+      const dks = dk + (<usize>(s * A) << 2);
+      for (let a = 0; a < A; a += 4) {
+        const c = min(4, A - a); const o = <usize>a << 2;
+        const t = ld(to + o, c);
+        // g = de·v·(1 − th²)
+        const g = f32x4.mul(f32x4.mul(d, ld(v + o, c)), oneMinus(f32x4.mul(t, t)));
+        st(dqr + o, f32x4.add(ld(dqr + o, c), g), c);
+        st(dks + o, f32x4.add(ld(dks + o, c), g), c);
+        st(dv + o, f32x4.add(ld(dv + o, c), f32x4.mul(d, t)), c);
+      }
+    }
+  }
+}
