@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchConfig } from './configs';
+import { recurrentCell, type BenchConfig } from './configs';
 import { timeSteps, type Timing } from './timing';
 
 // ---- TensorFlow.js ----
@@ -33,7 +33,7 @@ export async function measureTf(backend: 'wasm' | 'cpu', c: BenchConfig, budgetM
   const tf = await loadTf();
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} did not start`);
   await tf.ready();
-  const layer = { lstm: tf.layers.lstm, gru: tf.layers.gru, rnn: tf.layers.simpleRNN }[c.cell];
+  const layer = { lstm: tf.layers.lstm, gru: tf.layers.gru, rnn: tf.layers.simpleRNN }[recurrentCell(c)];
   const model = tf.sequential();
   // TF.js's GRU applies the reset gate before the recurrent matmul (it rejects resetAfter); the work
   // per step is the same as torch.nn.GRU's.
@@ -74,7 +74,7 @@ export interface BrainResult extends Timing {
 export async function measureBrain(c: BenchConfig, budgetMs: number): Promise<BrainResult> {
   const mod = (await import('brain.js')) as unknown as { recurrent?: Record<string, BrainCtor>; default?: { recurrent: Record<string, BrainCtor> } };
   const brain = mod.default ?? (mod as { recurrent: Record<string, BrainCtor> });
-  const Ctor = brain.recurrent[{ lstm: 'LSTMTimeStep', gru: 'GRUTimeStep', rnn: 'RNNTimeStep' }[c.cell]];
+  const Ctor = brain.recurrent[{ lstm: 'LSTMTimeStep', gru: 'GRUTimeStep', rnn: 'RNNTimeStep' }[recurrentCell(c)]];
   const net = new Ctor({ inputSize: c.I, hiddenLayers: [c.H], outputSize: c.I });
   const perCall = 4;
   let seed = 1;

@@ -1,21 +1,23 @@
 // `npm run bench`: SeqLab's training step against TensorFlow.js, brain.js and PyTorch, in one run on
 // this machine. Prints tables with SeqLab's speed ratio to each system, checks the targets, and writes
-// bench/results.json. A sequence-to-sequence step (bench/seq2seq.ts) runs against the same model in PyTorch
-// (bench/torch_seq2seq.py). `--quick`: the three reference configurations only, SeqLab's wasm backend only.
+// bench/results.json. A sequence-to-sequence step (bench/seq2seq.ts) and a Transformer step run against the same
+// models in PyTorch. `--quick`: the three reference configurations and the Transformer step, SeqLab's wasm backend
+// only. `--transformer`: the Transformer step alone (SeqLab and PyTorch), printed, results.json left as it is.
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { availableBackends } from '../src/runner/backends/registry';
-import { REFERENCE, SWEEP, type BenchConfig } from './configs';
+import { REFERENCE, SWEEP, TRANSFORMER, type BenchConfig } from './configs';
 import { SEQ2SEQ } from './seq2seq';
 import { measureBrain, measureTf, measureTorch, torchAvailable, type BrainResult, type TfResult } from './others';
 import type { Timing } from './timing';
 import type { SeqLabResult } from './seqlab';
 import type { SeqLabJob, WorkerReply } from './seqlab-worker';
 
-const quick = process.argv.includes('--quick');
+const transformerOnly = process.argv.includes('--transformer');
+const quick = process.argv.includes('--quick') || transformerOnly;
 const BUDGET_MS = quick ? 2000 : 4000;
 const PRIMARY = 'wasm';
 
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
     }
   };
 
-  for (const c of REFERENCE) {
+  for (const c of transformerOnly ? [] : REFERENCE) {
     seqResults.set(`${PRIMARY}|${c.id}`, await runner.run({ backend: PRIMARY, config: c, budgetMs: BUDGET_MS, warmup: 2, minSteps: 5 }));
     for (const be of ['wasm', 'cpu'] as const) {
       // TF.js cpu is the slowest system by far: two measured steps.
@@ -117,6 +119,9 @@ async function main(): Promise<void> {
     await measureTorchOne(c, [1, 2]);
   }
   const s2s = await measureSeq2SeqRow(runner, torchCheck.ok);
+  // The Transformer step: SeqLab and torch.nn.TransformerEncoder only (TF.js and brain.js have no counterpart here).
+  seqResults.set(`${PRIMARY}|${TRANSFORMER.id}`, await runner.run({ backend: PRIMARY, config: TRANSFORMER, budgetMs: BUDGET_MS, warmup: 2, minSteps: 5 }));
+  await measureTorchOne(TRANSFORMER, [1, 2]);
   // The sweep runs PyTorch at the thread count that was faster on the LSTM reference configuration.
   const lstmThreads = [1, 2].map((n) => ({ n, ms: torch[n][REFERENCE[0].id] })).filter((x) => x.ms?.ok)
     .sort((a, b) => (a.ms!.ok && b.ms!.ok ? a.ms!.value.ms - b.ms!.value.ms : 0))[0]?.n ?? 1;
@@ -151,15 +156,23 @@ async function main(): Promise<void> {
   out(`SeqLab benchmark — ms per training step (forward, backward, Adam), B=32, median after warmup; ratio = other's ms / SeqLab's ms`);
   out(`machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, node ${process.version}; load average at start ${load0.map((x) => x.toFixed(1)).join(' ')}`);
   out();
-  out(`Reference configurations (T=64, I=16, H=128), SeqLab backend ${PRIMARY}:`);
-  out(['config', 'SeqLab', 'TF.js wasm', '×', 'TF.js cpu', '×', 'brain.js', '×', 'torch 1t', 'torch 2t', '× best'].map((h, i) => pad(h, i === 0 ? 8 : 10)).join(' '));
-  for (const c of REFERENCE) {
-    const s = ours(c)?.ms;
-    const tw = okMs(tf.wasm[c.id]), tc = okMs(tf.cpu[c.id]), br = okMs(brain[c.id]);
-    const best = torchBest(c);
-    out([c.cell, fmt(s), fmt(tw), ratio(tw, s), fmt(tc), ratio(tc, s), fmt(br), ratio(br, s), fmt(torchMs(c, 1)), fmt(torchMs(c, 2)), ratio(best?.ms, s)]
-      .map((v, i) => pad(v, i === 0 ? 8 : 10)).join(' '));
+  if (!transformerOnly) {
+    out(`Reference configurations (T=64, I=16, H=128), SeqLab backend ${PRIMARY}:`);
+    out(['config', 'SeqLab', 'TF.js wasm', '×', 'TF.js cpu', '×', 'brain.js', '×', 'torch 1t', 'torch 2t', '× best'].map((h, i) => pad(h, i === 0 ? 8 : 10)).join(' '));
+    for (const c of REFERENCE) {
+      const s = ours(c)?.ms;
+      const tw = okMs(tf.wasm[c.id]), tc = okMs(tf.cpu[c.id]), br = okMs(brain[c.id]);
+      const best = torchBest(c);
+      out([c.cell, fmt(s), fmt(tw), ratio(tw, s), fmt(tc), ratio(tc, s), fmt(br), ratio(br, s), fmt(torchMs(c, 1)), fmt(torchMs(c, 2)), ratio(best?.ms, s)]
+        .map((v, i) => pad(v, i === 0 ? 8 : 10)).join(' '));
+    }
   }
+  out();
+  out(`Transformer (B=32, T=64, 16 inputs, d_model 128, 4 heads, 2 layers, feed-forward 512, causal, head on every step), SeqLab ${PRIMARY} vs torch.nn.TransformerEncoder:`);
+  out(['config', 'SeqLab', 'torch 1t', 'torch 2t', '× best'].map((h, i) => pad(h, i === 0 ? 42 : 10)).join(' '));
+  const tBest = torchBest(TRANSFORMER);
+  out([TRANSFORMER.id, fmt(ours(TRANSFORMER)?.ms), fmt(torchMs(TRANSFORMER, 1)), fmt(torchMs(TRANSFORMER, 2)), ratio(tBest?.ms, ours(TRANSFORMER)?.ms)]
+    .map((v, i) => pad(v, i === 0 ? 42 : 10)).join(' '));
   const divergedBrain = REFERENCE.filter((c) => { const b = brain[c.id]; return b?.ok && b.value.diverged; }).map((c) => c.cell);
   if (divergedBrain.length)
     out(`brain.js ${divergedBrain.join(', ')}: its training diverged to NaN (brain.js's own numerics); each pass was still timed in full.`);
@@ -198,7 +211,7 @@ async function main(): Promise<void> {
 
   // ---- Targets (ratios measured in this run) ----
   const targets: { target: string; config: string; value: number | null; met: boolean | null }[] = [];
-  for (const c of REFERENCE) {
+  for (const c of transformerOnly ? [] : REFERENCE) {
     const s = ours(c)?.ms;
     const check = (target: string, other: number | undefined, need: number) => {
       const v = other !== undefined && s !== undefined ? other / s : null;
@@ -211,13 +224,17 @@ async function main(): Promise<void> {
   }
   const s2sRatio = s2sBest !== undefined && s2sOurs !== undefined ? s2sBest / s2sOurs : null;
   targets.push({ target: '≥1× PyTorch (aim)', config: SEQ2SEQ.id, value: s2sRatio, met: s2sRatio === null ? null : s2sRatio >= 1 });
+  const tOurs = ours(TRANSFORMER)?.ms;
+  const tRatio = tBest && tOurs !== undefined ? tBest.ms / tOurs : null;
+  targets.push({ target: '≥1× PyTorch (aim)', config: TRANSFORMER.id, value: tRatio, met: tRatio === null ? null : tRatio >= 1 });
   out();
   out('Targets:');
-  for (const t of targets) out(`  ${(t.met === null ? 'NOT MEASURED' : t.met ? 'met' : 'NOT MET').padEnd(12)}  ${t.target.padEnd(30)} ${t.config.padEnd(24)} ${t.value === null ? '' : `${t.value.toFixed(2)}×`}`);
+  for (const t of targets) out(`  ${(t.met === null ? 'NOT MEASURED' : t.met ? 'met' : 'NOT MET').padEnd(12)}  ${t.target.padEnd(30)} ${t.config.padEnd(42)} ${t.value === null ? '' : `${t.value.toFixed(2)}×`}`);
   const load1 = loadavg();
   out(`load average at end ${load1.map((x) => x.toFixed(1)).join(' ')} (the machine is shared: absolute times are noisy, ratios come from this one run)`);
   console.log(lines.join('\n'));
 
+  if (transformerOnly) return;
   const file = join(__dirname, 'results.json');
   writeFileSync(file, `${JSON.stringify({
     started: started.toISOString(), finished: new Date().toISOString(), quick,

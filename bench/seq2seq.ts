@@ -30,7 +30,7 @@ export const SEQ2SEQ: Seq2SeqBenchConfig = { id: 'seq2seq lstm B32 S20 U20 H128 
 export function seq2seqSpec(c: Seq2SeqBenchConfig): ModelSpec {
   return {
     cell: c.cell, variant: 'resetAfter', nonlinearity: 'tanh', inputSize: c.E, hiddenSize: c.H, numLayers: 1, bidirectional: false,
-    dropout: 0, residual: false, layerNorm: false, embedding: { vocabSize: c.V, dim: c.E },
+    dropout: 0, residual: false, layerNorm: false, transformer: null, embedding: { vocabSize: c.V, dim: c.E },
     decoder: { vocabSize: c.V, embeddingDim: c.E, attention: c.attention, inputFeeding: false, startToken: 1, endToken: 2, maxLength: c.U },
     head: { output: 'all', size: c.V, activation: 'none' },
   };

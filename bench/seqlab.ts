@@ -1,8 +1,7 @@
 // SeqLab's real training step (Model + Trainer: zeroGrad, forward, backward, clip, Adam) on one backend.
 import { createBackend } from '../src/runner/backends/registry';
 import { initialize } from '../src/engine/init';
-import { RecurrentModel } from '../src/engine/recurrentModel';
-import type { Batch } from '../src/engine/model';
+import { createModel, type Batch } from '../src/engine/model';
 import { Rng } from '../src/engine/rng';
 import type { ModelSpec, TrainSpec } from '../src/engine/spec';
 import { Trainer } from '../src/engine/trainer';
@@ -17,8 +16,13 @@ export interface SeqLabResult extends Timing {
 
 
 export function modelSpec(c: BenchConfig): ModelSpec {
+  const t = c.transformer;
   return {
-    cell: c.cell, variant: 'resetAfter', nonlinearity: 'tanh', inputSize: c.I, hiddenSize: c.H, numLayers: 1,
+    cell: c.cell, variant: 'resetAfter', nonlinearity: 'tanh', inputSize: c.I, hiddenSize: c.H, numLayers: t ? t.layers : 1,
+    // A head on every step makes the Transformer's mask causal, as next-step prediction needs.
+    transformer: t && {
+      heads: t.heads, feedForward: t.feedForward, activation: 'relu', normFirst: false, positional: 'sinusoidal', maxLength: c.T, causal: true,
+    },
     bidirectional: false, dropout: 0, residual: false, layerNorm: false, embedding: null,
     // A dense head on every step, as the TF.js, brain.js and PyTorch models.
     head: { output: 'all', size: 1, activation: 'none' },
@@ -36,7 +40,7 @@ export const TRAIN: TrainSpec = {
 export async function measureSeqLab(backendName: string, c: BenchConfig, budgetMs: number, warmup = 2, minSteps = 3): Promise<SeqLabResult> {
   const be = createBackend(backendName).backend;
   const spec = modelSpec(c);
-  const model = new RecurrentModel(spec, be);
+  const model = createModel(spec, be);
   const rng = new Rng(1);
   initialize(model.params, spec, { scheme: 'pytorch', forgetBias: null }, rng);
   const trainer = new Trainer<Batch>(model, { ...TRAIN, tbptt: c.tbptt }, rng.fork('dropout'));

@@ -11,6 +11,7 @@ Fixture kinds (field "kind"):
   optimizer torch.optim on two free tensors with given gradients, parameters after every step.
   clip      clip_grad_norm_ then clip_grad_value_ on given gradients.
   schedule  learning rates of torch.optim.lr_scheduler for the first N updates.
+The Transformer kind's model fixtures (transformer_*.json) come from transformer_golden.py, called from main().
 
 Standard architectures (nn.RNN / nn.GRU / nn.LSTM, packed sequences) are computed by torch's own modules;
 the script also runs its explicit autograd implementation on them and asserts both agree, which is what
@@ -633,6 +634,9 @@ def main():
                                               'after': {'type': 'step', 'stepSize': 4, 'gamma': 0.1}})
     schedule_fixture('schedule_warmup_cosine', {'type': 'warmup', 'warmupSteps': 5,
                                                 'after': {'type': 'cosine', 'totalSteps': 8, 'minLr': 0.05}})
+    from transformer_golden import write_transformer_fixtures
+    write_transformer_fixtures()
+
     total = sum(os.path.getsize(os.path.join(OUT_DIR, f)) for f in os.listdir(OUT_DIR))
     print(f'wrote {len(os.listdir(OUT_DIR))} fixtures, {total} bytes, to {os.path.normpath(OUT_DIR)}')
 

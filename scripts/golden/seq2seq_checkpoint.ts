@@ -14,7 +14,7 @@ import { writeSafetensors } from '../../src/runner/safetensors';
 /** Every kind of parameter at once: bidirectional LSTM encoder (bridge and bridge_c), additive attention, input feeding. */
 export const ROUNDTRIP_SPEC: ModelSpec = {
   cell: 'lstm', variant: 'resetAfter', nonlinearity: 'tanh', inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true,
-  dropout: 0, residual: false, layerNorm: false, embedding: { vocabSize: 7, dim: 3 },
+  dropout: 0, residual: false, layerNorm: false, transformer: null, embedding: { vocabSize: 7, dim: 3 },
   decoder: { vocabSize: 6, embeddingDim: 3, attention: 'additive', inputFeeding: true, startToken: 1, endToken: 2, maxLength: 6 },
   head: { output: 'all', size: 6, activation: 'none' },
 };

@@ -102,7 +102,7 @@ const OP_NAMES = Object.keys(TABLE) as OpName[];
 
 /** An argument with its length formula and flag resolved to argument positions, for the adapters. */
 export interface OpArg extends ArgSpec {
-  /** buf and mask: the required length is coef times the op's sizes whose bits are set (1: first, 2: second, 4: third). */
+  /** buf, mask and counts: the required length is coef times the op's sizes whose bits are set (1: first, 2: second, 4: third). */
   readonly coef: number;
   readonly sizeBits: number;
   /** buf: position of its accumulateIf flag, −1 for none. */
@@ -164,7 +164,8 @@ export function roleIn(op: OpSpec, argv: ArrayLike<unknown>, i: number): Role {
 
 /**
  * Throws, naming the backend, op and argument, on a size that is not a non-negative integer, a buffer shorter than
- * the op needs (or not a Float32Array when float32Only), a mask shorter than the batch, or an unknown choice.
+ * the op needs (or not a Float32Array when float32Only), a mask shorter than the batch, counts that are not an
+ * Int32Array of one per row, or an unknown choice.
  * Allocates nothing when the arguments are valid: it runs on every op call of the training loop.
  */
 export function checkArgs(backend: string, op: OpSpec, argv: ArrayLike<unknown>, float32Only: boolean): void {

@@ -66,3 +66,15 @@ export function checkBatch(batch: Batch, spec: ModelSpec, loss: LossType | null)
     if (batch.y.length !== n) throw new Error(`batch: y has ${batch.y.length} values, expected ${shape}·size = ${n}`);
   }
 }
+
+/** Sequences b0..b1−1 of a batch as a batch of their own (views, no copies; every per-sequence array is cut alike). */
+export function sliceBatch(batch: Batch, b0: number, b1: number): Batch {
+  const cut = <A extends Buf | Int32Array>(a: A): A => {
+    const per = a.length / batch.B;
+    return a.subarray(b0 * per, b1 * per) as A;
+  };
+  return {
+    B: b1 - b0, T: batch.T, x: batch.x && cut(batch.x), tokens: batch.tokens && cut(batch.tokens),
+    lengths: batch.lengths && cut(batch.lengths), y: cut(batch.y),
+  };
+}

@@ -1,9 +1,13 @@
 // Parameter initialization schemes. Parameter names are PyTorch state_dict keys (see params.ts and
-// seq2seq/params.ts), so the rule is chosen from the name: rnn.weight_ih_l*, rnn.weight_hh_l*, rnn.bias_*, rnn.ln_*,
-// embedding.* (each also under encoder. or decoder.), and the linear layers attention.*, head.*, bridge*.* and
-// decoder.attention.*, decoder.combine.*, decoder.out.*. The scheme (pytorch / xavier / orthogonal / identity) and the
-// recurrent gain only concern the recurrent weights and biases; embedding (N(0,1)), linear layers (torch defaults) and
-// layer norm (1, 0) are the same in all.
+// Parameter initialization schemes. Parameter names are PyTorch state_dict keys (see params.ts, seq2seq/params.ts and
+// transformer/params.ts), so the rule is chosen from the name (RULES): rnn.weight_ih_l*, rnn.weight_hh_l*, rnn.bias_*,
+// rnn.ln_*, embedding.* (each also under encoder. or decoder.), the linear layers attention.*, head.*, bridge*.*,
+// decoder.attention.*, decoder.combine.*, decoder.out.*, and the Transformer's input_proj.*, pos_embedding.* and
+// transformer.*. The scheme (pytorch / xavier / orthogonal / identity) and the recurrent gain only concern the recurrent
+// weights and biases; embeddings (N(0,1)), linear layers (torch defaults) and layer norms (1, 0) are the same in all, and
+// the Transformer's layers start as PyTorch's TransformerEncoderLayer does (its self_attn: xavier-uniform
+// in_proj_weight, zero biases), each layer drawn on its own (torch.nn.TransformerEncoder deep-copies one layer, so there
+// its layers start equal).
 import type { Buf } from './backend';
 import type { InitSpec, ModelSpec } from './spec';
 import type { Rng } from './rng';
@@ -32,7 +36,12 @@ export function initialize(params: InitParam[], spec: ModelSpec, init: InitSpec,
         p.value.fill(1);
         break;
       case 'ln_bias':
+      case 'zero':
         p.value.fill(0);
+        break;
+      case 'attention_in_proj':
+        // nn.MultiheadAttention: xavier_uniform_ over the whole (3d × d) in_proj_weight.
+        fillUniform(p.value, Math.sqrt(6 / (p.shape[0] + p.shape[1])), rng);
         break;
       case 'embedding':
         // torch.nn.Embedding: N(0, 1).
@@ -64,7 +73,8 @@ export function initialize(params: InitParam[], spec: ModelSpec, init: InitSpec,
   if (init.forgetBias !== null && spec.cell === 'lstm') setForgetBias(params, H, init.forgetBias);
 }
 
-type ParamKind = 'ln_weight' | 'ln_bias' | 'embedding' | 'linear_weight' | 'linear_bias' | 'rnn_weight_ih' | 'rnn_weight_hh' | 'rnn_bias';
+type ParamKind = 'ln_weight' | 'ln_bias' | 'embedding' | 'linear_weight' | 'linear_bias' | 'rnn_weight_ih' | 'rnn_weight_hh' | 'rnn_bias'
+  | 'zero' | 'attention_in_proj';
 
 /** A sequence-to-sequence model's encoder and decoder parts carry these prefixes (seq2seq/params.ts). */
 const PART = '(?:encoder\\.|decoder\\.)?';
@@ -78,6 +88,16 @@ const RULES: [RegExp, ParamKind][] = [
   [new RegExp(`^${PART}embedding\\.weight$`), 'embedding'],
   [new RegExp(`^${LINEAR}\\.weight$`), 'linear_weight'],
   [new RegExp(`^${LINEAR}\\.bias$`), 'linear_bias'],
+  // The Transformer (transformer/params.ts): layers transformer.layers.<k>.*, the final transformer.norm.
+  [/^transformer\.(layers\.\d+\.)?self_attn\.in_proj_weight$/, 'attention_in_proj'],
+  [/^transformer\.(layers\.\d+\.)?self_attn\.(in_proj_bias|out_proj\.bias)$/, 'zero'],
+  [/^transformer\.(layers\.\d+\.)?norm\d?\.weight$/, 'ln_weight'],
+  [/^transformer\.(layers\.\d+\.)?norm\d?\.bias$/, 'ln_bias'],
+  [/^transformer\.layers\.\d+\.(self_attn\.out_proj|linear1|linear2)\.weight$/, 'linear_weight'],
+  [/^transformer\.layers\.\d+\.(linear1|linear2)\.bias$/, 'linear_bias'],
+  [/^pos_embedding\.weight$/, 'embedding'],
+  [/^input_proj\.weight$/, 'linear_weight'],
+  [/^input_proj\.bias$/, 'linear_bias'],
 ];
 
 function classify(name: string): ParamKind {

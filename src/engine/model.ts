@@ -8,21 +8,25 @@ import type { ProbeResult } from './probe';
 import { RecurrentModel } from './recurrentModel';
 import { Seq2SeqModel } from './seq2seq/model';
 import type { LossType, ModelSpec } from './spec';
+import { TransformerModel } from './transformer/transformerModel';
 
 export type { Batch } from './batch';
 
 export interface ForwardBackwardOptions {
   /** Dropout is active only when true. */
   train: boolean;
-  /** null: full BPTT; k: chunks of k steps, state carried between chunks as a constant. */
+  /** null: full BPTT; k: chunks of k steps, state carried between chunks as a constant (recurrent kinds only). */
   tbptt: number | null;
   /**
    * Uniform [0,1) source for dropout masks; required when training with dropout on a stacked model.
    * Drawn per chunk, layer by layer (0..L−2), over that layer's outputs in time-major order [t][b][j];
-   * a unit is dropped when its draw is < p and kept ×1/(1−p) otherwise.
+   * a unit is dropped when its draw is < p and kept ×1/(1−p) otherwise. The Transformer draws layer by layer, at each
+   * layer's four dropouts in order (transformer/dropout.ts): attention weights [b][head][i][j], attention output,
+   * feed-forward hidden and feed-forward output [b][t][j], over the loaded steps.
    */
   dropoutRandom?: () => number;
-  /** Record ‖∂L/∂h_t‖ per step for the top layer (of the encoder, for a sequence-to-sequence model). */
+  /** Record the gradient reaching each step: ‖∂L/∂h_t‖ of the top recurrent layer (of the encoder, for a
+   * sequence-to-sequence model); ‖∂L/∂x_t‖ at the Transformer's input. */
   gradFlow?: boolean;
   /**
    * Sequence-to-sequence only: probability of feeding a decoder step the reference token instead of the previous
@@ -46,11 +50,12 @@ export interface SequenceModel {
   evaluate(batch: Batch, loss: LossType): number;
   /** Head outputs with the output activation applied: [B, size] or [B, T, size] (batch-first). */
   predict(batch: Batch): { data: Buf; shape: number[] };
-  /** What the model's views show of a few sequences (gate activations and states for recurrent cells). */
+  /** What the model's views show of a few sequences (gate activations and states; the Transformer's attention maps). */
   probe(batch: Batch): ProbeResult;
 }
 
 export function createModel(spec: ModelSpec, backend: Backend): SequenceModel {
   if (spec.decoder) return new Seq2SeqModel(spec, backend);
+  if (spec.cell === 'transformer') return new TransformerModel(spec, backend);
   return new RecurrentModel(spec, backend);
 }

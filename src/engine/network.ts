@@ -13,10 +13,8 @@ import { Direction, type DirectionParams, type DirectionShape } from './cells/di
 import { GruResetAfterDirection, GruResetBeforeDirection } from './cells/gru';
 import { LstmDirection } from './cells/lstm';
 import { RnnDirection } from './cells/rnn';
-import { AllStepsHead } from './heads/allSteps';
-import { AttentionHead } from './heads/attention';
-import type { Head, HeadParams, HeadShape } from './heads/head';
-import { LastStepHead } from './heads/lastStep';
+import type { Head } from './heads/head';
+import { makeHead } from './heads/make';
 import { directionSuffix, inputWidth, layerWidth, type Param } from './params';
 import type { ModelSpec } from './spec';
 
@@ -34,17 +32,8 @@ export function makeDirection(be: Backend, spec: ModelSpec, p: DirectionParams, 
       return new LstmDirection(be, p, shape);
     case 'gru':
       return spec.variant === 'resetBefore' ? new GruResetBeforeDirection(be, p, shape) : new GruResetAfterDirection(be, p, shape);
-  }
-}
-
-function makeHead(be: Backend, spec: ModelSpec, p: HeadParams, shape: HeadShape): Head {
-  switch (spec.head.output) {
-    case 'last':
-      return new LastStepHead(be, p, shape);
-    case 'all':
-      return new AllStepsHead(be, p, shape);
-    case 'attention':
-      return new AttentionHead(be, p, shape);
+    case 'transformer':
+      throw new Error('internal: the Transformer is not a recurrent cell (createModel builds it)');
   }
 }
 

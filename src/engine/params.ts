@@ -12,7 +12,7 @@ export interface Param {
   grad: Buf;
 }
 
-interface ParamShape {
+export interface ParamShape {
   name: string;
   shape: number[];
 }
@@ -75,12 +75,12 @@ export function parameterCount(spec: ModelSpec): number {
   return parameterShapes(spec).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
 }
 
-/** Throws on a spec whose shapes cannot be built. */
+/** Throws on a spec whose shapes cannot be built (what every kind shares; transformer/params.ts checks the rest). */
 export function checkSpec(spec: ModelSpec): void {
   const positiveInt = (v: number, what: string) => {
     if (!Number.isInteger(v) || v < 1) throw new Error(`model spec: ${what} must be a positive integer, got ${v}`);
   };
-  if (!['rnn', 'gru', 'lstm'].includes(spec.cell)) throw new Error(`model spec: unknown cell "${spec.cell}"`);
+  if (!['rnn', 'gru', 'lstm', 'transformer'].includes(spec.cell)) throw new Error(`model spec: unknown cell "${spec.cell}"`);
   if (spec.cell === 'gru' && spec.variant !== 'resetAfter' && spec.variant !== 'resetBefore')
     throw new Error(`model spec: unknown GRU variant "${spec.variant}"`);
   if (spec.cell === 'rnn' && spec.nonlinearity !== 'tanh' && spec.nonlinearity !== 'relu')
@@ -102,10 +102,20 @@ export function allocateParams(spec: ModelSpec, backend: Backend): Param[] {
   return allocateShapes(parameterShapes(spec), backend);
 }
 
-/** Zeroed parameters (value and grad) of these names and shapes, in this order. */
-export function allocateShapes(shapes: { name: string; shape: number[] }[], backend: Backend): Param[] {
+/** Zeroed parameters (value and gradient from the backend) of the given names and shapes, in that order. */
+export function allocateShapes(shapes: ParamShape[], backend: Backend): Param[] {
   return shapes.map(({ name, shape }) => {
     const n = shape.reduce((a, b) => a * b, 1);
     return { name, shape, value: backend.alloc(n), grad: backend.alloc(n) };
   });
+}
+
+/** A parameter by its state_dict name; the error names the ones there are. */
+export function paramLookup(params: Param[]): (name: string) => Param {
+  const byName = new Map(params.map((p) => [p.name, p]));
+  return (name) => {
+    const p = byName.get(name);
+    if (!p) throw new Error(`model has no parameter "${name}" (it has: ${params.map((q) => q.name).join(', ')})`);
+    return p;
+  };
 }

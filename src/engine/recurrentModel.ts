@@ -4,9 +4,10 @@
 
 import type { Backend, Buf } from './backend';
 import { checkBatch, sequenceLength, type Batch } from './batch';
-import { lossRows, activateRow, termsPerRow } from './loss';
+import { headPredictions, lossTerms } from './heads/predictions';
+import { lossRows } from './loss';
 import { Unrolled, type CarriedState } from './network';
-import { allocateParams, checkSpec, type Param } from './params';
+import { allocateParams, checkSpec, paramLookup, type Param } from './params';
 import type { ProbeResult, ProbeTrace } from './probe';
 import type { ForwardBackwardOptions, SequenceModel } from './model';
 import type { LossType, ModelSpec } from './spec';
@@ -26,22 +27,17 @@ export function graphSteps(T: number): number {
 
 export class RecurrentModel implements SequenceModel {
   readonly params: Param[];
-  private readonly byName = new Map<string, Param>();
+  readonly param: (name: string) => Param;
   private readonly graphs = new Map<string, Unrolled>();
   private readonly carries = new Map<number, CarriedState>();
   private readonly embedding: Param | null;
 
   constructor(readonly spec: ModelSpec, readonly backend: Backend) {
     checkSpec(spec);
+    if (spec.cell === 'transformer') throw new Error('internal: a Transformer spec goes to TransformerModel (createModel picks it)');
     this.params = allocateParams(spec, backend);
-    for (const p of this.params) this.byName.set(p.name, p);
+    this.param = paramLookup(this.params);
     this.embedding = spec.embedding ? this.param('embedding.weight') : null;
-  }
-
-  param(name: string): Param {
-    const p = this.byName.get(name);
-    if (!p) throw new Error(`model has no parameter "${name}" (it has: ${this.params.map((q) => q.name).join(', ')})`);
-    return p;
   }
 
   zeroGrad(): void {
@@ -66,7 +62,7 @@ export class RecurrentModel implements SequenceModel {
       throw new Error('truncated BPTT cannot be used with the attention head: attention pools over the whole sequence');
     const dropout = opts.train && spec.dropout > 0 && spec.numLayers > 1;
     if (dropout && !opts.dropoutRandom) throw new Error('forwardBackward: training with dropout needs opts.dropoutRandom');
-    const scale = 1 / this.lossCount(batch, loss);
+    const scale = 1 / lossTerms(spec, batch, loss);
     const flow = opts.gradFlow ? new Float64Array(T) : null;
     const carry = chunk < T ? this.carry(B) : null;
     let total = 0;
@@ -88,23 +84,8 @@ export class RecurrentModel implements SequenceModel {
 
   /** Inference: head outputs with the output activation applied, [B, size] or [B, T, size] (batch-first). */
   predict(batch: Batch): { data: Buf; shape: number[] } {
-    const { spec } = this;
-    checkBatch(batch, spec, null);
-    const g = this.run(batch);
-    const { B, T } = batch;
-    const size = spec.head.size;
-    const Z = g.head.Z;
-    // The result is the caller's to keep: a plain array, not backend memory (which may never be freed).
-    const out = (n: number): Buf => (this.backend.info.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
-    if (spec.head.output !== 'all') {
-      const data = out(B * size);
-      for (let b = 0; b < B; b++) activateRow(spec.head.activation, Z, b * size, size, data, b * size);
-      return { data, shape: [B, size] };
-    }
-    const data = out(B * T * size);
-    for (let t = 0; t < T; t++)
-      for (let b = 0; b < B; b++) activateRow(spec.head.activation, Z, (t * B + b) * size, size, data, (b * T + t) * size);
-    return { data, shape: [B, T, size] };
+    checkBatch(batch, this.spec, null);
+    return headPredictions(this.spec, this.backend.info.dtype, this.run(batch).head.Z, batch.B, batch.T);
   }
 
   /** Mean loss of the batch without gradients or dropout (validation). */
@@ -113,7 +94,7 @@ export class RecurrentModel implements SequenceModel {
     checkBatch(batch, spec, loss);
     const g = this.run(batch);
     const sum = lossRows(loss, spec.head.activation, g.head.Z, g.head.rows, spec.head.size, batch.y, g.head.target, 1, null);
-    return sum / this.lossCount(batch, loss);
+    return sum / lossTerms(spec, batch, loss);
   }
 
   /** Gate activations and states of every sequence of the batch, per layer and direction. */
@@ -138,16 +119,6 @@ export class RecurrentModel implements SequenceModel {
     g.forward(null, null);
     g.headForward();
     return g;
-  }
-
-  /** How many terms the batch's loss averages over. */
-  private lossCount(batch: Batch, loss: LossType): number {
-    let rows = batch.B;
-    if (this.spec.head.output === 'all') {
-      rows = 0;
-      for (let b = 0; b < batch.B; b++) rows += sequenceLength(batch, b);
-    }
-    return rows * termsPerRow(loss, this.spec.head.size);
   }
 
   /** The cached graph that runs `steps` steps for a batch of B. */

@@ -1,7 +1,8 @@
 // What a model and its training are, as plain data. The runner's config schema maps onto these types;
 // the engine validates nothing a config validator already checked, but throws on impossible shapes.
 
-export type CellType = 'rnn' | 'gru' | 'lstm';
+/** The recurrent cells, and the Transformer encoder (src/engine/transformer/), which takes the same data and heads. */
+export type CellType = 'rnn' | 'gru' | 'lstm' | 'transformer';
 /**
  * Where the GRU's reset gate acts (cells/gru.ts has both formulas): "resetAfter" multiplies the recurrent product
  * W_hn·h_{t−1} + b_hn, as torch.nn.GRU and cuDNN do; "resetBefore" multiplies h_{t−1} before it (Cho et al. 2014).
@@ -32,8 +33,28 @@ export interface DecoderSpec {
 }
 export type OutputActivation = 'none' | 'sigmoid' | 'softmax';
 
+/**
+ * torch.nn.TransformerEncoder of TransformerEncoderLayer(d_model = hiddenSize, nhead = heads, dim_feedforward =
+ * feedForward, dropout, activation, batch_first = True, norm_first = normFirst), numLayers deep, under "transformer.".
+ */
+export interface TransformerOptions {
+  heads: number;
+  feedForward: number;
+  activation: 'relu' | 'gelu';
+  /** Pre-norm layers (and then a final LayerNorm "transformer.norm"); false: post-norm, as the 2017 paper. */
+  normFirst: boolean;
+  /** Added to the projected input, unscaled: sinusoidal (no parameters) or learned ("pos_embedding.weight"). */
+  positional: 'sinusoidal' | 'learned';
+  /** The longest sequence the model takes (the rows of pos_embedding.weight when positions are learned). */
+  maxLength: number;
+  /** Each step attends to itself and earlier steps only: for targets at every step (head "all"). */
+  causal: boolean;
+}
+
 export interface ModelSpec {
   cell: CellType;
+  /** Options of cell "transformer" (null for the recurrent cells). */
+  transformer: TransformerOptions | null;
   /** GRU only. */
   variant: GruVariant;
   /** Simple RNN only. */
@@ -43,7 +64,10 @@ export interface ModelSpec {
   hiddenSize: number;
   numLayers: number;
   bidirectional: boolean;
-  /** Dropout probability on the outputs of every layer but the last, as torch.nn.LSTM's dropout. */
+  /**
+   * Dropout probability on the outputs of every layer but the last, as torch.nn.LSTM's dropout; for the Transformer,
+   * at TransformerEncoderLayer's four places (attention weights, attention output, feed-forward hidden and output).
+   */
   dropout: number;
   /** Add each stacked layer's input to its output (layers ≥ 1; needs equal widths, which they have). */
   residual: boolean;

@@ -116,7 +116,7 @@ async function runConfig(d: CommandDeps, target: Target, chooseSweep: boolean): 
   let indices = combos.map((_, i) => i);
   if (chooseSweep) {
     if (Object.keys(loaded.config.sweep).length === 0) {
-      void vscode.window.showInformationMessage(`SeqLab: ${name} has no "sweep"; add one, e.g. "sweep": { "model.cell": ["rnn", "gru", "lstm"] }.`);
+      void vscode.window.showInformationMessage(`SeqLab: ${name} has no "sweep"; add one, e.g. "sweep": { "model.cell": ["rnn", "gru", "lstm", "transformer"] }.`);
       return;
     }
     const picks = await vscode.window.showQuickPick(

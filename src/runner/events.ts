@@ -1,9 +1,10 @@
 // The records a run produces, as they appear in its folder and as they stream to the dashboard.
 // metrics.jsonl holds StepRecord and EvalRecord lines; gradflow.jsonl holds GradFlowRecord lines;
-// gates.jsonl holds GateRecord lines; attention.jsonl AlignmentRecord lines; tasks.jsonl holds TaskRecord lines. src/shared/protocol.ts re-exports these
+// gates.jsonl holds GateRecord lines; attention.jsonl AlignmentRecord lines; selfattention.jsonl SelfAttentionRecord lines;
+// tasks.jsonl holds TaskRecord lines. src/shared/protocol.ts re-exports these
 // types for the webview unchanged. Fields the engine already reports are declared once, on its types.
 
-import type { ProbeTrace } from '../engine/probe';
+import type { AttentionMap, ProbeTrace } from '../engine/probe';
 import type { StepResult } from '../engine/trainer';
 
 /** One training step, measured on that step's batch before its update (gradient flow goes to GradFlowRecord). */
@@ -27,8 +28,9 @@ export interface EvalRecord {
 }
 
 /**
- * Gradient flow through time: for every time step t, ‖∂L/∂h_t‖_F over the batch for the top layer (of the encoder, for
- * a sequence-to-sequence model: its source steps).
+ * Gradient flow through time: for every time step t, ‖∂L/∂h_t‖_F over the batch for the top recurrent layer (of the
+ * encoder, for a sequence-to-sequence model: its source steps); for the Transformer (model.cell "transformer"),
+ * ‖∂L/∂x_t‖_F at the input of its encoder stack, the gradient reaching position t.
  */
 export interface GradFlowRecord {
   kind: 'gradflow';
@@ -61,7 +63,15 @@ export interface AlignmentRecord {
   weights: number[][];
 }
 
-export type RunRecord = StepRecord | EvalRecord | GradFlowRecord | GateRecord | AlignmentRecord;
+/** A Transformer layer's self-attention weights for one probe sequence, every head (T×T per head, query rows). */
+export interface SelfAttentionRecord extends Omit<AttentionMap, 'sequence'> {
+  kind: 'selfattention';
+  step: number;
+  /** Index of the probe sequence in the run's probe set. */
+  probe: number;
+}
+
+export type RunRecord = StepRecord | EvalRecord | GradFlowRecord | GateRecord | AlignmentRecord | SelfAttentionRecord;
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed';
 

@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { InitSpec, LossType, ModelSpec, ScheduleSpec, TrainSpec } from '../engine/spec';
+import { buildModelSpec } from './modelSpec';
 import { expandSweep, parseConfig, type ConfigSource, type SweepRun } from './config/load';
 import type { JsonValue } from './config/dsl';
 import type { Config } from './config/schema';
 import { fileDiagnostic, InputError, type Diagnostic } from './diagnostics';
-import { inputWidth } from './data/batches';
 import { loadDataset } from './data/index';
 import type { Dataset, Sequence } from './data/types';
 import { PathError, resolveOutputDir } from './data/workspace';
@@ -103,7 +103,8 @@ function sweepAwareAt(source: ConfigSource, run: SweepRun, diags: Diagnostic[]):
   return (path, message, severity = 'error') => {
     const swept = Object.keys(run.assignment).find((k) => path.join('.').startsWith(k));
     const label = Object.entries(run.assignment).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ');
-    diags.push(swept ? source.at(['sweep', swept], `with ${label}: ${message}`, { atKey: true, severity }) : source.at(path, message, { severity }));
+    const text = label ? `with ${label}: ${message}` : message;
+    diags.push(swept ? source.at(['sweep', swept], text, { atKey: true, severity }) : source.at(path, text, { severity }));
   };
 }
 
@@ -137,17 +138,7 @@ function sequenceSpecs(c: Config, dataset: Dataset, at: At): ModelSpecs | null {
   if (loss !== 'mse' && m.head.activation !== 'none') {
     at(['model', 'head', 'activation'], `${loss} works on raw outputs (logits); the activation "${m.head.activation}" is applied only to predictions`, 'warning');
   }
-  if (m.embedding && dataset.input.kind === 'float') at(['model', 'embedding'], 'an embedding needs token input, but the data has numeric features; set it to null');
-  if (m.dropout > 0 && m.numLayers === 1) at(['model', 'dropout'], 'dropout acts between stacked layers, so it has no effect with numLayers 1', 'warning');
-  const oneHot = dataset.input.kind === 'tokens' && m.embedding === null;
-  const model: ModelSpec = {
-    cell: m.cell, variant: m.variant, nonlinearity: m.nonlinearity,
-    inputSize: m.embedding ? m.embedding.dim : inputWidth(dataset, oneHot),
-    hiddenSize: m.hiddenSize, numLayers: m.numLayers, bidirectional: m.bidirectional, dropout: m.dropout,
-    residual: m.residual, layerNorm: m.layerNorm,
-    embedding: m.embedding && dataset.input.kind === 'tokens' ? { vocabSize: dataset.input.vocab.length, dim: m.embedding.dim } : null,
-    head: { output, size, activation: m.head.activation },
-  };
+  const { model, oneHot } = buildModelSpec(c, dataset, { output, size, activation: m.head.activation }, at);
   return { model, loss, oneHot };
 }
 

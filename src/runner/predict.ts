@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { makeBatch } from './data/batches';
 import { parseJsonl, type Row } from './data/jsonl';
-import type { Dataset, Sequence } from './data/types';
+import type { Sequence } from './data/types';
 import { UnusableInputError } from './diagnostics';
 import type { Experiment } from './experiment';
 import { loadTrainedModel, type LoadModelOptions } from './savedRun';
@@ -31,7 +31,7 @@ export function predictFile(runDir: string, file: string, opts: PredictOptions =
   if (exp.dataset.target.kind === 'sequence') return translateFile(exp, model, file, opts.beam);
   if (opts.beam !== undefined) throw new UnusableInputError('--beam applies to sequence-to-sequence runs only (model.decoder)');
   const { rows } = parseJsonl(resolve(file), readFileSync(file, 'utf8'), { targets: 'optional' });
-  const encode = inputEncoder(exp.dataset, file);
+  const encode = inputEncoder(exp, file);
   const decode = outputDecoder(exp);
   const seqs = rows.map(encode);
   const batchOpts = { dtype: 'float32' as const, oneHot: exp.oneHot };
@@ -39,15 +39,19 @@ export function predictFile(runDir: string, file: string, opts: PredictOptions =
 }
 
 /** A JSONL row as model input, checked against the training data's form. Values go in as written. */
-function inputEncoder(ds: Dataset, file: string): (r: Row) => Sequence {
+function inputEncoder(exp: Experiment, file: string): (r: Row) => Sequence {
+  const ds = exp.dataset;
   const vocab = ds.input.kind === 'tokens' ? new Map(ds.input.vocab.map((t, i) => [t, i])) : null;
   const width = ds.input.kind === 'float' ? ds.input.size : 0;
   const tg = ds.target;
   if (tg.kind === 'sequence') throw new Error('internal: sequence targets are predicted by translateFile');
+  const t = exp.model.transformer;
+  const maxSteps = t && t.positional === 'learned' ? t.maxLength : Infinity;
   return (r) => {
     const bad = (message: string) => new UnusableInputError(`${file}:${r.line}: ${message}`);
     if ((r.xForm === 'tokens') !== (vocab !== null)) throw bad(`x must be ${vocab ? 'tokens' : 'numbers'} like the training data`);
     if (!vocab && r.width !== width) throw bad(`x has ${r.width} features per step; the model was trained on ${width}`);
+    if (r.T > maxSteps) throw bad(`x has ${r.T} steps; the model learned ${maxSteps} positions (model.maxLength)`);
     const tokens = vocab ? Int32Array.from(r.tokens, (t) => {
       const id = vocab.get(t);
       if (id === undefined) throw bad(`token "${t}" is not in the training vocabulary`);

@@ -17,7 +17,7 @@ import { BatchStream, makeBatch, type BatchOptions, type StreamState } from './d
 import type { Sequence } from './data/types';
 import { fingerprintData } from './dataFingerprint';
 import { fileDiagnostic, InputError } from './diagnostics';
-import type { EvalRecord, GateRecord, RunRecord, RunSummary, StepRecord, TaskRecord } from './events';
+import type { EvalRecord, GateRecord, RunRecord, RunSummary, SelfAttentionRecord, StepRecord, TaskRecord } from './events';
 import type { Experiment } from './experiment';
 import { evaluate, sampleText, taskViews } from './evaluate';
 import { removeStaleTemps, WriteError } from './files';
@@ -384,6 +384,7 @@ class Training {
     this.emitTask({ kind: 'sample', step, temperature: s.temperature, text: sampleText(this.model, this.exp, new Rng(c.seed).fork(`sample:${step}`), s) });
   }
 
+  /** What the probe sequences show: gate traces of recurrent cells, attention maps of the Transformer. */
   private recordGates(step: number): void {
     if (!this.probes.length) return;
     const res = this.model.probe(makeBatch(this.probes, this.exp.dataset, this.batchOpts));
@@ -392,6 +393,12 @@ class Training {
       this.emit(g);
     }
     for (const a of alignmentRecords(this.exp, step, res)) this.emit(a);
+    for (const a of res.attention ?? []) {
+      // Four significant digits: the maps are drawn, not reused, and T×T per head adds up.
+      const weights = a.weights.map((w) => w.map((v) => Number(v.toPrecision(4))));
+      const r: SelfAttentionRecord = { kind: 'selfattention', step, probe: a.sequence, layer: a.layer, T: a.T, weights };
+      this.emit(r);
+    }
   }
 
   private saveCheckpoint(label: string, step: number): void {

@@ -7,6 +7,7 @@
 //   metrics.jsonl      StepRecord and EvalRecord lines          gradflow.jsonl  GradFlowRecord lines
 //   gates.jsonl        GateRecord lines                         tasks.jsonl     TaskRecord lines (samples, forecasts…)
 //   attention.jsonl    AlignmentRecord lines (sequence-to-sequence runs)
+//   selfattention.jsonl  SelfAttentionRecord lines (the Transformer's attention maps)
 //   summary.json       RunSummary
 //   checkpoints/step-<n>.safetensors (+ step-<n>.state.safetensors), final.safetensors (+ final.state.safetensors),
 //               best.safetensors (+ best.state.safetensors): the lowest validation loss so far
@@ -48,6 +49,7 @@ export interface DataFingerprint {
 
 export const RECORD_FILES = {
   step: 'metrics.jsonl', eval: 'metrics.jsonl', gradflow: 'gradflow.jsonl', gates: 'gates.jsonl', alignment: 'attention.jsonl',
+  selfattention: 'selfattention.jsonl',
 } as const;
 export const TASK_FILE = 'tasks.jsonl';
 

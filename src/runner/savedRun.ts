@@ -32,6 +32,7 @@ export interface LoadModelOptions {
   onLog?(level: 'info' | 'warning', message: string): void;
   /** The folder the run's data file must be inside (default: the folder of the run's config). */
   workspace?: string;
+  /** The backend the model runs on (default: reference, float32). */
   backend?: string;
 }
 

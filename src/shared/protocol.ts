@@ -5,8 +5,8 @@ import type { ExportFormat } from './format';
 
 // The runner owns the record types; the webview gets them from here, so it never imports the runner.
 export type {
-  AlignmentRecord, BeamHypothesis, EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunStatus, RunSummary, StepRecord,
-  TaskRecord, TranslationExample,
+  AlignmentRecord, BeamHypothesis, EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunStatus, RunSummary,
+  SelfAttentionRecord, StepRecord, TaskRecord, TranslationExample,
 } from '../runner/events';
 
 /** Host → webview. */
@@ -35,6 +35,9 @@ export interface DashboardState {
     logScale: boolean; smoothing: number; gateStep: number | null; probe: number;
     /** Gate view layer and direction as "layer:direction", e.g. "0:forward". */
     gateLayer?: string;
+    /** The Transformer layer the attention view shows, and its training step (null or absent: the latest). */
+    attentionLayer?: number;
+    attentionStep?: number | null;
     /** The run the detail views (gradient flow, gates, task) show when several runs are compared. */
     focusRunId?: string;
     /** Sequence-to-sequence alignment view: the probe and training step shown (null: the latest step). */

@@ -10,10 +10,10 @@ const examples = resolve(__dirname, '../../examples');
 const configs = readdirSync(examples, { withFileTypes: true }).filter((d) => d.isDirectory())
   .flatMap((d) => readdirSync(join(examples, d.name)).filter((f) => f.endsWith('.seqlab.json')).map((f) => join(d.name, f)));
 
-test('there are examples of forecasting and anomaly detection, sentiment, sequence labeling, text generation, translation, and one per claim', () => {
+test('there are examples of forecasting and anomaly detection, sentiment, sequence labeling, text generation, translation, long dependencies, and one per claim', () => {
   assert.deepEqual(configs.map((c) => c.split('/')[0]).sort(), [
     'airline-passengers', 'airline-passengers', 'bidirectional', 'exploding-gradients', 'gru-vs-lstm', 'gru-vs-lstm', 'initialization', 'initialization',
-    'layer-normalization', 'sentiment', 'sequence-labeling', 'skip-connections', 'text-generation', 'translation', 'translation', 'translation', 'truncated-bptt', 'vanishing-gradients',
+    'layer-normalization', 'long-dependencies', 'sentiment', 'sequence-labeling', 'skip-connections', 'text-generation', 'translation', 'translation', 'translation', 'truncated-bptt', 'vanishing-gradients',
   ]);
 });
 

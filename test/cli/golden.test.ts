@@ -1,5 +1,6 @@
 // One SGD step from PyTorch's initial parameters (test/runner/fixtures/golden-<cell>: two bidirectional layers of 8,
-// head "last", MSE, lr 0.1) must reproduce PyTorch's step exactly.
+// head "last", MSE, lr 0.1; the transformer: torch.nn.TransformerEncoder of 2 pre-norm gelu layers with learned positions)
+// must reproduce PyTorch's step exactly: a state_dict PyTorch wrote loads with --init and continues identically.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ const fixtures = join(__dirname, '../runner/fixtures');
 // The config's default backend ("auto", which picks wasm) and the reference backend must both land on PyTorch's step.
 const backends = [{ flag: [], label: 'wasm/simd128' }, { flag: ['--backend', 'reference'], label: 'reference/float32' }];
 
-for (const cell of ['rnn', 'gru', 'lstm']) for (const backend of backends) {
+for (const cell of ['rnn', 'gru', 'lstm', 'transformer']) for (const backend of backends) {
   test(`${cell} on ${backend.label}: one SGD step from --init matches PyTorch 1.13 (loss, gradNorm, final parameters)`, () => {
     const dir = tempDir();
     cpSync(join(fixtures, `golden-${cell}`), dir, { recursive: true });

@@ -1,12 +1,12 @@
-// The model, optimizers, clipping and schedules against PyTorch 1.13 (fixtures from scripts/golden/make_golden.py):
-// forward output, loss, every parameter gradient, and the parameters after optimizer updates through Trainer,
-// on the reference backend in float64 (tight) and float32 (loose).
+// The model kinds, optimizers, clipping and schedules against PyTorch 1.13 (fixtures from scripts/golden/make_golden.py;
+// transformer_* from its transformer_golden.py, torch.nn.TransformerEncoder): forward output, loss, gradient flow, every
+// parameter gradient, and the parameters after optimizer updates through Trainer, on the reference backend in float64
+// (tight) and float32 (loose).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Buf, DType } from '../../src/engine/backend';
 import { createReferenceBackend } from '../../src/engine/backends/reference';
-import { RecurrentModel } from '../../src/engine/recurrentModel';
-import type { Batch } from '../../src/engine/model';
+import { createModel, type Batch, type SequenceModel } from '../../src/engine/model';
 import { Rng } from '../../src/engine/rng';
 import type { ModelSpec, TrainSpec } from '../../src/engine/spec';
 import { importParams } from '../../src/engine/statedict';
@@ -22,7 +22,7 @@ interface ModelFixture {
   params: Record<string, { shape: number[]; data: number[] }>;
   output: { shape: number[]; data: number[] };
   loss: number;
-  /** ‖dL/dh_t‖ of the top layer per step, over the batch and both directions. */
+  /** ‖dL/dh_t‖ of the top recurrent layer per step, over the batch and both directions; the Transformer: ‖dL/dx_t‖. */
   gradFlow: number[];
   grads: Record<string, number[]>;
   steps: { loss: number; gradNorm: number; gradNormClipped: number; lr: number }[];
@@ -44,8 +44,9 @@ function toBatch(f: ModelFixture, dtype: DType): Batch {
   };
 }
 
-function loadedModel(f: ModelFixture, dtype: DType): RecurrentModel {
-  const model = new RecurrentModel(f.model, createReferenceBackend(dtype));
+function loadedModel(f: ModelFixture, dtype: DType): SequenceModel {
+  // Fixtures of the recurrent kind predate the transformer field.
+  const model = createModel({ ...f.model, transformer: f.model.transformer ?? null }, createReferenceBackend(dtype));
   importParams(model.params, f.params);
   return model;
 }
@@ -63,7 +64,7 @@ function validOutputs(f: ModelFixture, data: ArrayLike<number>): number[] {
   return out;
 }
 
-const fixtures = loadFixtures<ModelFixture>('model_').concat(loadFixtures<ModelFixture>('train_'));
+const fixtures = ['model_', 'train_', 'transformer_'].flatMap((prefix) => loadFixtures<ModelFixture>(prefix));
 
 for (const f of fixtures) {
   for (const dtype of ['float64', 'float32'] as const) {

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createReferenceBackend } from '../../src/engine/backends/reference';
 import { fillOrthogonal, initialize, type InitParam } from '../../src/engine/init';
+import { createModel } from '../../src/engine/model';
 import { Rng } from '../../src/engine/rng';
 import type { InitSpec, ModelSpec } from '../../src/engine/spec';
 
@@ -9,7 +11,7 @@ const I = 3;
 
 function lstmSpec(over: Partial<ModelSpec> = {}): ModelSpec {
   return {
-    cell: 'lstm', variant: 'resetAfter', nonlinearity: 'tanh', inputSize: I, hiddenSize: H, numLayers: 2,
+    cell: 'lstm', transformer: null, variant: 'resetAfter', nonlinearity: 'tanh', inputSize: I, hiddenSize: H, numLayers: 2,
     bidirectional: true, dropout: 0, residual: false, layerNorm: true, embedding: { vocabSize: 400, dim: I },
     head: { output: 'attention', size: 2, activation: 'none' }, ...over,
   };
@@ -194,4 +196,32 @@ test('unknown parameter names and wrong gate shapes are reported', () => {
   const spec = lstmSpec();
   assert.throws(() => initialize([{ name: 'rnn.mystery', shape: [2], value: new Float64Array(2) }], spec, init('pytorch'), new Rng(1)), /no initialization rule for parameter "rnn.mystery"/);
   assert.throws(() => initialize([{ name: 'rnn.weight_hh_l0', shape: [12, 4], value: new Float64Array(48) }], spec, init('xavier'), new Rng(1)), /rnn.weight_hh_l0: expected shape \[16, \*\]/);
+});
+
+test('the Transformer starts as PyTorch initializes it, whatever the scheme: xavier in_proj_weight, zero attention biases, Linear bounds, unit norms, N(0,1) positions', () => {
+  const d = 16, F = 24;
+  const spec: ModelSpec = {
+    ...lstmSpec({ cell: 'transformer', hiddenSize: d, bidirectional: false, layerNorm: false, embedding: null, head: { output: 'all', size: 2, activation: 'none' } }),
+    transformer: { heads: 4, feedForward: F, activation: 'gelu', normFirst: true, positional: 'learned', maxLength: 300, causal: true },
+  };
+  const model = createModel(spec, createReferenceBackend('float64'));
+  for (const scheme of ['pytorch', 'orthogonal'] as const) {
+    initialize(model.params, spec, init(scheme, 1), new Rng(9));
+    const v = (name: string) => model.param(name).value;
+    const near = (m: number, bound: number, what: string) => assert.ok(m <= bound && m > 0.8 * bound, `${what}: max ${m}, bound ${bound}`);
+    near(maxAbs(v('transformer.layers.1.self_attn.in_proj_weight')), Math.sqrt(6 / (4 * d)), 'in_proj_weight');
+    for (const name of ['transformer.layers.0.self_attn.in_proj_bias', 'transformer.layers.1.self_attn.out_proj.bias', 'transformer.norm.bias', 'transformer.layers.0.norm2.bias'])
+      assert.ok(v(name).every((x) => x === 0), name);
+    assert.ok(v('transformer.layers.0.norm1.weight').every((x) => x === 1));
+    near(maxAbs(v('transformer.layers.0.self_attn.out_proj.weight')), 1 / Math.sqrt(d), 'out_proj.weight');
+    near(maxAbs(v('transformer.layers.0.linear1.bias')), 1 / Math.sqrt(d), 'linear1.bias');
+    near(maxAbs(v('transformer.layers.1.linear2.weight')), 1 / Math.sqrt(F), 'linear2.weight');
+    near(maxAbs(v('input_proj.weight')), 1 / Math.sqrt(spec.inputSize), 'input_proj.weight');
+    const pos = Array.from(v('pos_embedding.weight'));
+    const mean = pos.reduce((a, b) => a + b, 0) / pos.length;
+    const variance = pos.reduce((a, b) => a + (b - mean) ** 2, 0) / pos.length;
+    assert.ok(Math.abs(mean) < 0.05 && Math.abs(variance - 1) < 0.1, `pos_embedding mean ${mean} var ${variance}`);
+  }
+  // Layers are drawn independently.
+  assert.notDeepEqual(Array.from(model.param('transformer.layers.0.linear1.weight').value), Array.from(model.param('transformer.layers.1.linear1.weight').value));
 });

@@ -150,7 +150,7 @@ test('loadStateDict without the dropout stream is rejected', () => {
 
 test('with the real model (2-layer LSTM, dropout, Adam), a checkpoint resume reproduces the uninterrupted run bit-exactly', () => {
   const modelSpec = {
-    cell: 'lstm', variant: 'resetAfter', nonlinearity: 'tanh', inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: false,
+    cell: 'lstm', transformer: null, variant: 'resetAfter', nonlinearity: 'tanh', inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: false,
     dropout: 0.4, residual: false, layerNorm: false, embedding: null, head: { output: 'last', size: 1, activation: 'none' },
   } as const;
   const train = spec({ optimizer: { type: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, clip: { maxNorm: 1, maxValue: null } });

@@ -50,7 +50,7 @@ test('an unknown key is a ranged error with a "did you mean" suggestion', () => 
 test('wrong types, bad enum values and out-of-range numbers name the path and the problem', () => {
   const r = parseConfig('x.seqlab.json', '{ "model": { "cell": "lstn", "hiddenSize": "64" }, "train": { "steps": 0 }, "seed": 1.5 }');
   const byPath = Object.fromEntries(r.diagnostics.map((d) => [d.path, d.message]));
-  assert.match(byPath['model.cell'], /expected one of "rnn", "gru", "lstm", got the string "lstn"; did you mean "lstm"\?/);
+  assert.match(byPath['model.cell'], /expected one of "rnn", "gru", "lstm", "transformer", got the string "lstn"; did you mean "lstm"\?/);
   assert.match(byPath['model.hiddenSize'], /expected an integer, got the string "64"/);
   assert.match(byPath['train.steps'], /must be at least 1, got 0/);
   assert.match(byPath.seed, /expected an integer, got 1.5/);

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readDashboardAssets, renderReportHtml } from '../../src/runner/reportHtml';
 import type { HostMessage, RunSnapshot, StepRecord, WebviewMessage } from '../../src/shared/protocol';
@@ -12,6 +12,10 @@ import { fmtDuration } from '../../src/shared/format';
 import { panelHtml } from '../../src/extension/views/panelHtml';
 import { artifactsDir, canvasHash, dataAttr, emulateVsCodeTheme, launch, paintedPixels, repoRoot, settle, skipReason, watchedPage } from './browser';
 import { loadFixtureRun } from './fixtureRuns';
+import { loadExperiments } from '../../src/runner/experiment';
+import { startRun } from '../../src/runner/run';
+import { readSnapshot } from '../../src/runner/snapshot';
+import { tempWorkspace } from '../helpers/workspace';
 
 /** No console errors, page errors or CSP violations were seen. */
 function assertClean(problems: readonly string[]): void {
@@ -162,6 +166,81 @@ test('report: comparing runs overlays one curve per run, labelled by what differ
   await settle(page);
   assert.match(await page.textContent('#card-gradflow .verdict') ?? '', /vanish/);
   await page.screenshot({ path: join(artifactsDir, 'compare-dark.png'), fullPage: true });
+  assertClean(problems);
+  await page.context().close();
+});
+
+test('report: a Transformer run shows one attention map per head with the step slider, no gates, and gradient flow at its input', { skip: skipReason }, async () => {
+  const run = loadFixtureRun('webview-transformer');
+  const { page, problems } = await openReport([run], 'report-transformer');
+  assert.equal(await page.$eval('#card-gates', (el) => getComputedStyle(el).display), 'none', 'a Transformer has no gates');
+  assert.notEqual(await page.$eval('#card-attention', (el) => getComputedStyle(el).display), 'none');
+  // The top layer (1) of probe 0 at the latest step: 4 heads of 20 × 20.
+  assert.deepEqual([await dataAttr(page, '#card-attention', 'data-step'), await dataAttr(page, '#card-attention', 'data-heads'),
+    await dataAttr(page, '#card-attention', 'data-steps')], ['300', '4', '20']);
+  const painted = await paintedPixels(page, '#card-attention canvas.heatmap');
+  assert.equal(painted.length, 4);
+  for (const n of painted) assert.ok(n > 1000, `an attention map is blank (${n} pixels)`);
+  assert.deepEqual(await page.$$eval('#card-attention figcaption', (f) => f.map((x) => x.textContent)), ['head 1', 'head 2', 'head 3', 'head 4']);
+  assert.deepEqual(await page.$$eval('#attention-layer vscode-option', (o) => o.map((x) => x.textContent)), ['layer 0', 'layer 1']);
+  assert.deepEqual(await page.$$eval('#attention-probe vscode-option', (o) => o.map((x) => x.getAttribute('value'))), ['0', '1']);
+  const latest = await canvasHash(page, '#card-attention canvas.heatmap');
+  await page.focus('#attention-step');
+  await page.keyboard.press('Home');
+  await settle(page);
+  assert.equal(await dataAttr(page, '#card-attention', 'data-step'), '100');
+  assert.notEqual(await canvasHash(page, '#card-attention canvas.heatmap'), latest, 'the step slider did not change the attention maps');
+  // Layer 0 recorded probe 0 at steps 100 and 300 only: switching layers re-reads the steps.
+  await page.$eval('#attention-layer', (el) => { (el as HTMLElement & { value: string }).value = '0'; el.dispatchEvent(new Event('change')); });
+  await settle(page);
+  assert.equal(await page.$eval('#attention-step', (el) => (el as HTMLInputElement).max), '1');
+  assert.equal(await dataAttr(page, '#card-attention', 'data-step'), '100');
+  // Hovering a cell reads out its head, key, query and weight.
+  const box = (await page.$('#card-attention canvas.heatmap'))!;
+  const b = (await box.boundingBox())!;
+  await page.mouse.move(b.x + b.width * 0.3, b.y + b.height * 0.4);
+  assert.match(await page.textContent('#card-attention .readout') ?? '', /^head 1: key j \d+, query i \d+: [\d.]+/);
+  assert.match(await page.textContent('#card-gradflow .caption') ?? '', /‖∂L\/∂xₜ‖ on a log scale, at the input of the Transformer/);
+  assert.match(await page.textContent('#card-gradflow .verdict') ?? '', /‖∂L\/∂x₁‖ \/ ‖∂L\/∂x_T‖/);
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#card-attention .export-svg')]);
+  assert.match(svg.suggestedFilename(), /^attention-webview-transformer-layer0-step100\.svg$/);
+  assert.ok((readFileSync(await svg.path(), 'utf8').match(/<rect /g) ?? []).length > 4 * 20 * 20, 'attention SVG lacks one rect per cell');
+  await page.screenshot({ path: join(artifactsDir, 'attention-dark.png'), fullPage: true });
+  assertClean(problems);
+  await page.context().close();
+});
+
+test('report: a recurrent run shows gates and no attention card', { skip: skipReason }, async () => {
+  const { page, problems } = await openReport([lstm()], 'report-no-attention');
+  assert.equal(await page.$eval('#card-attention', (el) => getComputedStyle(el).display), 'none');
+  assert.notEqual(await page.$eval('#card-gates', (el) => getComputedStyle(el).display), 'none');
+  assert.match(await page.textContent('#card-gradflow .caption') ?? '', /‖∂L\/∂hₜ‖/);
+  assertClean(problems);
+  await page.context().close();
+});
+
+test('report: the comparison of a model.cell sweep labels each curve by its cell, the Transformer included', { skip: skipReason }, async () => {
+  const dir = tempWorkspace({
+    's.seqlab.json': {
+      data: { source: 'adding', length: 8, trainSize: 16, validationSize: 4 }, model: { hiddenSize: 4, heads: 2 },
+      train: { steps: 3, batchSize: 8, evalEvery: 3 }, instrumentation: { gradFlowEvery: 1, gatesEvery: 3 },
+      sweep: { 'model.cell': ['rnn', 'gru', 'lstm', 'transformer'] },
+    },
+  });
+  const runs: RunSnapshot[] = [];
+  for (const exp of loadExperiments(join(dir, 's.seqlab.json'))) {
+    const r = await startRun(exp);
+    runs.push(readSnapshot(basename(r.runDir), r.runDir));
+  }
+  const { page, problems } = await openReport(runs, 'report-cell-sweep');
+  assert.match(await page.textContent('.differs') ?? '', /^What differs: model\.cell: rnn \/ gru \/ lstm \/ transformer$/);
+  const legend = await page.$$eval('#card-grads .legend vscode-checkbox', (b) => b.map((x) => (x as HTMLElement & { label: string }).label));
+  assert.deepEqual(legend, ['cell=rnn ‖g‖', 'cell=gru ‖g‖', 'cell=lstm ‖g‖', 'cell=transformer ‖g‖']);
+  const lossLegend = await page.$$eval('#card-loss .legend vscode-checkbox', (b) => b.map((x) => (x as HTMLElement & { label: string }).label));
+  assert.deepEqual(lossLegend.filter((l) => l.endsWith(' train')), ['cell=rnn train', 'cell=gru train', 'cell=lstm train', 'cell=transformer train']);
+  await page.$eval('#focus-run', (el, id) => { (el as HTMLElement & { value: string }).value = id; el.dispatchEvent(new Event('change')); }, runs[3].runId);
+  await settle(page);
+  assert.equal(await dataAttr(page, '#card-attention', 'data-heads'), '2', 'the details follow the Transformer run');
   assertClean(problems);
   await page.context().close();
 });

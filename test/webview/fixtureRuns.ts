@@ -18,6 +18,7 @@ export function loadFixtureRun(id: string): RunSnapshot {
     ...jsonl<RunRecord>(join(dir, 'gradflow.jsonl')),
     ...jsonl<RunRecord>(join(dir, 'gates.jsonl')),
     ...jsonl<RunRecord>(join(dir, 'attention.jsonl')),
+    ...jsonl<RunRecord>(join(dir, 'selfattention.jsonl')),
   ];
   return {
     runId: id,

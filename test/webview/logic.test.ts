@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { jsonForScript, readDashboardAssets, renderReportHtml } from '../../src/runner/reportHtml';
-import type { RunSnapshot } from '../../src/shared/protocol';
+import type { RunSnapshot, SelfAttentionRecord } from '../../src/shared/protocol';
+import { attentionIndex, attentionSteps, pickAttention } from '../../webview/dashboard/attentionSelection';
 import { configDifferences, describeDifferences, runLabel } from '../../webview/dashboard/configDiff';
 import { metricsCsv } from '../../webview/dashboard/csv';
 import { flowVerdict } from '../../webview/dashboard/gradFlowVerdict';
@@ -103,4 +104,21 @@ test('report HTML is self-contained: inline nonce script and style, data that ca
 test('reading the dashboard bundle from a root without dist/ names the missing file and the fix', () => {
   const dir = tempWorkspace();
   assert.throws(() => readDashboardAssets(dir), (e: Error) => e.message.includes(join(dir, 'dist', 'webview', 'dashboard.js')) && /npm run build/.test(e.message));
+});
+
+test('attention record choice: probes and layers indexed, steps per probe and layer, the chosen step or the latest', () => {
+  const rec = (step: number, probe: number, layer: number): SelfAttentionRecord => ({ kind: 'selfattention', step, probe, layer, T: 1, weights: [[1]] });
+  const recs = [rec(0, 0, 0), rec(0, 0, 1), rec(0, 1, 1), rec(5, 0, 1), rec(9, 0, 1), rec(9, 1, 1)];
+  assert.deepEqual(attentionIndex(recs), { probes: [0, 1], layers: [0, 1] });
+  assert.deepEqual(attentionSteps(recs, 0, 1), [0, 5, 9]);
+  assert.deepEqual(attentionSteps(recs, 0, 0), [0]);
+  assert.equal(pickAttention(recs, 0, 1, 5), recs[3]);
+  assert.equal(pickAttention(recs, 0, 1, null), recs[4]);
+  assert.equal(pickAttention(recs, 0, 1, 7), recs[4], 'a step not recorded for this layer falls back to the latest');
+  assert.equal(pickAttention(recs, 1, 0, null), undefined);
+  // Records reach the run's data by kind.
+  const run = runFromSnapshot(snapshot('t', { records: recs }));
+  assert.equal(run.attention.length, 6);
+  appendRecords(run, [rec(12, 0, 0)], []);
+  assert.equal(run.attention[6].step, 12);
 });

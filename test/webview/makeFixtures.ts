@@ -1,11 +1,12 @@
 // Generates the recorded-run fixtures the webview tests load: run folders as the runner writes them
-// (config.json, summary.json, metrics.jsonl, gradflow.jsonl, gates.jsonl) plus tasks.jsonl for task views.
-// The numbers are synthetic but shaped like real training: loss decays with noise, gradients are clipped,
-// the RNN's gradient vanishes over T = 50 while the LSTM's keeps flowing, gates saturate as training proceeds.
+// (config.json, summary.json, metrics.jsonl, gradflow.jsonl, gates.jsonl, selfattention.jsonl) plus tasks.jsonl for
+// task views. The numbers are synthetic but shaped like real training: loss decays with noise, gradients are clipped,
+// the RNN's gradient vanishes over T = 50 while the LSTM's keeps flowing, gates saturate as training proceeds, and the
+// Transformer's heads learn to attend to the two marked steps.
 // Run: npx tsx test/webview/makeFixtures.ts   (writes test/fixtures/runs/webview-*)
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EvalRecord, GateRecord, GradFlowRecord, RunSummary, StepRecord, TaskRecord } from '../../src/shared/protocol';
+import type { EvalRecord, GateRecord, GradFlowRecord, RunSummary, SelfAttentionRecord, StepRecord, TaskRecord } from '../../src/shared/protocol';
 import { TestRandom } from '../engine/helpers/random';
 import { fixturesDir as outDir } from './fixtureRuns';
 
@@ -16,7 +17,7 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 interface RunPlan {
   id: string;
-  cell: 'rnn' | 'gru' | 'lstm';
+  cell: 'rnn' | 'gru' | 'lstm' | 'transformer';
   task: 'adding' | 'copy' | 'multisine';
   steps: number;
   hidden: number;
@@ -25,12 +26,17 @@ interface RunPlan {
   loss: [number, number, number];
   /** Per-step gradient decay factor going back in time, at the start and the end of training. */
   flow: [number, number];
+  /** Gate records (recurrent cells) or attention maps (the Transformer) every 100 steps. */
   gates: boolean;
   /** instrumentation.stepEvery: a step line every this many steps (keeps the fixture small). */
   stepEvery: number;
 }
 
 function paramNames(cell: RunPlan['cell'], layers: number): string[] {
+  if (cell === 'transformer') {
+    const layer = (l: number) => ['self_attn.in_proj_weight', 'self_attn.out_proj.weight', 'linear1.weight', 'linear2.weight'].map((n) => `transformer.layers.${l}.${n}`);
+    return ['input_proj.weight', ...Array.from({ length: layers }, (_, l) => layer(l)).flat(), 'head.weight', 'head.bias'];
+  }
   const names: string[] = [];
   for (let l = 0; l < layers; l++) names.push(`rnn.weight_ih_l${l}`, `rnn.weight_hh_l${l}`, `rnn.bias_ih_l${l}`, `rnn.bias_hh_l${l}`);
   void cell;
@@ -38,12 +44,15 @@ function paramNames(cell: RunPlan['cell'], layers: number): string[] {
 }
 
 function config(p: RunPlan): unknown {
-  const data = p.task === 'adding' ? { source: 'adding', length: 50, trainSize: 2000, validationSize: 200 }
+  const data = p.task === 'adding' ? { source: 'adding', length: p.cell === 'transformer' ? 20 : 50, trainSize: 2000, validationSize: 200 }
     : p.task === 'copy' ? { source: 'copy', delay: 10, copyLength: 5, symbols: 8, trainSize: 2000, validationSize: 200 }
       : { source: 'multisine', length: 60, horizon: 1, components: 3, noise: 0.1, trainSize: 2000, validationSize: 200 };
   return {
     name: p.id, description: '', seed: 7, data,
-    model: { cell: p.cell, variant: 'resetAfter', nonlinearity: 'tanh', hiddenSize: p.hidden, numLayers: p.layers, bidirectional: false, dropout: 0, residual: false, layerNorm: false, embedding: null, head: { output: 'auto', size: null, activation: 'none' } },
+    model: {
+      cell: p.cell, variant: 'resetAfter', nonlinearity: 'tanh', hiddenSize: p.hidden, numLayers: p.layers, bidirectional: false, dropout: 0, residual: false, layerNorm: false, embedding: null,
+      heads: 4, feedForward: null, activation: 'relu', normFirst: false, positional: 'sinusoidal', maxLength: null, head: { output: 'auto', size: null, activation: 'none' },
+    },
     train: { steps: p.steps, batchSize: 32, shuffle: true, loss: 'auto', optimizer: { type: 'adam', lr: 0.003, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, schedule: { type: 'constant' }, clip: { maxNorm: 1, maxValue: null }, init: { scheme: 'pytorch', recurrentGain: 1, forgetBias: p.cell === 'lstm' ? 1 : null }, bptt: { mode: 'full' }, evalEvery: 25, checkpointEvery: 500 },
     backend: { name: 'reference', fallback: [] },
     instrumentation: { stepEvery: p.stepEvery, gradFlowEvery: 15, gatesEvery: 100, probes: [0, 1] },
@@ -60,8 +69,9 @@ function generate(p: RunPlan, seed: number): void {
   const metrics: (StepRecord | EvalRecord)[] = [];
   const flows: GradFlowRecord[] = [];
   const gates: GateRecord[] = [];
+  const attention: SelfAttentionRecord[] = [];
   const tasks: TaskRecord[] = [];
-  const T = p.task === 'copy' ? 20 : 50;
+  const T = p.task === 'copy' || p.cell === 'transformer' ? 20 : 50;
   let time = 0;
   for (let step = 1; step <= p.steps; step++) {
     const progress = step / p.steps;
@@ -87,7 +97,10 @@ function generate(p: RunPlan, seed: number): void {
       for (let layer = 0; layer < p.layers; layer++) {
         // Both probes for the top layer; the lower layer's first probe at the first and last recording only.
         const probes = layer === p.layers - 1 ? [0, 1] : step === 100 || step === p.steps ? [0] : [];
-        for (const probe of probes) gates.push(gateRecord(p, step, probe, layer, T, rand));
+        for (const probe of probes) {
+          if (p.cell === 'transformer') attention.push(attentionRecord(p, step, probe, layer, T, rand));
+          else gates.push(gateRecord(p, step, probe, layer, T, rand));
+        }
       }
     }
   }
@@ -123,6 +136,7 @@ function generate(p: RunPlan, seed: number): void {
   writeFileSync(join(dir, 'metrics.jsonl'), jsonl(metrics));
   writeFileSync(join(dir, 'gradflow.jsonl'), jsonl(flows));
   if (gates.length) writeFileSync(join(dir, 'gates.jsonl'), jsonl(gates));
+  if (attention.length) writeFileSync(join(dir, 'selfattention.jsonl'), jsonl(attention));
   if (tasks.length) writeFileSync(join(dir, 'tasks.jsonl'), jsonl(tasks));
 }
 
@@ -164,12 +178,33 @@ function gateRecord(p: RunPlan, step: number, probe: number, layer: number, T: n
   return { kind: 'gates', step, probe, layer, direction: 'forward', cell: p.cell, T, H, values };
 }
 
+/**
+ * Attention weights of an adding-problem probe, 4 heads: as training proceeds, heads 1 and 2 look at one marked step
+ * each, head 3 at the step itself, head 4 stays spread out. Each row is a softmax over the keys.
+ */
+function attentionRecord(p: RunPlan, step: number, probe: number, layer: number, T: number, rand: () => number): SelfAttentionRecord {
+  const sharp = 0.5 + 4 * (step / p.steps) * (layer + 1) / p.layers;
+  const marks = probe === 0 ? [4, 13] : [2, 17];
+  const score = (h: number, i: number, j: number) => (h < 2 ? (j === marks[h] ? sharp : 0) : h === 2 ? (i === j ? sharp : 0) : 0) + 0.3 * (rand() - 0.5);
+  const weights = Array.from({ length: 4 }, (_, h) => {
+    const w: number[] = [];
+    for (let i = 0; i < T; i++) {
+      const e = Array.from({ length: T }, (_, j) => Math.exp(score(h, i, j)));
+      const s = e.reduce((a, b) => a + b, 0);
+      w.push(...e.map((v) => r4(v / s)));
+    }
+    return w;
+  });
+  return { kind: 'selfattention', step, probe, layer, T, weights };
+}
+
 const plans: RunPlan[] = [
   { id: 'webview-lstm', cell: 'lstm', task: 'adding', steps: 300, hidden: 6, layers: 2, loss: [0.19, 0.006, 70], flow: [0.86, 0.985], gates: true, stepEvery: 3 },
   { id: 'webview-gru', cell: 'gru', task: 'adding', steps: 300, hidden: 6, layers: 2, loss: [0.19, 0.02, 110], flow: [0.86, 0.96], gates: false, stepEvery: 3 },
   { id: 'webview-rnn', cell: 'rnn', task: 'adding', steps: 300, hidden: 6, layers: 2, loss: [0.19, 0.16, 60], flow: [0.8, 0.82], gates: false, stepEvery: 3 },
   { id: 'webview-copy', cell: 'gru', task: 'copy', steps: 60, hidden: 8, layers: 1, loss: [2.1, 0.3, 30], flow: [0.9, 0.95], gates: false, stepEvery: 1 },
   { id: 'webview-sine', cell: 'lstm', task: 'multisine', steps: 60, hidden: 8, layers: 1, loss: [0.5, 0.02, 20], flow: [0.9, 0.97], gates: false, stepEvery: 1 },
+  { id: 'webview-transformer', cell: 'transformer', task: 'adding', steps: 300, hidden: 8, layers: 2, loss: [0.19, 0.003, 50], flow: [0.97, 0.99], gates: true, stepEvery: 3 },
 ];
 plans.forEach((p, i) => generate(p, 1000 + i));
 console.log(`wrote ${plans.length} runs to ${outDir}`);

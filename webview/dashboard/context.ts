@@ -19,6 +19,6 @@ export interface ViewContext {
   setView(patch: Partial<ViewState>, redraw: Part[]): void;
 }
 
-export type Part = 'header' | 'loss' | 'grads' | 'gradflow' | 'gates' | 'tasks' | 'alignment';
+export type Part = 'header' | 'loss' | 'grads' | 'gradflow' | 'gates' | 'attention' | 'tasks' | 'alignment';
 
 export const defaultView: ViewState = { logScale: true, smoothing: 0.6, gateStep: null, probe: 0 };

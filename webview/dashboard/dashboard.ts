@@ -1,5 +1,5 @@
-// The dashboard: header and controls, loss and gradient-norm charts, gradient flow, gates, task views and (for
-// sequence-to-sequence runs) the attention alignment.
+// The dashboard: header and controls, loss and gradient-norm charts, gradient flow, gates (recurrent cells) or attention
+// maps (the Transformer), task views and (for sequence-to-sequence runs) the attention alignment.
 // Messages only change data and mark parts dirty; one requestAnimationFrame redraws what is dirty, so a flood
 // of appends costs one redraw per frame.
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -17,7 +17,8 @@ import { metricsCsv } from './csv';
 import { GatesPanel } from './gatesPanel';
 import { GradFlowPanel } from './gradFlowPanel';
 import { append, LineChart } from './lineChart';
-import { appendRecords, runFromSnapshot, runName, type RunData } from './model';
+import { AttentionPanel } from './attentionPanel';
+import { appendRecords, isTransformer, runFromSnapshot, runName, type RunData } from './model';
 import { gradNormChart, lossChart } from './series';
 import { TaskPanel } from './taskPanel';
 import { AlignmentPanel } from './alignmentPanel';
@@ -25,7 +26,7 @@ import { AlignmentPanel } from './alignmentPanel';
 interface CheckboxElement extends HTMLElement { checked: boolean; label: string }
 interface SelectElement extends HTMLElement { value: string }
 
-const allParts: Part[] = ['header', 'loss', 'grads', 'gradflow', 'gates', 'tasks', 'alignment'];
+const allParts: Part[] = ['header', 'loss', 'grads', 'gradflow', 'gates', 'attention', 'tasks', 'alignment'];
 
 export class Dashboard {
   private runs: RunData[] = [];
@@ -48,6 +49,7 @@ export class Dashboard {
   private readonly grads: LineChart;
   private readonly gradFlow: GradFlowPanel;
   private readonly gates: GatesPanel;
+  private readonly attention: AttentionPanel;
   private readonly task: TaskPanel;
   private readonly alignment: AlignmentPanel;
   private readonly empty: HTMLElement;
@@ -93,7 +95,8 @@ export class Dashboard {
     this.focusSel = document.createElement('vscode-single-select') as SelectElement;
     this.focusSel.id = 'focus-run';
     this.focusSel.setAttribute('aria-label', 'Run shown in the detail views');
-    this.focusSel.addEventListener('change', () => this.setView({ focusRunId: this.focusSel.value, gateStep: null, alignStep: null }, ['gradflow', 'gates', 'tasks', 'alignment', 'header']));
+    this.focusSel.addEventListener('change', () => this.setView({ focusRunId: this.focusSel.value, gateStep: null, attentionStep: null, alignStep: null },
+      ['gradflow', 'gates', 'attention', 'tasks', 'alignment', 'header']));
     this.focusWrap.appendChild(this.focusSel);
 
     button(controls, 'Export CSV', 'Export all metrics as CSV', () => this.exportCsv(), 'export-csv');
@@ -110,6 +113,7 @@ export class Dashboard {
     exportButtons(gradCard.actions, 'gradient-norm chart', () => this.exportChart(this.grads, 'png'), () => this.exportChart(this.grads, 'svg'));
     this.gradFlow = new GradFlowPanel(grid);
     this.gates = new GatesPanel(grid);
+    this.attention = new AttentionPanel(grid);
     this.task = new TaskPanel(grid);
     this.alignment = new AlignmentPanel(grid);
     grid.classList.add('hidden');
@@ -140,6 +144,7 @@ export class Dashboard {
     if (kinds.has('gradflow')) parts.push('gradflow');
     if (kinds.has('gates')) parts.push('gates');
     if (kinds.has('alignment') || msg.taskRecords.length > 0) parts.push('alignment');
+    if (kinds.has('selfattention')) parts.push('attention');
     if (msg.taskRecords.length > 0) parts.push('tasks');
     this.invalidate(parts);
   }
@@ -190,7 +195,12 @@ export class Dashboard {
       this.grads.update({ title: 'Gradient norms', xLabel: 'step', yLabel: '‖g‖₂', logY: this.view.logScale, chart: gradNormChart(this.runs, compare) }, this.palette);
     }
     if (parts.has('gradflow')) this.gradFlow.render(ctx);
-    if (parts.has('gates')) this.gates.render(ctx);
+    if (parts.has('gates')) {
+      this.gates.render(ctx);
+      // A Transformer has attention maps where recurrent cells have gates.
+      document.getElementById('card-gates')?.classList.toggle('hidden', isTransformer(focus));
+    }
+    if (parts.has('attention')) this.attention.render(ctx);
     if (parts.has('tasks')) this.task.render(ctx);
     if (parts.has('alignment')) this.alignment.render(ctx);
   }

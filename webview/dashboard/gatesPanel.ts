@@ -3,12 +3,13 @@
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { diverging, sequential, type Colormap } from '../shared/colormap';
-import { Heatmap, svgDocument, esc } from '../shared/heatmap';
+import { Heatmap } from '../shared/heatmap';
 import { slug } from '../shared/host';
 import type { GateRecord } from '../../src/shared/protocol';
 import { card, exportButtons } from './card';
 import type { ViewContext } from './context';
 import { append } from './lineChart';
+import { exportMapGrid } from './mapGridExport';
 import { gateIndex, layerKey } from './model';
 import { pickGateRecord } from './gateSelection';
 
@@ -158,43 +159,8 @@ export class GatesPanel {
 
   private export(format: 'png' | 'svg'): void {
     const ctx = this.ctx;
-    if (!ctx || this.maps.length === 0) return;
-    const cols = Math.min(this.maps.length, 3);
-    const cw = Math.max(...this.maps.map((m) => m.map.cssWidth)), chh = this.maps[0].map.cssHeight + 22;
-    const rows = Math.ceil(this.maps.length / cols);
-    const W = cols * cw, H = rows * chh + 30;
-    const title = `Gates — ${ctx.focus.runId}, step ${this.root.dataset.step}`;
-    const name = `gates-${slug(ctx.focus.runId)}-step${this.root.dataset.step}.${format}`;
-    if (format === 'svg') {
-      const parts = [`<text x="8" y="20" font-weight="600" fill="${ctx.palette.foreground}">${esc(title)}</text>`];
-      this.maps.forEach(({ title: t, map }, k) => {
-        const x = (k % cols) * cw, y = 30 + Math.floor(k / cols) * chh;
-        parts.push(`<text x="${x + 8}" y="${y + 14}" font-size="11" fill="${ctx.palette.foreground}">${esc(t)}</text>`);
-        parts.push(map.svgGroup(x, y + 20, cw, chh - 22));
-      });
-      ctx.host.exportFile('svg', name, svgDocument(W, H, ctx.palette, parts.join('')));
-      return;
-    }
-    const dpr = window.devicePixelRatio || 1;
-    const out = document.createElement('canvas');
-    out.width = Math.round(W * dpr);
-    out.height = Math.round(H * dpr);
-    const c2 = out.getContext('2d');
-    if (!c2) return;
-    c2.scale(dpr, dpr);
-    c2.fillStyle = ctx.palette.background;
-    c2.fillRect(0, 0, W, H);
-    const font = getComputedStyle(document.body).fontFamily;
-    c2.fillStyle = ctx.palette.foreground;
-    c2.font = `600 13px ${font}`;
-    c2.fillText(title, 8, 20);
-    c2.font = `11px ${font}`;
-    this.maps.forEach(({ title: t, map }, k) => {
-      const x = (k % cols) * cw, y = 30 + Math.floor(k / cols) * chh;
-      c2.fillStyle = ctx.palette.foreground;
-      c2.fillText(t, x + 8, y + 14);
-      c2.drawImage(map.canvas, x, y + 20, map.cssWidth, map.cssHeight);
-    });
-    ctx.host.exportFile('png', name, out.toDataURL('image/png'));
+    if (!ctx) return;
+    const step = this.root.dataset.step;
+    exportMapGrid(ctx, this.maps, `Gates — ${ctx.focus.runId}, step ${step}`, `gates-${slug(ctx.focus.runId)}-step${step}.${format}`, format);
   }
 }

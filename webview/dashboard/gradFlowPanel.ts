@@ -1,5 +1,7 @@
 // Gradient flow through time: how much of the loss's gradient reaches each time step t, at every recorded
 // training step. This is the picture of vanishing (dark at small t) and exploding (bright, growing) gradients.
+// Recurrent runs record ‖∂L/∂hₜ‖ of the top layer; the Transformer ‖∂L/∂xₜ‖ at its input, the same question asked of
+// a model that reaches every step directly.
 import { sequential } from '../shared/colormap';
 import { fmt } from '../../src/shared/format';
 import { Heatmap, svgDocument } from '../shared/heatmap';
@@ -9,17 +11,26 @@ import type { ViewContext } from './context';
 import { append, LineChart } from './lineChart';
 import type { GradFlowRecord } from '../../src/shared/protocol';
 import { flowVerdict } from './gradFlowVerdict';
+import { isTransformer } from './model';
+
+/** The caption for runs whose records hold ‖∂L/∂hₜ‖ (h) or ‖∂L/∂xₜ‖ (x). */
+function captionFor(v: 'h' | 'x'): string {
+  return v === 'h'
+    ? 'Color = ‖∂L/∂hₜ‖ on a log scale: how much gradient from the loss reaches time step t. Dark rows at small t mean the gradient vanishes before reaching early inputs.'
+    : 'Color = ‖∂L/∂xₜ‖ on a log scale, at the input of the Transformer: how much gradient from the loss reaches position t. Attention reaches every step directly, with no chain of steps to fade through.';
+}
 
 export class GradFlowPanel {
   private readonly heatmap: Heatmap;
   private readonly profile: LineChart;
   private readonly verdict: HTMLElement;
   private readonly hover: HTMLElement;
+  private readonly caption: HTMLElement;
   private ctx: ViewContext | null = null;
 
   constructor(parent: HTMLElement) {
-    const c = card(parent, 'card-gradflow', 'Gradient flow through time',
-      'Color = ‖∂L/∂hₜ‖ on a log scale: how much gradient from the loss reaches time step t. Dark rows at small t mean the gradient vanishes before reaching early inputs.', true);
+    const c = card(parent, 'card-gradflow', 'Gradient flow through time', captionFor('h'), true);
+    this.caption = c.caption;
     const grid = append(c.body, 'div', 'gradflow-grid');
     const left = append(grid, 'div', 'gradflow-heat');
     const heatHost = append(left, 'div', 'heat-host');
@@ -38,6 +49,8 @@ export class GradFlowPanel {
     const root = this.heatmap.canvas.closest('section') as HTMLElement;
     root.classList.toggle('empty', recs.length === 0);
     if (recs.length === 0) { this.verdict.textContent = 'No gradient-flow records yet (instrumentation.gradFlowEvery).'; return; }
+    const v = isTransformer(ctx.focus) ? 'x' : 'h';
+    this.caption.textContent = captionFor(v);
     const T = Math.max(...recs.map((r) => r.norms.length));
     const values = new Float64Array(T * recs.length).fill(NaN);
     let min = Infinity, max = 0;
@@ -49,7 +62,7 @@ export class GradFlowPanel {
     if (min === max) { min /= 10; max *= 10; }
     this.heatmap.set({ cols: recs.length, rows: T, values }, {
       colormap: sequential, scale: 'log', min, max, xLabel: 'training step', yLabel: 'time step t',
-      colorbarLabel: '‖∂L/∂hₜ‖', colName: (c) => String(recs[c].step), rowName: (r) => String(r + 1), rowOrigin: 'bottom',
+      colorbarLabel: `‖∂L/∂${v}ₜ‖`, colName: (c) => String(recs[c].step), rowName: (r) => String(r + 1), rowOrigin: 'bottom',
     }, ctx.palette);
     root.dataset.columns = String(recs.length);
     root.dataset.rows = String(T);
@@ -59,14 +72,14 @@ export class GradFlowPanel {
     const profiles: GradFlowRecord[] = recs.length > 1 ? [first, latest] : [latest];
     const xs = Array.from({ length: T }, (_, t) => t + 1);
     this.profile.update({
-      title: 'Gradient profile ‖∂L/∂hₜ‖', xLabel: 'time step t', yLabel: '‖∂L/∂hₜ‖', logY: true,
+      title: `Gradient profile ‖∂L/∂${v}ₜ‖`, xLabel: 'time step t', yLabel: `‖∂L/∂${v}ₜ‖`, logY: true,
       chart: {
         series: profiles.map((p, k) => ({ label: `step ${p.step}${k === profiles.length - 1 ? ' (latest)' : ''}`, color: k === profiles.length - 1 ? 0 : 1, faint: k < profiles.length - 1 })),
         data: [xs, ...profiles.map((p) => xs.map((t) => p.norms[t - 1] ?? null))],
       },
     }, ctx.palette);
-    const v = flowVerdict(latest.norms);
-    this.verdict.textContent = `Step ${latest.step}: ‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ = ${fmt(v.ratio, 3)}. ${v.text[0].toUpperCase()}${v.text.slice(1)}.`;
+    const verdict = flowVerdict(latest.norms);
+    this.verdict.textContent = `Step ${latest.step}: ‖∂L/∂${v}₁‖ / ‖∂L/∂${v}_T‖ = ${fmt(verdict.ratio, 3)}. ${verdict.text[0].toUpperCase()}${verdict.text.slice(1)}.`;
   }
 
   private exportHeatmap(format: 'png' | 'svg'): void {
@@ -75,7 +88,8 @@ export class GradFlowPanel {
     if (format === 'png') this.ctx.host.exportFile('png', name, this.heatmap.canvas.toDataURL('image/png'));
     else {
       const w = Math.max(600, this.heatmap.cssWidth), h = this.heatmap.cssHeight + 30;
-      const title = `<text x="8" y="18" font-weight="600" fill="${this.ctx.palette.foreground}">Gradient flow through time — ‖∂L/∂hₜ‖ (log)</text>`;
+      const v = isTransformer(this.ctx.focus) ? 'x' : 'h';
+      const title = `<text x="8" y="18" font-weight="600" fill="${this.ctx.palette.foreground}">Gradient flow through time — ‖∂L/∂${v}ₜ‖ (log)</text>`;
       this.ctx.host.exportFile('svg', name, svgDocument(w, h, this.ctx.palette, title + this.heatmap.svgGroup(0, 28, w, h - 30)));
     }
   }

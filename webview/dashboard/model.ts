@@ -1,7 +1,8 @@
 // The dashboard's data: one RunData per run, split by record kind so each view reads only what it draws.
 // A snapshot replaces everything (it is idempotent: the same snapshot twice gives the same state); appends extend.
 import type {
-  AlignmentRecord, EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunSummary, StepRecord, TaskRecord,
+  AlignmentRecord, EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunSummary, SelfAttentionRecord, StepRecord,
+  TaskRecord,
 } from '../../src/shared/protocol';
 
 export interface RunData {
@@ -14,11 +15,15 @@ export interface RunData {
   gates: GateRecord[];
   /** Sequence-to-sequence runs: attention alignments of the probe pairs. */
   alignments: AlignmentRecord[];
+  /** The Transformer's attention maps. */
+  attention: SelfAttentionRecord[];
   tasks: TaskRecord[];
 }
 
 export function runFromSnapshot(s: RunSnapshot): RunData {
-  const run: RunData = { runId: s.runId, config: s.config, summary: s.summary, steps: [], evals: [], gradflow: [], gates: [], alignments: [], tasks: [] };
+  const run: RunData = {
+    runId: s.runId, config: s.config, summary: s.summary, steps: [], evals: [], gradflow: [], gates: [], alignments: [], attention: [], tasks: [],
+  };
   appendRecords(run, s.records, s.taskRecords);
   return run;
 }
@@ -32,6 +37,7 @@ export function appendRecords(run: RunData, records: readonly RunRecord[], tasks
       case 'gradflow': pushByStep(run.gradflow, r); break;
       case 'gates': run.gates.push(r); break;
       case 'alignment': run.alignments.push(r); break;
+      case 'selfattention': run.attention.push(r); break;
     }
   }
   run.tasks.push(...tasks);
@@ -53,6 +59,11 @@ export function configValue(config: unknown, path: string): unknown {
     cur = (cur as Record<string, unknown>)[key];
   }
   return cur;
+}
+
+/** A run of the Transformer kind: attention maps instead of gates, gradient flow at the stack's input. */
+export function isTransformer(run: RunData): boolean {
+  return run.attention.length > 0 || configValue(run.config, 'model.cell') === 'transformer';
 }
 
 /** The run's display name: summary name, config name, or its id. */

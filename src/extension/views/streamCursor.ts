@@ -1,12 +1,13 @@
 // Joining a snapshot read from disk with records streamed from the worker: the worker writes a record to the run
 // folder and posts it to the host, so a record can be in both. Per record kind, only steps after the newest one
-// already shown pass. Gate records are per probe/layer/direction, and alignment records per probe, so they are keyed by
-// those too.
+// already shown pass. Gate records are per probe/layer/direction, alignment records per probe and attention maps per
+// probe/layer, so they are keyed by those too.
 import type { RunRecord } from '../../runner/events';
 
 function streamKey(r: RunRecord): string {
   if (r.kind === 'gates') return `gates:${r.probe}:${r.layer}:${r.direction}`;
-  return r.kind === 'alignment' ? `alignment:${r.probe}` : r.kind;
+  if (r.kind === 'alignment') return `alignment:${r.probe}`;
+  return r.kind === 'selfattention' ? `selfattention:${r.probe}:${r.layer}` : r.kind;
 }
 
 export class StreamCursor {

@@ -92,7 +92,11 @@ const head = obj({
 }, { description: 'The linear layer on top of the recurrent stack.' });
 
 const model = obj({
-  cell: oneOf(['rnn', 'gru', 'lstm'], { description: 'Recurrent cell.', default: 'lstm' }),
+  cell: oneOf(['rnn', 'gru', 'lstm', 'transformer'], {
+    description: 'Recurrent cell, or "transformer": a Transformer encoder (torch.nn.TransformerEncoder) of numLayers layers of width '
+      + 'hiddenSize, on the same data, heads and views (options heads … maxLength below).',
+    default: 'lstm',
+  }),
   variant: oneOf(['resetAfter', 'resetBefore'], {
     description: 'GRU formulation: resetAfter (torch.nn.GRU, cuDNN: the reset gate multiplies W_hn·h + b_hn) or resetBefore '
       + '(Cho et al. 2014: the reset gate multiplies h before W_hn; here the update gate z admits the candidate, h = (1−z)⊙h + z⊙n).',
@@ -107,7 +111,22 @@ const model = obj({
   layerNorm: bool({ description: 'Layer-normalize gate pre-activations.', default: false }),
   embedding: nullable(obj({
     dim: int({ description: 'Embedding width.', default: 32, min: 1 }),
-  }, { description: 'Learned token embedding.' }), { description: 'Token embedding for token data (null: tokens enter one-hot).', default: null }),
+  }, { description: 'Learned token embedding.' }), {
+    description: 'Token embedding for token data (null: tokens enter one-hot; the Transformer always embeds tokens, at width hiddenSize).', default: null,
+  }),
+  heads: int({ description: 'Transformer: attention heads per layer (hiddenSize must be a multiple of it).', default: 4, min: 1 }),
+  feedForward: nullable(int({ description: 'Transformer: width of each layer\'s feed-forward block.', min: 1 }), {
+    description: 'Transformer: width of each layer\'s feed-forward block, dim_feedforward (null: 4 × hiddenSize).', default: null,
+  }),
+  activation: oneOf(['relu', 'gelu'], { description: 'Transformer: activation of the feed-forward block (gelu: the exact, erf form).', default: 'relu' }),
+  normFirst: bool({ description: 'Transformer: layer norm before attention and feed-forward (pre-norm, plus a final norm) instead of after them.', default: false }),
+  positional: oneOf(['sinusoidal', 'learned'], {
+    description: 'Transformer: positions added to the projected input: sinusoidal (Vaswani et al. 2017, no parameters) or learned (pos_embedding, maxLength rows).',
+    default: 'sinusoidal',
+  }),
+  maxLength: nullable(int({ description: 'Transformer: the longest sequence the model takes.', min: 1 }), {
+    description: 'Transformer: the longest sequence the model takes; learned positions have this many rows (null: the longest sequence in the data).', default: null,
+  }),
   head,
   decoder: nullable(obj({
     attention: oneOf(['additive', 'dot', 'general', 'none'], {
@@ -231,7 +250,7 @@ export const configSchema = obj({
   instrumentation: obj({
     stepEvery: int({ description: 'Write a step line (loss, gradient norms per parameter) every this many steps.', default: 1, min: 1 }),
     gradFlowEvery: int({ description: 'Record gradient flow through time every this many steps (0: never).', default: 50, min: 0 }),
-    gatesEvery: int({ description: 'Record gate activations of the probe sequences every this many steps (0: never).', default: 100, min: 0 }),
+    gatesEvery: int({ description: 'Record gate activations of the probe sequences (the Transformer: their attention maps) every this many steps (0: never).', default: 100, min: 0 }),
     probes: numbers({ description: 'Index or indices of the probe sequence(s) in the validation set (the training set when there is none).', default: [0] }),
   }, { description: 'What to record while training.' }),
   output: obj({

@@ -18,6 +18,7 @@ export function seq2seqSpecs(c: Config, dataset: Dataset, at: At): ModelSpecs {
   if (tg.kind !== 'sequence') {
     at(['model', 'decoder'], `a decoder needs source–target pairs (data source "pairs", "reverse" or "dates"), but data source "${c.data.source}" gives ${tg.kind === 'class' ? 'class labels' : 'numeric targets'}; set "decoder" to null`);
   }
+  if (m.cell === 'transformer') at(['model', 'cell'], 'the sequence-to-sequence encoder is recurrent: use "rnn", "gru" or "lstm" with a decoder (the Transformer is an encoder with a per-sequence or per-step head)');
   if (!m.embedding) at(['model', 'embedding'], 'a sequence-to-sequence model reads its source tokens through an embedding: set "embedding": {"dim": 32}');
   if (c.train.loss !== 'auto' && c.train.loss !== 'cross_entropy') at(['train', 'loss'], `a sequence-to-sequence model trains on cross_entropy over the target tokens, not ${c.train.loss}`);
   if (c.train.bptt.mode === 'truncated') at(['train', 'bptt'], 'the decoder attends to the whole source and starts from its final state, so it needs full BPTT, not truncated');
@@ -34,7 +35,7 @@ export function seq2seqSpecs(c: Config, dataset: Dataset, at: At): ModelSpecs {
   const model: ModelSpec = {
     cell: m.cell, variant: m.variant, nonlinearity: m.nonlinearity, inputSize: m.embedding?.dim ?? 1,
     hiddenSize: m.hiddenSize, numLayers: m.numLayers, bidirectional: m.bidirectional, dropout: m.dropout,
-    residual: m.residual, layerNorm: m.layerNorm,
+    residual: m.residual, layerNorm: m.layerNorm, transformer: null,
     embedding: m.embedding ? { vocabSize: sourceVocab, dim: m.embedding.dim } : null,
     decoder: {
       vocabSize: V, embeddingDim: d.embedding.dim, attention: d.attention, inputFeeding: d.inputFeeding,

@@ -13,9 +13,8 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Backend, Buf } from '../../../src/engine/backend';
 import { createReferenceBackend } from '../../../src/engine/backends/reference';
-import { RecurrentModel } from '../../../src/engine/recurrentModel';
-import type { Batch } from '../../../src/engine/model';
-import { makeBatch, makeModel, makeSpec, type SpecOverrides } from '../helpers/models';
+import { createModel, type Batch } from '../../../src/engine/model';
+import { makeBatch, makeModel, makeSpec, makeTransformer, makeTransformerSpec, type SpecOverrides, type TransformerOverrides } from '../helpers/models';
 import { TestRandom } from '../helpers/random';
 import {
   BackendUnavailableError, createGpuJsBackend, type GpuJsMode, type GpuJsBackend,
@@ -283,6 +282,11 @@ const MODEL_CASES: SpecOverrides[] = [
   { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 6 },
   { cell: 'lstm', hiddenSize: 5, layerNorm: true, numLayers: 2, bidirectional: true },
 ];
+/** Transformers: the attention products run as one gemm per (sequence, head), the softmax on the backend. */
+const TRANSFORMER_CASES: TransformerOverrides[] = [
+  { numLayers: 2, head: { output: 'all' }, options: { causal: true, normFirst: true, activation: 'gelu' } },
+  { options: { positional: 'learned' } },
+];
 
 function rounded(v: Float64Array): Float64Array {
   return v.map(Math.fround);
@@ -294,11 +298,11 @@ function rounded(v: Float64Array): Float64Array {
  * relative; on each gradient element: 2e-5 + 1e-4·|reference|, float32 error growing through a few steps
  * of recurrence and the gemm reductions behind each weight gradient.
  */
-function compareModel(gpu: Backend, over: SpecOverrides): void {
-  const spec = makeSpec(over);
+function compareModel(gpu: Backend, over: SpecOverrides | TransformerOverrides): void {
+  const spec = over.cell === undefined ? makeTransformerSpec(over) : makeSpec(over);
   const tag = JSON.stringify(over);
-  const ref = makeModel(spec, 11, 0.6, 'float64');
-  const mine = new RecurrentModel(spec, gpu);
+  const ref = spec.cell === 'transformer' ? makeTransformer(spec, 11, 0.6, 'float64') : makeModel(spec, 11, 0.6, 'float64');
+  const mine = createModel(spec, gpu);
   ref.params.forEach((p, i) => {
     p.value.set(rounded(p.value as Float64Array));
     mine.params[i].value.set(p.value);
@@ -337,7 +341,7 @@ for (const mode of MODES) {
     try {
       assert.deepEqual(gpu.info, { name: 'gpu.js', mode, dtype: 'float32' });
       await t.test('every op', () => ALL_CASES.forEach((op, i) => compare(gpu, reference, op, 1000 + i)));
-      for (const over of MODEL_CASES) {
+      for (const over of [...MODEL_CASES, ...TRANSFORMER_CASES]) {
         await t.test(`loss and every gradient: ${JSON.stringify(over)}`, () => compareModel(gpu, over));
       }
     } finally {

@@ -7,7 +7,7 @@ import type { Backend, Buf } from '../../../src/engine/backend';
 import { createReferenceBackend } from '../../../src/engine/backends/reference';
 import { createWasmBackend } from '../../../src/engine/backends/wasm';
 import { RecurrentModel } from '../../../src/engine/recurrentModel';
-import type { Batch } from '../../../src/engine/model';
+import { createModel, type Batch } from '../../../src/engine/model';
 import { initialize } from '../../../src/engine/init';
 import { Rng } from '../../../src/engine/rng';
 import type { ModelSpec } from '../../../src/engine/spec';
@@ -100,6 +100,26 @@ test('addRowVector, sumRows and layer normalization match the reference', () => 
         { name: 'dx', len, kind: 'out' }, { name: 'dgamma', len: groups * H, kind: 'inout' }, { name: 'dbeta', len: groups * H, kind: 'inout' },
       ], (be, [dy, x, mu, rs, g, dx, dg, db]) => be.layerNormBackward(rows, groups, H, dy, x, mu, rs, g, dx, dg, db), seed++, placement, 1e-5, 1e-4);
     }
+});
+
+test('softmaxRows (with and without counts, SIMD tails, empty rows) and its backward match the reference', () => {
+  let seed = 500;
+  for (const [rows, n] of [[5, 7], [3, 13], [2, 1], [8, 64], [4, 4]])
+    for (const counts of [null, Int32Array.from({ length: rows }, (_, r) => [n, 1, Math.ceil(n / 2), 0, n + 3][r % 5])])
+      for (const placement of PLACEMENTS) {
+        const tag = `${rows}x${n} counts=${counts ? 'some' : 'none'}`;
+        parity(`softmaxRows ${tag}`, [{ name: 'x', len: rows * n, kind: 'in', lo: -8, hi: 8 }, { name: 'y', len: rows * n, kind: 'out' }],
+          (be, [x, y]) => be.softmaxRows(rows, n, x, counts, y), seed++, placement, 1e-6, 1e-5);
+        parity(`softmaxRowsBackward ${tag}`, [
+          { name: 'y', len: rows * n, kind: 'in', lo: 0, hi: 1 }, { name: 'dy', len: rows * n, kind: 'in' }, { name: 'dx', len: rows * n, kind: 'out' },
+        ], (be, [y, dy, dx]) => be.softmaxRowsBackward(rows, n, y, dy, dx), seed++, placement, 1e-5, 1e-4);
+      }
+  // Counts that live in WASM memory's buffer are read in place; elsewhere they are staged. Both must agree.
+  const x = wasm.alloc(6);
+  x.set([1, 2, 3, 4, 5, 6]);
+  const y = wasm.alloc(6);
+  wasm.softmaxRows(2, 3, x, Int32Array.from([2, 3]), y);
+  assert.ok(Math.abs(y[0] - 1 / (1 + Math.E)) < 1e-6 && y[2] === 0 && Math.abs(y[3] + y[4] + y[5] - 1) < 1e-6);
 });
 
 /** Masks: none, and one with padded rows (including the first and the last). */
@@ -222,6 +242,18 @@ test('alloc gives zeroed views into WASM memory that survive memory growth', () 
   assert.deepEqual(Array.from(out), [7, 9, 11, 13, 15]);
 });
 
+test('counts staged past 2 GiB of WASM memory still reach the kernel (addresses above 2^31)', () => {
+  const be = createWasmBackend();
+  for (let i = 0; i < 6; i++) be.alloc(100 * 1024 * 1024); // 2.4 GB of untouched (so uncommitted) memory: what follows lives above 2^31
+  const x = be.alloc(6);
+  x.set([1, 2, 3, 4, 5, 6]);
+  const y = be.alloc(6);
+  be.softmaxRows(2, 3, x, Int32Array.from([1, 2]), y);
+  assert.ok(y.byteOffset > 2 ** 31, `x lives at ${y.byteOffset}`);
+  assert.deepEqual(Array.from(y.subarray(0, 3)), [1, 0, 0]);
+  assert.ok(Math.abs(y[3] - 1 / (1 + Math.E)) < 1e-6 && y[5] === 0);
+});
+
 test('a memory limit below the request falls back to plain arrays that still compute correctly', () => {
   const be = createWasmBackend({ maximumMemoryBytes: 4 * 1024 * 1024 });
   const a = be.alloc(2 * 1024 * 1024); // 8 MB > 4 MB limit
@@ -237,13 +269,14 @@ test('too-short arrays and bad sizes are rejected with the op and argument named
   assert.throws(() => wasm.gemm(false, false, 2, 3, 4, wasm.alloc(7), wasm.alloc(12), wasm.alloc(6), false), /wasm gemm: a has 7 values, needs 8/);
   assert.throws(() => wasm.lstmForward(2, 3, wasm.alloc(24), wasm.alloc(24), wasm.alloc(6), wasm.alloc(6), new Float32Array(1), wasm.alloc(24), wasm.alloc(6), wasm.alloc(6)), /wasm lstmForward: mask has 1 values, needs 2/);
   assert.throws(() => wasm.addRowVector(wasm.alloc(4), 2.5, 2, wasm.alloc(2)), /wasm addRowVector: rows must be a non-negative integer, got 2\.5/);
+  assert.throws(() => wasm.softmaxRows(3, 2, wasm.alloc(6), new Int32Array(2), wasm.alloc(6)), /wasm softmaxRows: valid has 2 values, needs 3/);
 });
 
 // ---- Model-level parity: one full forward/backward of real models on both backends ----
 
 function modelSpec(over: Partial<ModelSpec>): ModelSpec {
   return {
-    cell: 'lstm', variant: 'resetAfter', nonlinearity: 'tanh', inputSize: 3, hiddenSize: 7, numLayers: 1,
+    cell: 'lstm', transformer: null, variant: 'resetAfter', nonlinearity: 'tanh', inputSize: 3, hiddenSize: 7, numLayers: 1,
     bidirectional: false, dropout: 0, residual: false, layerNorm: false, embedding: null,
     head: { output: 'last', size: 2, activation: 'none' }, ...over,
   };
@@ -281,6 +314,30 @@ test('a model trained on the WASM backend gets the reference loss and gradients 
     const [r, w] = results;
     const tag = JSON.stringify(over);
     assert.ok(Math.abs(w.loss - r.loss) <= 1e-5 * Math.max(1, Math.abs(r.loss)), `${tag}: loss ${w.loss} vs ${r.loss}`);
+    r.grads.forEach((g, i) => assertClose(w.grads[i].grad, g.grad, `${tag} ${g.name}.grad`, 2e-5, 1e-3));
+  }
+});
+
+test('a Transformer trained on the WASM backend gets the reference loss and gradients (pre/post norm, causal, padded, gelu)', () => {
+  const cases: [string, Partial<ModelSpec>, NonNullable<ModelSpec['transformer']>][] = [
+    ['post-norm relu, last', {}, { heads: 2, feedForward: 9, activation: 'relu', normFirst: false, positional: 'sinusoidal', maxLength: 9, causal: false }],
+    ['pre-norm gelu, causal, all', { head: { output: 'all', size: 2, activation: 'none' } },
+      { heads: 4, feedForward: 11, activation: 'gelu', normFirst: true, positional: 'learned', maxLength: 9, causal: true }],
+    ['attention head', { head: { output: 'attention', size: 2, activation: 'none' } },
+      { heads: 1, feedForward: 5, activation: 'gelu', normFirst: false, positional: 'learned', maxLength: 12, causal: false }],
+  ];
+  for (const [tag, over, transformer] of cases) {
+    const spec = { ...modelSpec({ cell: 'transformer', hiddenSize: 12, numLayers: 2, ...over }), transformer };
+    const [r, w] = [ref, wasm].map((be) => {
+      const model = createModel(spec, be);
+      initialize(model.params, spec, { scheme: 'pytorch', forgetBias: null }, new Rng(7));
+      const batch = batchFor(spec, 5, 9, be, new TestRandom(11));
+      model.zeroGrad();
+      const { loss, gradFlow } = model.forwardBackward(batch, 'mse', { train: true, tbptt: null, gradFlow: true });
+      return { loss, gradFlow: gradFlow!, grads: model.params.map((p) => ({ name: p.name, grad: Float64Array.from(p.grad) })) };
+    });
+    assert.ok(Math.abs(w.loss - r.loss) <= 1e-5 * Math.max(1, Math.abs(r.loss)), `${tag}: loss ${w.loss} vs ${r.loss}`);
+    assertClose(w.gradFlow, r.gradFlow, `${tag} gradFlow`, 2e-6, 1e-3);
     r.grads.forEach((g, i) => assertClose(w.grads[i].grad, g.grad, `${tag} ${g.name}.grad`, 2e-5, 1e-3));
   }
 });

@@ -2,8 +2,8 @@
 import type { Buf } from '../../../src/engine/backend';
 import { createReferenceBackend } from '../../../src/engine/backends/reference';
 import { RecurrentModel } from '../../../src/engine/recurrentModel';
-import type { Batch, ForwardBackwardOptions, SequenceModel } from '../../../src/engine/model';
-import type { LossType, ModelSpec } from '../../../src/engine/spec';
+import { createModel, type Batch, type ForwardBackwardOptions, type SequenceModel } from '../../../src/engine/model';
+import type { LossType, ModelSpec, TransformerOptions } from '../../../src/engine/spec';
 import { TestRandom } from './random';
 
 export type SpecOverrides = Partial<Omit<ModelSpec, 'head'>> & { head?: Partial<ModelSpec['head']> };
@@ -11,11 +11,35 @@ export type SpecOverrides = Partial<Omit<ModelSpec, 'head'>> & { head?: Partial<
 export function makeSpec(over: SpecOverrides = {}): ModelSpec {
   const { head, ...rest } = over;
   return {
-    cell: 'lstm', variant: 'resetAfter', nonlinearity: 'tanh', inputSize: 3, hiddenSize: 3, numLayers: 1,
+    cell: 'lstm', transformer: null, variant: 'resetAfter', nonlinearity: 'tanh', inputSize: 3, hiddenSize: 3, numLayers: 1,
     bidirectional: false, dropout: 0, residual: false, layerNorm: false, embedding: null,
     ...rest,
     head: { output: 'last', size: 2, activation: 'none', ...head },
   };
+}
+
+export type TransformerOverrides = SpecOverrides & { options?: Partial<TransformerOptions> };
+
+/** A small Transformer: d = 4, 2 heads, feed-forward 5, one post-norm relu layer, sinusoidal positions, head "last". */
+export function makeTransformerSpec(over: TransformerOverrides = {}): ModelSpec {
+  const { options, ...rest } = over;
+  const spec = makeSpec({ cell: 'transformer', hiddenSize: 4, ...rest });
+  spec.transformer = {
+    heads: 2, feedForward: 5, activation: 'relu', normFirst: false, positional: 'sinusoidal', maxLength: 6, causal: false, ...options,
+  };
+  if (spec.embedding) spec.embedding = { ...spec.embedding, dim: spec.hiddenSize };
+  return spec;
+}
+
+/** A float64 reference Transformer with every parameter drawn uniformly from ±scale (layer-norm gains around 1). */
+export function makeTransformer(spec: ModelSpec, seed = 11, scale = 0.6, dtype: 'float32' | 'float64' = 'float64'): SequenceModel {
+  const model = createModel(spec, createReferenceBackend(dtype));
+  const rnd = new TestRandom(seed);
+  for (const p of model.params) {
+    if (/norm\d?\.weight$/.test(p.name)) rnd.fill(p.value, 0.6, 1.4);
+    else rnd.fill(p.value, -scale, scale);
+  }
+  return model;
 }
 
 /** A float64 reference model with every parameter drawn uniformly from ±scale (LN gains around 1). */

@@ -13,7 +13,7 @@ export function seq2seqSpec(over: Seq2SeqOverrides = {}): ModelSpec {
   const d: DecoderSpec = { vocabSize: 5, embeddingDim: 2, attention: 'additive', inputFeeding: false, startToken: 1, endToken: 2, maxLength: 8, ...decoder };
   return {
     cell: 'gru', variant: 'resetAfter', nonlinearity: 'tanh', inputSize: 3, hiddenSize: 3, numLayers: 1, bidirectional: false,
-    dropout: 0, residual: false, layerNorm: false, embedding: { vocabSize: sourceVocab ?? 6, dim: 3 }, ...rest,
+    dropout: 0, residual: false, layerNorm: false, transformer: null, embedding: { vocabSize: sourceVocab ?? 6, dim: 3 }, ...rest,
     decoder: d, head: { output: 'all', size: d.vocabSize, activation: 'none' },
   };
 }

@@ -22,3 +22,11 @@ test('alignment records of different probes at the same step all pass', () => {
   c.seen([a(10, 0)]);
   assert.deepEqual(c.fresh([a(10, 0), a(20, 0), a(20, 1), a(20, 1)]).map((r) => r.kind === 'alignment' && `${r.step}:${r.probe}`), ['20:0', '20:1']);
 });
+
+test('attention maps of every probe and layer at the same step all pass, once', () => {
+  const c = new StreamCursor();
+  const map = (step: number, probe: number, layer: number) => ({ kind: 'selfattention' as const, step, probe, layer, T: 1, weights: [[1]] });
+  c.seen([map(0, 0, 0)]);
+  const fresh = c.fresh([map(0, 0, 0), map(0, 0, 1), map(0, 1, 0), map(0, 1, 1), map(4, 0, 0), map(4, 0, 0)]);
+  assert.deepEqual(fresh.map((r) => r.kind === 'selfattention' && [r.step, r.probe, r.layer]), [[0, 0, 1], [0, 1, 0], [0, 1, 1], [4, 0, 0]]);
+});

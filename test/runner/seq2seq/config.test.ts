@@ -57,6 +57,7 @@ test('impossible combinations are errors at the field to change', () => {
   at(errors({ ...EXAMPLE, train: { loss: 'mse' } }), 'train.loss', /cross_entropy over the target tokens, not mse/);
   at(errors({ ...EXAMPLE, train: { bptt: { mode: 'truncated', k: 5 } } }), 'train.bptt', /needs full BPTT/);
   at(errors({ ...EXAMPLE, model: { ...EXAMPLE.model, head: { output: 'last' } } }), 'model.head', /takes the head's place/);
+  at(errors({ ...EXAMPLE, model: { ...EXAMPLE.model, cell: 'transformer', heads: 2 } }), 'model.cell', /encoder is recurrent/);
   const bad = parseConfig('x.seqlab.json', '{ "train": { "teacherForcing": 1.5 }, "decode": { "beam": 0 }, "model": { "decoder": { "attention": "luong" } } }');
   const byPath = Object.fromEntries(bad.diagnostics.map((d) => [d.path, d.message]));
   assert.match(byPath['train.teacherForcing'], /at most 1/);

@@ -12,11 +12,24 @@ export class WasmMemory {
   /** Every SharedArrayBuffer this memory has exposed: views made before a grow keep the older object. */
   private readonly buffers: ArrayBufferLike[] = [];
   private current: ArrayBufferLike;
+  /** The whole current buffer as Int32, for staging counts without a new view per call. */
+  private int32: Int32Array;
 
   constructor(readonly maximumPages: number) {
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: maximumPages, shared: true });
     this.current = this.memory.buffer;
     this.buffers.push(this.current);
+    this.int32 = new Int32Array(this.current);
+  }
+
+  /** True when a is an Int32Array inside this memory. */
+  ownsInt32(a: Int32Array): boolean {
+    return a.buffer === this.current || this.buffers.includes(a.buffer);
+  }
+
+  /** Copies a into the memory at a 4-byte-aligned address. */
+  writeInt32(address: number, a: Int32Array): void {
+    this.int32.set(a, address / 4); // not >> 2: addresses pass 2^31 in a memory over 2 GiB
   }
 
   /** True when buf is a Float32Array inside this memory, so kernels can use its byteOffset directly. */
@@ -43,6 +56,7 @@ export class WasmMemory {
       }
       this.current = this.memory.buffer;
       this.buffers.push(this.current);
+      this.int32 = new Int32Array(this.current);
     }
     this.top = end;
     return start;
@@ -52,9 +66,6 @@ export class WasmMemory {
     return new Float32Array(this.current, address, length);
   }
 
-  intView(address: number, length: number): Int32Array {
-    return new Int32Array(this.current, address, length);
-  }
 }
 
 type AnyBuf = Float32Array | Float64Array;
@@ -108,11 +119,12 @@ export class Staging {
     return m === null ? 0 : this.input(m);
   }
 
-  /** Address of per-row counts, copied in as int32 (they never live in WASM memory); 0 for null, which kernels read as "all". */
+  /** Address of per-row counts (Int32, only read), 0 for null (the kernels read 0 as "no counts"). */
   counts(c: Int32Array | null): number {
     if (c === null) return 0;
+    if (this.mem.ownsInt32(c)) return c.byteOffset;
     const at = this.take(c.length);
-    this.mem.intView(at, c.length).set(c);
+    this.mem.writeInt32(at, c);
     return at;
   }
 
