@@ -162,6 +162,23 @@ test('exporting a config that does not validate throws the diagnostics `run` rep
   assert.equal(existsSync(join(dir, 'out')), false);
 });
 
+test('exporting a Transformer or a sequence-to-sequence config is refused at the field that makes it so, writing nothing', () => {
+  const dir = tempWorkspace({
+    'tfm.seqlab.json': { data: { source: 'adding', length: 4, trainSize: 4, validationSize: 2 }, model: { cell: 'transformer', hiddenSize: 4, heads: 2 } },
+    's2s.seqlab.json': { data: { source: 'reverse' }, model: { cell: 'gru', hiddenSize: 8, embedding: { dim: 4 }, decoder: {} } },
+  });
+  const refused = (config: string, path: string, re: RegExp) => assert.throws(() => exportConfig(join(dir, config), join(dir, 'out')), (e: unknown) => {
+    assert.ok(e instanceof InputError, String(e));
+    assert.equal(e.diagnostics[0].path, path);
+    assert.match(e.diagnostics[0].message, re);
+    assert.ok(e.diagnostics[0].offset > 0, 'ranged at the field, not the file\'s start');
+    return true;
+  });
+  refused('tfm.seqlab.json', 'model.cell', /Transformer is not supported yet/);
+  refused('s2s.seqlab.json', 'model.decoder', /sequence-to-sequence models is not supported yet/);
+  assert.equal(existsSync(join(dir, 'out')), false);
+});
+
 test('export refuses a non-empty folder that is not an earlier export, and re-exports into its own folder', () => {
   const dir = tempWorkspace({ 'exp.seqlab.json': CASES[RAGGED].files['exp.seqlab.json'], 'tagged.jsonl': CASES[RAGGED].files['tagged.jsonl'], 'out/notes.txt': 'mine' });
   assert.throws(() => exportConfig(join(dir, 'exp.seqlab.json'), join(dir, 'out')), /not empty and holds no earlier export/);

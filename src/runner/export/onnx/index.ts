@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import type { SequenceModel } from '../../../engine/model';
 import { writeFileAtomic } from '../../files';
 import { loadTrainedModel, type LoadModelOptions } from '../../savedRun';
-import { modelKind } from '../manifest';
+import { InputError, fileDiagnostic } from '../../diagnostics';
+import { modelKind, unexportable } from '../manifest';
 import { encodeModel, type GraphValue } from './proto';
 import { recurrentGraph } from './recurrent';
 
@@ -29,7 +30,9 @@ export function onnxBytes(model: SequenceModel, version: string, source: string)
 
 /** Writes the run's newest usable checkpoint as ONNX to outFile (atomically). Returns the checkpoint's label. */
 export function exportOnnx(runDir: string, outFile: string, opts: LoadModelOptions = {}, version = '0'): string {
-  const { model, checkpoint } = loadTrainedModel(runDir, opts);
+  const { exp, model, checkpoint } = loadTrainedModel(runDir, opts);
+  const refused = unexportable(model.spec);
+  if (refused) throw new InputError([fileDiagnostic(exp.configFile, refused.message, refused.field)]);
   writeFileAtomic(resolve(outFile), onnxBytes(model, version, `${runDir} (checkpoint ${checkpoint.label}, step ${checkpoint.step})`));
   return checkpoint.label;
 }
