@@ -153,6 +153,18 @@ test('a Transformer run of train.py records attention maps (selfattention.jsonl)
   }
 });
 
+test('the export README describes the model kind: its layers, what model.py runs and where the probes go', () => {
+  const readme = (name: string) => readFileSync(join(exported(name).exportDir, 'README.md'), 'utf8');
+  const tfm = readme(TRANSFORMER);
+  assert.match(tfm, /Model: 2-layer Transformer encoder \(pre-norm\), width 4, 2 heads, feed-forward 5 \(gelu\), token embedding \+ learned positions, causal, head "all"/);
+  assert.match(tfm, /\| `model.py` \| .*torch\.nn\.TransformerEncoder/);
+  assert.match(tfm, /selfattention\.jsonl \(attention maps\)/);
+  const rnn = readme(RAGGED);
+  assert.match(rnn, /Model: 1-layer RNN \(tanh\), hidden 3, bidirectional, embedding 3, head "all"/);
+  assert.match(rnn, /gates\.jsonl \(gate traces\)/);
+  assert.doesNotMatch(rnn, /selfattention|TransformerEncoder/);
+});
+
 test('torchrun with 2 processes (DDP, gloo, CPU) trains the Transformer as one process does', () => {
   const one = exported(TRANSFORMER);
   runIn(one.exportDir, PYTHON, ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py',
