@@ -94,4 +94,9 @@ export const CASES: Record<string, Case> = {
     model: { cell: 'transformer', hiddenSize: 4, heads: 2, numLayers: 2, feedForward: 5, normFirst: true, activation: 'gelu', positional: 'learned', embedding: { dim: 4 } },
     train: train({ batchSize: 4, optimizer: { type: 'adamw', lr: 0.05 }, schedule: { type: 'warmup', warmupSteps: 1, after: { type: 'constant' } } }),
   }, { 'tagged.jsonl': TAGGED }, 64),
+  'Transformer post-norm: attention-pooling head, one layer of 4 heads, cross entropy, SGD with momentum, shuffled': config({
+    data: { source: 'parity', length: 5, trainSize: 12, validationSize: 5 },
+    model: { cell: 'transformer', hiddenSize: 8, heads: 4, feedForward: 4, head: { output: 'attention' } },
+    train: train({ batchSize: 4, shuffle: true, optimizer: { type: 'sgd', lr: 0.3, momentum: 0.9 } }),
+  }),
 };
