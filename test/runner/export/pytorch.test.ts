@@ -185,6 +185,17 @@ test('runs move both ways: SeqLab resumes a train.py run and train.py resumes it
   assertSameRun(full, e.runDir);
 });
 
+test('a Transformer run moves both ways too: SeqLab resumes its train.py run, train.py resumes it, each ending as one run', async () => {
+  const e = exportAndTrain(CASES[TRANSFORMER].files, ['--steps', '2'], { shardBytes: CASES[TRANSFORMER].shardBytes });
+  const full = await seqlabRun(e);
+  const bySeqlab = join(e.workspace, 'resumed-by-seqlab');
+  cpSync(e.runDir, bySeqlab, { recursive: true });
+  await resumeRun(bySeqlab);
+  assertSameRun(full, bySeqlab);
+  runIn(e.exportDir, PYTHON, ['train.py', '--device', 'cpu', '--resume', e.runDir]);
+  assertSameRun(full, e.runDir);
+});
+
 test('the runner reads a train.py run folder as it reads its own: snapshot, summary and checkpoint names', () => {
   const e = exported(RAGGED);
   // (this case's rows went into shards of 64 bytes: train.py read them across files, in order)
