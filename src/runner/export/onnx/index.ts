@@ -7,6 +7,7 @@ import type { SequenceModel } from '../../../engine/model';
 import { writeFileAtomic } from '../../files';
 import { loadTrainedModel, type LoadModelOptions } from '../../savedRun';
 import { InputError, fileDiagnostic } from '../../diagnostics';
+import type { ModelSpec } from '../../../engine/spec';
 import { modelKind, unexportable, type ModelKind } from '../manifest';
 import { encodeModel, type GraphValue } from './proto';
 import { recurrentGraph } from './recurrent';
@@ -14,7 +15,7 @@ import { recurrentGraph } from './recurrent';
 const GRAPHS: Partial<Record<ModelKind, (model: SequenceModel) => GraphValue>> = { recurrent: recurrentGraph };
 
 /** Why a model has no ONNX export (the config field that makes it so), or null when it has one. */
-export function onnxUnexportable(spec: SequenceModel['spec']): { field: string; message: string } | null {
+export function onnxUnexportable(spec: ModelSpec): { field: string; message: string } | null {
   if (spec.cell === 'transformer') {
     return { field: 'model.cell', message: 'exporting the Transformer to ONNX is not supported yet: only recurrent models (rnn, gru, lstm) export to ONNX; "seqlab export <config>" exports it to PyTorch' };
   }
