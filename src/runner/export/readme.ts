@@ -27,6 +27,12 @@ const MODEL_PY: Record<ExportManifest['kind'], string> = {
 /** What the probe sequences record, per model kind. */
 const PROBE_FILE: Record<ExportManifest['kind'], string> = { recurrent: 'gates.jsonl (gate traces)', transformer: 'selfattention.jsonl (attention maps)' };
 
+/** Why the Transformer's key biases may drift from SeqLab's in float32 without changing anything it computes. */
+const KEY_BIAS = `
+The attention key biases (\`self_attn.in_proj_bias[d:2d]\`) add the same amount to every score of a query, which the
+softmax removes: their gradient is zero but for rounding, and in float32 Adam-like optimizers turn that rounding into
+steps, so these values drift apart from SeqLab's while every output, loss and other weight stays as in SeqLab.`;
+
 export function exportReadme(m: ExportManifest): string {
   const r = m.run;
   const rows = (split: 'train' | 'validation') => m.data.files[split].length;
@@ -85,7 +91,7 @@ continues one in SeqLab (with the original config and data where they were), and
 \`seqlab run <config> --init <run-dir>/checkpoints/final.safetensors\` starts a new run from its weights.
 
 Differences from SeqLab: dropout masks come from PyTorch's generator (SeqLab's own are not reproduced), and the task
-views besides the confusion matrix (forecast plots, text samples, per-step labels) are not recorded.
+views besides the confusion matrix (forecast plots, text samples, per-step labels) are not recorded.${m.kind === 'transformer' ? KEY_BIAS : ''}
 
 ## The data files
 

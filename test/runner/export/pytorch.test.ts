@@ -159,10 +159,11 @@ test('the export README describes the model kind: its layers, what model.py runs
   assert.match(tfm, /Model: 2-layer Transformer encoder \(pre-norm\), width 4, 2 heads, feed-forward 5 \(gelu\), token embedding \+ learned positions, causal, head "all"/);
   assert.match(tfm, /\| `model.py` \| .*torch\.nn\.TransformerEncoder/);
   assert.match(tfm, /selfattention\.jsonl \(attention maps\)/);
+  assert.match(tfm, /The attention key biases \(`self_attn\.in_proj_bias\[d:2d\]`\) add the same amount/);
   const rnn = readme(RAGGED);
   assert.match(rnn, /Model: 1-layer RNN \(tanh\), hidden 3, bidirectional, embedding 3, head "all"/);
   assert.match(rnn, /gates\.jsonl \(gate traces\)/);
-  assert.doesNotMatch(rnn, /selfattention|TransformerEncoder/);
+  assert.doesNotMatch(rnn, /selfattention|TransformerEncoder|key biases/);
 });
 
 test('torchrun with 2 processes (DDP, gloo, CPU) trains the Transformer as one process does', () => {
