@@ -90,10 +90,10 @@ for (const [name, c] of Object.entries(CASES)) {
   });
 }
 
-test('ONNX export of a Transformer run is refused at model.cell, writing no file', async () => {
+test('ONNX export of a Transformer run is refused at model.cell, pointing to the PyTorch export, writing no file', async () => {
   const dir = tempWorkspace({ 'exp.seqlab.json': { seed: 2, data: adding, model: { cell: 'transformer', hiddenSize: 4, heads: 2 }, train: { steps: 2, batchSize: 4 } } });
   const run = await startRun(loadExperiments(join(dir, 'exp.seqlab.json'))[0], { outDir: join(dir, 'run') });
   const file = join(dir, 'model.onnx');
-  assert.throws(() => exportOnnx(run.runDir, file), (e: unknown) => e instanceof InputError && e.diagnostics[0].path === 'model.cell' && /Transformer is not supported yet/.test(e.diagnostics[0].message));
+  assert.throws(() => exportOnnx(run.runDir, file), (e: unknown) => e instanceof InputError && e.diagnostics[0].path === 'model.cell' && /Transformer to ONNX is not supported yet.*"seqlab export <config>" exports it to PyTorch/.test(e.diagnostics[0].message));
   assert.equal(existsSync(file), false);
 });

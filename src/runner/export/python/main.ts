@@ -1,5 +1,5 @@
 // The head and the tail of train.py: what it is and how to run it, imports (with the message for a missing torch),
-// the command line, devices and processes, evaluation and gate probes as SeqLab records them (evaluate.ts, run.ts),
+// the command line, devices and processes, evaluation and probes as SeqLab records them (evaluate.ts, run.ts),
 // and the run itself: start or resume, the loop, checkpoints and the summary, written by rank 0 only.
 export const HEADER_PY = String.raw`#!/usr/bin/env python3
 """A SeqLab experiment exported to plain PyTorch (no SeqLab needed to run it; see README.md).
@@ -153,12 +153,13 @@ def evaluate(model, rows, ctx):
 
 
 def probe_records(model, rows, step, ctx):
-    """Gate activations and states of the probe sequences, as SeqLab's gates.jsonl lines."""
+    """What the probe sequences show, as SeqLab records it: gate traces (gates.jsonl) of a recurrent model, attention
+    maps (selfattention.jsonl) of the Transformer; the model's probe_record names the kind."""
     ids = RUN["probes"]
     inputs, lengths, _ = make_batch(rows, ids, max(rows.lengths[i] for i in ids), ctx.device, ctx.dtype)
     out = []
     for t in model.probe(inputs, lengths):
-        record = {"kind": "gates", "step": step, "probe": t.pop("sequence")}
+        record = {"kind": model.probe_record, "step": step, "probe": t.pop("sequence")}
         record.update(t)
         out.append(record)
     return out
@@ -253,7 +254,7 @@ class Run:
     def loop(self, total):
         last_eval = -1
         if self.step == 0 and RUN["gatesEvery"] > 0:
-            self.record_gates(0)
+            self.record_probes(0)
         while self.step < total:
             self.train_one(total)
             if self.after_step():
@@ -285,7 +286,7 @@ class Run:
 
     def after_step(self):
         if every(RUN["gatesEvery"], self.step):
-            self.record_gates(self.step)
+            self.record_probes(self.step)
         evaluated = every(RUN["evalEvery"], self.step)
         if evaluated:
             self.record_eval(self.step)
@@ -307,7 +308,7 @@ class Run:
         if matrix is not None:
             self.emit({"kind": "confusion", "step": step, "labels": TARGET["labels"], "matrix": matrix}, "tasks.jsonl")
 
-    def record_gates(self, step):
+    def record_probes(self, step):
         if not self.ctx.leader or not RUN["probes"]:
             return
         self.model.eval()
