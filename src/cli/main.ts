@@ -19,6 +19,7 @@ import { makeRunId } from '../runner/runDir';
 import { sampleRun } from '../runner/sample';
 import { listRuns, type LoadModelOptions } from '../runner/savedRun';
 import { parseCommandLine, UsageError, type Command, type CommandArgs } from './args';
+import { dataSummary } from './dataSummary';
 import { HELP } from './help';
 import { progressHooks } from './progress';
 
@@ -56,6 +57,7 @@ async function cmdRun(args: CommandArgs): Promise<number> {
     const out = args.options.out;
     const statuses: RunSummary['status'][] = [];
     const runDirs: string[] = [];
+    for (const line of new Set(exps.map((e) => dataSummary(e.dataset)))) if (line) process.stderr.write(line + '\n');
     for (const [i, exp] of exps.entries()) {
       if (progress.requested()) break;
       progress.setLabel(exps.length > 1 ? `[${i + 1}/${exps.length} ${assignmentLabel(exp.assignment)}] ` : '');
@@ -83,6 +85,7 @@ function cmdValidate(args: CommandArgs): number {
   for (const w of exps.flatMap((e) => e.warnings)) process.stderr.write(formatDiagnostic(w) + '\n');
   const ds = exps[0].dataset;
   process.stdout.write(`${config}: ok — ${exps.length} run(s); ${ds.train.length} training and ${ds.validation.length} validation sequences\n`);
+  for (const line of new Set(exps.map((e) => dataSummary(e.dataset)))) if (line) process.stdout.write(line + '\n');
   return 0;
 }
 

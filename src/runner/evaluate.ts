@@ -128,7 +128,8 @@ function forecastView(model: SequenceModel, exp: Experiment, step: number, opts:
   const std = Math.sqrt(trainErr.reduce((a, b) => a + (b - mean) ** 2, 0) / trainErr.length);
   const threshold = cfg.threshold ?? mean + 3 * std;
   const anomalies = cfg.task === 'anomaly' ? s.targetRows.filter((_, i) => errors[i] > threshold) : [];
-  return { kind: 'forecast', step, actual: s.values.map((v) => v[0]), predicted, anomalies, threshold };
+  const view = { kind: 'forecast' as const, step, actual: s.values.map((v) => v[0]), predicted, anomalies, threshold };
+  return s.time ? { ...view, time: s.time } : view;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Predictions of a trained run for new sequences in its JSONL format ({"x": ...}; a "y" is allowed and ignored), as
 // plain values a host can print or show: class labels for classifiers, numbers in the data's units for regression,
-// decoded text for sequence-to-sequence runs.
+// decoded text for sequence-to-sequence runs. A CSV run's inputs are in the CSV's units, scaled as in training.
 // Inputs reach the model through inputEncoder and outputs leave it through outputDecoder, nowhere else.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -38,13 +38,14 @@ export function predictFile(runDir: string, file: string, opts: PredictOptions =
   return seqs.map((s) => decode(model.predict(makeBatch([s], exp.dataset, batchOpts)).data, s.T));
 }
 
-/** A JSONL row as model input, checked against the training data's form. Values go in as written. */
+/** A JSONL row as model input, checked against the training data's form, in the training data's units. */
 function inputEncoder(exp: Experiment, file: string): (r: Row) => Sequence {
   const ds = exp.dataset;
   const vocab = ds.input.kind === 'tokens' ? new Map(ds.input.vocab.map((t, i) => [t, i])) : null;
   const width = ds.input.kind === 'float' ? ds.input.size : 0;
   const tg = ds.target;
   if (tg.kind === 'sequence') throw new Error('internal: sequence targets are predicted by translateFile');
+  const scale = inputScaler(exp);
   const t = exp.model.transformer;
   const maxSteps = t && t.positional === 'learned' ? t.maxLength : Infinity;
   return (r) => {
@@ -59,8 +60,16 @@ function inputEncoder(exp: Experiment, file: string): (r: Row) => Sequence {
     }) : null;
     // Targets are not read; y only needs the size a batch expects.
     const ySize = tg.kind === 'class' ? (tg.perStep ? r.T : 1) : tg.size * (tg.perStep ? r.T : 1);
-    return { T: r.T, x: vocab ? null : Float32Array.from(r.values), tokens, y: tg.kind === 'class' ? new Int32Array(ySize) : new Float64Array(ySize) };
+    return { T: r.T, x: vocab ? null : scale(r.values), tokens, y: tg.kind === 'class' ? new Int32Array(ySize) : new Float64Array(ySize) };
   };
+}
+
+/** Input values as the model was trained on them: a CSV series' columns z-scored with the training rows' statistics. */
+function inputScaler(exp: Experiment): (values: number[]) => Float32Array {
+  const norm = exp.dataset.series?.inputNormalization;
+  if (!norm) return (values) => Float32Array.from(values);
+  const I = norm.columns.length;
+  return (values) => Float32Array.from(values, (v, i) => (v - norm.mean[i % I]) / norm.std[i % I]);
 }
 
 /** Model output for one sequence of T steps → the label with the highest score, or numbers in the data's units. */
@@ -73,7 +82,8 @@ function outputDecoder(exp: Experiment): (out: Float32Array | Float64Array, T: n
     const steps = Array.from({ length: tg.perStep ? T : 1 }, (_, t): Value => {
       const v = Array.from(out.subarray(t * size, (t + 1) * size));
       if (tg.kind === 'class') return tg.labels[v.indexOf(Math.max(...v))];
-      return norm ? v.map((x, k) => x * norm.std[k] + norm.mean[k]) : v.length === 1 ? v[0] : v;
+      const values = norm ? v.map((x, k) => x * norm.std[k] + norm.mean[k]) : v;
+      return values.length === 1 ? values[0] : values;
     });
     return tg.perStep ? steps : steps[0];
   };

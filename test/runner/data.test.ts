@@ -104,6 +104,36 @@ test('CSV: normalization statistics come from the training rows only; windows an
   assert.equal(ds.validation.length, 2); // windows whose target is row 8 or 9
 });
 
+const csvConfig = (columns: string[] = []) =>
+  ({ source: 'csv' as const, path: 's.csv', columns, target: [], window: 2, horizon: 1, validation: 0.2, task: 'forecast' as const, threshold: null });
+const csvText = (header: string, rows: (string | number)[][]) => header + '\n' + rows.map((r) => r.join(',')).join('\n') + '\n';
+
+test('CSV without columns: a time column (ISO dates, a year, a row index) is no input; its values are kept as the time axis', () => {
+  const dated = csvDataset('s.csv', csvText('date,sales,temp', Array.from({ length: 8 }, (_, i) => [`2021-03-0${i + 1}`, 10 + i, 5 - i])), csvConfig());
+  assert.deepEqual(dated.series!.inputNormalization.columns, ['sales', 'temp']);
+  assert.deepEqual(dated.series!.targetColumns, ['sales', 'temp']);
+  assert.equal(dated.input.kind === 'float' && dated.input.size, 2);
+  assert.deepEqual(dated.series!.time, { column: 'date', kind: 'date', values: Array.from({ length: 8 }, (_, i) => Date.UTC(2021, 2, i + 1)) });
+
+  const yearly = csvDataset('s.csv', csvText('Year,v', Array.from({ length: 8 }, (_, i) => [1990 + i, i * i])), csvConfig());
+  assert.deepEqual(yearly.series!.inputNormalization.columns, ['v']);
+  assert.deepEqual(yearly.series!.time, { column: 'Year', kind: 'number', values: Array.from({ length: 8 }, (_, i) => 1990 + i) });
+
+  // A first column counting rows is an index; a column that increases unevenly (a running total) is data.
+  const indexed = csvDataset('s.csv', csvText('n,total,v', Array.from({ length: 8 }, (_, i) => [i, (i * (i + 1)) / 2, i % 3])), csvConfig());
+  assert.deepEqual(indexed.series!.inputNormalization.columns, ['total', 'v']);
+  assert.equal(indexed.series!.time!.column, 'n');
+
+  // Named in columns, the time column is an input; it still gives the axis.
+  const named = csvDataset('s.csv', csvText('Year,v', Array.from({ length: 8 }, (_, i) => [1990 + i, i * i])), csvConfig(['Year', 'v']));
+  assert.deepEqual(named.series!.inputNormalization.columns, ['Year', 'v']);
+  assert.equal(named.series!.time!.column, 'Year');
+
+  const none = csvDataset('s.csv', csvText('a,b', Array.from({ length: 8 }, (_, i) => [i % 2, i % 3])), csvConfig());
+  assert.deepEqual(none.series!.inputNormalization.columns, ['a', 'b']);
+  assert.equal(none.series!.time, null);
+});
+
 test('text: vocabulary, next-character targets, baseline cross-entropy', () => {
   const ds = textDataset('t.txt', 'abcabcabcabc', 3, 0.25);
   assert.deepEqual(ds.input, { kind: 'tokens', vocab: ['a', 'b', 'c'] });

@@ -36,7 +36,7 @@ export function loadDataset(config: Config, where: DataLocation): Dataset {
     }
     case 'csv': {
       const { file, text } = readDataFile(d.path, where);
-      return csvDataset(file, text, d);
+      return csvDataset(file, text, d, where.source);
     }
     case 'jsonl': {
       const { file, text } = readDataFile(d.path, where);
