@@ -50,15 +50,17 @@ Several run folders give one page that compares them (default: comparison.html b
 
 Generates text with a trained character-level model: its newest checkpoint, or with --checkpoint best the one
 with the lowest validation loss. Says on stderr which checkpoint it used.`,
-  predict: `Usage: seqlab predict <run-dir> <data> [--checkpoint latest|best] [--workspace <dir>] [--beam <k>]
+  predict: `Usage: seqlab predict <run-dir> <data> [--checkpoint latest|best] [--workspace <dir>] [--beam <k>] [--probs]
 
 Reads sequences in the run's JSONL format ({"x": ...}; "y" is optional and ignored) and prints one JSON line of
-predictions per sequence: class labels for classifiers, numbers for regression. Uses the run's newest checkpoint,
+predictions per sequence: class labels for classifiers, numbers for regression (a CSV run: x in the CSV's units, one
+row of the input columns per step; predictions in the target columns' units). Uses the run's newest checkpoint,
 or with --checkpoint best the one with the lowest validation loss, and says on stderr which. The run's data file is
 read again (for its vocabulary, labels or scaling) from where the run's config is, inside --workspace if given.
 A sequence-to-sequence run reads sources instead: JSONL lines {"source": "..."} (a .jsonl file), two-column TSV, or
 one plain text line each (any other file), and prints each decoded target as a JSON string.
-  --beam <k>               beam width (1: greedy; default the run's decode.beam)`,
+  --beam <k>               beam width (1: greedy; default the run's decode.beam)
+  --probs                  classifiers: print each class's probability, {"label": p, ...} (per step: a list of them)`,
   claims: `Usage: seqlab claims [folder ...] [--quick] [--out <dir>]
 
 Runs the experiments of every claim under each folder (default: ./examples) and prints a table: claim, experiment,

@@ -177,7 +177,8 @@ function cmdPredict(args: CommandArgs): number {
   if (!dir || !data) throw new UsageError('predict needs a run folder and a data file');
   const beam = positiveNumber(args, 'beam');
   if (beam !== undefined && !Number.isInteger(beam)) throw new UsageError(`--beam must be a positive integer, got ${args.options.beam}`);
-  for (const p of predictFile(dir, data, { ...checkpointOptions(args), beam })) process.stdout.write(JSON.stringify(p) + '\n');
+  const probs = args.options.probs === 'true';
+  for (const p of predictFile(dir, data, { ...checkpointOptions(args), beam, probs })) process.stdout.write(JSON.stringify(p) + '\n');
   return 0;
 }
 

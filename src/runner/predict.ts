@@ -4,6 +4,8 @@
 // Inputs reach the model through inputEncoder and outputs leave it through outputDecoder, nowhere else.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { activateRow } from '../engine/loss';
+import type { OutputActivation } from '../engine/spec';
 import { makeBatch } from './data/batches';
 import { parseJsonl, type Row } from './data/jsonl';
 import type { Sequence } from './data/types';
@@ -12,13 +14,17 @@ import type { Experiment } from './experiment';
 import { loadTrainedModel, type LoadModelOptions } from './savedRun';
 import { translateFile } from './seq2seq/predict';
 
-type Value = string | number | number[];
+/** Class probabilities by label (predict --probs). */
+type Probabilities = Record<string, number>;
+type Value = string | number | number[] | Probabilities;
 /** A class label or numbers; for per-step targets, one of those per step. */
 export type Prediction = Value | Value[];
 
 export interface PredictOptions extends LoadModelOptions {
   /** Sequence-to-sequence runs: beam width (1: greedy); default the run's decode.beam. */
   beam?: number;
+  /** Classifiers: each class's probability instead of the most likely label. */
+  probs?: boolean;
 }
 
 /**
@@ -30,9 +36,10 @@ export function predictFile(runDir: string, file: string, opts: PredictOptions =
   if (!existsSync(file)) throw new UnusableInputError(`data file "${file}" not found`);
   if (exp.dataset.target.kind === 'sequence') return translateFile(exp, model, file, opts.beam);
   if (opts.beam !== undefined) throw new UnusableInputError('--beam applies to sequence-to-sequence runs only (model.decoder)');
+  if (opts.probs && exp.dataset.target.kind !== 'class') throw new UnusableInputError('--probs applies to classifiers only; this run predicts numbers');
   const { rows } = parseJsonl(resolve(file), readFileSync(file, 'utf8'), { targets: 'optional' });
   const encode = inputEncoder(exp, file);
-  const decode = outputDecoder(exp);
+  const decode = outputDecoder(exp, opts.probs ?? false);
   const seqs = rows.map(encode);
   const batchOpts = { dtype: 'float32' as const, oneHot: exp.oneHot };
   return seqs.map((s) => decode(model.predict(makeBatch([s], exp.dataset, batchOpts)).data, s.T));
@@ -72,8 +79,8 @@ function inputScaler(exp: Experiment): (values: number[]) => Float32Array {
   return (values) => Float32Array.from(values, (v, i) => (v - norm.mean[i % I]) / norm.std[i % I]);
 }
 
-/** Model output for one sequence of T steps → the label with the highest score, or numbers in the data's units. */
-function outputDecoder(exp: Experiment): (out: Float32Array | Float64Array, T: number) => Prediction {
+/** Model output for one sequence of T steps → the label with the highest score (or every label's probability), or numbers in the data's units. */
+function outputDecoder(exp: Experiment, probs: boolean): (out: Float32Array | Float64Array, T: number) => Prediction {
   const tg = exp.dataset.target;
   if (tg.kind === 'sequence') throw new Error('internal: sequence targets are predicted by translateFile');
   const norm = exp.dataset.series?.normalization;
@@ -81,10 +88,20 @@ function outputDecoder(exp: Experiment): (out: Float32Array | Float64Array, T: n
   return (out, T) => {
     const steps = Array.from({ length: tg.perStep ? T : 1 }, (_, t): Value => {
       const v = Array.from(out.subarray(t * size, (t + 1) * size));
-      if (tg.kind === 'class') return tg.labels[v.indexOf(Math.max(...v))];
+      if (tg.kind === 'class') return probs ? probabilities(v, tg.labels, exp.model.head.activation) : tg.labels[v.indexOf(Math.max(...v))];
       const values = norm ? v.map((x, k) => x * norm.std[k] + norm.mean[k]) : v;
       return values.length === 1 ? values[0] : values;
     });
     return tg.perStep ? steps : steps[0];
   };
+}
+
+/**
+ * A class head's output as probabilities by label: a softmax head's as they are, a sigmoid head's per class (they need
+ * not sum to 1), raw scores through a softmax (as cross-entropy reads them). Six significant digits.
+ */
+function probabilities(v: number[], labels: string[], activation: OutputActivation): Probabilities {
+  const p = new Float64Array(v.length);
+  activateRow(activation === 'none' ? 'softmax' : activation, v, 0, v.length, p, 0);
+  return Object.fromEntries(labels.map((l, k) => [l, Number(p[k].toPrecision(6))]));
 }

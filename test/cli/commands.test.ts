@@ -71,6 +71,13 @@ test('predict prints class labels for new token sequences; unknown tokens are a 
   const p = cli(['predict', 'run', 'new.jsonl'], dir);
   assert.equal(p.code, 0, p.stderr);
   assert.deepEqual(p.stdout.trim().split('\n').map((l) => JSON.parse(l) as string), ['pos', 'neg']);
+  const probs = cli(['predict', 'run', 'new.jsonl', '--probs'], dir);
+  assert.equal(probs.code, 0, probs.stderr);
+  const dists = probs.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+  for (const [d, label] of dists.map((d, i) => [d, ['pos', 'neg'][i]] as const)) {
+    assert.deepEqual(Object.keys(d), ['neg', 'pos']);
+    assert.ok(Math.abs(d.neg + d.pos - 1) < 1e-5 && d[label] > 0.5, JSON.stringify(d));
+  }
   writeFileSync(join(dir, 'odd.jsonl'), '{"x": ["great"]}\n');
   const bad = cli(['predict', 'run', 'odd.jsonl'], dir);
   assert.equal(bad.code, 2);

@@ -58,6 +58,9 @@ test('predict on a CSV run takes windows in the CSV\'s units and prints bare num
   const own = targetRows.map((r) => forecast.predicted[r]!);
   assert.ok(Math.max(...own) - Math.min(...own) > 20, `forecasts barely vary: ${own.join(' ')}`);
   assert.ok(printed.every((p) => /^-?\d+(\.\d+)?(e[-+]\d+)?$/.test(p)), `bare numbers, not lists: ${printed.join(' ')}`);
+  const probs = cli(['predict', runDir, 'new.jsonl', '--probs'], dir);
+  assert.equal(probs.code, 2);
+  assert.match(probs.stderr, /--probs applies to classifiers only; this run predicts numbers/);
   printed.forEach((p, k) => {
     const own = forecast.predicted[targetRows[k]]!;
     assert.ok(Math.abs(Number(p) - own) < 1e-4 * Math.abs(own), `row ${targetRows[k]}: predict ${p}, the run's forecast ${own}`);
