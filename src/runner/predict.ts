@@ -9,6 +9,7 @@ import type { OutputActivation } from '../engine/spec';
 import { makeBatch } from './data/batches';
 import { parseJsonl, type Row } from './data/jsonl';
 import type { Sequence } from './data/types';
+import { tokenId, UNK } from './data/vocabulary';
 import { UnusableInputError } from './diagnostics';
 import type { Experiment } from './experiment';
 import { loadTrainedModel, type LoadModelOptions } from './savedRun';
@@ -17,8 +18,8 @@ import { translateFile } from './seq2seq/predict';
 /** Class probabilities by label (predict --probs). */
 type Probabilities = Record<string, number>;
 type Value = string | number | number[] | Probabilities;
-/** A class label or numbers; for per-step targets, one of those per step. */
-export type Prediction = Value | Value[];
+/** A class label or numbers; for per-step targets, one of those per step; null for a sequence that cannot be read. */
+export type Prediction = Value | Value[] | null;
 
 export interface PredictOptions extends LoadModelOptions {
   /** Sequence-to-sequence runs: beam width (1: greedy); default the run's decode.beam. */
@@ -38,15 +39,15 @@ export function predictFile(runDir: string, file: string, opts: PredictOptions =
   if (opts.beam !== undefined) throw new UnusableInputError('--beam applies to sequence-to-sequence runs only (model.decoder)');
   if (opts.probs && exp.dataset.target.kind !== 'class') throw new UnusableInputError('--probs applies to classifiers only; this run predicts numbers');
   const { rows } = parseJsonl(resolve(file), readFileSync(file, 'utf8'), { targets: 'optional' });
-  const encode = inputEncoder(exp, file);
+  const encode = inputEncoder(exp, file, (m) => opts.onLog?.('warning', m));
   const decode = outputDecoder(exp, opts.probs ?? false);
   const seqs = rows.map(encode);
   const batchOpts = { dtype: 'float32' as const, oneHot: exp.oneHot };
-  return seqs.map((s) => decode(model.predict(makeBatch([s], exp.dataset, batchOpts)).data, s.T));
+  return seqs.map((s) => (s === null ? null : decode(model.predict(makeBatch([s], exp.dataset, batchOpts)).data, s.T)));
 }
 
 /** A JSONL row as model input, checked against the training data's form, in the training data's units. */
-function inputEncoder(exp: Experiment, file: string): (r: Row) => Sequence {
+function inputEncoder(exp: Experiment, file: string, warn: (message: string) => void): (r: Row) => Sequence | null {
   const ds = exp.dataset;
   const vocab = ds.input.kind === 'tokens' ? new Map(ds.input.vocab.map((t, i) => [t, i])) : null;
   const width = ds.input.kind === 'float' ? ds.input.size : 0;
@@ -60,15 +61,27 @@ function inputEncoder(exp: Experiment, file: string): (r: Row) => Sequence {
     if ((r.xForm === 'tokens') !== (vocab !== null)) throw bad(`x must be ${vocab ? 'tokens' : 'numbers'} like the training data`);
     if (!vocab && r.width !== width) throw bad(`x has ${r.width} features per step; the model was trained on ${width}`);
     if (r.T > maxSteps) throw bad(`x has ${r.T} steps; the model learned ${maxSteps} positions (model.maxLength)`);
-    const tokens = vocab ? Int32Array.from(r.tokens, (t) => {
-      const id = vocab.get(t);
-      if (id === undefined) throw bad(`token "${t}" is not in the training vocabulary`);
-      return id;
-    }) : null;
+    const tokens = vocab ? encodeWords(r.tokens, vocab, (m) => warn(`${file}:${r.line}: ${m}`)) : null;
+    if (tokens === null && vocab) return null;
     // Targets are not read; y only needs the size a batch expects.
     const ySize = tg.kind === 'class' ? (tg.perStep ? r.T : 1) : tg.size * (tg.perStep ? r.T : 1);
     return { T: r.T, x: vocab ? null : scale(r.values), tokens, y: tg.kind === 'class' ? new Int32Array(ySize) : new Float64Array(ySize) };
   };
+}
+
+/**
+ * Token ids, words the run never learned read as <unk> with a warning; null (no prediction, with a warning) for a
+ * sequence with such words when the run's vocabulary has no <unk>.
+ */
+function encodeWords(words: string[], vocab: ReadonlyMap<string, number>, warn: (message: string) => void): Int32Array | null {
+  const unknown = [...new Set(words.filter((w) => !vocab.has(w)))];
+  const list = unknown.map((w) => JSON.stringify(w)).join(', ');
+  if (unknown.length && !vocab.has(UNK)) {
+    warn(`no prediction: ${list} not in the training vocabulary, which has no ${UNK} (no word of the training file was rarer than data.minFreq)`);
+    return null;
+  }
+  if (unknown.length) warn(`${list} not in the training vocabulary, read as ${UNK}`);
+  return Int32Array.from(words, (w) => tokenId(vocab, w)!);
 }
 
 /** Input values as the model was trained on them: a CSV series' columns z-scored with the training rows' statistics. */

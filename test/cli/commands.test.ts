@@ -53,9 +53,10 @@ test('a text run can be listed, reported and sampled from', () => {
   assert.ok(sample.stdout.startsWith('the c'));
 });
 
-test('predict prints class labels for new token sequences; unknown tokens are a clear error', () => {
+test('predict prints class labels for new token sequences; unknown words are read as <unk> with a warning per line', () => {
   const lines = [];
-  for (let i = 0; i < 40; i++) lines.push(JSON.stringify({ x: i % 2 ? ['good', 'fun'] : ['bad', 'dull', 'bad'], y: i % 2 ? 'pos' : 'neg' }));
+  // Each name occurs once: rarer than minFreq (2), they are what <unk> learns from.
+  for (let i = 0; i < 40; i++) lines.push(JSON.stringify({ x: i % 2 ? ['good', 'fun', `name${i}`] : ['bad', 'dull', 'bad', `name${i}`], y: i % 2 ? 'pos' : 'neg' }));
   const dir = tempWorkspace({
     'd.jsonl': lines.join('\n') + '\n',
     'c.seqlab.json': {
@@ -64,6 +65,8 @@ test('predict prints class labels for new token sequences; unknown tokens are a 
       train: { steps: 60, batchSize: 10, optimizer: { type: 'adam', lr: 0.05 }, evalEvery: 30 },
     },
   });
+  const validate = cli(['validate', 'c.seqlab.json'], dir);
+  assert.match(validate.stdout, /^vocabulary: 5 tokens; 40 words rarer than data\.minFreq are read as <unk>$/m);
   assert.equal(cli(['run', 'c.seqlab.json', '--out', 'run'], dir).code, 0);
   const conf = readFileSync(join(dir, 'run/tasks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; labels: string[]; matrix: number[][] });
   assert.deepEqual(conf[conf.length - 1].labels, ['neg', 'pos']);
@@ -78,10 +81,13 @@ test('predict prints class labels for new token sequences; unknown tokens are a 
     assert.deepEqual(Object.keys(d), ['neg', 'pos']);
     assert.ok(Math.abs(d.neg + d.pos - 1) < 1e-5 && d[label] > 0.5, JSON.stringify(d));
   }
-  writeFileSync(join(dir, 'odd.jsonl'), '{"x": ["great"]}\n');
-  const bad = cli(['predict', 'run', 'odd.jsonl'], dir);
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /odd\.jsonl:1: token "great" is not in the training vocabulary/);
+  writeFileSync(join(dir, 'odd.jsonl'), '{"x": ["good", "fun", "Alice"]}\n{"x": ["bad", "dull"]}\n{"x": ["great", "bad", "great", "bad", "Bob"]}\n');
+  const odd = cli(['predict', 'run', 'odd.jsonl'], dir);
+  assert.equal(odd.code, 0, odd.stderr);
+  assert.deepEqual(odd.stdout.trim().split('\n').map((l) => JSON.parse(l) as string), ['pos', 'neg', 'neg']);
+  const warned = odd.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+  assert.deepEqual(warned, ['warning: odd.jsonl:1: "Alice" not in the training vocabulary, read as <unk>',
+    'warning: odd.jsonl:3: "great", "Bob" not in the training vocabulary, read as <unk>']);
 });
 
 test('an option value may hold "=": sample --prime=a=b starts the text with "a=b"', () => {

@@ -46,6 +46,8 @@ export interface Dataset {
     /** Original-unit target values by row (targets × rows, row-major by row). */
     values: number[][];
   };
+  /** Token data: how many distinct tokens were rarer than data.minFreq and are read as <unk>. */
+  rareTokens?: number;
   /** Character text: the training text, for priming samples. */
   text?: string;
 }
