@@ -19,7 +19,9 @@ import { makeRunId } from '../runner/runDir';
 import { sampleRun } from '../runner/sample';
 import { listRuns, type LoadModelOptions } from '../runner/savedRun';
 import { parseCommandLine, UsageError, type Command, type CommandArgs } from './args';
+import { metricInfo } from '../shared/metrics';
 import { dataSummary } from './dataSummary';
+import { experimentMetricContext, runMetricContext } from './metricContext';
 import { HELP } from './help';
 import { progressHooks } from './progress';
 
@@ -61,6 +63,7 @@ async function cmdRun(args: CommandArgs): Promise<number> {
     for (const [i, exp] of exps.entries()) {
       if (progress.requested()) break;
       progress.setLabel(exps.length > 1 ? `[${i + 1}/${exps.length} ${assignmentLabel(exp.assignment)}] ` : '');
+      progress.setMetricContext(experimentMetricContext(exp));
       const outDir = out && exps.length > 1 ? join(out, assignmentLabel(exp.assignment)) : out;
       const r = await startRun(exp, { outDir, init: args.options.init, backend: args.options.backend, hooks: progress.hooks });
       runDirs.push(r.runDir);
@@ -113,6 +116,12 @@ function cmdRuns(args: CommandArgs): number {
     const f = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toPrecision(4));
     process.stdout.write(`${relative(process.cwd(), r.dir)}  ${s?.status ?? '?'}  steps ${s?.steps ?? 0}  loss ${f(s?.finalLoss)}  valLoss ${f(s?.finalValLoss)}  ${s?.backend ?? ''}\n`);
   }
+  // What loss and valLoss are in, once for each kind of run listed.
+  const legends = new Set(rows.map((r) => {
+    const c = runMetricContext(r);
+    return `${c.source} runs: loss and valLoss are ${c.loss}, in ${metricInfo('valLoss', c)!.unit}`;
+  }));
+  process.stdout.write(['', ...legends].join('\n') + '\n');
   return 0;
 }
 

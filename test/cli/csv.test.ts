@@ -40,6 +40,24 @@ test('validate and run name the input, target and time columns; the forecast car
   assert.deepEqual(last.time, { column: 'date', kind: 'date', values: Array.from({ length: ROWS }, (_, i) => Date.UTC(2020, 0, 1 + i)) });
 });
 
+test('a CSV run states its metrics\' units, and reports its forecast error in the data\'s own units too', () => {
+  const { dir, runDir, run } = csvRun(6, 1);
+  assert.match(run.stderr, /^ {2}valLoss: loss \(mse\) over the validation data; squared normalized units/m);
+  assert.match(run.stderr, /^ {2}baselineMse: MSE of repeating the last value \(persistence forecast\)/m);
+  assert.match(run.stderr, /^ {2}rmseOriginal: .*; the target columns' own units$/m);
+  assert.doesNotMatch(run.stderr, /no description/);
+  const evals = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; metrics: Record<string, number> });
+  const m = evals.filter((e) => e.kind === 'eval').at(-1)!.metrics;
+  // One target column: the error in sales is the normalized error times the training rows' standard deviation.
+  const train = Array.from({ length: 45 }, (_, i) => Number(sales(i).toFixed(2)));
+  const mean = train.reduce((a, b) => a + b) / train.length;
+  const std = Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / train.length);
+  assert.ok(Math.abs(m.rmseOriginal - m.rmse * std) < 1e-4 * m.rmseOriginal, `rmseOriginal ${m.rmseOriginal}, rmse ${m.rmse} × std ${std}`);
+  assert.ok(m.maeOriginal > 0 && m.maeOriginal <= m.rmseOriginal);
+  const runs = cli(['runs'], dir);
+  assert.match(runs.stdout, /^csv runs: loss and valLoss are mse, in squared normalized units/m);
+});
+
 test('predict on a CSV run takes windows in the CSV\'s units and prints bare numbers equal to the run\'s own forecasts', () => {
   const window = 5;
   const horizon = 2;
