@@ -13,6 +13,7 @@ Commands:
   report <run-dir>...     write an offline HTML report of a run (or compare several)
   sample <run-dir>        generate text from a trained character model
   predict <run-dir> <data>         print predictions (or translations) for new sequences
+  evaluate <run-dir> [data]        score a trained run on its validation data (or a JSONL file); print the metrics
   claims [folder]         run the examples that test the model documents' claims; print what holds
   export <config>         write a PyTorch training folder (train.py for one GPU or torchrun); --format onnx: a model
 
@@ -61,6 +62,11 @@ A sequence-to-sequence run reads sources instead: JSONL lines {"source": "..."} 
 one plain text line each (any other file), and prints each decoded target as a JSON string.
   --beam <k>               beam width (1: greedy; default the run's decode.beam)
   --probs                  classifiers: print each class's probability, {"label": p, ...} (per step: a list of them)`,
+  evaluate: `Usage: seqlab evaluate <run-dir> [<data.jsonl>] [--checkpoint latest|best] [--workspace <dir>]
+
+Scores the run's newest checkpoint (or with --checkpoint best the one with the lowest validation loss) on the run's
+validation data, as training does, and prints the loss and every metric with its meaning and unit. A JSONL run can be
+scored on another file of its format ({"x": ..., "y": ...}), read with the run's vocabulary and labels.`,
   claims: `Usage: seqlab claims [folder ...] [--quick] [--out <dir>]
 
 Runs the experiments of every claim under each folder (default: ./examples) and prints a table: claim, experiment,

@@ -12,6 +12,7 @@ import { loadExperiments } from '../runner/experiment';
 import { WriteError } from '../runner/files';
 import { exportOnnx } from '../runner/export/onnx/index';
 import { exportConfig } from '../runner/export/pytorch';
+import { evaluateRun } from '../runner/evaluateRun';
 import { predictFile } from '../runner/predict';
 import { writeReport } from '../runner/report';
 import { resumeRun, startRun } from '../runner/run';
@@ -191,6 +192,19 @@ function cmdPredict(args: CommandArgs): number {
   return 0;
 }
 
+function cmdEvaluate(args: CommandArgs): number {
+  const [dir, data] = args.positional;
+  if (!dir) throw new UsageError('evaluate needs a run folder');
+  const r = evaluateRun(dir, { ...checkpointOptions(args), file: data });
+  const context = experimentMetricContext(r.exp);
+  process.stdout.write(`${r.sequences} ${data ? `sequences of ${data}` : 'validation sequences'}\n`);
+  for (const [name, value] of [['valLoss', r.loss] as const, ...Object.entries(r.metrics)]) {
+    const info = metricInfo(name, context);
+    process.stdout.write(`${name} ${value.toPrecision(4)}${info ? `  (${info.meaning}; ${info.unit})` : ''}\n`);
+  }
+  return 0;
+}
+
 async function cmdClaims(args: CommandArgs): Promise<number> {
   const roots = args.positional.length ? args.positional : [existsSync('examples') ? 'examples' : '.'];
   const onRun: ClaimRunOptions['onRun'] = (claim, exp, summary) => {
@@ -228,8 +242,8 @@ function cmdExport(args: CommandArgs): number {
 }
 
 const COMMANDS: Record<Command, (args: CommandArgs) => number | Promise<number>> = {
-  run: cmdRun, validate: cmdValidate, runs: cmdRuns, report: cmdReport, sample: cmdSample, predict: cmdPredict, claims: cmdClaims,
-  export: cmdExport,
+  run: cmdRun, validate: cmdValidate, runs: cmdRuns, report: cmdReport, sample: cmdSample, predict: cmdPredict, evaluate: cmdEvaluate,
+  claims: cmdClaims, export: cmdExport,
 };
 
 export async function main(argv: string[]): Promise<number> {

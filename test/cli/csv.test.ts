@@ -54,6 +54,14 @@ test('a CSV run states its metrics\' units, and reports its forecast error in th
   const std = Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / train.length);
   assert.ok(Math.abs(m.rmseOriginal - m.rmse * std) < 1e-4 * m.rmseOriginal, `rmseOriginal ${m.rmseOriginal}, rmse ${m.rmse} × std ${std}`);
   assert.ok(m.maeOriginal > 0 && m.maeOriginal <= m.rmseOriginal);
+  const ev = cli(['evaluate', runDir], dir);
+  assert.equal(ev.code, 0, ev.stderr);
+  const printed = Number(/^rmseOriginal (\S+)  \(.*; the target columns' own units\)$/m.exec(ev.stdout)![1]);
+  assert.ok(Math.abs(printed - m.rmseOriginal) < 1e-3 * m.rmseOriginal, `evaluate ${printed}, the run's ${m.rmseOriginal}`);
+  assert.match(ev.stdout, /^baselineMse \S+  \(MSE of repeating the last value/m);
+  const file = cli(['evaluate', runDir, 'shop.csv'], dir);
+  assert.equal(file.code, 2);
+  assert.match(file.stderr, /a data file can be given for runs of JSONL data only; this csv run is evaluated on its validation data/);
   const runs = cli(['runs'], dir);
   assert.match(runs.stdout, /^csv runs: loss and valLoss are mse, in squared normalized units/m);
 });
