@@ -54,8 +54,10 @@ with the lowest validation loss. Says on stderr which checkpoint it used.`,
   predict: `Usage: seqlab predict <run-dir> <data> [--checkpoint latest|best] [--workspace <dir>] [--beam <k>] [--probs]
 
 Reads sequences in the run's JSONL format ({"x": ...}; "y" is optional and ignored) and prints one JSON line of
-predictions per sequence: class labels for classifiers, numbers for regression (a CSV run: x in the CSV's units, one
-row of the input columns per step; predictions in the target columns' units). Uses the run's newest checkpoint,
+predictions per sequence: class labels for classifiers, numbers for regression. A CSV run reads x in the CSV's
+units (one row of the input columns per step), or a .csv file with its input columns: one prediction per window of
+rows, each for horizon rows past the window's last row (the last lines forecast past the file's end); predictions
+are in the target columns' units. Uses the run's newest checkpoint,
 or with --checkpoint best the one with the lowest validation loss, and says on stderr which. The run's data file is
 read again (for its vocabulary, labels or scaling) from where the run's config is, inside --workspace if given.
 A sequence-to-sequence run reads sources instead: JSONL lines {"source": "..."} (a .jsonl file), two-column TSV, or

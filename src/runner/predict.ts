@@ -1,12 +1,14 @@
 // Predictions of a trained run for new sequences in its JSONL format ({"x": ...}; a "y" is allowed and ignored), as
 // plain values a host can print or show: class labels for classifiers, numbers in the data's units for regression,
-// decoded text for sequence-to-sequence runs. A CSV run's inputs are in the CSV's units, scaled as in training.
+// decoded text for sequence-to-sequence runs. A CSV run's inputs (JSONL windows, or a .csv file with its columns) are
+// in the CSV's units, scaled as in training.
 // Inputs reach the model through inputEncoder and outputs leave it through outputDecoder, nowhere else.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { activateRow } from '../engine/loss';
 import type { OutputActivation } from '../engine/spec';
 import { makeBatch } from './data/batches';
+import { csvWindows } from './data/csv';
 import { parseJsonl, type Row } from './data/jsonl';
 import type { Sequence } from './data/types';
 import { tokenId, UNK } from './data/vocabulary';
@@ -38,12 +40,25 @@ export function predictFile(runDir: string, file: string, opts: PredictOptions =
   if (exp.dataset.target.kind === 'sequence') return translateFile(exp, model, file, opts.beam);
   if (opts.beam !== undefined) throw new UnusableInputError('--beam applies to sequence-to-sequence runs only (model.decoder)');
   if (opts.probs && exp.dataset.target.kind !== 'class') throw new UnusableInputError('--probs applies to classifiers only; this run predicts numbers');
-  const { rows } = parseJsonl(resolve(file), readFileSync(file, 'utf8'), { targets: 'optional' });
+  const rows = readRows(exp, file);
   const encode = inputEncoder(exp, file, (m) => opts.onLog?.('warning', m));
   const decode = outputDecoder(exp, opts.probs ?? false);
   const seqs = rows.map(encode);
   const batchOpts = { dtype: 'float32' as const, oneHot: exp.oneHot };
   return seqs.map((s) => (s === null ? null : decode(model.predict(makeBatch([s], exp.dataset, batchOpts)).data, s.T)));
+}
+
+/**
+ * The sequences of `file`: JSONL lines, or for a CSV run a .csv file with its input columns, read as every window
+ * of consecutive rows (each predicts `horizon` rows past its last one).
+ */
+function readRows(exp: Experiment, file: string): Row[] {
+  const text = readFileSync(file, 'utf8');
+  const d = exp.config.data;
+  if (d.source !== 'csv' || !exp.dataset.series || !/\.csv$/i.test(file)) return parseJsonl(resolve(file), text, { targets: 'optional' }).rows;
+  const columns = exp.dataset.series.inputNormalization.columns;
+  return csvWindows(resolve(file), text, columns, d.window).map(({ line, values }) => (
+    { line, xForm: 'matrix', T: d.window, width: columns.length, values, tokens: [], yForm: 'number', yNumbers: [], yLabels: [] }));
 }
 
 /** A JSONL row as model input, checked against the training data's form, in the training data's units. */

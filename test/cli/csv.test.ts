@@ -66,7 +66,7 @@ test('a CSV run states its metrics\' units, and reports its forecast error in th
   assert.match(runs.stdout, /^csv runs: loss and valLoss are mse, in squared normalized units/m);
 });
 
-test('predict on a CSV run takes windows in the CSV\'s units and prints bare numbers equal to the run\'s own forecasts', () => {
+test('predict on a CSV run takes windows (JSONL, or the CSV itself) in the CSV\'s units and prints bare numbers equal to the run\'s own forecasts', () => {
   const window = 5;
   const horizon = 2;
   const { dir, runDir } = csvRun(window, horizon);
@@ -84,6 +84,19 @@ test('predict on a CSV run takes windows in the CSV\'s units and prints bare num
   const own = targetRows.map((r) => forecast.predicted[r]!);
   assert.ok(Math.max(...own) - Math.min(...own) > 20, `forecasts barely vary: ${own.join(' ')}`);
   assert.ok(printed.every((p) => /^-?\d+(\.\d+)?(e[-+]\d+)?$/.test(p)), `bare numbers, not lists: ${printed.join(' ')}`);
+  // The CSV itself: every window of rows, the last ones forecasting past the file's end.
+  const whole = cli(['predict', runDir, 'shop.csv'], dir);
+  assert.equal(whole.code, 0, whole.stderr);
+  const forecasts = whole.stdout.trim().split('\n').map(Number);
+  assert.equal(forecasts.length, ROWS - window + 1);
+  forecasts.forEach((p, s) => {
+    const tr = s + window - 1 + horizon;
+    if (tr < ROWS) assert.ok(Math.abs(p - forecast.predicted[tr]!) < 1e-4 * Math.abs(p), `window ${s}: predict ${p}, the run's forecast ${forecast.predicted[tr]}`);
+  });
+  writeFileSync(join(dir, 'partial.csv'), 'date,sales\n2021-01-01,5\n');
+  const partial = cli(['predict', runDir, 'partial.csv'], dir);
+  assert.equal(partial.code, 2);
+  assert.match(partial.stderr, /partial\.csv:1:1: error: no column "temp" in the header \(date, sales\); the run reads sales, temp/);
   const probs = cli(['predict', runDir, 'new.jsonl', '--probs'], dir);
   assert.equal(probs.code, 2);
   assert.match(probs.stderr, /--probs applies to classifiers only; this run predicts numbers/);

@@ -85,6 +85,24 @@ export function csvDataset(file: string, text: string, c: CsvConfig, source?: Co
   };
 }
 
+/**
+ * Prediction input in a CSV run's own format: every `window` consecutive rows of the run's input columns (found by
+ * name in the header), in the file's units, with the line of the window's last row.
+ */
+export function csvWindows(file: string, text: string, columns: string[], window: number): { line: number; values: number[] }[] {
+  const table = parseCsv(text);
+  const csv: Csv = { file, map: new LineMap(text), table, names: table.header.map((h) => h.text) };
+  const missing = columns.filter((n) => !csv.names.includes(n));
+  if (missing.length) throw new InputError([fileDiagnostic(file, `no column ${missing.map((n) => `"${n}"`).join(', ')} in the header (${csv.names.join(', ')}); the run reads ${columns.join(', ')}`)]);
+  if (table.rows.length < window) throw new InputError([fileDiagnostic(file, `${table.rows.length} data rows are fewer than the run's window of ${window}`)]);
+  const used = columns.map((n) => csv.names.indexOf(n));
+  const values = readColumns(csv, used);
+  return Array.from({ length: table.rows.length - window + 1 }, (_, s) => ({
+    line: table.rows[s + window - 1].line,
+    values: Array.from({ length: window * used.length }, (_, i) => values.get(used[i % used.length])![s + Math.floor(i / used.length)]),
+  }));
+}
+
 /** Diagnostics ranged in the CSV text, collected into `diags`. */
 function reporter(csv: Csv, diags: Diagnostic[]) {
   return (offset: number, length: number, path: string, message: string) => diags.push(diagnosticAt(csv.file, csv.map, offset, length, path, message));
