@@ -56,6 +56,10 @@ export function progressHooks(): {
     },
     shouldStop: () => stopRequested,
   };
-  const setMetricContext = (c: MetricContext) => { context = c; explained = false; };
+  // A sweep's runs share their metrics' meanings: explained again only when they change.
+  const setMetricContext = (c: MetricContext) => {
+    if (JSON.stringify(c) !== JSON.stringify(context)) explained = false;
+    context = c;
+  };
   return { hooks, stop: () => { stopRequested = true; }, requested: () => stopRequested, setLabel: (l) => { label = l; }, setMetricContext };
 }

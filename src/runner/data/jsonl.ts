@@ -4,6 +4,8 @@
 //      "label"                → sequence classification (classes sorted by name)
 //      [[numbers], ...]       → per-step regression (one vector per step)
 //      ["label", ...]         → sequence labeling (one class per step)
+// Token vocabularies keep the tokens seen at least data.minFreq times; rarer ones are read as <unk> (vocabulary.ts).
+// A separate validation file (data.validationPath) is read with the training file's vocabulary and labels.
 // Every line must use the same forms. Values must be finite and at most 1e6 in magnitude (MAX_ABS_VALUE):
 // larger ones are rejected as errors, since they nearly always mean unscaled data that makes training diverge.
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
