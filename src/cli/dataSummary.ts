@@ -5,7 +5,8 @@ import type { Dataset } from '../runner/data/types';
 export function dataSummary(ds: Dataset): string | null {
   const s = ds.series;
   if (s) {
-    const time = s.time ? `; time column ${s.time.column}${s.time.kind === 'date' ? ' (dates)' : ''}, not an input` : '; no time column';
+    const t = s.time;
+    const time = t ? `; time column ${t.column}${t.kind === 'date' ? ' (dates)' : ''}${s.inputNormalization.columns.includes(t.column) ? '' : ', not an input'}` : '; no time column';
     return `columns: inputs ${s.inputNormalization.columns.join(', ')}; targets ${s.targetColumns.join(', ')}${time}`;
   }
   if (ds.rareTokens) return `vocabulary: ${ds.input.kind === 'tokens' ? ds.input.vocab.length : 0} tokens; ${ds.rareTokens} words rarer than data.minFreq are read as <unk>`;
