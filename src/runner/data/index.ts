@@ -36,12 +36,13 @@ export function loadDataset(config: Config, where: DataLocation): Dataset {
     }
     case 'csv': {
       const { file, text } = readDataFile(d.path, where);
-      return csvDataset(file, text, d);
+      return csvDataset(file, text, d, where.source);
     }
     case 'jsonl': {
       const { file, text } = readDataFile(d.path, where);
-      const base = jsonlDataset(file, text);
-      const { train, validation } = splitRows(base.train, d.validation, rng);
+      const held = d.validationPath === null ? undefined : readDataFile(d.validationPath, where, ['data', 'validationPath']);
+      const base = jsonlDataset(file, text, { minFreq: d.minFreq, validation: held });
+      const { train, validation } = base.validation ? { train: base.train, validation: base.validation } : splitRows(base.train, d.validation, rng);
       return { ...base, train, validation, baselines: {}, warnings: [] };
     }
     case 'pairs': {
@@ -54,13 +55,14 @@ export function loadDataset(config: Config, where: DataLocation): Dataset {
   }
 }
 
-function readDataFile(path: string, where: DataLocation): { file: string; text: string } {
+/** A data file's text; a path that cannot be used is reported at its config entry (`at`, default data.path). */
+function readDataFile(path: string, where: DataLocation, at = ['data', 'path']): { file: string; text: string } {
   let file: string;
   try {
     file = resolveDataPath(path, where.configDir, where.workspace);
   } catch (e) {
     if (!(e instanceof PathError)) throw e;
-    throw new InputError([where.source ? where.source.at(['data', 'path'], e.message) : fileDiagnostic(path, e.message, 'data.path')]);
+    throw new InputError([where.source ? where.source.at(at, e.message) : fileDiagnostic(path, e.message, at.join('.'))]);
   }
   const text = readFileSync(file, 'utf8');
   if (text.trim() === '') throw new InputError([fileDiagnostic(file, 'the file is empty')]);

@@ -126,12 +126,20 @@ def evaluate(model, rows, ctx):
     classes = TARGET["kind"] == "class"
     C = len(TARGET["labels"]) if classes else 0
     matrix = [[0] * C for _ in range(C)]
+    # A CSV series' forecast errors in its own units: SeqLab's rmseOriginal and maeOriginal.
+    std = DATA["normalization"]["std"] if DATA["normalization"] and not classes else None
+    se_units, ae_units, n_units = 0.0, 0.0, 0
     for at in range(0, len(rows), EVAL_BATCH):
         ids = list(range(at, min(len(rows), at + EVAL_BATCH)))
         lengths_all = [rows.lengths[i] for i in ids]
         inputs, lengths, targets = make_batch(rows, ids, max(lengths_all), ctx.device, ctx.dtype)
         logits, mask, _, _ = model(inputs, lengths, 0, model.initial_state(len(ids)))
         loss_total += float(loss_sum(logits, targets, mask)) / term_count(lengths_all) * len(ids)
+        if std is not None:
+            err = (activate(logits) - targets) * torch.tensor(std, device=logits.device, dtype=logits.dtype)
+            se_units += float((err ** 2).sum())
+            ae_units += float(err.abs().sum())
+            n_units += err.numel()
         if classes:
             predicted = logits.argmax(-1)
             right += int(((predicted == targets) & mask).sum())
@@ -149,6 +157,9 @@ def evaluate(model, rows, ctx):
             metrics["majorityAccuracy"] = max(sum(r) for r in matrix) / len(rows)
     elif TRAIN["loss"] == "mse":
         metrics["rmse"] = math.sqrt(loss)
+    if std is not None:
+        metrics["rmseOriginal"] = math.sqrt(se_units / n_units)
+        metrics["maeOriginal"] = ae_units / n_units
     return loss, metrics, (matrix if classes and not PER_STEP else None)
 
 
