@@ -8,6 +8,8 @@ export type {
   AlignmentRecord, BeamHypothesis, EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunStatus, RunSummary,
   SelfAttentionRecord, StepRecord, TaskRecord, TranslationExample,
 } from '../runner/events';
+/** The offline report's packed data (src/runner/reportPack.ts), unpacked by the dashboard. */
+export type { PackedField, PackedNumbers, PackedRecord, PackedSnapshot, PackedSteps } from '../runner/reportPack';
 
 /** Host → webview. */
 export type HostMessage =

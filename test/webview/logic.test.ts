@@ -15,6 +15,7 @@ import { align, ema } from '../../webview/dashboard/series';
 import { panelHtml } from '../../src/extension/views/panelHtml';
 import { gateRecord, stepRecord } from '../helpers/records';
 import { tempWorkspace } from '../helpers/workspace';
+import { embeddedRuns } from '../helpers/reportData';
 
 const step = (n: number, loss = 1) => stepRecord(n, { loss });
 const snapshot = (runId: string, extra: Partial<RunSnapshot> = {}): RunSnapshot => ({ runId, config: {}, summary: null, records: [], taskRecords: [], ...extra });
@@ -95,8 +96,7 @@ test('report HTML is self-contained: inline nonce script and style, data that ca
   assert.equal(html.match(/<\/script>/g)?.length, 2);
   assert.ok(html.includes('const s = "<\\/script>";'));
   assert.doesNotMatch(html, /(src|href)="/);
-  const json = /<script type="application\/json" id="seqlab-data">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
-  assert.deepEqual(JSON.parse(json), { runs: [run] });
+  assert.deepEqual(embeddedRuns(html), [run]);
   assert.equal(jsonForScript('<'), '"\\u003c"');
   assert.throws(() => renderReportHtml([], { title: 'T', scriptJs: '', cssText: '' }), /no runs/);
 });

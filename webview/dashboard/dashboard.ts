@@ -40,6 +40,7 @@ export class Dashboard {
   private readonly title: HTMLElement;
   private readonly meta: HTMLElement;
   private readonly differs: HTMLElement;
+  private readonly notes: HTMLElement;
   private readonly logBox: CheckboxElement;
   private readonly smoothing: HTMLInputElement;
   private readonly smoothingValue: HTMLElement;
@@ -103,6 +104,7 @@ export class Dashboard {
     if (host.mode === 'standalone') this.themePicker(controls);
 
     this.differs = append(root, 'div', 'differs hidden');
+    this.notes = append(root, 'div', 'report-notes');
     this.empty = append(root, 'p', 'empty-note', 'Waiting for run data…');
     const grid = append(root, 'main', 'grid');
     const lossCard = card(grid, 'card-loss', 'Loss', 'Training loss (EMA-smoothed, raw curve faint) and validation loss. Drag to zoom, double-click to reset.');
@@ -156,6 +158,14 @@ export class Dashboard {
     this.diffs = configDifferences(this.runs.map((r) => r.config));
     this.persist();
     this.invalidate(allParts);
+  }
+
+  /** A long run's curves in the report are decimated: say how far, and link the full records. */
+  noteDecimated(notes: { runId: string; kept: number; total: number; href?: string }[]): void {
+    for (const n of notes) {
+      const p = append(this.notes, 'p', 'report-note', `${n.runId}: the curves show ${n.kept} of its ${n.total} steps (each stretch's lowest and highest kept). `);
+      if (n.href) Object.assign(append(p, 'a', undefined, 'Full data: metrics.jsonl'), { href: n.href });
+    }
   }
 
   private setView(patch: Partial<ViewState>, parts: Part[]): void {

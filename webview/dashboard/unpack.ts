@@ -1,0 +1,53 @@
+// The offline report's packed runs (src/runner/reportPack.ts) back as the snapshots the dashboard draws.
+import type {
+  PackedField, PackedNumbers, PackedRecord, PackedSnapshot, PackedSteps, RunRecord, RunSnapshot, StepRecord,
+} from '../../src/shared/protocol';
+
+function bytes(base64: string): Uint8Array {
+  const bin = atob(base64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export function unpackNumbers(p: PackedNumbers): number[] {
+  if ('dec' in p) return p.dec.slice();
+  if ('same' in p) return new Array<number>(p.n).fill(p.same);
+  if ('f32' in p) {
+    const b = bytes(p.f32);
+    return Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
+  }
+  const scale = (p.hi - p.lo) / 255;
+  return Array.from(bytes(p.u8), (q) => p.lo + q * scale);
+}
+
+function unpackField(f: PackedField): number[] | number[][] | Record<string, number[]> {
+  if (Array.isArray(f)) return f.map(unpackNumbers);
+  if (['f32', 'u8', 'dec', 'same'].some((k) => k in f)) return unpackNumbers(f as PackedNumbers);
+  return Object.fromEntries(Object.entries(f).map(([k, v]) => [k, unpackNumbers(v)]));
+}
+
+function unpackSteps(p: PackedSteps): StepRecord[] {
+  const c = Object.fromEntries(Object.entries(p.columns).map(([k, v]) => [k, unpackNumbers(v)])) as Record<keyof PackedSteps['columns'], number[]>;
+  const params = Object.entries(p.params).map(([name, v]) => [name, unpackNumbers(v)] as const);
+  return c.step.map((step, i) => ({
+    kind: 'step', step, loss: c.loss[i], gradNorm: c.gradNorm[i], gradNormClipped: c.gradNormClipped[i], lr: c.lr[i], time: c.time[i],
+    stepsPerSec: c.stepsPerSec[i],
+    paramGradNorms: Object.fromEntries(params.filter(([, v]) => !Number.isNaN(v[i])).map(([name, v]) => [name, v[i]])),
+  }));
+}
+
+function unpackRecord(r: PackedRecord): RunRecord {
+  if (!('packed' in r)) return r;
+  const { packed, ...rest } = r;
+  const fields = Object.fromEntries(Object.entries(packed).map(([k, v]) => [k, unpackField(v)]));
+  return { ...rest, ...fields } as unknown as RunRecord;
+}
+
+export function unpackSnapshot(p: PackedSnapshot): RunSnapshot {
+  return {
+    runId: p.runId, config: p.config, summary: p.summary, taskRecords: p.taskRecords,
+    records: [...unpackSteps(p.steps), ...p.records.map(unpackRecord)],
+  };
+}
+
