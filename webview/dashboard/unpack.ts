@@ -10,12 +10,22 @@ function bytes(base64: string): Uint8Array {
   return out;
 }
 
+/** The shortest decimal that is the same float32 (0.1909, not 0.19089999794960022), for readouts and the CSV export. */
+export function shortestFloat32(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  for (let digits = 1; digits < 9; digits++) {
+    const d = Number(v.toPrecision(digits));
+    if (Math.fround(d) === v) return d;
+  }
+  return v;
+}
+
 export function unpackNumbers(p: PackedNumbers): number[] {
   if ('dec' in p) return p.dec.slice();
   if ('same' in p) return new Array<number>(p.n).fill(p.same);
   if ('f32' in p) {
     const b = bytes(p.f32);
-    return Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
+    return Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4), shortestFloat32);
   }
   const scale = (p.hi - p.lo) / 255;
   return Array.from(bytes(p.u8), (q) => p.lo + q * scale);
