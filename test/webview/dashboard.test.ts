@@ -170,6 +170,16 @@ test('report: comparing runs overlays one curve per run, labelled by what differ
   await page.context().close();
 });
 
+test('report: a comparison listing the RNN first opens its details on the LSTM, whose gates show the most', { skip: skipReason }, async () => {
+  const runs = ['webview-rnn', 'webview-gru', 'webview-lstm'].map(loadFixtureRun);
+  const { page, problems } = await openReport(runs, 'report-compare-focus');
+  assert.equal(await page.$eval('#focus-run', (el) => (el as HTMLElement & { value: string }).value), 'webview-lstm');
+  assert.match(await page.textContent('.meta') ?? '', /details: /);
+  assert.equal(await page.$$eval('#card-gates figcaption', (f) => f.length), 6, 'the LSTM\'s six gate traces');
+  assertClean(problems);
+  await page.context().close();
+});
+
 test('report: a Transformer run shows one attention map per head with the step slider, no gates, and gradient flow at its input', { skip: skipReason }, async () => {
   const run = loadFixtureRun('webview-transformer');
   const { page, problems } = await openReport([run], 'report-transformer');
@@ -352,7 +362,8 @@ test('panel: ready handshake, snapshot, a flood of appends extends the loss curv
   assert.equal(await dataAttr(page, '#card-loss .line-chart', 'data-zoomed'), 'true');
   const extra: StepRecord = { ...all[all.length - 1], step: 301 };
   await send({ type: 'append', runId: run.runId, records: [extra], taskRecords: [] });
-  assert.equal(Number(await dataAttr(page, '#card-loss .line-chart', 'data-point-count')), count0 + rest.length + 1);
+  // Streamed records redraw the charts paced by their drawing time: wait for it rather than for one frame.
+  await page.waitForFunction((n) => Number(document.querySelector('#card-loss .line-chart')?.getAttribute('data-point-count')) === n, count0 + rest.length + 1);
   assert.equal(await dataAttr(page, '#card-loss .line-chart', 'data-zoomed'), 'true');
   await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
   await settle(page);
@@ -387,6 +398,35 @@ test('panel: ready handshake, snapshot, a flood of appends extends the loss curv
   assert.equal(await again.page.$eval('#smoothing', (el) => (el as HTMLInputElement).value), '0.99');
   assertClean(again.problems);
   await again.page.context().close();
+});
+
+test('panel: a fast run (60 000 steps streamed a frame apart) reaches the chart whole, in paced redraws of a decimated curve', { skip: skipReason }, async () => {
+  const run = lstm();
+  const head: RunSnapshot = { ...run, summary: { ...run.summary!, status: 'running' }, records: run.records.filter((r) => r.step <= 10) };
+  const { page, problems, send } = await openPanel('dashboard');
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+  await send({ type: 'snapshot', runs: [head], live: true });
+  const template = steps(run)[0];
+  const count0 = Number(await dataAttr(page, '#card-loss .line-chart', 'data-point-count'));
+  const updates0 = Number(await dataAttr(page, '#card-loss .line-chart', 'data-updates'));
+  await page.evaluate(async ({ runId, template }) => {
+    for (let batch = 0; batch < 60; batch++) {
+      const records = Array.from({ length: 1000 }, (_, k) => {
+        const step = 11 + batch * 1000 + k;
+        return { ...template, step, loss: 0.1 + 0.05 * Math.sin(step) };
+      });
+      window.postMessage({ type: 'append', runId, records, taskRecords: [] }, '*');
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+  }, { runId: run.runId, template });
+  await page.waitForFunction((n) => Number(document.querySelector('#card-loss .line-chart')?.getAttribute('data-point-count')) === n, count0 + 60_000, { timeout: 30_000 });
+  await settle(page);
+  const updates = Number(await dataAttr(page, '#card-loss .line-chart', 'data-updates')) - updates0;
+  assert.ok(updates < 30, `${updates} loss-chart redraws for 60 batches`);
+  const drawn = Number(await dataAttr(page, '#card-loss .line-chart', 'data-drawn-count'));
+  assert.ok(drawn < 10_000, `${drawn} points drawn`);
+  assertClean(problems);
+  await page.context().close();
 });
 
 test('panel: keyboard focus reaches every control, with a visible focus ring', { skip: skipReason }, async () => {

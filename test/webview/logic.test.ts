@@ -10,8 +10,9 @@ import { configDifferences, describeDifferences, runLabel } from '../../webview/
 import { metricsCsv } from '../../webview/dashboard/csv';
 import { flowVerdict } from '../../webview/dashboard/gradFlowVerdict';
 import { pickGateRecord } from '../../webview/dashboard/gateSelection';
-import { appendRecords, runFromSnapshot } from '../../webview/dashboard/model';
+import { appendRecords, richestRun, runFromSnapshot } from '../../webview/dashboard/model';
 import { align, ema } from '../../webview/dashboard/series';
+import { decimate } from '../../webview/dashboard/decimate';
 import { panelHtml } from '../../src/extension/views/panelHtml';
 import { gateRecord, stepRecord } from '../helpers/records';
 import { tempWorkspace } from '../helpers/workspace';
@@ -121,4 +122,33 @@ test('attention record choice: probes and layers indexed, steps per probe and la
   assert.equal(run.attention.length, 6);
   appendRecords(run, [rec(12, 0, 0)], []);
   assert.equal(run.attention[6].step, 12);
+});
+
+test('a comparison opens its details on the run that shows the most: the LSTM\'s six gate traces over the GRU\'s four and the RNN\'s state', () => {
+  const withGates = (runId: string, names: string[]) => runFromSnapshot(snapshot(runId, {
+    records: [{ kind: 'gates', step: 0, probe: 0, layer: 0, direction: 'forward', cell: 'rnn', T: 1, H: 1, values: Object.fromEntries(names.map((n) => [n, [0]])) }],
+  }));
+  const rnn = withGates('rnn', ['h']), gru = withGates('gru', ['r', 'z', 'n', 'h']), lstm = withGates('lstm', ['i', 'f', 'g', 'o', 'h', 'c']);
+  assert.equal(richestRun([rnn, gru, lstm]).runId, 'lstm');
+  assert.equal(richestRun([gru, rnn]).runId, 'gru');
+  assert.equal(richestRun([runFromSnapshot(snapshot('a')), runFromSnapshot(snapshot('b'))]).runId, 'a'); // equals: the first
+});
+
+test('chart decimation keeps each bucket\'s first, last, lowest and highest points of every curve, and zoomed ranges keep their detail', () => {
+  const n = 50_000;
+  const xs = Array.from({ length: n }, (_, i) => i + 1);
+  const loss = xs.map((x) => (x === 31_337 ? 99 : x === 777 ? -5 : Math.sin(x)));
+  const val = xs.map((x) => (x % 100 === 0 ? 0.5 : null));
+  const data = [xs, loss, val];
+  const drawn = decimate(data, { buckets: 500 });
+  assert.ok(drawn[0].length < 5000, `${drawn[0].length} points drawn`);
+  assert.deepEqual([drawn[0][0], drawn[0][drawn[0].length - 1]], [1, n]);
+  assert.ok(drawn[1].includes(99) && drawn[1].includes(-5), 'the spike and the dip are drawn');
+  assert.equal(drawn[2].filter((v) => v !== null).length, 500, 'one validation point per 100 steps, every one kept');
+  // Zoomed into steps 1000-1500: every point there is drawn, the rest stays coarse.
+  const zoomed = decimate(data, { buckets: 500, from: 1000, to: 1500 });
+  const inside = (zoomed[0] as number[]).filter((x) => x >= 1000 && x <= 1500);
+  assert.equal(inside.length, 501);
+  assert.ok(zoomed[0].length < 6000);
+  assert.equal(decimate([[1, 2, 3], [3, 2, 1]], { buckets: 500 })[0].length, 3); // short series: untouched
 });

@@ -1,7 +1,8 @@
 // The dashboard: header and controls, loss and gradient-norm charts, gradient flow, gates (recurrent cells) or attention
 // maps (the Transformer), task views and (for sequence-to-sequence runs) the attention alignment.
 // Messages only change data and mark parts dirty; one requestAnimationFrame redraws what is dirty, so a flood
-// of appends costs one redraw per frame.
+// of appends costs one redraw per frame. The line charts cost more the longer the run: streamed records redraw them
+// no sooner than CHART_DUTY times their last drawing time after it, so they take a bounded share of the main thread.
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -18,7 +19,7 @@ import { GatesPanel } from './gatesPanel';
 import { GradFlowPanel } from './gradFlowPanel';
 import { append, LineChart } from './lineChart';
 import { AttentionPanel } from './attentionPanel';
-import { appendRecords, isTransformer, runFromSnapshot, runName, type RunData } from './model';
+import { appendRecords, isTransformer, richestRun, runFromSnapshot, runName, type RunData } from './model';
 import { gradNormChart, lossChart } from './series';
 import { TaskPanel } from './taskPanel';
 import { AlignmentPanel } from './alignmentPanel';
@@ -27,6 +28,9 @@ interface CheckboxElement extends HTMLElement { checked: boolean; label: string 
 interface SelectElement extends HTMLElement { value: string }
 
 const allParts: Part[] = ['header', 'loss', 'grads', 'gradflow', 'gates', 'attention', 'tasks', 'alignment'];
+const chartParts: Part[] = ['loss', 'grads'];
+/** Streamed records redraw the charts at most once per this many times their drawing time (10%: one tenth of the thread). */
+const CHART_DUTY = 10;
 
 export class Dashboard {
   private runs: RunData[] = [];
@@ -36,6 +40,10 @@ export class Dashboard {
   private palette: Palette;
   private readonly dirty = new Set<Part>();
   private frame = 0;
+  /** Charts waiting for their next paced redraw, its timer, and when it is due (performance.now()). */
+  private readonly pacedCharts = new Set<Part>();
+  private paceTimer: ReturnType<typeof setTimeout> | null = null;
+  private chartsDueAt = 0;
 
   private readonly title: HTMLElement;
   private readonly meta: HTMLElement;
@@ -148,7 +156,20 @@ export class Dashboard {
     if (kinds.has('alignment') || msg.taskRecords.length > 0) parts.push('alignment');
     if (kinds.has('selfattention')) parts.push('attention');
     if (msg.taskRecords.length > 0) parts.push('tasks');
-    this.invalidate(parts);
+    this.invalidate(parts.filter((p) => !chartParts.includes(p)));
+    this.pace(parts.filter((p) => chartParts.includes(p)));
+  }
+
+  /** Redraws the charts once their pacing allows (at once when they have been idle). */
+  private pace(parts: Part[]): void {
+    for (const p of parts) this.pacedCharts.add(p);
+    if (this.pacedCharts.size === 0 || this.paceTimer !== null) return;
+    this.paceTimer = setTimeout(() => {
+      this.paceTimer = null;
+      const due = [...this.pacedCharts];
+      this.pacedCharts.clear();
+      this.invalidate(due);
+    }, Math.max(0, this.chartsDueAt - performance.now()));
   }
 
   /** Full replace: showing the same snapshot twice gives the same page. */
@@ -189,7 +210,7 @@ export class Dashboard {
     if (this.runs.length === 0) return;
     const parts = new Set(this.dirty);
     this.dirty.clear();
-    const focus = this.runs.find((r) => r.runId === this.view.focusRunId) ?? this.runs[0];
+    const focus = this.runs.find((r) => r.runId === this.view.focusRunId) ?? richestRun(this.runs);
     const ctx: ViewContext = {
       runs: this.runs, focus, view: this.view, palette: this.palette, diffs: this.diffs, host: this.host,
       setView: (patch, redraw) => this.setView(patch, redraw),
@@ -198,12 +219,15 @@ export class Dashboard {
     this.empty.nextElementSibling?.classList.remove('hidden');
     if (parts.has('header')) this.drawHeader(focus);
     const compare = { diffs: this.diffs };
+    const chartsFrom = performance.now();
     if (parts.has('loss')) {
       this.loss.update({ title: 'Loss', xLabel: 'step', yLabel: 'loss', logY: this.view.logScale, chart: lossChart(this.runs, this.view.smoothing, compare) }, this.palette);
     }
     if (parts.has('grads')) {
       this.grads.update({ title: 'Gradient norms', xLabel: 'step', yLabel: '‖g‖₂', logY: this.view.logScale, chart: gradNormChart(this.runs, compare) }, this.palette);
     }
+    // uPlot draws in a microtask queued by update(); this one runs after it (and after the parts below).
+    if (parts.has('loss') || parts.has('grads')) queueMicrotask(() => { this.chartsDueAt = chartsFrom + CHART_DUTY * (performance.now() - chartsFrom); });
     if (parts.has('gradflow')) this.gradFlow.render(ctx);
     if (parts.has('gates')) {
       this.gates.render(ctx);

@@ -7,6 +7,10 @@ import { fmt } from '../../src/shared/format';
 import { logTicks, niceTicks } from '../shared/ticks';
 import type { Palette } from '../shared/theme';
 import type { ChartData, SeriesSpec } from './series';
+import { decimate, type Aligned } from './decimate';
+
+/** x buckets drawn across the plot (or the zoomed range): a few points per pixel column at most. */
+const DRAW_BUCKETS = 600;
 
 export interface LineChartSpec {
   title: string;
@@ -25,6 +29,8 @@ export class LineChart {
   private palette: Palette | null = null;
   private readonly hidden = new Set<string>();
   private zoomed = false;
+  /** The range the drawn (decimated) data was cut for, so a zoom that changes it re-cuts once. */
+  private drawnRange = '';
   private readonly legend: HTMLElement;
   private readonly plotEl: HTMLElement;
   private readonly readout: HTMLElement;
@@ -47,12 +53,29 @@ export class LineChart {
     this.palette = palette;
     this.root.dataset.seriesCount = String(spec.chart.series.length);
     this.root.dataset.pointCount = String(data[0]?.length ?? 0);
+    this.root.dataset.updates = String(Number(this.root.dataset.updates ?? 0) + 1);
     if (structure !== this.structure || !this.plot) {
       this.structure = structure;
       this.rebuild();
     } else {
-      this.plot.setData(data as uPlot.AlignedData, !this.zoomed);
+      this.plot.setData(this.drawn(this.zoomed ? this.plot : null), !this.zoomed);
     }
+  }
+
+  /** The data decimated for drawing, with fine buckets over the zoomed x range when there is one. */
+  private drawn(zoomedPlot: uPlot | null): uPlot.AlignedData {
+    const data = (this.spec?.chart.data ?? [[]]) as Aligned;
+    const from = zoomedPlot?.scales.x.min ?? undefined, to = zoomedPlot?.scales.x.max ?? undefined;
+    this.drawnRange = `${from}:${to}`;
+    const out = data[0].length > 0 ? decimate(data, { buckets: DRAW_BUCKETS, from, to }) : data;
+    this.root.dataset.drawnCount = String(out[0].length);
+    return out as uPlot.AlignedData;
+  }
+
+  /** After a zoom or its reset: re-cut the drawn data for the new range, keeping the scales. */
+  private redecimate(u: uPlot): void {
+    const range = this.zoomed ? `${u.scales.x.min}:${u.scales.x.max}` : 'undefined:undefined';
+    if (range !== this.drawnRange) u.setData(this.drawn(this.zoomed ? u : null), false);
   }
 
   private rebuild(): void {
@@ -80,10 +103,11 @@ export class LineChart {
           if (key !== 'x') return;
           this.zoomed = isZoomed(u);
           this.root.dataset.zoomed = String(this.zoomed);
+          this.redecimate(u);
         }],
       },
     };
-    this.plot = new uPlot(opts, spec.chart.data as uPlot.AlignedData, this.plotEl);
+    this.plot = new uPlot(opts, this.drawn(null), this.plotEl);
     this.renderLegend(spec.chart.series, palette);
   }
 
