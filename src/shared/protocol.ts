@@ -23,6 +23,8 @@ export type HostMessage =
 export type WebviewMessage =
   /** Sent once the script has loaded and can accept a snapshot (the ready handshake). */
   | { type: 'ready' }
+  /** An append was handled and a frame drawn since: the host may send the next one (flow control). */
+  | { type: 'received' }
   | { type: 'stop'; runId: string }
   /**
    * The webview cannot write files; it hands exports to the host, which asks where to save.
