@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readDashboardAssets, renderReportHtml } from '../../src/runner/reportHtml';
-import type { HostMessage, RunSnapshot, StepRecord, WebviewMessage } from '../../src/shared/protocol';
+import type { HostMessage, RunSnapshot, StepRecord, TaskRecord, WebviewMessage } from '../../src/shared/protocol';
 import { fmtDuration } from '../../src/shared/format';
 import { panelHtml } from '../../src/extension/views/panelHtml';
 import { artifactsDir, canvasHash, dataAttr, emulateVsCodeTheme, launch, paintedPixels, repoRoot, settle, skipReason, watchedPage } from './browser';
@@ -324,6 +324,32 @@ async function openPanel(kind: 'dashboard' | 'live', savedState?: unknown): Prom
     send: async (m) => { await w.page.evaluate((msg) => window.postMessage(msg, '*'), m); await settle(w.page); },
   };
 }
+
+test('report: a CSV forecast is drawn against its date column, with the validation split marked and no anomaly threshold', { skip: skipReason }, async () => {
+  const rows = 40;
+  const days = Array.from({ length: rows }, (_, i) => Date.UTC(2024, 0, 1 + i));
+  const actual = days.map((_, i) => Math.sin(i / 3));
+  const run: RunSnapshot = {
+    runId: 'csv-forecast', summary: null, records: [],
+    config: { name: 'csv-forecast', data: { source: 'csv', path: 'd.csv', window: 5, horizon: 1, validation: 0.25, task: 'forecast', threshold: null } },
+    taskRecords: [{
+      kind: 'forecast', step: 50, actual, predicted: actual.map((v, i) => (i < 6 ? NaN : v + 0.01)), anomalies: [], threshold: 0.3,
+      time: { column: 'date', kind: 'date', values: days },
+    } as TaskRecord],
+  };
+  const { page, problems } = await openReport([run], 'report-csv-forecast');
+  const caption = await page.textContent('.task-forecast .caption') ?? '';
+  assert.doesNotMatch(caption, /threshold/);
+  assert.match(caption, /trained on the rows before the dashed line/);
+  const legend = await page.$$eval('.task-forecast .legend vscode-checkbox', (b) => b.map((x) => (x as HTMLElement & { label: string }).label));
+  assert.deepEqual(legend, ['actual', 'predicted']);
+  assert.equal(await dataAttr(page, '.task-forecast .line-chart', 'data-markers'), String(days[30])); // 40 rows, the last quarter validates
+  await page.hover('.task-forecast .u-over');
+  assert.match(await page.textContent('.task-forecast .readout') ?? '', /^date 2024-0[12]-\d\d /);
+  await page.screenshot({ path: join(artifactsDir, 'task-forecast-csv.png'), fullPage: true });
+  assertClean(problems);
+  await page.context().close();
+});
 
 test('panel: ready handshake, snapshot, a flood of appends extends the loss curve, state persists, exports go to the host', { skip: skipReason }, async () => {
   const run = lstm();

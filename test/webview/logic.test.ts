@@ -13,6 +13,8 @@ import { pickGateRecord } from '../../webview/dashboard/gateSelection';
 import { appendRecords, richestRun, runFromSnapshot } from '../../webview/dashboard/model';
 import { align, ema } from '../../webview/dashboard/series';
 import { decimate } from '../../webview/dashboard/decimate';
+import { dateLabel, forecastAxis, validationStartRow } from '../../webview/dashboard/forecastAxis';
+import { csvDataset } from '../../src/runner/data/csv';
 import { panelHtml } from '../../src/extension/views/panelHtml';
 import { gateRecord, stepRecord } from '../helpers/records';
 import { tempWorkspace } from '../helpers/workspace';
@@ -151,4 +153,23 @@ test('chart decimation keeps each bucket\'s first, last, lowest and highest poin
   assert.equal(inside.length, 501);
   assert.ok(zoomed[0].length < 6000);
   assert.equal(decimate([[1, 2, 3], [3, 2, 1]], { buckets: 500 })[0].length, 3); // short series: untouched
+});
+
+test('the forecast chart\'s validation line sits where the CSV loader starts validation, and its x axis is the time column', () => {
+  for (const [rows, validation, window, horizon] of [[100, 0.2, 10, 1], [37, 0.3, 3, 2], [12, 0.9, 4, 1]]) {
+    const text = `v\n${Array.from({ length: rows }, (_, i) => Math.sin(i)).join('\n')}\n`;
+    const data = { source: 'csv' as const, path: 's.csv', columns: [], target: [], window, horizon, validation, task: 'forecast' as const, threshold: null };
+    const ds = csvDataset('s.csv', text, data);
+    const firstValidationRow = ds.series!.targetRows[ds.train.length];
+    assert.equal(validationStartRow({ data }, rows), firstValidationRow, `rows ${rows}, validation ${validation}`);
+  }
+  assert.equal(validationStartRow({ data: { source: 'multisine', validation: 0.2 } }, 100), null);
+
+  const f = { kind: 'forecast' as const, step: 1, actual: [1, 2, 3], predicted: [NaN, 2, 3], anomalies: [], threshold: 0 };
+  assert.deepEqual(forecastAxis(f).xs, [0, 1, 2]);
+  assert.deepEqual(forecastAxis({ ...f, time: { column: 'year', kind: 'number', values: [1990, 1991, 1992] } }).xs, [1990, 1991, 1992]);
+  const days = forecastAxis({ ...f, time: { column: 'date', kind: 'date', values: [0, 1, 2].map((d) => Date.UTC(2024, 0, 30 + d)) } });
+  assert.equal(days.label, 'date');
+  assert.deepEqual(days.xs.map((x) => days.format!(x)), ['2024-01-30', '2024-01-31', '2024-02-01']);
+  assert.equal(dateLabel(Date.UTC(2024, 0, 1, 13, 5), true), '2024-01-01 13:05');
 });

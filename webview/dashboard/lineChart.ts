@@ -18,6 +18,10 @@ export interface LineChartSpec {
   yLabel: string;
   logY: boolean;
   chart: ChartData;
+  /** How x values read on the axis, the hover readout and the SVG (dates, say); plain numbers by default. */
+  xFormat?: (x: number) => string;
+  /** Dashed vertical lines at these x values, each labelled at its top (the train/validation split). */
+  markers?: { x: number; label: string }[];
 }
 
 interface CheckboxElement extends HTMLElement { checked: boolean; label: string }
@@ -53,6 +57,7 @@ export class LineChart {
     this.palette = palette;
     this.root.dataset.seriesCount = String(spec.chart.series.length);
     this.root.dataset.pointCount = String(data[0]?.length ?? 0);
+    this.root.dataset.markers = (spec.markers ?? []).map((m) => m.x).join(',');
     this.root.dataset.updates = String(Number(this.root.dataset.updates ?? 0) + 1);
     if (structure !== this.structure || !this.plot) {
       this.structure = structure;
@@ -93,12 +98,16 @@ export class LineChart {
       width: Math.max(200, this.plotEl.clientWidth),
       height: this.height,
       scales: { x: { time: false }, y: spec.logY ? { distr: 3, log: 10 } : {} },
-      axes: [axis(spec.xLabel), { ...axis(spec.yLabel), size: 56, values: (_u, vals) => vals.map((v) => fmt(v, 3)) }],
+      axes: [
+        { ...axis(spec.xLabel), values: (_u, vals) => vals.map((v) => this.fmtX(v)) },
+        { ...axis(spec.yLabel), size: 56, values: (_u, vals) => vals.map((v) => fmt(v, 3)) },
+      ],
       series,
       legend: { show: false },
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       hooks: {
         setCursor: [(u) => this.showReadout(u)],
+        draw: [(u) => this.drawMarkers(u)],
         setScale: [(u, key) => {
           if (key !== 'x') return;
           this.zoomed = isZoomed(u);
@@ -144,10 +153,37 @@ export class LineChart {
     });
   }
 
+  private fmtX(x: number): string {
+    return this.spec?.xFormat ? this.spec.xFormat(x) : fmt(x);
+  }
+
+  private drawMarkers(u: uPlot): void {
+    const markers = this.spec?.markers ?? [];
+    if (markers.length === 0 || !this.palette) return;
+    const ctx = u.ctx;
+    const dpr = u.ctx.canvas.width / Math.max(1, u.width);
+    const { left, top, width, height } = u.bbox;
+    ctx.save();
+    ctx.strokeStyle = this.palette.muted;
+    ctx.fillStyle = this.palette.muted;
+    ctx.lineWidth = dpr;
+    ctx.setLineDash([4 * dpr, 4 * dpr]);
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
+    ctx.font = `${11 * dpr}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+    for (const m of markers) {
+      const x = u.valToPos(m.x, 'x', true);
+      if (x < left || x > left + width) continue;
+      ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke();
+      ctx.fillText(m.label, x + 4 * dpr, top + 12 * dpr);
+    }
+    ctx.restore();
+  }
+
   private showReadout(u: uPlot): void {
     const idx = u.cursor.idx;
     if (idx === null || idx === undefined || !this.spec) { this.readout.textContent = '\u00a0'; return; }
-    const parts = [`${this.spec.xLabel} ${fmt(u.data[0][idx])}`];
+    const parts = [`${this.spec.xLabel} ${this.fmtX(u.data[0][idx])}`];
     this.spec.chart.series.forEach((s, i) => {
       const v = u.data[i + 1][idx];
       if (v !== null && v !== undefined && u.series[i + 1].show) parts.push(`${s.label}: ${fmt(v)}`);
@@ -218,7 +254,11 @@ export class LineChart {
     }
     for (const t of niceTicks(x0, x1, 6).filter((t) => t >= x0 && t <= x1)) {
       parts.push(`<line x1="${X(t)}" x2="${X(t)}" y1="${m.t}" y2="${m.t + ph}" stroke="${palette.grid}"/>`);
-      parts.push(`<text x="${X(t)}" y="${m.t + ph + 16}" text-anchor="middle" fill="${palette.muted}" font-size="11">${esc(fmt(t))}</text>`);
+      parts.push(`<text x="${X(t)}" y="${m.t + ph + 16}" text-anchor="middle" fill="${palette.muted}" font-size="11">${esc(this.fmtX(t))}</text>`);
+    }
+    for (const mk of (spec.markers ?? []).filter((mk) => mk.x >= x0 && mk.x <= x1)) {
+      parts.push(`<line x1="${X(mk.x)}" x2="${X(mk.x)}" y1="${m.t}" y2="${m.t + ph}" stroke="${palette.muted}" stroke-dasharray="4 4"/>`);
+      parts.push(`<text x="${X(mk.x) + 4}" y="${m.t + 12}" fill="${palette.muted}" font-size="11">${esc(mk.label)}</text>`);
     }
     parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="${palette.border}"/>`);
     parts.push(`<text x="${m.l + pw / 2}" y="${H - 8}" text-anchor="middle" fill="${palette.foreground}" font-size="12">${esc(spec.xLabel)}</text>`);
