@@ -126,6 +126,20 @@ test('report: the RNN\'s gradient vanishes over time in the heatmap (dark at t =
   await page.context().close();
 });
 
+test('report: the gradient profile\'s log axis labels powers of ten only, far enough apart not to overlap, and draws no band of minor lines', { skip: skipReason }, async () => {
+  const { page, problems } = await openReport([loadFixtureRun('webview-rnn')], 'report-rnn-profile');
+  const chart = '#card-gradflow .line-chart';
+  const labels = (await dataAttr(page, chart, 'data-y-labels'))?.split(' ') ?? [];
+  assert.ok(labels.length >= 3, `labels: ${labels.join(' ')}`);
+  assert.ok(labels.every((l) => /^(1|10|100|1000|0\.1|0\.01|0\.001|1e-?\d+)$/.test(l)), `labels: ${labels.join(' ')}`);
+  const plotHeight = await page.$eval(`${chart} .u-over`, (el) => el.getBoundingClientRect().height);
+  assert.ok(plotHeight / (labels.length - 1) >= 20, `${labels.length} labels on ${plotHeight} px`);
+  assert.equal(await dataAttr(page, chart, 'data-minor-lines'), '0', 'decades too thin for minor lines');
+  await page.locator('#card-gradflow').screenshot({ path: join(artifactsDir, 'gradflow-profile.png') });
+  assertClean(problems);
+  await page.context().close();
+});
+
 test('report: the training-step slider changes the gate heatmaps, and the probe and layer selectors list the records', { skip: skipReason }, async () => {
   const { page, problems } = await openReport([lstm()], 'report-gates');
   assert.equal(await dataAttr(page, '#card-gates', 'data-step'), '300');

@@ -14,6 +14,7 @@ import { appendRecords, richestRun, runFromSnapshot } from '../../webview/dashbo
 import { align, ema } from '../../webview/dashboard/series';
 import { decimate } from '../../webview/dashboard/decimate';
 import { dateLabel, forecastAxis, validationStartRow } from '../../webview/dashboard/forecastAxis';
+import { decadeTicks, minorLogTicks, withAlpha } from '../../webview/shared/ticks';
 import { csvDataset } from '../../src/runner/data/csv';
 import { panelHtml } from '../../src/extension/views/panelHtml';
 import { gateRecord, stepRecord } from '../helpers/records';
@@ -172,4 +173,19 @@ test('the forecast chart\'s validation line sits where the CSV loader starts val
   assert.equal(days.label, 'date');
   assert.deepEqual(days.xs.map((x) => days.format!(x)), ['2024-01-30', '2024-01-31', '2024-02-01']);
   assert.equal(dateLabel(Date.UTC(2024, 0, 1, 13, 5), true), '2024-01-01 13:05');
+});
+
+test('log axes label powers of ten only, spaced apart, and draw minor lines only where a decade is tall enough', () => {
+  // A vanishing gradient: 1e-11 … 1 on a 150 px axis is 11 decades at ~14 px each: every second one is labelled.
+  const ticks = decadeTicks(1e-11, 1, 150);
+  assert.ok(ticks.every((t) => Number.isInteger(Math.log10(t))), ticks.join());
+  assert.ok(ticks.length >= 3 && ticks.length <= 150 / 22 + 1, ticks.join());
+  assert.equal(Math.log10(ticks[1] / ticks[0]), 2);
+  assert.deepEqual(decadeTicks(1e-3, 10, 300), [0.001, 0.01, 0.1, 1, 10]);
+  assert.deepEqual(decadeTicks(0.15, 0.6, 200), [0.2, 0.5]); // inside one decade: its 1-2-5 steps
+  assert.deepEqual(minorLogTicks(1e-11, 1, 150), []);
+  assert.deepEqual(minorLogTicks(0.1, 1, 200), [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+  assert.equal(withAlpha('#3c3c3c', 0.45), '#3c3c3c73');
+  assert.equal(withAlpha('#abc', 1), '#aabbccff');
+  assert.equal(withAlpha('rgb(1, 2, 3)', 0.5), 'color-mix(in srgb, rgb(1, 2, 3) 50%, transparent)');
 });

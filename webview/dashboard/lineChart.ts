@@ -4,7 +4,7 @@ import uPlot from 'uplot';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { esc, svgDocument } from '../shared/heatmap';
 import { fmt } from '../../src/shared/format';
-import { logTicks, niceTicks } from '../shared/ticks';
+import { decadeTicks, logTicks, minorLogTicks, niceTicks, withAlpha } from '../shared/ticks';
 import type { Palette } from '../shared/theme';
 import type { ChartData, SeriesSpec } from './series';
 import { decimate, type Aligned } from './decimate';
@@ -88,11 +88,20 @@ export class LineChart {
     if (!spec || !palette) return;
     this.plot?.destroy();
     this.zoomed = false;
+    this.root.dataset.minorLines = '0';
     const font = `11px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
     const axis = (label: string): uPlot.Axis => ({
       label, stroke: palette.muted, font, labelFont: font, labelSize: 18,
       grid: { stroke: palette.grid, width: 1 }, ticks: { stroke: palette.grid, width: 1, size: 4 },
     });
+    // The drawn labels and faint lines also go on the element, where a test (or a curious user) can read them.
+    const yValues = (_u: uPlot, vals: number[]) => {
+      const labels = vals.map((v) => fmt(v, 3));
+      this.root.dataset.yLabels = labels.join(' ');
+      return labels;
+    };
+    const minorValues = (_u: uPlot, vals: number[]) => { this.root.dataset.minorLines = String(vals.length); return vals.map(() => ''); };
+    const yAxes = spec.logY ? logYAxes(axis(spec.yLabel), palette, font, yValues, minorValues) : [{ ...axis(spec.yLabel), size: labelWidth(font), values: yValues }];
     const series: uPlot.Series[] = [{ label: spec.xLabel }, ...spec.chart.series.map((s) => this.seriesOptions(s, palette))];
     const opts: uPlot.Options = {
       width: Math.max(200, this.plotEl.clientWidth),
@@ -100,7 +109,7 @@ export class LineChart {
       scales: { x: { time: false }, y: spec.logY ? { distr: 3, log: 10 } : {} },
       axes: [
         { ...axis(spec.xLabel), values: (_u, vals) => vals.map((v) => this.fmtX(v)) },
-        { ...axis(spec.yLabel), size: 56, values: (_u, vals) => vals.map((v) => fmt(v, 3)) },
+        ...yAxes,
       ],
       series,
       legend: { show: false },
@@ -284,6 +293,32 @@ export class LineChart {
   }
 
   get title(): string { return this.spec?.title ?? 'chart'; }
+}
+
+/** An axis size that fits its widest label (uPlot's fixed default cut off labels like "1e-11"). */
+function labelWidth(font: string): (u: uPlot, values: string[]) => number {
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (ctx) ctx.font = font;
+  return (_u, values) => 18 + Math.max(22, ...(values ?? []).map((v) => Math.ceil(ctx?.measureText(v).width ?? v.length * 7)));
+}
+
+/**
+ * A log y axis labelled at powers of ten only, spaced so labels never overlap, and a second, unlabelled one drawing
+ * the 2…9 lines between decades faintly, and only when a decade is tall enough for them not to merge into a band.
+ */
+type AxisValues = (u: uPlot, vals: number[]) => string[];
+
+function logYAxes(base: uPlot.Axis, palette: Palette, font: string, values: AxisValues, minorValues: AxisValues): uPlot.Axis[] {
+  const height = (u: uPlot) => u.bbox.height / Math.max(1, u.ctx.canvas.width / Math.max(1, u.width));
+  return [
+    // filter keeps every split: uPlot's default for log scales blanks some, which fmt then shows as "–".
+    { ...base, size: labelWidth(font), values, splits: (u, _i, min, max) => decadeTicks(min, max, height(u)), filter: (_u, splits) => splits },
+    {
+      scale: 'y', show: true, size: 0, gap: 0, stroke: 'transparent', ticks: { show: false },
+      grid: { stroke: withAlpha(palette.grid, 0.45), width: 1 },
+      splits: (u, _i, min, max) => minorLogTicks(min, max, height(u)), values: minorValues,
+    },
+  ];
 }
 
 function isZoomed(u: uPlot): boolean {
