@@ -8,9 +8,10 @@ import type { EvalRecord, RunRecord, RunSnapshot, RunSummary, StepRecord, TaskRe
 
 /**
  * Numbers in base64 (float32 little-endian, or 8-bit steps between lo and hi), as decimals (times and rates, which
- * float32 would turn into 0.009999999776), or one value n times (a constant learning rate).
+ * float32 would turn into 0.009999999776), one value n times (a constant learning rate), or n evenly spaced values.
  */
-export type PackedNumbers = { f32: string } | { u8: string; lo: number; hi: number } | { dec: number[] } | { same: number; n: number };
+export type PackedNumbers =
+  | { f32: string } | { u8: string; lo: number; hi: number } | { dec: number[] } | { same: number; n: number } | { from: number; step: number; n: number };
 
 /** A run's step records as columns, one value per kept step. */
 export interface PackedSteps {
@@ -34,16 +35,33 @@ export interface PackedSnapshot {
   summary: RunSummary | null;
   steps: PackedSteps;
   records: PackedRecord[];
-  taskRecords: TaskRecord[];
+  /** What the task views draw: every text sample, and the latest record of each other kind. */
+  taskRecords: PackedTask[];
   /** Where the full records are, relative to the report (set by the caller that knows both places). */
   metricsHref?: string;
 }
 
+type Forecast = Extract<TaskRecord, { kind: 'forecast' }>;
+
+/** A forecast with its series packed: values float32, the time column (dates in ms need every digit) exact. */
+export type PackedForecast = Omit<Forecast, 'actual' | 'predicted'> & { packed: { actual: PackedNumbers; predicted: PackedNumbers } };
+
+export type PackedTask = Exclude<TaskRecord, Forecast> | PackedForecast;
+
 /** At most about this many step records per run are kept (times the curves whose extremes are kept, at worst). */
 export const STEP_BUDGET = 4000;
 
-export function packFloat32(values: readonly number[]): PackedNumbers {
-  return { f32: Buffer.from(Float32Array.from(values).buffer).toString('base64') };
+/** JSON has no NaN: a record read back holds null where the run had none (a row no window predicts), kept as NaN. */
+export function packFloat32(values: readonly (number | null)[]): PackedNumbers {
+  return { f32: Buffer.from(Float32Array.from(values, (v) => v ?? NaN).buffer).toString('base64') };
+}
+
+/** Exact numbers: start and step when they are evenly spaced (a row index, daily dates), else decimals. */
+export function packExact(values: readonly number[]): PackedNumbers {
+  const [a, b] = values;
+  const step = b - a;
+  if (values.length > 2 && values.every((v, i) => v === a + i * step)) return { from: a, step, n: values.length };
+  return { dec: values.slice() };
 }
 
 /** Decimals rounded to `digits` significant digits, or one value when they are all the same. */
@@ -100,7 +118,7 @@ export function packSteps(steps: readonly StepRecord[], budget = STEP_BUDGET): P
     total: steps.length,
     kept: kept.length,
     columns: {
-      step: decimal((s) => s.step, 21), loss: pick((s) => s.loss), gradNorm: pick((s) => s.gradNorm),
+      step: packExact(kept.map((s) => s.step)), loss: pick((s) => s.loss), gradNorm: pick((s) => s.gradNorm),
       gradNormClipped: pick((s) => s.gradNormClipped), lr: decimal((s) => s.lr, 15), time: decimal((s) => s.time, 15),
       // Shown with one decimal; the run's own records keep every digit.
       stepsPerSec: decimal((s) => s.stepsPerSec, 4),
@@ -132,11 +150,23 @@ export function packRecord(r: Exclude<RunRecord, StepRecord>): PackedRecord {
   }
 }
 
+/** The task views draw the latest record of each kind (and up to 8 text samples): the rest stays in tasks.jsonl. */
+export function packTasks(tasks: readonly TaskRecord[]): PackedTask[] {
+  const latest = new Map<TaskRecord['kind'], number>();
+  tasks.forEach((t, i) => latest.set(t.kind, i));
+  return tasks.filter((t, i) => t.kind === 'sample' || latest.get(t.kind) === i).map((t) => {
+    if (t.kind !== 'forecast') return t;
+    const { actual, predicted, time, ...rest } = t as Forecast & { time?: { values: number[] } };
+    const packedTime = time ? { time: { ...time, values: packExact(time.values) } } : {};
+    return { ...rest, ...packedTime, packed: { actual: packFloat32(actual), predicted: packFloat32(predicted) } } as PackedForecast;
+  });
+}
+
 export function packSnapshot(s: RunSnapshot, metricsHref?: string): PackedSnapshot {
   const steps = s.records.filter((r): r is StepRecord => r.kind === 'step');
   const rest = s.records.filter((r): r is Exclude<RunRecord, StepRecord> => r.kind !== 'step');
   return {
     runId: s.runId, config: s.config, summary: s.summary, steps: packSteps(steps),
-    records: rest.map(packRecord), taskRecords: s.taskRecords, ...(metricsHref ? { metricsHref } : {}),
+    records: rest.map(packRecord), taskRecords: packTasks(s.taskRecords), ...(metricsHref ? { metricsHref } : {}),
   };
 }

@@ -9,7 +9,7 @@ export type {
   SelfAttentionRecord, StepRecord, TaskRecord, TranslationExample,
 } from '../runner/events';
 /** The offline report's packed data (src/runner/reportPack.ts), unpacked by the dashboard. */
-export type { PackedField, PackedNumbers, PackedRecord, PackedSnapshot, PackedSteps } from '../runner/reportPack';
+export type { PackedField, PackedNumbers, PackedRecord, PackedSnapshot, PackedSteps, PackedTask } from '../runner/reportPack';
 
 /** Host → webview. */
 export type HostMessage =

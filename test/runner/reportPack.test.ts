@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderReportHtml } from '../../src/runner/reportHtml';
 import { decimationIndices, packSnapshot } from '../../src/runner/reportPack';
-import type { GateRecord, GradFlowRecord, RunRecord, RunSnapshot, StepRecord } from '../../src/shared/protocol';
+import type { GateRecord, GradFlowRecord, RunRecord, RunSnapshot, StepRecord, TaskRecord } from '../../src/shared/protocol';
 import { shortestFloat32, unpackSnapshot } from '../../webview/dashboard/unpack';
 import { stepRecord } from '../helpers/records';
 import { embeddedPacked, embeddedRuns } from '../helpers/reportData';
@@ -91,4 +91,26 @@ test('packing keeps curves at float32 and heatmaps within one 8-bit step of thei
       vs.forEach((v, j) => assert.ok(Math.abs(gatesOut[i].values[name][j] - v) <= (hi - lo) / 510 + 1e-12, `${name}[${j}]`));
     }
   });
+});
+
+test('a report keeps what the task views draw: every text sample and the latest forecast, its series float32 and its time column exact', () => {
+  const rows = 50_000;
+  const days = Array.from({ length: rows }, (_, i) => Date.UTC(1900, 0, 1 + i));
+  const forecast = (step: number): TaskRecord => ({
+    kind: 'forecast', step, actual: days.map((_, i) => Math.sin(i / 50)), threshold: 0.5, anomalies: [7, 4000],
+    // Read back from tasks.jsonl, rows no window predicts are null (JSON has no NaN).
+    predicted: days.map((_, i) => (i < 10 ? null : Math.sin(i / 50) + 0.01)) as number[],
+    ...{ time: { column: 'date', kind: 'date', values: days } },
+  });
+  const samples: TaskRecord[] = [1, 2, 3].map((step) => ({ kind: 'sample', step, temperature: 1, text: `s${step}` }));
+  const run: RunSnapshot = { runId: 'csv', config: {}, summary: null, records: [], taskRecords: [forecast(10), samples[0], forecast(20), samples[1], forecast(30), samples[2]] };
+  const html = renderReportHtml([run], assets);
+  assert.ok(html.length < 600_000, `report is ${html.length} bytes`);
+  const [back] = embeddedRuns(html);
+  assert.deepEqual(back.taskRecords.map((t) => `${t.kind}@${t.step}`), ['sample@1', 'sample@2', 'forecast@30', 'sample@3']);
+  const f = back.taskRecords[2] as Extract<TaskRecord, { kind: 'forecast' }> & { time: { values: number[] } };
+  assert.deepEqual(f.time.values, days);
+  assert.deepEqual([f.anomalies, f.threshold], [[7, 4000], 0.5]);
+  assert.ok(Number.isNaN(f.predicted[0]) && Math.abs(f.predicted[100] - (Math.sin(2) + 0.01)) < 1e-6);
+  assert.ok(f.actual.every((v, i) => Math.abs(v - Math.sin(i / 50)) < 1e-6));
 });

@@ -10,6 +10,9 @@ import { configValue } from './model';
 import type { SeriesSpec } from './series';
 import { forecastAxis, validationStartRow, type ForecastRecord } from './forecastAxis';
 
+/** Rows no window predicts: null in a record read from JSON, NaN in one unpacked from a report. */
+const finiteOrNull = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
 type Of<K extends TaskRecord['kind']> = Extract<TaskRecord, { kind: K }>;
 
 function latest<K extends TaskRecord['kind']>(tasks: readonly TaskRecord[], kind: K): Of<K> | undefined {
@@ -65,7 +68,7 @@ export class TaskPanel {
       ? `Step ${f.step}: ${f.anomalies.length} point(s) where |prediction − actual| exceeds the threshold ${fmt(f.threshold)}.`
       : `Step ${f.step}: one-step-ahead predictions${split !== null ? '; the model trained on the rows before the dashed line' : ''}.`;
     const series: SeriesSpec[] = [{ label: 'actual', color: 0 }, { label: 'predicted', color: 1, dash: true }];
-    const data: (number | null)[][] = [xs, f.actual, f.actual.map((_, i) => f.predicted[i] ?? null)];
+    const data: (number | null)[][] = [xs, f.actual, f.actual.map((_, i) => finiteOrNull(f.predicted[i]))];
     if (anomalyTask) {
       series.push({ label: 'anomaly', color: 4, pointsOnly: true });
       data.push(f.actual.map((v, i) => (marked.has(i) ? v : null)));

@@ -1,6 +1,6 @@
 // The offline report's packed runs (src/runner/reportPack.ts) back as the snapshots the dashboard draws.
 import type {
-  PackedField, PackedNumbers, PackedRecord, PackedSnapshot, PackedSteps, RunRecord, RunSnapshot, StepRecord,
+  PackedField, PackedNumbers, PackedRecord, PackedSnapshot, PackedSteps, PackedTask, RunRecord, RunSnapshot, StepRecord, TaskRecord,
 } from '../../src/shared/protocol';
 
 function bytes(base64: string): Uint8Array {
@@ -23,6 +23,7 @@ export function shortestFloat32(v: number): number {
 export function unpackNumbers(p: PackedNumbers): number[] {
   if ('dec' in p) return p.dec.slice();
   if ('same' in p) return new Array<number>(p.n).fill(p.same);
+  if ('from' in p) return Array.from({ length: p.n }, (_, i) => p.from + i * p.step);
   if ('f32' in p) {
     const b = bytes(p.f32);
     return Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4), shortestFloat32);
@@ -33,7 +34,7 @@ export function unpackNumbers(p: PackedNumbers): number[] {
 
 function unpackField(f: PackedField): number[] | number[][] | Record<string, number[]> {
   if (Array.isArray(f)) return f.map(unpackNumbers);
-  if (['f32', 'u8', 'dec', 'same'].some((k) => k in f)) return unpackNumbers(f as PackedNumbers);
+  if (['f32', 'u8', 'dec', 'same', 'from'].some((k) => k in f)) return unpackNumbers(f as PackedNumbers);
   return Object.fromEntries(Object.entries(f).map(([k, v]) => [k, unpackNumbers(v)]));
 }
 
@@ -54,9 +55,19 @@ function unpackRecord(r: PackedRecord): RunRecord {
   return { ...rest, ...fields } as unknown as RunRecord;
 }
 
+function unpackTask(t: PackedTask): TaskRecord {
+  if (!('packed' in t)) return t;
+  const { packed, ...rest } = t;
+  const time = (rest as { time?: { values: PackedNumbers } }).time;
+  return {
+    ...rest, actual: unpackNumbers(packed.actual), predicted: unpackNumbers(packed.predicted),
+    ...(time ? { time: { ...time, values: unpackNumbers(time.values) } } : {}),
+  } as TaskRecord;
+}
+
 export function unpackSnapshot(p: PackedSnapshot): RunSnapshot {
   return {
-    runId: p.runId, config: p.config, summary: p.summary, taskRecords: p.taskRecords,
+    runId: p.runId, config: p.config, summary: p.summary, taskRecords: p.taskRecords.map(unpackTask),
     records: [...unpackSteps(p.steps), ...p.records.map(unpackRecord)],
   };
 }
