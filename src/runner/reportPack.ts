@@ -43,8 +43,19 @@ export interface PackedSnapshot {
 
 type Forecast = Extract<TaskRecord, { kind: 'forecast' }>;
 
-/** A forecast with its series packed: values float32, the time column (dates in ms need every digit) exact. */
-export type PackedForecast = Omit<Forecast, 'actual' | 'predicted'> & { packed: { actual: PackedNumbers; predicted: PackedNumbers } };
+/**
+ * A forecast with its series packed: values float32, the time column (dates in ms need every digit) exact. A series
+ * longer than FORECAST_BUDGET rows keeps each stretch's extremes and every anomaly: `rowIndex` names the kept rows
+ * (anomalies and the time column then count in kept rows), `rows` how many the series had.
+ */
+export type PackedForecast = Omit<Forecast, 'actual' | 'predicted'> & {
+  packed: { actual: PackedNumbers; predicted: PackedNumbers };
+  rows?: number;
+  rowIndex?: PackedNumbers;
+};
+
+/** Rows of a forecast series kept in a report (about; a stretch keeps up to five). */
+export const FORECAST_BUDGET = 20_000;
 
 export type PackedTask = Exclude<TaskRecord, Forecast> | PackedForecast;
 
@@ -94,12 +105,14 @@ export function decimationIndices(columns: readonly (readonly number[])[], lengt
     const end = Math.min(length, start + size);
     keep.add(start);
     for (const col of columns) {
-      let lo = start, hi = start;
+      let lo = -1, hi = -1;
       for (let i = start; i < end; i++) {
-        if (!(col[i] >= col[lo])) lo = i;
-        if (!(col[i] <= col[hi])) hi = i;
+        const v = col[i];
+        if (!Number.isFinite(v)) continue;
+        if (lo < 0 || v < col[lo]) lo = i;
+        if (hi < 0 || v > col[hi]) hi = i;
       }
-      keep.add(lo).add(hi);
+      if (lo >= 0) keep.add(lo).add(hi);
     }
   }
   keep.add(length - 1);
@@ -151,15 +164,27 @@ export function packRecord(r: Exclude<RunRecord, StepRecord>): PackedRecord {
 }
 
 /** The task views draw the latest record of each kind (and up to 8 text samples): the rest stays in tasks.jsonl. */
-export function packTasks(tasks: readonly TaskRecord[]): PackedTask[] {
+export function packTasks(tasks: readonly TaskRecord[], forecastBudget = FORECAST_BUDGET): PackedTask[] {
   const latest = new Map<TaskRecord['kind'], number>();
   tasks.forEach((t, i) => latest.set(t.kind, i));
-  return tasks.filter((t, i) => t.kind === 'sample' || latest.get(t.kind) === i).map((t) => {
-    if (t.kind !== 'forecast') return t;
-    const { actual, predicted, time, ...rest } = t as Forecast & { time?: { values: number[] } };
-    const packedTime = time ? { time: { ...time, values: packExact(time.values) } } : {};
-    return { ...rest, ...packedTime, packed: { actual: packFloat32(actual), predicted: packFloat32(predicted) } } as PackedForecast;
-  });
+  return tasks.filter((t, i) => t.kind === 'sample' || latest.get(t.kind) === i)
+    .map((t) => (t.kind === 'forecast' ? packForecast(t, forecastBudget) : t));
+}
+
+function packForecast(f: Forecast, budget: number): PackedForecast {
+  const { actual, predicted, anomalies, time, ...rest } = f as Forecast & { time?: { values: number[] } };
+  const n = actual.length;
+  const predictedNumbers = predicted.map((v) => v ?? NaN);
+  const keep = n <= budget ? null : [...new Set([...decimationIndices([actual, predictedNumbers], n, budget), ...anomalies])].sort((a, b) => a - b);
+  const pick = <T>(xs: readonly T[]) => (keep ? keep.map((i) => xs[i]) : xs);
+  const position = new Map(keep?.map((r, i) => [r, i]));
+  return {
+    ...rest,
+    anomalies: keep ? anomalies.map((r) => position.get(r) as number) : anomalies,
+    ...(time ? { time: { ...time, values: packExact(pick(time.values)) } } : {}),
+    ...(keep ? { rows: n, rowIndex: packExact(keep) } : {}),
+    packed: { actual: packFloat32(pick(actual)), predicted: packFloat32(pick(predictedNumbers)) },
+  } as PackedForecast;
 }
 
 export function packSnapshot(s: RunSnapshot, metricsHref?: string): PackedSnapshot {

@@ -94,7 +94,7 @@ test('packing keeps curves at float32 and heatmaps within one 8-bit step of thei
 });
 
 test('a report keeps what the task views draw: every text sample and the latest forecast, its series float32 and its time column exact', () => {
-  const rows = 50_000;
+  const rows = 15_000; // under FORECAST_BUDGET: every row kept
   const days = Array.from({ length: rows }, (_, i) => Date.UTC(1900, 0, 1 + i));
   const forecast = (step: number): TaskRecord => ({
     kind: 'forecast', step, actual: days.map((_, i) => Math.sin(i / 50)), threshold: 0.5, anomalies: [7, 4000],
@@ -105,7 +105,7 @@ test('a report keeps what the task views draw: every text sample and the latest 
   const samples: TaskRecord[] = [1, 2, 3].map((step) => ({ kind: 'sample', step, temperature: 1, text: `s${step}` }));
   const run: RunSnapshot = { runId: 'csv', config: {}, summary: null, records: [], taskRecords: [forecast(10), samples[0], forecast(20), samples[1], forecast(30), samples[2]] };
   const html = renderReportHtml([run], assets);
-  assert.ok(html.length < 600_000, `report is ${html.length} bytes`);
+  assert.ok(html.length < 200_000, `report is ${html.length} bytes`);
   const [back] = embeddedRuns(html);
   assert.deepEqual(back.taskRecords.map((t) => `${t.kind}@${t.step}`), ['sample@1', 'sample@2', 'forecast@30', 'sample@3']);
   const f = back.taskRecords[2] as Extract<TaskRecord, { kind: 'forecast' }> & { time: { values: number[] } };
@@ -113,4 +113,20 @@ test('a report keeps what the task views draw: every text sample and the latest 
   assert.deepEqual([f.anomalies, f.threshold], [[7, 4000], 0.5]);
   assert.ok(Number.isNaN(f.predicted[0]) && Math.abs(f.predicted[100] - (Math.sin(2) + 0.01)) < 1e-6);
   assert.ok(f.actual.every((v, i) => Math.abs(v - Math.sin(i / 50)) < 1e-6));
+});
+
+test('a million-row forecast reports in under 1 MB: each stretch\'s extremes and every anomaly kept, with their rows and times', () => {
+  const rows = 1_000_000;
+  const hours = Array.from({ length: rows }, (_, i) => Date.UTC(1900, 0, 1) + i * 3_600_000 + (i % 7 === 0 ? 1000 : 0)); // uneven: no start+step
+  const actual = hours.map((_, i) => (i === 654_321 ? 99 : i === 12_345 ? -99 : Math.sin(i / 500)));
+  const f = { kind: 'forecast', step: 5, actual, predicted: actual.map((v) => v + 0.01), threshold: 3, anomalies: [12_345, 500_001, 654_321], time: { column: 'when', kind: 'date', values: hours } };
+  const html = renderReportHtml([{ runId: 'big', config: {}, summary: null, records: [], taskRecords: [f as TaskRecord] }], assets);
+  assert.ok(html.length < 1_000_000, `report is ${html.length} bytes`);
+  const back = embeddedRuns(html)[0].taskRecords[0] as typeof f & { rows: number; rowIndex: number[] };
+  assert.equal(back.rows, rows);
+  assert.ok(back.actual.length < 25_000, `${back.actual.length} rows kept`);
+  assert.deepEqual(range(back.actual), [-99, 99]);
+  assert.deepEqual(back.anomalies.map((i) => back.rowIndex[i]), [12_345, 500_001, 654_321]);
+  assert.deepEqual(back.anomalies.map((i) => back.time.values[i]), [12_345, 500_001, 654_321].map((r) => hours[r]));
+  assert.deepEqual([back.rowIndex[0], back.rowIndex[back.rowIndex.length - 1]], [0, rows - 1]);
 });

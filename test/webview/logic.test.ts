@@ -167,12 +167,17 @@ test('the forecast chart\'s validation line sits where the CSV loader starts val
   assert.equal(validationStartRow({ data: { source: 'multisine', validation: 0.2 } }, 100), null);
 
   const f = { kind: 'forecast' as const, step: 1, actual: [1, 2, 3], predicted: [NaN, 2, 3], anomalies: [], threshold: 0 };
-  assert.deepEqual(forecastAxis(f).xs, [0, 1, 2]);
-  assert.deepEqual(forecastAxis({ ...f, time: { column: 'year', kind: 'number', values: [1990, 1991, 1992] } }).xs, [1990, 1991, 1992]);
-  const days = forecastAxis({ ...f, time: { column: 'date', kind: 'date', values: [0, 1, 2].map((d) => Date.UTC(2024, 0, 30 + d)) } });
+  assert.deepEqual(forecastAxis(f, {}).xs, [0, 1, 2]);
+  assert.deepEqual(forecastAxis({ ...f, time: { column: 'year', kind: 'number', values: [1990, 1991, 1992] } }, {}).xs, [1990, 1991, 1992]);
+  const days = forecastAxis({ ...f, time: { column: 'date', kind: 'date', values: [0, 1, 2].map((d) => Date.UTC(2024, 0, 30 + d)) } }, {});
   assert.equal(days.label, 'date');
   assert.deepEqual(days.xs.map((x) => days.format!(x)), ['2024-01-30', '2024-01-31', '2024-02-01']);
   assert.equal(dateLabel(Date.UTC(2024, 0, 1, 13, 5), true), '2024-01-01 13:05');
+  // A report of a long series keeps some rows: x is their row index, and the split lands on the first kept row after it.
+  const csv = { data: { source: 'csv', validation: 0.2, window: 5, horizon: 1 } };
+  const kept = { ...f, actual: [1, 2, 3, 4, 5], predicted: [1, 2, 3, 4, 5], rows: 100, rowIndex: [0, 10, 50, 83, 99] };
+  assert.deepEqual(forecastAxis(kept, csv), { label: 'time index', xs: [0, 10, 50, 83, 99], format: undefined, splitX: 83 });
+  assert.equal(forecastAxis({ ...f, actual: new Array(100).fill(0) }, csv).splitX, 80);
 });
 
 test('log axes label powers of ten only, spaced apart, and draw minor lines only where a decade is tall enough', () => {

@@ -8,7 +8,7 @@ import type { ViewContext } from './context';
 import { append, LineChart } from './lineChart';
 import { configValue } from './model';
 import type { SeriesSpec } from './series';
-import { forecastAxis, validationStartRow, type ForecastRecord } from './forecastAxis';
+import { forecastAxis, type ForecastRecord } from './forecastAxis';
 
 /** Rows no window predicts: null in a record read from JSON, NaN in one unpacked from a report. */
 const finiteOrNull = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -58,15 +58,16 @@ export class TaskPanel {
   }
 
   private drawForecast(f: ForecastRecord, ctx: ViewContext): void {
-    const axis = forecastAxis(f);
+    const axis = forecastAxis(f, ctx.focus.config);
     const xs = axis.xs;
     // Anomaly detection has a threshold and marks what exceeds it; a plain forecast has neither.
     const anomalyTask = configValue(ctx.focus.config, 'data.task') === 'anomaly' || f.anomalies.length > 0;
     const marked = new Set(f.anomalies);
-    const split = validationStartRow(ctx.focus.config, f.actual.length);
     this.forecastCaption.textContent = anomalyTask
       ? `Step ${f.step}: ${f.anomalies.length} point(s) where |prediction − actual| exceeds the threshold ${fmt(f.threshold)}.`
-      : `Step ${f.step}: one-step-ahead predictions${split !== null ? '; the model trained on the rows before the dashed line' : ''}.`;
+      : `Step ${f.step}: one-step-ahead predictions${axis.splitX !== null ? '; the model trained on the rows before the dashed line' : ''}.`;
+    // A report of a long series keeps each stretch's extremes (src/runner/reportPack.ts); tasks.jsonl has every row.
+    if (f.rows) this.forecastCaption.textContent += ` This report keeps ${f.actual.length} of its ${f.rows} rows (each stretch's lowest and highest).`;
     const series: SeriesSpec[] = [{ label: 'actual', color: 0 }, { label: 'predicted', color: 1, dash: true }];
     const data: (number | null)[][] = [xs, f.actual, f.actual.map((_, i) => finiteOrNull(f.predicted[i]))];
     if (anomalyTask) {
@@ -75,7 +76,7 @@ export class TaskPanel {
     }
     this.forecast.update({
       title: 'Forecast vs actual', xLabel: axis.label, yLabel: 'value', logY: false, xFormat: axis.format,
-      markers: split !== null ? [{ x: xs[split], label: 'validation →' }] : [],
+      markers: axis.splitX !== null ? [{ x: axis.splitX, label: 'validation →' }] : [],
       chart: { series, data },
     }, ctx.palette);
   }

@@ -62,6 +62,7 @@ function unpackTask(t: PackedTask): TaskRecord {
   return {
     ...rest, actual: unpackNumbers(packed.actual), predicted: unpackNumbers(packed.predicted),
     ...(time ? { time: { ...time, values: unpackNumbers(time.values) } } : {}),
+    ...(t.rowIndex ? { rowIndex: unpackNumbers(t.rowIndex) } : {}),
   } as TaskRecord;
 }
 
