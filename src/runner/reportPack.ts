@@ -2,8 +2,9 @@
 // which made a three-run comparison of 1500 steps 4.9 MB. Here step records become columns, curves float32 in
 // base64 (what the engine computes, so the charts lose nothing), heatmaps 8-bit (a colour cell shows no more), and a
 // run longer than STEP_BUDGET steps keeps, per bucket of steps, the ones where a drawn curve reaches its minimum or
-// maximum, so spikes stay visible. The full data stays in the run folder's metrics.jsonl (the report links to it).
-// webview/dashboard/unpack.ts turns this back into a RunSnapshot.
+// maximum, so spikes stay visible; task views keep only the records they draw, a long forecast its extremes. The full
+// data stays in the run folder's jsonl files (the report links metrics.jsonl). webview/dashboard/unpack.ts turns this
+// back into a RunSnapshot.
 import type { EvalRecord, RunRecord, RunSnapshot, RunSummary, StepRecord, TaskRecord } from './events';
 
 /**
@@ -59,7 +60,7 @@ export const FORECAST_BUDGET = 20_000;
 
 export type PackedTask = Exclude<TaskRecord, Forecast> | PackedForecast;
 
-/** At most about this many step records per run are kept (times the curves whose extremes are kept, at worst). */
+/** Step records per run a report keeps, at most (a run with more is decimated to about this many). */
 export const STEP_BUDGET = 4000;
 
 /** JSON has no NaN: a record read back holds null where the run had none (a row no window predicts), kept as NaN. */
