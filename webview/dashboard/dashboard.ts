@@ -1,8 +1,9 @@
 // The dashboard: header and controls, loss and gradient-norm charts, gradient flow, gates (recurrent cells) or attention
 // maps (the Transformer), task views and (for sequence-to-sequence runs) the attention alignment.
 // Messages only change data and mark parts dirty; one requestAnimationFrame redraws what is dirty, so a flood
-// of appends costs one redraw per frame. The line charts cost more the longer the run: streamed records redraw them
-// no sooner than CHART_DUTY times their last drawing time after it, so they take a bounded share of the main thread.
+// of appends costs one redraw per frame. Charts and heatmaps cost more the longer the run: streamed records redraw
+// them no sooner than DUTY times their last drawing time after it, so they take a bounded share of the main thread
+// (which, in a browser-hosted editor, may be the editor's too).
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -28,9 +29,10 @@ interface CheckboxElement extends HTMLElement { checked: boolean; label: string 
 interface SelectElement extends HTMLElement { value: string }
 
 const allParts: Part[] = ['header', 'loss', 'grads', 'gradflow', 'gates', 'attention', 'tasks', 'alignment'];
-const chartParts: Part[] = ['loss', 'grads'];
-/** Streamed records redraw the charts at most once per this many times their drawing time (10%: one tenth of the thread). */
-const CHART_DUTY = 10;
+/** Everything but the header: what grows with the run. */
+const pacedParts: Part[] = allParts.filter((p) => p !== 'header');
+/** Streamed records redraw the paced parts at most once per this many times their drawing time (a tenth of the thread). */
+const DUTY = 10;
 
 export class Dashboard {
   private runs: RunData[] = [];
@@ -40,10 +42,10 @@ export class Dashboard {
   private palette: Palette;
   private readonly dirty = new Set<Part>();
   private frame = 0;
-  /** Charts waiting for their next paced redraw, its timer, and when it is due (performance.now()). */
-  private readonly pacedCharts = new Set<Part>();
+  /** Parts waiting for their next paced redraw, its timer, and when it is due (performance.now()). */
+  private readonly pacedDirty = new Set<Part>();
   private paceTimer: ReturnType<typeof setTimeout> | null = null;
-  private chartsDueAt = 0;
+  private pacedDueAt = 0;
 
   private readonly title: HTMLElement;
   private readonly meta: HTMLElement;
@@ -156,20 +158,20 @@ export class Dashboard {
     if (kinds.has('alignment') || msg.taskRecords.length > 0) parts.push('alignment');
     if (kinds.has('selfattention')) parts.push('attention');
     if (msg.taskRecords.length > 0) parts.push('tasks');
-    this.invalidate(parts.filter((p) => !chartParts.includes(p)));
-    this.pace(parts.filter((p) => chartParts.includes(p)));
+    this.invalidate(parts.filter((p) => !pacedParts.includes(p)));
+    this.pace(parts.filter((p) => pacedParts.includes(p)));
   }
 
-  /** Redraws the charts once their pacing allows (at once when they have been idle). */
+  /** Redraws the parts once their pacing allows (at once when they have been idle). */
   private pace(parts: Part[]): void {
-    for (const p of parts) this.pacedCharts.add(p);
-    if (this.pacedCharts.size === 0 || this.paceTimer !== null) return;
+    for (const p of parts) this.pacedDirty.add(p);
+    if (this.pacedDirty.size === 0 || this.paceTimer !== null) return;
     this.paceTimer = setTimeout(() => {
       this.paceTimer = null;
-      const due = [...this.pacedCharts];
-      this.pacedCharts.clear();
+      const due = [...this.pacedDirty];
+      this.pacedDirty.clear();
       this.invalidate(due);
-    }, Math.max(0, this.chartsDueAt - performance.now()));
+    }, Math.max(0, this.pacedDueAt - performance.now()));
   }
 
   /** Full replace: showing the same snapshot twice gives the same page. */
@@ -219,15 +221,15 @@ export class Dashboard {
     this.empty.nextElementSibling?.classList.remove('hidden');
     if (parts.has('header')) this.drawHeader(focus);
     const compare = { diffs: this.diffs };
-    const chartsFrom = performance.now();
+    const from = performance.now();
     if (parts.has('loss')) {
       this.loss.update({ title: 'Loss', xLabel: 'step', yLabel: 'loss', logY: this.view.logScale, chart: lossChart(this.runs, this.view.smoothing, compare) }, this.palette);
     }
     if (parts.has('grads')) {
       this.grads.update({ title: 'Gradient norms', xLabel: 'step', yLabel: '‖g‖₂', logY: this.view.logScale, chart: gradNormChart(this.runs, compare) }, this.palette);
     }
-    // uPlot draws in a microtask queued by update(); this one runs after it (and after the parts below).
-    if (parts.has('loss') || parts.has('grads')) queueMicrotask(() => { this.chartsDueAt = chartsFrom + CHART_DUTY * (performance.now() - chartsFrom); });
+    // uPlot draws in a microtask queued by update(); this one runs after it and the parts below.
+    if (pacedParts.some((p) => parts.has(p))) queueMicrotask(() => { this.pacedDueAt = from + DUTY * (performance.now() - from); });
     if (parts.has('gradflow')) this.gradFlow.render(ctx);
     if (parts.has('gates')) {
       this.gates.render(ctx);
