@@ -48,9 +48,9 @@ before(async () => {
 after(async () => { await browser?.close(); });
 
 /** Writes a report for the runs and opens it from disk, as a user opening the exported file would. */
-async function openReport(runs: RunSnapshot[], name: string, colorScheme: 'dark' | 'light' = 'dark') {
+async function openReport(runs: RunSnapshot[], name: string, colorScheme: 'dark' | 'light' = 'dark', metricsHref?: (runId: string) => string) {
   const file = join(artifactsDir, `${name}.html`);
-  writeFileSync(file, renderReportHtml(runs, { title: `SeqLab report — ${name}`, ...assets }));
+  writeFileSync(file, renderReportHtml(runs, { title: `SeqLab report — ${name}`, metricsHref, ...assets }));
   const w = await watchedPage(browser, colorScheme);
   await w.page.goto(`file://${file}`);
   await w.page.waitForSelector('#card-loss .line-chart[data-point-count]', { state: 'attached', timeout: 10_000 });
@@ -190,6 +190,17 @@ test('report: a comparison listing the RNN first opens its details on the LSTM, 
   assert.equal(await page.$eval('#focus-run', (el) => (el as HTMLElement & { value: string }).value), 'webview-lstm');
   assert.match(await page.textContent('.meta') ?? '', /details: /);
   assert.equal(await page.$$eval('#card-gates figcaption', (f) => f.length), 6, 'the LSTM\'s six gate traces');
+  assertClean(problems);
+  await page.context().close();
+});
+
+test('report: a long run\'s decimated curves say how many steps they show and link the full metrics.jsonl', { skip: skipReason }, async () => {
+  const run = lstm();
+  const template = steps(run)[0];
+  const long = { ...run, records: Array.from({ length: 10_000 }, (_, i) => ({ ...template, step: i + 1, loss: i === 7777 ? 50 : 0.1 + 0.01 * Math.sin(i) })) };
+  const { page, problems } = await openReport([long], 'report-long', 'dark', (id) => `${id}/metrics.jsonl`);
+  assert.match(await page.textContent('.report-note') ?? '', /the curves show \d{4} of its 10000 steps/);
+  assert.equal(await page.getAttribute('.report-note a', 'href'), 'webview-lstm/metrics.jsonl');
   assertClean(problems);
   await page.context().close();
 });
