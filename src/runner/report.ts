@@ -1,6 +1,6 @@
 // `seqlab report`: one self-contained offline page per run (or per comparison) that boots the same dashboard
 // bundle as the VS Code panel, so the CLI and the editor show the same plots.
-import { basename, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from './files';
 import { readDashboardAssets, renderReportHtml } from './reportHtml';
 import { openRun } from './savedRun';
@@ -14,5 +14,7 @@ export function writeReport(runDirs: string[], file: string, packageRoot: string
   const runs = runDirs.map((d) => openRun(d));
   const snapshots = runs.map((r) => readSnapshot(basename(r.dir), r.dir));
   const title = runs.length === 1 ? `SeqLab report: ${runs[0].info.runId}` : `SeqLab comparison: ${runs.map((r) => r.info.runId).join(', ')}`;
-  writeFileAtomic(resolve(file), renderReportHtml(snapshots, { title, ...readDashboardAssets(packageRoot) }));
+  const out = resolve(file);
+  const hrefs = new Map(runs.map((r) => [basename(r.dir), relative(dirname(out), join(r.dir, 'metrics.jsonl')).split('\\').join('/')]));
+  writeFileAtomic(out, renderReportHtml(snapshots, { title, metricsHref: (id) => hrefs.get(id), ...readDashboardAssets(packageRoot) }));
 }

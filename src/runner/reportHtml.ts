@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pageHtml } from './pageHtml';
 import type { RunSnapshot } from './events';
+import { packSnapshot } from './reportPack';
 
 export interface ReportOptions {
   title: string;
@@ -12,6 +13,8 @@ export interface ReportOptions {
   scriptJs: string;
   /** Contents of dist/webview/dashboard.css. */
   cssText: string;
+  /** A run's metrics.jsonl relative to the report, for the full data behind a decimated curve. */
+  metricsHref?: (runId: string) => string | undefined;
 }
 
 /** Keeps a `</script>` / `</style>` inside inlined text from ending the element early (`<\/` means `</` in JS strings and regexes). */
@@ -39,7 +42,7 @@ export function renderReportHtml(snapshots: RunSnapshot[], opts: ReportOptions):
     title: opts.title,
     kind: 'dashboard',
     head: `<style nonce="${nonce}">\n${inlineSafe(withoutSourceMap(opts.cssText), 'style')}\n</style>`,
-    tail: `<script type="application/json" id="seqlab-data">${jsonForScript({ runs: snapshots })}</script>\n`
+    tail: `<script type="application/json" id="seqlab-data">${jsonForScript({ packed: snapshots.map((s) => packSnapshot(s, opts.metricsHref?.(s.runId))) })}</script>\n`
       + `<script nonce="${nonce}">\n${inlineSafe(withoutSourceMap(opts.scriptJs), 'script')}\n</script>`,
   });
 }

@@ -8,6 +8,8 @@ export type {
   AlignmentRecord, BeamHypothesis, EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunStatus, RunSummary,
   SelfAttentionRecord, StepRecord, TaskRecord, TranslationExample,
 } from '../runner/events';
+/** The offline report's packed data (src/runner/reportPack.ts), unpacked by the dashboard. */
+export type { PackedField, PackedNumbers, PackedRecord, PackedSnapshot, PackedSteps, PackedTask } from '../runner/reportPack';
 
 /** Host → webview. */
 export type HostMessage =
@@ -21,6 +23,8 @@ export type HostMessage =
 export type WebviewMessage =
   /** Sent once the script has loaded and can accept a snapshot (the ready handshake). */
   | { type: 'ready' }
+  /** An append was handled and a frame drawn since: the host may send the next one (flow control). */
+  | { type: 'received' }
   | { type: 'stop'; runId: string }
   /**
    * The webview cannot write files; it hands exports to the host, which asks where to save.

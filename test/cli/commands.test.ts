@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempWorkspace } from '../helpers/workspace';
+import { embeddedRuns } from '../helpers/reportData';
 import { CLI, cli } from './helpers';
 
 test('a text run can be listed, reported and sampled from', () => {
@@ -40,8 +41,7 @@ test('a text run can be listed, reported and sampled from', () => {
   assert.match(html, /default-src &#39;none&#39;/); // strict CSP: nothing loads from anywhere
   assert.doesNotMatch(html, /\b(src|href)=["']?https?:/); // offline and self-contained
   // The run's own records travel inside the page for the dashboard bundle to draw.
-  const data = JSON.parse(html.match(/<script type="application\/json" id="seqlab-data">([\s\S]*?)<\/script>/)![1]) as
-    { runs: { runId: string; records: { kind: string }[]; taskRecords: { kind: string; step: number }[] }[] };
+  const data = { runs: embeddedRuns(html) };
   assert.equal(data.runs[0].runId, runs[0]);
   assert.equal(data.runs[0].records.filter((r) => r.kind === 'step').length, 10);
   assert.ok(data.runs[0].records.some((r) => r.kind === 'gradflow'));
@@ -181,7 +181,6 @@ test('a sweep runs every combination and writes one comparison report of all of 
   const file = run.stdout.match(/^report: (.*comparison\.html)$/m)?.[1];
   assert.ok(file, run.stdout);
   const html = readFileSync(join(dir, file), 'utf8');
-  const data = JSON.parse(html.match(/<script type="application\/json" id="seqlab-data">([\s\S]*?)<\/script>/)![1]) as
-    { runs: { config: { model: { cell: string } } }[] };
+  const data = { runs: embeddedRuns(html) as { config: { model: { cell: string } } }[] };
   assert.deepEqual(data.runs.map((r) => r.config.model.cell), ['rnn', 'gru', 'lstm']);
 });

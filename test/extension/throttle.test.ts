@@ -72,3 +72,40 @@ test('the debouncer validates a document once, after the last edit', () => {
   t.advance(200);
   assert.deepEqual(calls, ['x', 'y']);
 });
+
+test('with acknowledgements, one batch is in flight: a receiver that handles a batch a second gets ~1 large post a second, losing nothing', () => {
+  const t = fakeTimers();
+  const posts: number[][] = [];
+  const th = new BatchThrottle<number>(100, (b) => posts.push(b), t, 2000);
+  let n = 0;
+  // 800 records a second for 5 s; the receiver acknowledges each post a second after it arrives.
+  let ackAt = Infinity;
+  for (let ms = 0; ms < 5000; ms++) {
+    if (ms % 5 === 0) th.push(n++, n++, n++, n++);
+    const before = posts.length;
+    t.advance(1);
+    if (posts.length > before) ackAt = ms + 1000;
+    if (ms >= ackAt) { ackAt = Infinity; th.ack(); }
+  }
+  assert.ok(posts.length >= 4 && posts.length <= 7, `posts: ${posts.length}`);
+  th.ack();
+  th.flushNow();
+  assert.deepEqual(posts.flat(), Array.from({ length: 4000 }, (_, i) => i));
+});
+
+test('with acknowledgements, a prompt receiver still gets 10 posts a second, and a silent one a post per ack timeout', () => {
+  const t = fakeTimers();
+  const prompt: number[][] = [];
+  const fast = new BatchThrottle<number>(100, (b) => { prompt.push(b); fast.ack(); }, t, 2000);
+  for (let ms = 0; ms < 1000; ms++) { fast.push(ms); t.advance(1); }
+  assert.ok(prompt.length >= 9 && prompt.length <= 11, `prompt posts: ${prompt.length}`);
+
+  const silent: number[][] = [];
+  const t2 = fakeTimers();
+  const slow = new BatchThrottle<number>(100, (b) => silent.push(b), t2, 2000);
+  for (let ms = 0; ms < 5999; ms++) { slow.push(ms); t2.advance(1); }
+  assert.equal(silent.length, 3, 'at 0, 2000 and 4000 ms');
+  slow.clear(); // a snapshot replaces what was pending, and the next record goes out at once
+  slow.push(1);
+  assert.equal(silent.length, 4);
+});

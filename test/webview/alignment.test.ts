@@ -115,7 +115,8 @@ test('panel: streamed alignment records extend the slider and follow the latest 
   assert.equal(await page.$eval('#align-step', (el) => (el as HTMLInputElement).max), String(stepsBefore - 1));
   await send({ type: 'append', runId: run.runId, records: recs.filter((r) => r.step >= cut), taskRecords: run.taskRecords });
   const all = new Set(recs.filter((r) => r.probe === 0).map((r) => r.step));
-  assert.equal(await page.$eval('#align-step', (el) => (el as HTMLInputElement).max), String(all.size - 1));
+  // Streamed records redraw the views paced by their drawing time: wait for it rather than for one frame.
+  await page.waitForFunction((max) => (document.getElementById('align-step') as HTMLInputElement | null)?.max === max, String(all.size - 1));
   assert.equal(await dataAttr(page, '#card-alignment', 'data-step'), String(Math.max(...all)));
   assert.equal(await page.$$eval('table.translations tbody tr', (r) => r.length) > 0, true);
   await page.click('#card-alignment .export-svg');

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readDashboardAssets, renderReportHtml } from '../../src/runner/reportHtml';
-import type { HostMessage, RunSnapshot, StepRecord, WebviewMessage } from '../../src/shared/protocol';
+import type { HostMessage, RunSnapshot, StepRecord, TaskRecord, WebviewMessage } from '../../src/shared/protocol';
 import { fmtDuration } from '../../src/shared/format';
 import { panelHtml } from '../../src/extension/views/panelHtml';
 import { artifactsDir, canvasHash, dataAttr, emulateVsCodeTheme, launch, paintedPixels, repoRoot, settle, skipReason, watchedPage } from './browser';
@@ -48,9 +48,9 @@ before(async () => {
 after(async () => { await browser?.close(); });
 
 /** Writes a report for the runs and opens it from disk, as a user opening the exported file would. */
-async function openReport(runs: RunSnapshot[], name: string, colorScheme: 'dark' | 'light' = 'dark') {
+async function openReport(runs: RunSnapshot[], name: string, colorScheme: 'dark' | 'light' = 'dark', metricsHref?: (runId: string) => string) {
   const file = join(artifactsDir, `${name}.html`);
-  writeFileSync(file, renderReportHtml(runs, { title: `SeqLab report — ${name}`, ...assets }));
+  writeFileSync(file, renderReportHtml(runs, { title: `SeqLab report — ${name}`, metricsHref, ...assets }));
   const w = await watchedPage(browser, colorScheme);
   await w.page.goto(`file://${file}`);
   await w.page.waitForSelector('#card-loss .line-chart[data-point-count]', { state: 'attached', timeout: 10_000 });
@@ -126,6 +126,20 @@ test('report: the RNN\'s gradient vanishes over time in the heatmap (dark at t =
   await page.context().close();
 });
 
+test('report: the gradient profile\'s log axis labels powers of ten only, far enough apart not to overlap, and draws no band of minor lines', { skip: skipReason }, async () => {
+  const { page, problems } = await openReport([loadFixtureRun('webview-rnn')], 'report-rnn-profile');
+  const chart = '#card-gradflow .line-chart';
+  const labels = (await dataAttr(page, chart, 'data-y-labels'))?.split(' ') ?? [];
+  assert.ok(labels.length >= 3, `labels: ${labels.join(' ')}`);
+  assert.ok(labels.every((l) => /^(1|10|100|1000|0\.1|0\.01|0\.001|1e-?\d+)$/.test(l)), `labels: ${labels.join(' ')}`);
+  const plotHeight = await page.$eval(`${chart} .u-over`, (el) => el.getBoundingClientRect().height);
+  assert.ok(plotHeight / (labels.length - 1) >= 20, `${labels.length} labels on ${plotHeight} px`);
+  assert.equal(await dataAttr(page, chart, 'data-minor-lines'), '0', 'decades too thin for minor lines');
+  await page.locator('#card-gradflow').screenshot({ path: join(artifactsDir, 'gradflow-profile.png') });
+  assertClean(problems);
+  await page.context().close();
+});
+
 test('report: the training-step slider changes the gate heatmaps, and the probe and layer selectors list the records', { skip: skipReason }, async () => {
   const { page, problems } = await openReport([lstm()], 'report-gates');
   assert.equal(await dataAttr(page, '#card-gates', 'data-step'), '300');
@@ -166,6 +180,27 @@ test('report: comparing runs overlays one curve per run, labelled by what differ
   await settle(page);
   assert.match(await page.textContent('#card-gradflow .verdict') ?? '', /vanish/);
   await page.screenshot({ path: join(artifactsDir, 'compare-dark.png'), fullPage: true });
+  assertClean(problems);
+  await page.context().close();
+});
+
+test('report: a comparison listing the RNN first opens its details on the LSTM, whose gates show the most', { skip: skipReason }, async () => {
+  const runs = ['webview-rnn', 'webview-gru', 'webview-lstm'].map(loadFixtureRun);
+  const { page, problems } = await openReport(runs, 'report-compare-focus');
+  assert.equal(await page.$eval('#focus-run', (el) => (el as HTMLElement & { value: string }).value), 'webview-lstm');
+  assert.match(await page.textContent('.meta') ?? '', /details: /);
+  assert.equal(await page.$$eval('#card-gates figcaption', (f) => f.length), 6, 'the LSTM\'s six gate traces');
+  assertClean(problems);
+  await page.context().close();
+});
+
+test('report: a long run\'s decimated curves say how many steps they show and link the full metrics.jsonl', { skip: skipReason }, async () => {
+  const run = lstm();
+  const template = steps(run)[0];
+  const long = { ...run, records: Array.from({ length: 10_000 }, (_, i) => ({ ...template, step: i + 1, loss: i === 7777 ? 50 : 0.1 + 0.01 * Math.sin(i) })) };
+  const { page, problems } = await openReport([long], 'report-long', 'dark', (id) => `${id}/metrics.jsonl`);
+  assert.match(await page.textContent('.report-note') ?? '', /the curves show \d{4} of its 10000 steps/);
+  assert.equal(await page.getAttribute('.report-note a', 'href'), 'webview-lstm/metrics.jsonl');
   assertClean(problems);
   await page.context().close();
 });
@@ -315,6 +350,32 @@ async function openPanel(kind: 'dashboard' | 'live', savedState?: unknown): Prom
   };
 }
 
+test('report: a CSV forecast is drawn against its date column, with the validation split marked and no anomaly threshold', { skip: skipReason }, async () => {
+  const rows = 40;
+  const days = Array.from({ length: rows }, (_, i) => Date.UTC(2024, 0, 1 + i));
+  const actual = days.map((_, i) => Math.sin(i / 3));
+  const run: RunSnapshot = {
+    runId: 'csv-forecast', summary: null, records: [],
+    config: { name: 'csv-forecast', data: { source: 'csv', path: 'd.csv', window: 5, horizon: 1, validation: 0.25, task: 'forecast', threshold: null } },
+    taskRecords: [{
+      kind: 'forecast', step: 50, actual, predicted: actual.map((v, i) => (i < 6 ? NaN : v + 0.01)), anomalies: [], threshold: 0.3,
+      time: { column: 'date', kind: 'date', values: days },
+    } as TaskRecord],
+  };
+  const { page, problems } = await openReport([run], 'report-csv-forecast');
+  const caption = await page.textContent('.task-forecast .caption') ?? '';
+  assert.doesNotMatch(caption, /threshold/);
+  assert.match(caption, /trained on the rows before the dashed line/);
+  const legend = await page.$$eval('.task-forecast .legend vscode-checkbox', (b) => b.map((x) => (x as HTMLElement & { label: string }).label));
+  assert.deepEqual(legend, ['actual', 'predicted']);
+  assert.equal(await dataAttr(page, '.task-forecast .line-chart', 'data-markers'), String(days[30])); // 40 rows, the last quarter validates
+  await page.hover('.task-forecast .u-over');
+  assert.match(await page.textContent('.task-forecast .readout') ?? '', /^date 2024-0[12]-\d\d /);
+  await page.screenshot({ path: join(artifactsDir, 'task-forecast-csv.png'), fullPage: true });
+  assertClean(problems);
+  await page.context().close();
+});
+
 test('panel: ready handshake, snapshot, a flood of appends extends the loss curve, state persists, exports go to the host', { skip: skipReason }, async () => {
   const run = lstm();
   const all = steps(run);
@@ -352,7 +413,8 @@ test('panel: ready handshake, snapshot, a flood of appends extends the loss curv
   assert.equal(await dataAttr(page, '#card-loss .line-chart', 'data-zoomed'), 'true');
   const extra: StepRecord = { ...all[all.length - 1], step: 301 };
   await send({ type: 'append', runId: run.runId, records: [extra], taskRecords: [] });
-  assert.equal(Number(await dataAttr(page, '#card-loss .line-chart', 'data-point-count')), count0 + rest.length + 1);
+  // Streamed records redraw the charts paced by their drawing time: wait for it rather than for one frame.
+  await page.waitForFunction((n) => Number(document.querySelector('#card-loss .line-chart')?.getAttribute('data-point-count')) === n, count0 + rest.length + 1);
   assert.equal(await dataAttr(page, '#card-loss .line-chart', 'data-zoomed'), 'true');
   await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
   await settle(page);
@@ -387,6 +449,35 @@ test('panel: ready handshake, snapshot, a flood of appends extends the loss curv
   assert.equal(await again.page.$eval('#smoothing', (el) => (el as HTMLInputElement).value), '0.99');
   assertClean(again.problems);
   await again.page.context().close();
+});
+
+test('panel: a fast run (60 000 steps streamed a frame apart) reaches the chart whole, in paced redraws of a decimated curve', { skip: skipReason }, async () => {
+  const run = lstm();
+  const head: RunSnapshot = { ...run, summary: { ...run.summary!, status: 'running' }, records: run.records.filter((r) => r.step <= 10) };
+  const { page, problems, send } = await openPanel('dashboard');
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+  await send({ type: 'snapshot', runs: [head], live: true });
+  const template = steps(run)[0];
+  const count0 = Number(await dataAttr(page, '#card-loss .line-chart', 'data-point-count'));
+  const updates0 = Number(await dataAttr(page, '#card-loss .line-chart', 'data-updates'));
+  await page.evaluate(async ({ runId, template }) => {
+    for (let batch = 0; batch < 60; batch++) {
+      const records = Array.from({ length: 1000 }, (_, k) => {
+        const step = 11 + batch * 1000 + k;
+        return { ...template, step, loss: 0.1 + 0.05 * Math.sin(step) };
+      });
+      window.postMessage({ type: 'append', runId, records, taskRecords: [] }, '*');
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+  }, { runId: run.runId, template });
+  await page.waitForFunction((n) => Number(document.querySelector('#card-loss .line-chart')?.getAttribute('data-point-count')) === n, count0 + 60_000, { timeout: 30_000 });
+  await settle(page);
+  const updates = Number(await dataAttr(page, '#card-loss .line-chart', 'data-updates')) - updates0;
+  assert.ok(updates < 30, `${updates} loss-chart redraws for 60 batches`);
+  const drawn = Number(await dataAttr(page, '#card-loss .line-chart', 'data-drawn-count'));
+  assert.ok(drawn < 10_000, `${drawn} points drawn`);
+  assertClean(problems);
+  await page.context().close();
 });
 
 test('panel: keyboard focus reaches every control, with a visible focus ring', { skip: skipReason }, async () => {
@@ -428,7 +519,9 @@ test('live view: shows step, throughput and ETA from streamed records and posts 
   const [spark] = await paintedPixels(page, 'canvas.spark');
   assert.ok(spark > 100, 'loss sparkline is blank');
   await page.click('#stop');
-  assert.deepEqual((await posted()).filter((m) => m.type !== 'ready'), [{ type: 'stop', runId: run.runId }]);
+  const sent = await posted();
+  assert.ok(sent.some((m) => m.type === 'received'), 'each append is acknowledged once handled (the host\'s flow control)');
+  assert.deepEqual(sent.filter((m) => m.type !== 'ready' && m.type !== 'received'), [{ type: 'stop', runId: run.runId }]);
   await send({ type: 'summary', runId: run.runId, summary: { ...run.summary!, status: 'stopped' } });
   assert.equal(await page.$eval('#stop', (b) => b.hasAttribute('disabled')), true);
   await page.screenshot({ path: join(artifactsDir, 'live-dark.png') });

@@ -10,11 +10,16 @@ import { configDifferences, describeDifferences, runLabel } from '../../webview/
 import { metricsCsv } from '../../webview/dashboard/csv';
 import { flowVerdict } from '../../webview/dashboard/gradFlowVerdict';
 import { pickGateRecord } from '../../webview/dashboard/gateSelection';
-import { appendRecords, runFromSnapshot } from '../../webview/dashboard/model';
+import { appendRecords, richestRun, runFromSnapshot } from '../../webview/dashboard/model';
 import { align, ema } from '../../webview/dashboard/series';
+import { decimate } from '../../webview/dashboard/decimate';
+import { dateLabel, forecastAxis, validationStartRow } from '../../webview/dashboard/forecastAxis';
+import { decadeTicks, minorLogTicks, withAlpha } from '../../webview/shared/ticks';
+import { csvDataset } from '../../src/runner/data/csv';
 import { panelHtml } from '../../src/extension/views/panelHtml';
 import { gateRecord, stepRecord } from '../helpers/records';
 import { tempWorkspace } from '../helpers/workspace';
+import { embeddedRuns } from '../helpers/reportData';
 
 const step = (n: number, loss = 1) => stepRecord(n, { loss });
 const snapshot = (runId: string, extra: Partial<RunSnapshot> = {}): RunSnapshot => ({ runId, config: {}, summary: null, records: [], taskRecords: [], ...extra });
@@ -95,8 +100,7 @@ test('report HTML is self-contained: inline nonce script and style, data that ca
   assert.equal(html.match(/<\/script>/g)?.length, 2);
   assert.ok(html.includes('const s = "<\\/script>";'));
   assert.doesNotMatch(html, /(src|href)="/);
-  const json = /<script type="application\/json" id="seqlab-data">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
-  assert.deepEqual(JSON.parse(json), { runs: [run] });
+  assert.deepEqual(embeddedRuns(html), [run]);
   assert.equal(jsonForScript('<'), '"\\u003c"');
   assert.throws(() => renderReportHtml([], { title: 'T', scriptJs: '', cssText: '' }), /no runs/);
 });
@@ -121,4 +125,72 @@ test('attention record choice: probes and layers indexed, steps per probe and la
   assert.equal(run.attention.length, 6);
   appendRecords(run, [rec(12, 0, 0)], []);
   assert.equal(run.attention[6].step, 12);
+});
+
+test('a comparison opens its details on the run that shows the most: the LSTM\'s six gate traces over the GRU\'s four and the RNN\'s state', () => {
+  const withGates = (runId: string, names: string[]) => runFromSnapshot(snapshot(runId, {
+    records: [{ kind: 'gates', step: 0, probe: 0, layer: 0, direction: 'forward', cell: 'rnn', T: 1, H: 1, values: Object.fromEntries(names.map((n) => [n, [0]])) }],
+  }));
+  const rnn = withGates('rnn', ['h']), gru = withGates('gru', ['r', 'z', 'n', 'h']), lstm = withGates('lstm', ['i', 'f', 'g', 'o', 'h', 'c']);
+  assert.equal(richestRun([rnn, gru, lstm]).runId, 'lstm');
+  assert.equal(richestRun([gru, rnn]).runId, 'gru');
+  assert.equal(richestRun([runFromSnapshot(snapshot('a')), runFromSnapshot(snapshot('b'))]).runId, 'a'); // equals: the first
+});
+
+test('chart decimation keeps each bucket\'s first, last, lowest and highest points of every curve, and zoomed ranges keep their detail', () => {
+  const n = 50_000;
+  const xs = Array.from({ length: n }, (_, i) => i + 1);
+  const loss = xs.map((x) => (x === 31_337 ? 99 : x === 777 ? -5 : Math.sin(x)));
+  const val = xs.map((x) => (x % 100 === 0 ? 0.5 : null));
+  const data = [xs, loss, val];
+  const drawn = decimate(data, { buckets: 500 });
+  assert.ok(drawn[0].length < 5000, `${drawn[0].length} points drawn`);
+  assert.deepEqual([drawn[0][0], drawn[0][drawn[0].length - 1]], [1, n]);
+  assert.ok(drawn[1].includes(99) && drawn[1].includes(-5), 'the spike and the dip are drawn');
+  assert.equal(drawn[2].filter((v) => v !== null).length, 500, 'one validation point per 100 steps, every one kept');
+  // Zoomed into steps 1000-1500: every point there is drawn, the rest stays coarse.
+  const zoomed = decimate(data, { buckets: 500, from: 1000, to: 1500 });
+  const inside = (zoomed[0] as number[]).filter((x) => x >= 1000 && x <= 1500);
+  assert.equal(inside.length, 501);
+  assert.ok(zoomed[0].length < 6000);
+  assert.equal(decimate([[1, 2, 3], [3, 2, 1]], { buckets: 500 })[0].length, 3); // short series: untouched
+});
+
+test('the forecast chart\'s validation line sits where the CSV loader starts validation, and its x axis is the time column', () => {
+  for (const [rows, validation, window, horizon] of [[100, 0.2, 10, 1], [37, 0.3, 3, 2], [12, 0.9, 4, 1]]) {
+    const text = `v\n${Array.from({ length: rows }, (_, i) => Math.sin(i)).join('\n')}\n`;
+    const data = { source: 'csv' as const, path: 's.csv', columns: [], target: [], window, horizon, validation, task: 'forecast' as const, threshold: null };
+    const ds = csvDataset('s.csv', text, data);
+    const firstValidationRow = ds.series!.targetRows[ds.train.length];
+    assert.equal(validationStartRow({ data }, rows), firstValidationRow, `rows ${rows}, validation ${validation}`);
+  }
+  assert.equal(validationStartRow({ data: { source: 'multisine', validation: 0.2 } }, 100), null);
+
+  const f = { kind: 'forecast' as const, step: 1, actual: [1, 2, 3], predicted: [NaN, 2, 3], anomalies: [], threshold: 0 };
+  assert.deepEqual(forecastAxis(f, {}).xs, [0, 1, 2]);
+  assert.deepEqual(forecastAxis({ ...f, time: { column: 'year', kind: 'number', values: [1990, 1991, 1992] } }, {}).xs, [1990, 1991, 1992]);
+  const days = forecastAxis({ ...f, time: { column: 'date', kind: 'date', values: [0, 1, 2].map((d) => Date.UTC(2024, 0, 30 + d)) } }, {});
+  assert.equal(days.label, 'date');
+  assert.deepEqual(days.xs.map((x) => days.format!(x)), ['2024-01-30', '2024-01-31', '2024-02-01']);
+  assert.equal(dateLabel(Date.UTC(2024, 0, 1, 13, 5), true), '2024-01-01 13:05');
+  // A report of a long series keeps some rows: x is their row index, and the split lands on the first kept row after it.
+  const csv = { data: { source: 'csv', validation: 0.2, window: 5, horizon: 1 } };
+  const kept = { ...f, actual: [1, 2, 3, 4, 5], predicted: [1, 2, 3, 4, 5], rows: 100, rowIndex: [0, 10, 50, 83, 99] };
+  assert.deepEqual(forecastAxis(kept, csv), { label: 'time index', xs: [0, 10, 50, 83, 99], format: undefined, splitX: 83 });
+  assert.equal(forecastAxis({ ...f, actual: new Array(100).fill(0) }, csv).splitX, 80);
+});
+
+test('log axes label powers of ten only, spaced apart, and draw minor lines only where a decade is tall enough', () => {
+  // A vanishing gradient: 1e-11 … 1 on a 150 px axis is 11 decades at ~14 px each: every second one is labelled.
+  const ticks = decadeTicks(1e-11, 1, 150);
+  assert.ok(ticks.every((t) => Number.isInteger(Math.log10(t))), ticks.join());
+  assert.ok(ticks.length >= 3 && ticks.length <= 150 / 22 + 1, ticks.join());
+  assert.equal(Math.log10(ticks[1] / ticks[0]), 2);
+  assert.deepEqual(decadeTicks(1e-3, 10, 300), [0.001, 0.01, 0.1, 1, 10]);
+  assert.deepEqual(decadeTicks(0.15, 0.6, 200), [0.2, 0.5]); // inside one decade: its 1-2-5 steps
+  assert.deepEqual(minorLogTicks(1e-11, 1, 150), []);
+  assert.deepEqual(minorLogTicks(0.1, 1, 200), [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+  assert.equal(withAlpha('#3c3c3c', 0.45), '#3c3c3c73');
+  assert.equal(withAlpha('#abc', 1), '#aabbccff');
+  assert.equal(withAlpha('rgb(1, 2, 3)', 0.5), 'color-mix(in srgb, rgb(1, 2, 3) 50%, transparent)');
 });

@@ -1,7 +1,9 @@
 // The dashboard: header and controls, loss and gradient-norm charts, gradient flow, gates (recurrent cells) or attention
 // maps (the Transformer), task views and (for sequence-to-sequence runs) the attention alignment.
 // Messages only change data and mark parts dirty; one requestAnimationFrame redraws what is dirty, so a flood
-// of appends costs one redraw per frame.
+// of appends costs one redraw per frame. Charts and heatmaps cost more the longer the run: streamed records redraw
+// them no sooner than DUTY times their last drawing time after it, so they take a bounded share of the main thread
+// (which, in a browser-hosted editor, may be the editor's too).
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -18,7 +20,7 @@ import { GatesPanel } from './gatesPanel';
 import { GradFlowPanel } from './gradFlowPanel';
 import { append, LineChart } from './lineChart';
 import { AttentionPanel } from './attentionPanel';
-import { appendRecords, isTransformer, runFromSnapshot, runName, type RunData } from './model';
+import { appendRecords, isTransformer, richestRun, runFromSnapshot, runName, type RunData } from './model';
 import { gradNormChart, lossChart } from './series';
 import { TaskPanel } from './taskPanel';
 import { AlignmentPanel } from './alignmentPanel';
@@ -27,6 +29,10 @@ interface CheckboxElement extends HTMLElement { checked: boolean; label: string 
 interface SelectElement extends HTMLElement { value: string }
 
 const allParts: Part[] = ['header', 'loss', 'grads', 'gradflow', 'gates', 'attention', 'tasks', 'alignment'];
+/** Everything but the header: what grows with the run. */
+const pacedParts: Part[] = allParts.filter((p) => p !== 'header');
+/** Streamed records redraw the paced parts at most once per this many times their drawing time (a tenth of the thread). */
+const DUTY = 10;
 
 export class Dashboard {
   private runs: RunData[] = [];
@@ -36,10 +42,15 @@ export class Dashboard {
   private palette: Palette;
   private readonly dirty = new Set<Part>();
   private frame = 0;
+  /** Parts waiting for their next paced redraw, its timer, and when it is due (performance.now()). */
+  private readonly pacedDirty = new Set<Part>();
+  private paceTimer: ReturnType<typeof setTimeout> | null = null;
+  private pacedDueAt = 0;
 
   private readonly title: HTMLElement;
   private readonly meta: HTMLElement;
   private readonly differs: HTMLElement;
+  private readonly notes: HTMLElement;
   private readonly logBox: CheckboxElement;
   private readonly smoothing: HTMLInputElement;
   private readonly smoothingValue: HTMLElement;
@@ -103,6 +114,7 @@ export class Dashboard {
     if (host.mode === 'standalone') this.themePicker(controls);
 
     this.differs = append(root, 'div', 'differs hidden');
+    this.notes = append(root, 'div', 'report-notes');
     this.empty = append(root, 'p', 'empty-note', 'Waiting for run data…');
     const grid = append(root, 'main', 'grid');
     const lossCard = card(grid, 'card-loss', 'Loss', 'Training loss (EMA-smoothed, raw curve faint) and validation loss. Drag to zoom, double-click to reset.');
@@ -146,7 +158,20 @@ export class Dashboard {
     if (kinds.has('alignment') || msg.taskRecords.length > 0) parts.push('alignment');
     if (kinds.has('selfattention')) parts.push('attention');
     if (msg.taskRecords.length > 0) parts.push('tasks');
-    this.invalidate(parts);
+    this.invalidate(parts.filter((p) => !pacedParts.includes(p)));
+    this.pace(parts.filter((p) => pacedParts.includes(p)));
+  }
+
+  /** Redraws the parts once their pacing allows (at once when they have been idle). */
+  private pace(parts: Part[]): void {
+    for (const p of parts) this.pacedDirty.add(p);
+    if (this.pacedDirty.size === 0 || this.paceTimer !== null) return;
+    this.paceTimer = setTimeout(() => {
+      this.paceTimer = null;
+      const due = [...this.pacedDirty];
+      this.pacedDirty.clear();
+      this.invalidate(due);
+    }, Math.max(0, this.pacedDueAt - performance.now()));
   }
 
   /** Full replace: showing the same snapshot twice gives the same page. */
@@ -156,6 +181,14 @@ export class Dashboard {
     this.diffs = configDifferences(this.runs.map((r) => r.config));
     this.persist();
     this.invalidate(allParts);
+  }
+
+  /** A long run's curves in the report are decimated: say how far, and link the full records. */
+  noteDecimated(notes: { runId: string; kept: number; total: number; href?: string }[]): void {
+    for (const n of notes) {
+      const p = append(this.notes, 'p', 'report-note', `${n.runId}: the curves show ${n.kept} of its ${n.total} steps (each stretch's lowest and highest kept). `);
+      if (n.href) Object.assign(append(p, 'a', undefined, 'Full data: metrics.jsonl'), { href: n.href });
+    }
   }
 
   private setView(patch: Partial<ViewState>, parts: Part[]): void {
@@ -179,7 +212,7 @@ export class Dashboard {
     if (this.runs.length === 0) return;
     const parts = new Set(this.dirty);
     this.dirty.clear();
-    const focus = this.runs.find((r) => r.runId === this.view.focusRunId) ?? this.runs[0];
+    const focus = this.runs.find((r) => r.runId === this.view.focusRunId) ?? richestRun(this.runs);
     const ctx: ViewContext = {
       runs: this.runs, focus, view: this.view, palette: this.palette, diffs: this.diffs, host: this.host,
       setView: (patch, redraw) => this.setView(patch, redraw),
@@ -188,12 +221,15 @@ export class Dashboard {
     this.empty.nextElementSibling?.classList.remove('hidden');
     if (parts.has('header')) this.drawHeader(focus);
     const compare = { diffs: this.diffs };
+    const from = performance.now();
     if (parts.has('loss')) {
       this.loss.update({ title: 'Loss', xLabel: 'step', yLabel: 'loss', logY: this.view.logScale, chart: lossChart(this.runs, this.view.smoothing, compare) }, this.palette);
     }
     if (parts.has('grads')) {
       this.grads.update({ title: 'Gradient norms', xLabel: 'step', yLabel: '‖g‖₂', logY: this.view.logScale, chart: gradNormChart(this.runs, compare) }, this.palette);
     }
+    // uPlot draws in a microtask queued by update(); this one runs after it and the parts below.
+    if (pacedParts.some((p) => parts.has(p))) queueMicrotask(() => { this.pacedDueAt = from + DUTY * (performance.now() - from); });
     if (parts.has('gradflow')) this.gradFlow.render(ctx);
     if (parts.has('gates')) {
       this.gates.render(ctx);

@@ -4,9 +4,13 @@ import uPlot from 'uplot';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { esc, svgDocument } from '../shared/heatmap';
 import { fmt } from '../../src/shared/format';
-import { logTicks, niceTicks } from '../shared/ticks';
+import { decadeTicks, logTicks, minorLogTicks, niceTicks, withAlpha } from '../shared/ticks';
 import type { Palette } from '../shared/theme';
 import type { ChartData, SeriesSpec } from './series';
+import { decimate, type Aligned } from './decimate';
+
+/** x buckets drawn across the plot (or the zoomed range): a few points per pixel column at most. */
+const DRAW_BUCKETS = 600;
 
 export interface LineChartSpec {
   title: string;
@@ -14,6 +18,10 @@ export interface LineChartSpec {
   yLabel: string;
   logY: boolean;
   chart: ChartData;
+  /** How x values read on the axis, the hover readout and the SVG (dates, say); plain numbers by default. */
+  xFormat?: (x: number) => string;
+  /** Dashed vertical lines at these x values, each labelled at its top (the train/validation split). */
+  markers?: { x: number; label: string }[];
 }
 
 interface CheckboxElement extends HTMLElement { checked: boolean; label: string }
@@ -25,6 +33,8 @@ export class LineChart {
   private palette: Palette | null = null;
   private readonly hidden = new Set<string>();
   private zoomed = false;
+  /** The range the drawn (decimated) data was cut for, so a zoom that changes it re-cuts once. */
+  private drawnRange = '';
   private readonly legend: HTMLElement;
   private readonly plotEl: HTMLElement;
   private readonly readout: HTMLElement;
@@ -47,12 +57,30 @@ export class LineChart {
     this.palette = palette;
     this.root.dataset.seriesCount = String(spec.chart.series.length);
     this.root.dataset.pointCount = String(data[0]?.length ?? 0);
+    this.root.dataset.markers = (spec.markers ?? []).map((m) => m.x).join(',');
+    this.root.dataset.updates = String(Number(this.root.dataset.updates ?? 0) + 1);
     if (structure !== this.structure || !this.plot) {
       this.structure = structure;
       this.rebuild();
     } else {
-      this.plot.setData(data as uPlot.AlignedData, !this.zoomed);
+      this.plot.setData(this.drawn(this.zoomed ? this.plot : null), !this.zoomed);
     }
+  }
+
+  /** The data decimated for drawing, with fine buckets over the zoomed x range when there is one. */
+  private drawn(zoomedPlot: uPlot | null): uPlot.AlignedData {
+    const data = (this.spec?.chart.data ?? [[]]) as Aligned;
+    const from = zoomedPlot?.scales.x.min ?? undefined, to = zoomedPlot?.scales.x.max ?? undefined;
+    this.drawnRange = `${from}:${to}`;
+    const out = data[0].length > 0 ? decimate(data, { buckets: DRAW_BUCKETS, from, to }) : data;
+    this.root.dataset.drawnCount = String(out[0].length);
+    return out as uPlot.AlignedData;
+  }
+
+  /** After a zoom or its reset: re-cut the drawn data for the new range, keeping the scales. */
+  private redecimate(u: uPlot): void {
+    const range = this.zoomed ? `${u.scales.x.min}:${u.scales.x.max}` : 'undefined:undefined';
+    if (range !== this.drawnRange) u.setData(this.drawn(this.zoomed ? u : null), false);
   }
 
   private rebuild(): void {
@@ -60,30 +88,44 @@ export class LineChart {
     if (!spec || !palette) return;
     this.plot?.destroy();
     this.zoomed = false;
+    this.root.dataset.minorLines = '0';
     const font = `11px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
     const axis = (label: string): uPlot.Axis => ({
       label, stroke: palette.muted, font, labelFont: font, labelSize: 18,
       grid: { stroke: palette.grid, width: 1 }, ticks: { stroke: palette.grid, width: 1, size: 4 },
     });
+    // The drawn labels and faint lines also go on the element, where a test (or a curious user) can read them.
+    const yValues = (_u: uPlot, vals: number[]) => {
+      const labels = vals.map((v) => fmt(v, 3));
+      this.root.dataset.yLabels = labels.join(' ');
+      return labels;
+    };
+    const minorValues = (_u: uPlot, vals: number[]) => { this.root.dataset.minorLines = String(vals.length); return vals.map(() => ''); };
+    const yAxes = spec.logY ? logYAxes(axis(spec.yLabel), palette, font, yValues, minorValues) : [{ ...axis(spec.yLabel), size: labelWidth(font), values: yValues }];
     const series: uPlot.Series[] = [{ label: spec.xLabel }, ...spec.chart.series.map((s) => this.seriesOptions(s, palette))];
     const opts: uPlot.Options = {
       width: Math.max(200, this.plotEl.clientWidth),
       height: this.height,
       scales: { x: { time: false }, y: spec.logY ? { distr: 3, log: 10 } : {} },
-      axes: [axis(spec.xLabel), { ...axis(spec.yLabel), size: 56, values: (_u, vals) => vals.map((v) => fmt(v, 3)) }],
+      axes: [
+        { ...axis(spec.xLabel), values: (_u, vals) => vals.map((v) => this.fmtX(v)) },
+        ...yAxes,
+      ],
       series,
       legend: { show: false },
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       hooks: {
         setCursor: [(u) => this.showReadout(u)],
+        draw: [(u) => this.drawMarkers(u)],
         setScale: [(u, key) => {
           if (key !== 'x') return;
           this.zoomed = isZoomed(u);
           this.root.dataset.zoomed = String(this.zoomed);
+          this.redecimate(u);
         }],
       },
     };
-    this.plot = new uPlot(opts, spec.chart.data as uPlot.AlignedData, this.plotEl);
+    this.plot = new uPlot(opts, this.drawn(null), this.plotEl);
     this.renderLegend(spec.chart.series, palette);
   }
 
@@ -120,10 +162,37 @@ export class LineChart {
     });
   }
 
+  private fmtX(x: number): string {
+    return this.spec?.xFormat ? this.spec.xFormat(x) : fmt(x);
+  }
+
+  private drawMarkers(u: uPlot): void {
+    const markers = this.spec?.markers ?? [];
+    if (markers.length === 0 || !this.palette) return;
+    const ctx = u.ctx;
+    const dpr = u.ctx.canvas.width / Math.max(1, u.width);
+    const { left, top, width, height } = u.bbox;
+    ctx.save();
+    ctx.strokeStyle = this.palette.muted;
+    ctx.fillStyle = this.palette.muted;
+    ctx.lineWidth = dpr;
+    ctx.setLineDash([4 * dpr, 4 * dpr]);
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
+    ctx.font = `${11 * dpr}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+    for (const m of markers) {
+      const x = u.valToPos(m.x, 'x', true);
+      if (x < left || x > left + width) continue;
+      ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke();
+      ctx.fillText(m.label, x + 4 * dpr, top + 12 * dpr);
+    }
+    ctx.restore();
+  }
+
   private showReadout(u: uPlot): void {
     const idx = u.cursor.idx;
     if (idx === null || idx === undefined || !this.spec) { this.readout.textContent = '\u00a0'; return; }
-    const parts = [`${this.spec.xLabel} ${fmt(u.data[0][idx])}`];
+    const parts = [`${this.spec.xLabel} ${this.fmtX(u.data[0][idx])}`];
     this.spec.chart.series.forEach((s, i) => {
       const v = u.data[i + 1][idx];
       if (v !== null && v !== undefined && u.series[i + 1].show) parts.push(`${s.label}: ${fmt(v)}`);
@@ -194,7 +263,11 @@ export class LineChart {
     }
     for (const t of niceTicks(x0, x1, 6).filter((t) => t >= x0 && t <= x1)) {
       parts.push(`<line x1="${X(t)}" x2="${X(t)}" y1="${m.t}" y2="${m.t + ph}" stroke="${palette.grid}"/>`);
-      parts.push(`<text x="${X(t)}" y="${m.t + ph + 16}" text-anchor="middle" fill="${palette.muted}" font-size="11">${esc(fmt(t))}</text>`);
+      parts.push(`<text x="${X(t)}" y="${m.t + ph + 16}" text-anchor="middle" fill="${palette.muted}" font-size="11">${esc(this.fmtX(t))}</text>`);
+    }
+    for (const mk of (spec.markers ?? []).filter((mk) => mk.x >= x0 && mk.x <= x1)) {
+      parts.push(`<line x1="${X(mk.x)}" x2="${X(mk.x)}" y1="${m.t}" y2="${m.t + ph}" stroke="${palette.muted}" stroke-dasharray="4 4"/>`);
+      parts.push(`<text x="${X(mk.x) + 4}" y="${m.t + 12}" fill="${palette.muted}" font-size="11">${esc(mk.label)}</text>`);
     }
     parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="${palette.border}"/>`);
     parts.push(`<text x="${m.l + pw / 2}" y="${H - 8}" text-anchor="middle" fill="${palette.foreground}" font-size="12">${esc(spec.xLabel)}</text>`);
@@ -220,6 +293,32 @@ export class LineChart {
   }
 
   get title(): string { return this.spec?.title ?? 'chart'; }
+}
+
+/** An axis size that fits its widest label (uPlot's fixed default cut off labels like "1e-11"). */
+function labelWidth(font: string): (u: uPlot, values: string[]) => number {
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (ctx) ctx.font = font;
+  return (_u, values) => 18 + Math.max(22, ...(values ?? []).map((v) => Math.ceil(ctx?.measureText(v).width ?? v.length * 7)));
+}
+
+/**
+ * A log y axis labelled at powers of ten only, spaced so labels never overlap, and a second, unlabelled one drawing
+ * the 2…9 lines between decades faintly, and only when a decade is tall enough for them not to merge into a band.
+ */
+type AxisValues = (u: uPlot, vals: number[]) => string[];
+
+function logYAxes(base: uPlot.Axis, palette: Palette, font: string, values: AxisValues, minorValues: AxisValues): uPlot.Axis[] {
+  const height = (u: uPlot) => u.bbox.height / Math.max(1, u.ctx.canvas.width / Math.max(1, u.width));
+  return [
+    // filter keeps every split: uPlot's default for log scales blanks some, which fmt then shows as "–".
+    { ...base, size: labelWidth(font), values, splits: (u, _i, min, max) => decadeTicks(min, max, height(u)), filter: (_u, splits) => splits },
+    {
+      scale: 'y', show: true, size: 0, gap: 0, stroke: 'transparent', ticks: { show: false },
+      grid: { stroke: withAlpha(palette.grid, 0.45), width: 1 },
+      splits: (u, _i, min, max) => minorLogTicks(min, max, height(u)), values: minorValues,
+    },
+  ];
 }
 
 function isZoomed(u: uPlot): boolean {

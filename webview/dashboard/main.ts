@@ -2,9 +2,10 @@
 // (data embedded in a <script type="application/json" id="seqlab-data"> block).
 import 'uplot/dist/uPlot.min.css';
 import '../../media/dashboard.css';
-import type { RunSnapshot } from '../../src/shared/protocol';
+import type { PackedSnapshot } from '../../src/shared/protocol';
 import { connectHost } from '../shared/host';
 import { Dashboard } from './dashboard';
+import { unpackSnapshot } from './unpack';
 
 function boot(): void {
   const host = connectHost();
@@ -19,8 +20,9 @@ function boot(): void {
   host.onMessage((m) => dashboard.handle(m));
   const embedded = document.getElementById('seqlab-data');
   if (host.mode === 'standalone' && embedded?.textContent) {
-    const data = JSON.parse(embedded.textContent) as { runs: RunSnapshot[] };
-    dashboard.load(data.runs, false);
+    const data = JSON.parse(embedded.textContent) as { packed: PackedSnapshot[] };
+    dashboard.load(data.packed.map(unpackSnapshot), false);
+    dashboard.noteDecimated(data.packed.filter((p) => p.steps.kept < p.steps.total).map((p) => ({ runId: p.runId, kept: p.steps.kept, total: p.steps.total, href: p.metricsHref })));
   }
   host.post({ type: 'ready' });
 }

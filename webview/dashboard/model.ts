@@ -66,6 +66,21 @@ export function isTransformer(run: RunData): boolean {
   return run.attention.length > 0 || configValue(run.config, 'model.cell') === 'transformer';
 }
 
+/**
+ * How much a run's detail views have to show: one per gate trace (an LSTM has six, a GRU four, a plain RNN only its
+ * state), attention maps, alignments, gradient flow and each kind of task view.
+ */
+export function detailCount(run: RunData): number {
+  const gateNames = new Set(run.gates.flatMap((g) => Object.keys(g.values)));
+  const taskKinds = new Set(run.tasks.map((t) => t.kind));
+  return gateNames.size + taskKinds.size + [run.attention, run.alignments, run.gradflow].filter((l) => l.length > 0).length;
+}
+
+/** The run whose details a comparison opens on: the one that shows the most (the first of equals). */
+export function richestRun(runs: readonly RunData[]): RunData {
+  return runs.reduce((best, r) => (detailCount(r) > detailCount(best) ? r : best));
+}
+
 /** The run's display name: summary name, config name, or its id. */
 export function runName(run: RunData): string {
   const n = run.summary?.name || configValue(run.config, 'name');

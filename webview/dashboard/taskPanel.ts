@@ -6,6 +6,12 @@ import { slug } from '../shared/host';
 import { card, exportButtons } from './card';
 import type { ViewContext } from './context';
 import { append, LineChart } from './lineChart';
+import { configValue } from './model';
+import type { SeriesSpec } from './series';
+import { forecastAxis, type ForecastRecord } from './forecastAxis';
+
+/** Rows no window predicts: null in a record read from JSON, NaN in one unpacked from a report. */
+const finiteOrNull = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 type Of<K extends TaskRecord['kind']> = Extract<TaskRecord, { kind: K }>;
 
@@ -51,16 +57,27 @@ export class TaskPanel {
     this.drawLabels(latest(tasks, 'labels'));
   }
 
-  private drawForecast(f: Of<'forecast'>, ctx: ViewContext): void {
-    const xs = f.actual.map((_, i) => i);
+  private drawForecast(f: ForecastRecord, ctx: ViewContext): void {
+    const axis = forecastAxis(f, ctx.focus.config);
+    const xs = axis.xs;
+    // Anomaly detection has a threshold and marks what exceeds it; a plain forecast has neither.
+    const anomalyTask = configValue(ctx.focus.config, 'data.task') === 'anomaly' || f.anomalies.length > 0;
     const marked = new Set(f.anomalies);
-    this.forecastCaption.textContent = `Step ${f.step}: ${f.anomalies.length} point(s) where |prediction − actual| exceeds the threshold ${fmt(f.threshold)}.`;
+    this.forecastCaption.textContent = anomalyTask
+      ? `Step ${f.step}: ${f.anomalies.length} point(s) where |prediction − actual| exceeds the threshold ${fmt(f.threshold)}.`
+      : `Step ${f.step}: one-step-ahead predictions${axis.splitX !== null ? '; the model trained on the rows before the dashed line' : ''}.`;
+    // A report of a long series keeps each stretch's extremes (src/runner/reportPack.ts); tasks.jsonl has every row.
+    if (f.rows) this.forecastCaption.textContent += ` This report keeps ${f.actual.length} of its ${f.rows} rows (each stretch's lowest and highest).`;
+    const series: SeriesSpec[] = [{ label: 'actual', color: 0 }, { label: 'predicted', color: 1, dash: true }];
+    const data: (number | null)[][] = [xs, f.actual, f.actual.map((_, i) => finiteOrNull(f.predicted[i]))];
+    if (anomalyTask) {
+      series.push({ label: 'anomaly', color: 4, pointsOnly: true });
+      data.push(f.actual.map((v, i) => (marked.has(i) ? v : null)));
+    }
     this.forecast.update({
-      title: 'Forecast vs actual', xLabel: 'time index', yLabel: 'value', logY: false,
-      chart: {
-        series: [{ label: 'actual', color: 0 }, { label: 'predicted', color: 1, dash: true }, { label: 'anomaly', color: 4, pointsOnly: true }],
-        data: [xs, f.actual, xs.map((i) => f.predicted[i] ?? null), xs.map((i) => (marked.has(i) ? f.actual[i] : null))],
-      },
+      title: 'Forecast vs actual', xLabel: axis.label, yLabel: 'value', logY: false, xFormat: axis.format,
+      markers: axis.splitX !== null ? [{ x: axis.splitX, label: 'validation →' }] : [],
+      chart: { series, data },
     }, ctx.palette);
   }
 

@@ -57,7 +57,12 @@ export function connectHost(): Host {
       getState: <T>() => (api.getState() ?? undefined) as T | undefined,
       setState: (s) => api.setState(s),
       exportFile: (format, fileName, data) => api.postMessage({ type: 'export', format, fileName, data }),
-      onMessage: (handler) => window.addEventListener('message', (e: MessageEvent<unknown>) => { if (isMessage(e.data)) handler(e.data); }),
+      onMessage: (handler) => window.addEventListener('message', (e: MessageEvent<unknown>) => {
+        if (!isMessage(e.data)) return;
+        handler(e.data);
+        // Flow control: the host holds the next append until this page has handled this one and drawn a frame.
+        if (e.data.type === 'append') requestAnimationFrame(() => api.postMessage({ type: 'received' }));
+      }),
     };
   }
   let state: unknown;

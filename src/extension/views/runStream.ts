@@ -13,6 +13,11 @@ import { StreamCursor } from './streamCursor';
 
 /** At most 10 posts per second per webview, whatever the run's step rate. */
 const POST_INTERVAL_MS = 100;
+/**
+ * One append in flight: the next waits for the webview's "received" (sent once it has handled the last and drawn a
+ * frame), or this long, so a webview that cannot keep up is sent fewer, larger batches rather than a growing queue.
+ */
+const ACK_TIMEOUT_MS = 2000;
 
 /** What every SeqLab webview view needs from the extension. */
 export interface WebviewDeps {
@@ -42,7 +47,7 @@ export class RunStream implements vscode.Disposable {
     private readonly deps: WebviewDeps,
     private readonly isVisible: () => boolean,
   ) {
-    this.throttle = new BatchThrottle(POST_INTERVAL_MS, (batch) => this.postAppends(batch));
+    this.throttle = new BatchThrottle(POST_INTERVAL_MS, (batch) => this.postAppends(batch), undefined, ACK_TIMEOUT_MS);
     this.disposables.push(
       webview.onDidReceiveMessage((m: WebviewMessage) => this.onMessage(m)),
       deps.runs.onRecords((e) => {
@@ -142,6 +147,9 @@ export class RunStream implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.sendSnapshot();
+        return;
+      case 'received':
+        this.throttle.ack();
         return;
       case 'stop':
         if (!this.deps.runs.stopRun(m.runId)) void vscode.window.showInformationMessage(`SeqLab: ${m.runId} is not running.`);

@@ -73,3 +73,28 @@ test('a run training outside this window (CLI, exported train.py) streams in as 
   assert.equal(posted.length, 3);
   stream.dispose();
 });
+
+test('appends of a live run wait for the webview\'s "received" before the next one goes out', async () => {
+  const { RunStream } = await import('../../../src/extension/views/runStream');
+  let deliver: (e: { runId: string; records: unknown[]; taskRecords: unknown[] }) => void = () => undefined;
+  const deps = fakeDeps([]) as unknown as { runs: object };
+  const dir = tempWorkspace({ 'config.json': {}, 'metrics.jsonl': '', 'tasks.jsonl': '' });
+  deps.runs = {
+    onRecords: (l: typeof deliver) => { deliver = l; return { dispose() {} }; }, onSummary: () => ({ dispose() {} }),
+    activeRun: () => ({ dir }), stopRun: () => false,
+  };
+  const { webview, posted, send } = fakeWebview();
+  const stream = new RunStream(webview as never, ['r'], deps as unknown as WebviewDeps, () => true);
+  await send({ type: 'ready' } satisfies WebviewMessage);
+  const step = (n: number) => ({ kind: 'step', step: n, loss: 1 });
+  deliver({ runId: 'r', records: [step(1)], taskRecords: [] });
+  await new Promise((r) => setTimeout(r, 250));
+  deliver({ runId: 'r', records: [step(2)], taskRecords: [] });
+  deliver({ runId: 'r', records: [step(3)], taskRecords: [] });
+  await new Promise((r) => setTimeout(r, 250));
+  const appends = () => posted.filter((m): m is Extract<HostMessage, { type: 'append' }> => m.type === 'append');
+  assert.deepEqual(appends().map((a) => a.records.map((r) => r.step)), [[1]], 'held until the first is received');
+  await send({ type: 'received' } satisfies WebviewMessage);
+  assert.deepEqual(appends().map((a) => a.records.map((r) => r.step)), [[1], [2, 3]]);
+  stream.dispose();
+});
