@@ -3,15 +3,11 @@ import type { TaskRecord } from '../../src/shared/protocol';
 import { configValue } from './model';
 
 /**
- * A forecast record, with the series' time column (row r at time.values[r]; dates as milliseconds since 1970, UTC)
- * that CSV runs record on it (src/runner/data/timeColumn.ts). In a report of a long series only some rows are kept
- * (src/runner/reportPack.ts): `rowIndex` names them and `rows` counts the series' rows.
+ * A forecast record (with the CSV's time column when it has one: dates as milliseconds since 1970, UTC). In a report
+ * of a long series only some rows are kept (src/runner/reportPack.ts): `rowIndex` names them and `rows` counts the
+ * series' rows.
  */
-export type ForecastRecord = Extract<TaskRecord, { kind: 'forecast' }> & {
-  time?: { column: string; kind: 'number' | 'date'; values: number[] };
-  rows?: number;
-  rowIndex?: number[];
-};
+export type ForecastRecord = Extract<TaskRecord, { kind: 'forecast' }> & { rows?: number; rowIndex?: number[] };
 
 export interface ForecastAxis {
   label: string;
