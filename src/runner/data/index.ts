@@ -6,7 +6,8 @@ import type { Config } from '../config/schema';
 import { fileDiagnostic, InputError } from '../diagnostics';
 import { csvDataset } from './csv';
 import { addingProblem, copyTask, multisineTask, parityTask, sineTask } from './generators';
-import { jsonlDataset } from './jsonl';
+import { jsonlFileDataset } from './jsonlFile';
+import { decodeUtf8 } from './lines';
 import { pairsDataset, parsePairs, splitPairs } from './pairs';
 import { datesTask, reverseTask } from './translationTasks';
 import type { Dataset, Sequence } from './types';
@@ -39,8 +40,7 @@ export function loadDataset(config: Config, where: DataLocation): Dataset {
       return csvDataset(file, text, d);
     }
     case 'jsonl': {
-      const { file, text } = readDataFile(d.path, where);
-      const base = jsonlDataset(file, text);
+      const base = jsonlFileDataset(resolveDataFile(d.path, where));
       const { train, validation } = splitRows(base.train, d.validation, rng);
       return { ...base, train, validation, baselines: {}, warnings: [] };
     }
@@ -55,16 +55,20 @@ export function loadDataset(config: Config, where: DataLocation): Dataset {
 }
 
 function readDataFile(path: string, where: DataLocation): { file: string; text: string } {
-  let file: string;
+  const file = resolveDataFile(path, where);
+  const text = decodeUtf8(file, readFileSync(file));
+  if (text.trim() === '') throw new InputError([fileDiagnostic(file, 'the file is empty')]);
+  return { file, text };
+}
+
+/** The data file's real path, or an InputError at data.path. */
+function resolveDataFile(path: string, where: DataLocation): string {
   try {
-    file = resolveDataPath(path, where.configDir, where.workspace);
+    return resolveDataPath(path, where.configDir, where.workspace);
   } catch (e) {
     if (!(e instanceof PathError)) throw e;
     throw new InputError([where.source ? where.source.at(['data', 'path'], e.message) : fileDiagnostic(path, e.message, 'data.path')]);
   }
-  const text = readFileSync(file, 'utf8');
-  if (text.trim() === '') throw new InputError([fileDiagnostic(file, 'the file is empty')]);
-  return { file, text };
 }
 
 /** Holds out a seeded random `fraction` of rows for validation; the training rows keep their file order. */

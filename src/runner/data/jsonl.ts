@@ -10,8 +10,8 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from 'json
 import { diagnosticAt, fileDiagnostic, InputError, LineMap, type Diagnostic } from '../diagnostics';
 import { MAX_ABS_VALUE, type Dataset, type Sequence } from './types';
 
-type XForm = 'matrix' | 'vector' | 'tokens';
-type YForm = 'number' | 'vector' | 'label' | 'steps' | 'labels';
+export type XForm = 'matrix' | 'vector' | 'tokens';
+export type YForm = 'number' | 'vector' | 'label' | 'steps' | 'labels';
 
 export interface Row {
   line: number;
@@ -25,7 +25,7 @@ export interface Row {
   yLabels: string[];
 }
 
-const Y_FORM_TEXT: Record<YForm, string> = {
+export const Y_FORM_TEXT: Record<YForm, string> = {
   number: 'a number', vector: 'a list of numbers', label: 'a class label string', steps: 'one vector per step', labels: 'one label per step',
 };
 
@@ -188,6 +188,6 @@ export function jsonlDataset(file: string, text: string): Omit<Dataset, 'validat
   };
 }
 
-function isNumericY(f: YForm): boolean {
+export function isNumericY(f: YForm): boolean {
   return f === 'number' || f === 'vector' || f === 'steps';
 }

@@ -1,0 +1,118 @@
+// Data files read a line at a time give the datasets and diagnostics the whole-text parsers gave, and refuse bytes
+// that are not UTF-8 text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng } from '../../../src/engine/rng';
+import { jsonlDataset } from '../../../src/runner/data/jsonl';
+import { jsonlFileDataset } from '../../../src/runner/data/jsonlFile';
+import { fileLines, firstInvalidUtf8 } from '../../../src/runner/data/lines';
+import { fileDiagnostic, InputError, type Diagnostic } from '../../../src/runner/diagnostics';
+import { tempDir } from '../../helpers/workspace';
+
+const dir = tempDir('seqlab-stream-');
+let files = 0;
+function write(content: string | Uint8Array): string {
+  const file = join(dir, `f${files++}.jsonl`);
+  writeFileSync(file, content);
+  return file;
+}
+
+/** A dataset or an error's diagnostics, with typed arrays as plain arrays (views and copies compare alike). */
+function outcome(f: () => unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(f(), (_, v) => (ArrayBuffer.isView(v) ? { [v.constructor.name]: Array.from(v as Float32Array) } : v)));
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return { diagnostics: e.diagnostics };
+  }
+}
+
+/**
+ * The streaming loader (with small chunks, so lines cross chunk boundaries) against what loadDataset did before it:
+ * the whole text read, refused when blank, then jsonlDataset.
+ */
+function same(text: string, why: string): void {
+  const file = write(text);
+  const whole = text.trim() === '' ? { diagnostics: [fileDiagnostic(file, 'the file is empty')] } : outcome(() => jsonlDataset(file, text));
+  for (const chunk of [7, 64, 1 << 16]) assert.deepEqual(outcome(() => jsonlFileDataset(file, chunk)), whole, `${why} (chunk ${chunk})`);
+}
+
+test('JSONL read line by line: the same dataset as the whole-text parser, for every row form and odd layout', () => {
+  same('{"x": ["a", "b"], "y": ["N", "V"]}\n{"x": ["b", "c", "a"], "y": ["V", "N", "N"]}\n', 'tokens, per-step labels');
+  same('{"x": [[1, 2.5], [3e-2, -4]], "y": "cat"}\n\n  \n{"x": [[0.1, 0.2]], "y": "dog"}', 'matrix, class labels, blank lines, no final newline');
+  same('{"x": [1, 2, 3], "y": [0.5, 1]}\r\n{"y": [2, 3], "x": [4, 5]}\r\n', 'vector x, vector y, CRLF, y before x');
+  same('{"x": [[1],[2],[3]], "y": [[1],[2],[3]]}\n{"x": [[4]], "y": [[5]]}\n', 'per-step regression');
+  same('{"x": [1], "y": 0.30000000000000004}\n{"x": [-0, 1e-300, 123456789012345678, 0.1e1, 1E+2], "y": -1e-7}\n', 'numbers the fast path hands to Number()');
+  same('{"x": ["é", "\\u00e9", "😀", "a\\"b"], "y": "z"}\n{"x": ["\\u00e9"], "y": "\\u007a"}\n', 'escapes and non-ASCII (parseJsonl reads escaped lines)');
+  same('{"x": [1], "x": [2, 3], "y": 1}\n\u00a0{"x": [4], "y": 2}\n', 'a repeated key (the last wins) and a no-break space');
+  same('{"x": ["b10", "b9"], "y": "item10"}\n{"x": ["a"], "y": "item9"}\n{"x": ["a"], "y": "Item9"}\n', 'label order');
+  same(`{"x": [${Array.from({ length: 3000 }, (_, i) => (i * 0.37) % 5).join(', ')}], "y": 3}\n{"x": [1], "y": 4}\n`, 'a line much longer than the chunk');
+});
+
+test('JSONL read line by line: the same diagnostics at the same line:column and offset', () => {
+  same('{"x": [1], "y": 2}\n{"x": [1, NaN], "y": 2}\n{"x": [1], "y": 2, "z": 1}\n', 'NaN, an unknown field');
+  same('{"x": [[1], [2, 3]], "y": 1}\n{"x": [1e7], "y": "a"}\n{"x": [], "y": 1}\n{"x": ["é", 1], "y": 1}\n', 'ragged, too large, empty, mixed');
+  same('{"x": [1], "y": 2}\n{"x": [1], "y": 2\n{"x": [1]}\n[1, 2]\n', 'unterminated object at a line end, missing y, not an object');
+  same('{"x": [1], "y": 2}\r\n{"x": [1], "y": 2\r\n', 'unterminated at a CRLF line end');
+  same('{"x": [1], "y": 2}\n{"x": [1], "y": 2', 'unterminated last line');
+  same('{"x": ["a"], "y": "A"}\n{"x": [1], "y": 2}\n{"x": [[1, 2]], "y": [1, 2]}\n{"x": ["é"], "y": [["a"]]}\n', 'rows that disagree with the first');
+  same(Array.from({ length: 40 }, (_, i) => `{"x": [${i}], "y": "bad${i}" }`).join('\n'), 'at most about 20 problems');
+  same(Array.from({ length: 30 }, () => '{"x": [1, 2], "y": [1e9, 2e9, 3e9]}').join('\n'), 'many problems on each line');
+  same('\n \n\t\n', 'only blank lines');
+  same('', 'an empty file');
+});
+
+test('JSONL read line by line: seeded random rows, some broken, give what the whole-text parser gives', () => {
+  const rng = new Rng(7);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rng.uniform() * xs.length)];
+  const num = () => pick(['0', '-1.5', '3e2', '0.25', '1e-5', '999999', '12.000001', '-0.0']);
+  for (let round = 0; round < 20; round++) {
+    const lines = Array.from({ length: 30 }, () => {
+      const T = 1 + Math.floor(rng.uniform() * 4);
+      const x = `[${Array.from({ length: T }, () => `[${num()}, ${num()}]`).join(', ')}]`;
+      const y = pick([num(), `[${num()}]`, `"${pick(['a', 'b', 'c'])}"`]);
+      const line = pick([`{"x": ${x}, "y": ${y}}`, `{"y":${y},"x":${x}}`, ` {"x": ${x} , "y" : ${y} } `]);
+      return rng.uniform() < 0.03 ? line.replace(/[\]}]/, '') : line; // a few lines lose a bracket
+    });
+    same(lines.join(pick(['\n', '\r\n'])) + pick(['', '\n']), `round ${round}`);
+  }
+});
+
+test('lines come out as split("\\n") gives them, with UTF-16 offsets, across chunk boundaries', () => {
+  const text = 'ab\r\n\né😀x\n' + 'z'.repeat(50) + '\nlast';
+  const file = write(text);
+  for (const chunk of [3, 8, 1024]) {
+    const got = [];
+    for (const l of fileLines(file, chunk)) got.push({ text: l.bytes.toString('utf8'), number: l.number, offset: l.offset, last: l.last });
+    let offset = 0;
+    const want = text.split('\n').map((t, i, all) => {
+      const line = { text: t, number: i + 1, offset, last: i === all.length - 1 };
+      offset += t.length + 1;
+      return line;
+    });
+    assert.deepEqual(got, want, `chunk ${chunk}`);
+  }
+});
+
+test('a data file that is not UTF-8 is refused with its byte offset and line:column', () => {
+  assert.equal(firstInvalidUtf8(Buffer.from('abc')), -1);
+  assert.equal(firstInvalidUtf8(Buffer.from([0x61, 0xc3, 0xa9, 0xed, 0xa0, 0x80])), 3); // an encoded surrogate
+  assert.equal(firstInvalidUtf8(Buffer.from([0xe2, 0x82])), 0); // cut short
+  assert.equal(firstInvalidUtf8(Buffer.from([0xc0, 0xaf])), 0); // overlong
+  const bytes = Buffer.concat([Buffer.from('{"x": [1], "y": 2}\n{"x": ["é'), Buffer.from([0xff, 0x00]), Buffer.from('"], "y": 1}\n')]);
+  const file = write(bytes);
+  for (const chunk of [5, 1 << 16]) {
+    let d: Diagnostic | undefined;
+    try {
+      jsonlFileDataset(file, chunk);
+    } catch (e) {
+      d = (e as InputError).diagnostics[0];
+    }
+    assert.ok(d, 'refused');
+    assert.equal(d.file, file);
+    assert.deepEqual(d.start, { line: 2, column: 10 });
+    assert.match(d.message, /not UTF-8 text: byte offset 29 holds 0xff/);
+  }
+});
