@@ -128,7 +128,7 @@ function readColumns(csv: Csv, used: number[]): Map<number, number[]> {
   return values;
 }
 
-function cellProblem(text: string, v: number): string | null {
+export function cellProblem(text: string, v: number): string | null {
   if (text === '') return 'empty value';
   if (Number.isNaN(v) && !/^nan$/i.test(text)) return `"${text}" is not a number`;
   if (!Number.isFinite(v)) return `${text} is not a finite number`;

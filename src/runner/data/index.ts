@@ -4,7 +4,7 @@ import { Rng } from '../../engine/rng';
 import type { ConfigSource } from '../config/load';
 import type { Config } from '../config/schema';
 import { fileDiagnostic, InputError } from '../diagnostics';
-import { csvDataset } from './csv';
+import { csvFileDataset } from './csvFile';
 import { addingProblem, copyTask, multisineTask, parityTask, sineTask } from './generators';
 import { jsonlFileDataset } from './jsonlFile';
 import { decodeUtf8 } from './lines';
@@ -36,8 +36,7 @@ export function loadDataset(config: Config, where: DataLocation): Dataset {
       return textDataset(file, text, d.seqLength, d.validation);
     }
     case 'csv': {
-      const { file, text } = readDataFile(d.path, where);
-      return csvDataset(file, text, d);
+      return csvFileDataset(resolveDataFile(d.path, where), d);
     }
     case 'jsonl': {
       const base = jsonlFileDataset(resolveDataFile(d.path, where));

@@ -5,7 +5,7 @@
 import { fileDiagnostic, InputError, type Diagnostic } from '../diagnostics';
 import { isNumericY, parseJsonl, Y_FORM_TEXT, type Row, type YForm } from './jsonl';
 import { RowScanner } from './jsonlScan';
-import { fileLines, LinePositions, lineText, type Line } from './lines';
+import { fileLines, isBlankLine, LinePositions, lineText, type Line } from './lines';
 import { f32, f64, i32, Interner, Pool } from './typedStore';
 import type { Dataset, Sequence } from './types';
 
@@ -68,7 +68,7 @@ export function jsonlFileDataset(file: string, chunkBytes?: number): Omit<Datase
   const scanner = new RowScanner();
   let lines = 0;
   for (const line of fileLines(file, chunkBytes)) {
-    if (isBlank(line)) continue;
+    if (isBlankLine(line)) continue;
     lines++;
     if (diags.length >= 20) break; // enough to act on
     if (scanner.scan(line.bytes)) rows.fromScan(scanner, line);
@@ -81,15 +81,6 @@ export function jsonlFileDataset(file: string, chunkBytes?: number): Omit<Datase
   if (diags.length) throw new InputError(diags);
   if (rows.disagree.length) throw new InputError(rows.disagree);
   return assemble(rows);
-}
-
-/** Blank as `text.trim() === ''` tells it. */
-function isBlank(line: Line): boolean {
-  for (const b of line.bytes) {
-    if (b >= 0x80) return lineText(line).trim() === '';
-    if (b !== 0x20 && (b < 0x09 || b > 0x0d)) return false;
-  }
-  return true;
 }
 
 /** parseJsonl on the line alone: its row, or null with its diagnostics placed where the line is in the file. */

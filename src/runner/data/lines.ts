@@ -25,6 +25,15 @@ export function lineText(line: Line): string {
   return line.bytes.toString('utf8');
 }
 
+/** Blank as `text.trim() === ''` tells it. */
+export function isBlankLine(line: Line): boolean {
+  for (const b of line.bytes) {
+    if (b >= 0x80) return lineText(line).trim() === '';
+    if (b !== 0x20 && (b < 0x09 || b > 0x0d)) return false;
+  }
+  return true;
+}
+
 const CHUNK_BYTES = 1 << 22;
 
 /** The lines of `file` in order; the file is closed when the loop ends or breaks. */

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../../../src/engine/rng';
+import { csvDataset } from '../../../src/runner/data/csv';
+import { csvFileDataset } from '../../../src/runner/data/csvFile';
 import { jsonlDataset } from '../../../src/runner/data/jsonl';
 import { jsonlFileDataset } from '../../../src/runner/data/jsonlFile';
 import { fileLines, firstInvalidUtf8 } from '../../../src/runner/data/lines';
@@ -78,6 +80,40 @@ test('JSONL read line by line: seeded random rows, some broken, give what the wh
     });
     same(lines.join(pick(['\n', '\r\n'])) + pick(['', '\n']), `round ${round}`);
   }
+});
+
+type CsvConfig = Extract<DataConfig, { source: 'csv' }>;
+const CSV: CsvConfig = { source: 'csv', path: 'x.csv', columns: [], target: [], window: 3, horizon: 1, validation: 0.25, task: 'forecast', threshold: null };
+
+/** csvFileDataset (small chunks too) against what loadDataset did before: the whole text, refused when blank, csvDataset. */
+function sameCsv(text: string, why: string, c: Partial<CsvConfig> = {}): void {
+  const file = write(text);
+  const cfg = { ...CSV, ...c };
+  const whole = text.trim() === '' ? { diagnostics: [fileDiagnostic(file, 'the file is empty')] } : outcome(() => csvDataset(file, text, cfg));
+  for (const chunk of [5, 64, 1 << 16]) assert.deepEqual(outcome(() => csvFileDataset(file, cfg, chunk)), whole, `${why} (chunk ${chunk})`);
+}
+
+const series = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n');
+
+test('CSV read line by line: the same windows, normalization, baseline and series as the whole-text parser', () => {
+  sameCsv('Month,V\n' + series(12, (i) => `m${i},${(i * 7) % 5 + 0.25}`) + '\n', 'a text column skipped, one numeric column');
+  sameCsv('a, b ,c\r\n' + series(10, (i) => ` ${i} ,${i * i},-${i}.5\r`).replace(/\r\n?/g, '\r\n') + '\r\n\r\n', 'CRLF, spaces, blank lines', { target: ['c'], horizon: 2 });
+  sameCsv('"name, quoted",v,w\n' + series(9, (i) => `"x ""${i}"", y",${i},"${i * 2}"`), 'quoted cells, escaped quotes, no final newline');
+  sameCsv('t,v\n"a\nb",1\n' + series(8, (i) => `t${i},${i}`), 'a quoted newline inside a cell');
+  sameCsv('v,w\n' + series(40, (i) => `${Math.sin(i)},${Math.cos(i) * 1e5}`), 'columns and targets named', { columns: ['w', 'v'], target: ['v'], window: 5 });
+});
+
+test('CSV read line by line: the same diagnostics at the same line:column and offset', () => {
+  sameCsv('v,w\n1,2\n3\n4,abc\n,6\n7,1e7\n8,inf\n9,NaN\n10,11\n', 'ragged, not a number, empty, too large, infinite, NaN');
+  sameCsv('v,w\n' + series(60, (i) => (i % 3 ? `x${i},y${i}` : `${i},${i}`)), 'over 20 problems in two columns', { columns: ['v', 'w'] });
+  sameCsv('v,w\n' + series(30, (i) => `${i},${i}`), 'unknown column names', { columns: ['vv', 'q'], target: ['W'] });
+  sameCsv('a,b\nx,y\nz,w\n', 'no numeric column');
+  sameCsv('v\n1\n2\n3\n', 'too few rows');
+  sameCsv('v,w\n', 'a header alone');
+  sameCsv('v,w\n1,2\n"3\nx",4\n5,6\n7,8\n9,10\n', 'a bad quoted cell across lines', { columns: ['v', 'w'] });
+  sameCsv('v,w\n1,2\n"3,4\n5,6\n', 'an unterminated quote');
+  sameCsv(' \n\t\n', 'only blank lines');
+  sameCsv('', 'an empty file');
 });
 
 test('lines come out as split("\\n") gives them, with UTF-16 offsets, across chunk boundaries', () => {
