@@ -10,6 +10,7 @@ import { csvFileDataset } from '../../../src/runner/data/csvFile';
 import { jsonlDataset } from '../../../src/runner/data/jsonl';
 import { jsonlFileDataset } from '../../../src/runner/data/jsonlFile';
 import { fileLines, firstInvalidUtf8 } from '../../../src/runner/data/lines';
+import type { DataConfig } from '../../../src/runner/config/schema';
 import { fileDiagnostic, InputError, type Diagnostic } from '../../../src/runner/diagnostics';
 import { tempDir } from '../../helpers/workspace';
 
