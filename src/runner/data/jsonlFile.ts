@@ -22,7 +22,7 @@ class Rows {
   readonly labels = new Interner();
   private readonly xPool = new Pool(f32);
   private readonly yPool = new Pool(f64);
-  private readonly idPool = new Pool(i32, 1 << 18);
+  private readonly idPool = new Pool(i32);
 
   constructor(private readonly file: string) {}
 
@@ -30,9 +30,9 @@ class Rows {
     const numericY = isNumericY(s.yForm);
     this.seqs.push({
       T: s.T,
-      x: s.xTokens ? null : this.xPool.copy(s.x.a, s.x.n),
+      x: s.xTokens ? null : s.exact && s.x.a.length === s.x.n ? s.x.a : this.xPool.copy(s.x.a, s.x.n),
       tokens: s.xTokens ? this.ids(s.tokens, this.tokens) : null,
-      y: numericY ? this.yPool.copy(s.y.a, s.y.n) : this.ids(s.labels, this.labels),
+      y: !numericY ? this.ids(s.labels, this.labels) : s.exact && s.y.a.length === s.y.n ? s.y.a : this.yPool.copy(s.y.a, s.y.n),
     });
     this.shape({ line: line.number, offset: line.offset, xTokens: s.xTokens, width: s.width, yForm: s.yForm, yWidth: s.yWidth });
   }

@@ -5,10 +5,13 @@
 // parseJsonl would read it and every diagnostic is still parseJsonl's own.
 import type { YForm } from './jsonl';
 import { MAX_ABS_VALUE } from './types';
-import { f32, f64, Scratch } from './typedStore';
+import { Counter, f32, f64, Scratch } from './typedStore';
 
 /** 10^k for k ≤ 22: exact doubles, so m·10^k and m/10^k round correctly for m < 2^53 (Clinger's fast path). */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/** Lines longer than this are scanned twice: once to count their numbers, once into arrays of exactly that size. */
+const LONG_LINE = 1 << 20;
 
 const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
 
@@ -16,9 +19,11 @@ export class RowScanner {
   private b: Buffer = Buffer.alloc(0);
   private i = 0;
   /** x values (matrix or vector form), T×width row-major. */
-  readonly x = new Scratch(f32);
+  x: Scratch<Float32Array> = new Scratch(f32);
   /** Numeric y values. */
-  readonly y = new Scratch(f64);
+  y: Scratch<Float64Array> = new Scratch(f64);
+  /** True when x and y are a long line's arrays of exactly its size, which the caller may keep. */
+  exact = false;
   tokens: string[] = [];
   labels: string[] = [];
   xTokens = false;
@@ -30,10 +35,29 @@ export class RowScanner {
 
   /** Scans one line (without its '\n'); false when it is anything but a plainly valid row. */
   scan(bytes: Buffer): boolean {
+    if (this.exact) {
+      this.x = new Scratch(f32);
+      this.y = new Scratch(f64);
+      this.exact = false;
+    }
+    if (bytes.length <= LONG_LINE) {
+      this.x.reset();
+      this.y.reset();
+      return this.scanOnce(bytes);
+    }
+    // A long line: count its numbers, then read them into arrays of exactly that size (no doubling, no copy).
+    this.x = new Counter(f32, 1);
+    this.y = new Counter(f64, 1);
+    const counted = this.scanOnce(bytes);
+    this.x = new Scratch(f32, Math.max(this.x.n, 1));
+    this.y = new Scratch(f64, Math.max(this.y.n, 1));
+    this.exact = true;
+    return counted && this.scanOnce(bytes);
+  }
+
+  private scanOnce(bytes: Buffer): boolean {
     this.b = bytes;
     this.i = 0;
-    this.x.reset();
-    this.y.reset();
     this.tokens = [];
     this.labels = [];
     this.ySteps = 0;

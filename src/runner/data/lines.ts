@@ -3,7 +3,7 @@
 // with their 1-based number and the UTF-16 offset of their start in that whole text, so diagnostics keep the
 // line:column and offsets they had when the file was read whole. Bytes that are not UTF-8 stop the read with an
 // InputError naming the byte offset.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { InputError, type Diagnostic, type Position, type PositionMap } from '../diagnostics';
 
@@ -34,13 +34,12 @@ export function isBlankLine(line: Line): boolean {
   return true;
 }
 
-const CHUNK_BYTES = 1 << 22;
+const CHUNK_BYTES = 1 << 20;
 
 /** The lines of `file` in order; the file is closed when the loop ends or breaks. */
 export function* fileLines(file: string, chunkBytes = CHUNK_BYTES): Generator<Line> {
   const fd = openSync(file, 'r');
   try {
-    const size = fstatSync(fd).size;
     let buf = Buffer.allocUnsafe(chunkBytes);
     let start = 0; // first byte of buf not yet given out
     let end = 0; // bytes of buf holding file data
@@ -50,9 +49,10 @@ export function* fileLines(file: string, chunkBytes = CHUNK_BYTES): Generator<Li
     let eof = false;
     while (!eof) {
       if (end === buf.length || (buf.length > chunkBytes && end - start < chunkBytes)) {
-        // Move what is left to the front; grow for a line longer than the buffer, shrink back after one.
+        // Move what is left to the front; for a line longer than the buffer, a buffer that holds exactly it (and its
+        // '\n'), and back to the usual size after it.
         const left = end - start;
-        const want = left < chunkBytes ? chunkBytes : start > 0 ? buf.length : Math.min(buf.length * 2, Math.max(buf.length + 1, size - consumed + 1));
+        const want = left < chunkBytes ? chunkBytes : start > 0 ? buf.length : Math.max(buf.length + 1, lineEnd(fd, consumed + end, chunkBytes) - consumed + 1);
         const next = want === buf.length ? buf : Buffer.allocUnsafe(want);
         buf.copy(next, 0, start, end);
         consumed += start;
@@ -60,7 +60,7 @@ export function* fileLines(file: string, chunkBytes = CHUNK_BYTES): Generator<Li
         start = 0;
         buf = next;
       }
-      const n = readSync(fd, buf, end, buf.length - end, null);
+      const n = readSync(fd, buf, end, buf.length - end, consumed + end);
       if (n === 0) eof = true;
       end += n;
       const stop = eof ? end : buf.lastIndexOf(10, end - 1);
@@ -83,6 +83,18 @@ export function* fileLines(file: string, chunkBytes = CHUNK_BYTES): Generator<Li
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/** File offset of the first '\n' at or after `from` (the file's size if none), read ahead without keeping what it reads. */
+function lineEnd(fd: number, from: number, chunkBytes: number): number {
+  const probe = Buffer.allocUnsafe(chunkBytes);
+  for (let at = from; ;) {
+    const n = readSync(fd, probe, 0, probe.length, at);
+    const k = probe.subarray(0, n).indexOf(10);
+    if (k >= 0) return at + k;
+    if (n === 0) return at;
+    at += n;
   }
 }
 

@@ -26,11 +26,18 @@ export class Scratch<A extends Typed> {
   }
 }
 
+/** A Scratch that only counts what is pushed: a first pass over a huge row, to size its array exactly. */
+export class Counter<A extends Typed> extends Scratch<A> {
+  override push(): void {
+    this.n++;
+  }
+}
+
 /** Exact-size arrays cut from blocks of `block` elements; an array of more than block/16 gets its own. */
 export class Pool<A extends Typed> {
   private current: A | null = null;
   private used = 0;
-  constructor(private readonly make: Make<A>, private readonly block = 1 << 20) {}
+  constructor(private readonly make: Make<A>, private readonly block = 1 << 16) {}
   take(n: number): A {
     if (n > this.block >> 4) return this.make(n);
     if (this.current === null || this.used + n > this.current.length) {

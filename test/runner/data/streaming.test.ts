@@ -51,6 +51,9 @@ test('JSONL read line by line: the same dataset as the whole-text parser, for ev
   same('{"x": ["é", "\\u00e9", "😀", "a\\"b"], "y": "z"}\n{"x": ["\\u00e9"], "y": "\\u007a"}\n', 'escapes and non-ASCII (parseJsonl reads escaped lines)');
   same('{"x": [1], "x": [2, 3], "y": 1}\n\u00a0{"x": [4], "y": 2}\n', 'a repeated key (the last wins) and a no-break space');
   same('{"x": ["b10", "b9"], "y": "item10"}\n{"x": ["a"], "y": "item9"}\n{"x": ["a"], "y": "Item9"}\n', 'label order');
+  const long = (n: number, y: string) => `{"x": [${Array.from({ length: n }, (_, i) => `[${(i * 0.731) % 9}, ${-i % 7}]`).join(', ')}], "y": ${y}}`;
+  same(`${long(90000, '[1, 2]')}\n${long(80000, '[3, 4]')}\n{"x": [[1, 2]], "y": [5, 6]}\n`, 'lines over 1 MB (counted, then read into arrays of their size)');
+  same(`${long(90000, '"a"')}\n{"x": [[1, 2]], "y": "b"}\n${long(90000, '[1]')}\n`, 'a long line that is valid and a long line that disagrees');
   same(`{"x": [${Array.from({ length: 3000 }, (_, i) => (i * 0.37) % 5).join(', ')}], "y": 3}\n{"x": [1], "y": 4}\n`, 'a line much longer than the chunk');
 });
 
