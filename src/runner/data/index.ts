@@ -8,6 +8,7 @@ import { csvFileDataset } from './csvFile';
 import { addingProblem, copyTask, multisineTask, parityTask, sineTask } from './generators';
 import { jsonlFileDataset } from './jsonlFile';
 import { decodeUtf8 } from './lines';
+import { vocabularyWarnings } from './textChecks';
 import { pairsDataset, parsePairs, splitPairs } from './pairs';
 import { datesTask, reverseTask } from './translationTasks';
 import type { Dataset, Sequence } from './types';
@@ -107,7 +108,7 @@ export function textDataset(file: string, text: string, seqLength: number, valid
     train, validation: chunks(cut, ids.length),
     // A model that knows only character frequencies: the unigram entropy of the training text.
     baselines: { baselineCrossEntropy: unigramEntropy(ids.subarray(0, cut), vocab.length) },
-    warnings: [],
+    warnings: vocabularyWarnings(file, vocab.length, chars.length),
     text: chars.slice(0, cut).join(''),
   };
 }

@@ -136,7 +136,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
  */
 export function notUtf8(file: string, bytes: Uint8Array, byteBase: number, line: number, charBase: number): InputError {
   const k = Math.max(0, firstInvalidUtf8(bytes));
-  const lineStart = bytes.lastIndexOf(10, k - 1) + 1;
+  const lineStart = k === 0 ? 0 : bytes.lastIndexOf(10, k - 1) + 1; // (a negative start would search from the end)
   let offset = charBase;
   for (let i = 0; i < lineStart; i++) if (bytes[i] === 10) line++;
   if (lineStart > 0) offset += new TextDecoder().decode(bytes.subarray(0, lineStart)).length;
