@@ -204,6 +204,8 @@ function windowsOf(cols: Columns, inputs: number[], targets: number[], c: CsvCon
     for (let k = 0; k < I; k++) xs[r * I + k] = z(inputs[k], r);
     for (let k = 0; k < K; k++) ys[r * K + k] = z(targets[k], r);
   }
+  const values = Array.from({ length: N }, (_, r) => targets.map((j) => col(j)[r]));
+  cols.values = []; // the raw columns are not needed past here: let them go before the windows are made
   const windows: Sequence[] = [];
   const targetRows: number[] = [];
   for (let s = 0; s + c.window + c.horizon - 1 < N; s++) {
@@ -223,7 +225,7 @@ function windowsOf(cols: Columns, inputs: number[], targets: number[], c: CsvCon
       normalization: { columns: names, mean: targets.map((j) => stats.get(j)!.mean), std: targets.map((j) => stats.get(j)!.std) },
       targetColumns: names,
       windows, targetRows,
-      values: Array.from({ length: N }, (_, r) => targets.map((j) => col(j)[r])),
+      values,
     },
   };
 }
