@@ -102,8 +102,8 @@ class Columns {
     const row = this.rows++;
     const C = this.names.length;
     const { cells } = rec;
-    for (let j = 0; j < C && j < cells.length; j++) if (cells[j].text !== '' && Number.isFinite(Number(cells[j].text))) this.numeric[j]++;
     if (cells.length !== C) {
+      for (let j = 0; j < C && j < cells.length; j++) if (cells[j].text !== '' && Number.isFinite(Number(cells[j].text))) this.numeric[j]++;
       const at = rec.lines[0].offset;
       if (this.ragged.length < 20) this.ragged.push({ row, diag: this.diag(at, 1, { line: rec.line, column: 1 }, { line: rec.line, column: 2 }, `line ${rec.line}`, `has ${cells.length} fields but the header has ${C}`) });
       for (let j = 0; j < C; j++) this.values[j].push(NaN);
@@ -112,6 +112,7 @@ class Columns {
     for (let j = 0; j < C; j++) {
       const { text, offset } = cells[j];
       const v = text === '' ? NaN : Number(text);
+      if (Number.isFinite(v)) this.numeric[j]++; // as csvDataset counts a column's numeric cells
       this.values[j].push(v);
       const problem = this.problems[j].length < 20 ? cellProblem(text, v) : null;
       if (problem) {
