@@ -66,6 +66,7 @@ test('JSONL read line by line: the same diagnostics at the same line:column and 
   same('{"x": ["a"], "y": "A"}\n{"x": [1], "y": 2}\n{"x": [[1, 2]], "y": [1, 2]}\n{"x": ["é"], "y": [["a"]]}\n', 'rows that disagree with the first');
   same(Array.from({ length: 40 }, (_, i) => `{"x": [${i}], "y": "bad${i}" }`).join('\n'), 'at most about 20 problems');
   same(Array.from({ length: 30 }, () => '{"x": [1, 2], "y": [1e9, 2e9, 3e9]}').join('\n'), 'many problems on each line');
+  same('\ufeff{"x": [1], "y": 2}\n', 'a byte order mark');
   same('\n \n\t\n', 'only blank lines');
   same('', 'an empty file');
 });
@@ -116,6 +117,7 @@ test('CSV read line by line: the same diagnostics at the same line:column and of
   sameCsv('v,w\n', 'a header alone');
   sameCsv('v,w\n1,2\n"3\nx",4\n5,6\n7,8\n9,10\n', 'a bad quoted cell across lines', { columns: ['v', 'w'] });
   sameCsv('v,w\n1,2\n"3,4\n5,6\n', 'an unterminated quote');
+  sameCsv('\ufeffv,w\n' + series(6, (i) => `${i},${i}`), 'a byte order mark before the header', { columns: ['v'] });
   sameCsv(' \n\t\n', 'only blank lines');
   sameCsv('', 'an empty file');
 });
