@@ -42,11 +42,8 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.start.line}:${d.start.column}: ${d.severity}: ${where}${d.message}`;
 }
 
-/** What ranges a diagnostic: character offsets to line/column. */
-export interface PositionMap { position(offset: number): Position }
-
 /** Maps character offsets of a text to line/column. */
-export class LineMap implements PositionMap {
+export class LineMap {
   private readonly starts: number[] = [0];
   constructor(text: string) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
@@ -67,7 +64,7 @@ export class LineMap implements PositionMap {
 }
 
 export function diagnosticAt(
-  file: string, map: PositionMap, offset: number, length: number, path: string, message: string, severity: 'error' | 'warning' = 'error',
+  file: string, map: LineMap, offset: number, length: number, path: string, message: string, severity: 'error' | 'warning' = 'error',
 ): Diagnostic {
   return { file, path, message, severity, start: map.position(offset), end: map.position(offset + length), offset, length };
 }

@@ -10,7 +10,7 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from 'json
 import { diagnosticAt, fileDiagnostic, InputError, LineMap, type Diagnostic } from '../diagnostics';
 import { MAX_ABS_VALUE, type Dataset, type Sequence } from './types';
 
-export type XForm = 'matrix' | 'vector' | 'tokens';
+type XForm = 'matrix' | 'vector' | 'tokens';
 export type YForm = 'number' | 'vector' | 'label' | 'steps' | 'labels';
 
 export interface Row {

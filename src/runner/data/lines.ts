@@ -5,7 +5,7 @@
 // InputError naming the byte offset.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
-import { InputError, type Diagnostic, type Position, type PositionMap } from '../diagnostics';
+import { InputError, type Diagnostic, type Position } from '../diagnostics';
 
 export interface Line {
   /** The line's bytes without its '\n' (a trailing '\r' is kept); valid only until the next line is read. */
@@ -163,7 +163,7 @@ export function decodeUtf8(file: string, bytes: Uint8Array): string {
  * Positions in one line of a file, for diagnostics ranged in that line as a LineMap of the whole text ranges them: an
  * offset past the line's end lands at the start of the next line when a '\n' ends this one.
  */
-export class LinePositions implements PositionMap {
+export class LinePositions {
   /** `length`: the line's length in UTF-16 units, its '\r' included. */
   constructor(private readonly line: Line, private readonly length: number) {}
   position(offset: number): Position {
