@@ -2,7 +2,8 @@
 // this machine. Prints tables with SeqLab's speed ratio to each system, checks the targets, and writes
 // bench/results.json. A sequence-to-sequence step (bench/seq2seq.ts) and a Transformer step run against the same
 // models in PyTorch. `--quick`: the three reference configurations and the Transformer step, SeqLab's wasm backend
-// only. `--transformer`: the Transformer step alone (SeqLab and PyTorch), printed, results.json left as it is.
+// only. `--transformer`: the sequence-to-sequence and Transformer steps alone (SeqLab and PyTorch), printed,
+// results.json left as it is.
 // `--data [--small]`: peak memory of loading JSONL and CSV files (bench/dataMemory.ts) alone, printed.
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';

@@ -18,7 +18,8 @@ const COMMAND_OPTIONS = {
   runs: {},
   report: { out: VALUE },
   sample: { temperature: VALUE, length: VALUE, prime: VALUE, seed: VALUE, checkpoint: VALUE, workspace: VALUE },
-  predict: { checkpoint: VALUE, workspace: VALUE, beam: VALUE },
+  predict: { checkpoint: VALUE, workspace: VALUE, beam: VALUE, probs: FLAG },
+  evaluate: { checkpoint: VALUE, workspace: VALUE },
   claims: { out: VALUE, quick: FLAG },
   export: { out: VALUE, format: VALUE, init: VALUE, workspace: VALUE },
 } satisfies Record<string, OptionTable>;

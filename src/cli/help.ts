@@ -13,6 +13,7 @@ Commands:
   report <run-dir>...     write an offline HTML report of a run (or compare several)
   sample <run-dir>        generate text from a trained character model
   predict <run-dir> <data>         print predictions (or translations) for new sequences
+  evaluate <run-dir> [data]        score a trained run on its validation data (or a JSONL file); print the metrics
   claims [folder]         run the examples that test the model documents' claims; print what holds
   export <config>         write a PyTorch training folder (train.py for one GPU or torchrun); --format onnx: a model
 
@@ -50,15 +51,24 @@ Several run folders give one page that compares them (default: comparison.html b
 
 Generates text with a trained character-level model: its newest checkpoint, or with --checkpoint best the one
 with the lowest validation loss. Says on stderr which checkpoint it used.`,
-  predict: `Usage: seqlab predict <run-dir> <data> [--checkpoint latest|best] [--workspace <dir>] [--beam <k>]
+  predict: `Usage: seqlab predict <run-dir> <data> [--checkpoint latest|best] [--workspace <dir>] [--beam <k>] [--probs]
 
 Reads sequences in the run's JSONL format ({"x": ...}; "y" is optional and ignored) and prints one JSON line of
-predictions per sequence: class labels for classifiers, numbers for regression. Uses the run's newest checkpoint,
+predictions per sequence: class labels for classifiers, numbers for regression. A CSV run reads x in the CSV's
+units (one row of the input columns per step), or a .csv file with its input columns: one prediction per window of
+rows, each for horizon rows past the window's last row (the last lines forecast past the file's end); predictions
+are in the target columns' units. Uses the run's newest checkpoint,
 or with --checkpoint best the one with the lowest validation loss, and says on stderr which. The run's data file is
 read again (for its vocabulary, labels or scaling) from where the run's config is, inside --workspace if given.
 A sequence-to-sequence run reads sources instead: JSONL lines {"source": "..."} (a .jsonl file), two-column TSV, or
 one plain text line each (any other file), and prints each decoded target as a JSON string.
-  --beam <k>               beam width (1: greedy; default the run's decode.beam)`,
+  --beam <k>               beam width (1: greedy; default the run's decode.beam)
+  --probs                  classifiers: print each class's probability, {"label": p, ...} (per step: a list of them)`,
+  evaluate: `Usage: seqlab evaluate <run-dir> [<data.jsonl>] [--checkpoint latest|best] [--workspace <dir>]
+
+Scores the run's newest checkpoint (or with --checkpoint best the one with the lowest validation loss) on the run's
+validation data, as training does, and prints the loss and every metric with its meaning and unit. A JSONL run can be
+scored on another file of its format ({"x": ..., "y": ...}), read with the run's vocabulary and labels.`,
   claims: `Usage: seqlab claims [folder ...] [--quick] [--out <dir>]
 
 Runs the experiments of every claim under each folder (default: ./examples) and prints a table: claim, experiment,
@@ -71,11 +81,12 @@ Options:
        seqlab export <run-dir> --format onnx [--out <model.onnx>]
 
 PyTorch (the default): writes a self-contained folder (default: <config>-pytorch beside the config) with train.py
-and model.py (plain PyTorch, no SeqLab needed), init.safetensors (the exact initial weights, or --init's), the data in
-SeqLab's order and a README. "python3 train.py" trains on the CPU or a GPU, "torchrun --nproc_per_node=N train.py" on
+and model.py (plain PyTorch, no SeqLab needed: the recurrent stack, or the Transformer as torch.nn.TransformerEncoder),
+init.safetensors (the exact initial weights, or --init's), the data in SeqLab's order and a README. "python3 train.py" trains on the CPU or a GPU, "torchrun --nproc_per_node=N train.py" on
 N GPUs with DDP; either writes a SeqLab run folder (.seqlab/runs/ in the export) that the dashboard and
 "seqlab report" show. With a sweep, one subfolder per combination.
-ONNX: writes the run's newest checkpoint as an ONNX model (default: <run-dir>/model.onnx) with inputs "x" (features,
+Sequence-to-sequence models do not export yet.
+ONNX (recurrent models only): writes the run's newest checkpoint as an ONNX model (default: <run-dir>/model.onnx) with inputs "x" (features,
 [batch, steps, features]) or "tokens" (int64 ids) and "lengths" (int64 [batch]), and output "y" (the head's output
 with its activation, as "seqlab predict" gives).`,
 };

@@ -12,6 +12,7 @@ import { loadExperiments } from '../runner/experiment';
 import { WriteError } from '../runner/files';
 import { exportOnnx } from '../runner/export/onnx/index';
 import { exportConfig } from '../runner/export/pytorch';
+import { evaluateRun } from '../runner/evaluateRun';
 import { predictFile } from '../runner/predict';
 import { writeReport } from '../runner/report';
 import { resumeRun, startRun } from '../runner/run';
@@ -19,6 +20,9 @@ import { makeRunId } from '../runner/runDir';
 import { sampleRun } from '../runner/sample';
 import { listRuns, type LoadModelOptions } from '../runner/savedRun';
 import { parseCommandLine, UsageError, type Command, type CommandArgs } from './args';
+import { metricInfo } from '../shared/metrics';
+import { dataSummary } from './dataSummary';
+import { experimentMetricContext, runMetricContext } from './metricContext';
 import { HELP } from './help';
 import { progressHooks } from './progress';
 
@@ -56,9 +60,11 @@ async function cmdRun(args: CommandArgs): Promise<number> {
     const out = args.options.out;
     const statuses: RunSummary['status'][] = [];
     const runDirs: string[] = [];
+    for (const line of new Set(exps.map((e) => dataSummary(e.dataset)))) if (line) process.stderr.write(line + '\n');
     for (const [i, exp] of exps.entries()) {
       if (progress.requested()) break;
       progress.setLabel(exps.length > 1 ? `[${i + 1}/${exps.length} ${assignmentLabel(exp.assignment)}] ` : '');
+      progress.setMetricContext(experimentMetricContext(exp));
       const outDir = out && exps.length > 1 ? join(out, assignmentLabel(exp.assignment)) : out;
       const r = await startRun(exp, { outDir, init: args.options.init, backend: args.options.backend, hooks: progress.hooks });
       runDirs.push(r.runDir);
@@ -83,6 +89,7 @@ function cmdValidate(args: CommandArgs): number {
   for (const w of exps.flatMap((e) => e.warnings)) process.stderr.write(formatDiagnostic(w) + '\n');
   const ds = exps[0].dataset;
   process.stdout.write(`${config}: ok — ${exps.length} run(s); ${ds.train.length} training and ${ds.validation.length} validation sequences\n`);
+  for (const line of new Set(exps.map((e) => dataSummary(e.dataset)))) if (line) process.stdout.write(line + '\n');
   return 0;
 }
 
@@ -110,6 +117,12 @@ function cmdRuns(args: CommandArgs): number {
     const f = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toPrecision(4));
     process.stdout.write(`${relative(process.cwd(), r.dir)}  ${s?.status ?? '?'}  steps ${s?.steps ?? 0}  loss ${f(s?.finalLoss)}  valLoss ${f(s?.finalValLoss)}  ${s?.backend ?? ''}\n`);
   }
+  // What loss and valLoss are in, once for each kind of run listed.
+  const legends = new Set(rows.map((r) => {
+    const c = runMetricContext(r);
+    return `${c.source} runs: loss and valLoss are ${c.loss}, in ${metricInfo('valLoss', c)!.unit}`;
+  }));
+  process.stdout.write(['', ...legends].join('\n') + '\n');
   return 0;
 }
 
@@ -174,7 +187,21 @@ function cmdPredict(args: CommandArgs): number {
   if (!dir || !data) throw new UsageError('predict needs a run folder and a data file');
   const beam = positiveNumber(args, 'beam');
   if (beam !== undefined && !Number.isInteger(beam)) throw new UsageError(`--beam must be a positive integer, got ${args.options.beam}`);
-  for (const p of predictFile(dir, data, { ...checkpointOptions(args), beam })) process.stdout.write(JSON.stringify(p) + '\n');
+  const probs = args.options.probs === 'true';
+  for (const p of predictFile(dir, data, { ...checkpointOptions(args), beam, probs })) process.stdout.write(JSON.stringify(p) + '\n');
+  return 0;
+}
+
+function cmdEvaluate(args: CommandArgs): number {
+  const [dir, data] = args.positional;
+  if (!dir) throw new UsageError('evaluate needs a run folder');
+  const r = evaluateRun(dir, { ...checkpointOptions(args), file: data });
+  const context = experimentMetricContext(r.exp);
+  process.stdout.write(`${r.sequences} ${data ? `sequences of ${data}` : 'validation sequences'}\n`);
+  for (const [name, value] of [['valLoss', r.loss] as const, ...Object.entries(r.metrics)]) {
+    const info = metricInfo(name, context);
+    process.stdout.write(`${name} ${value.toPrecision(4)}${info ? `  (${info.meaning}; ${info.unit})` : ''}\n`);
+  }
   return 0;
 }
 
@@ -215,8 +242,8 @@ function cmdExport(args: CommandArgs): number {
 }
 
 const COMMANDS: Record<Command, (args: CommandArgs) => number | Promise<number>> = {
-  run: cmdRun, validate: cmdValidate, runs: cmdRuns, report: cmdReport, sample: cmdSample, predict: cmdPredict, claims: cmdClaims,
-  export: cmdExport,
+  run: cmdRun, validate: cmdValidate, runs: cmdRuns, report: cmdReport, sample: cmdSample, predict: cmdPredict, evaluate: cmdEvaluate,
+  claims: cmdClaims, export: cmdExport,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -3,15 +3,22 @@ import { relative } from 'node:path';
 import type { RunRecord } from '../runner/events';
 import type { RunHooks } from '../runner/run';
 import { fmtDuration } from '../shared/format';
+import { metricLegend, type MetricContext } from '../shared/metrics';
 
 /** Progress: a redrawn bar on a terminal, plain lines otherwise (about every 10% and at every eval). */
-export function progressHooks(): { hooks: RunHooks; stop: () => void; requested: () => boolean; setLabel: (l: string) => void } {
+export function progressHooks(): {
+  hooks: RunHooks; stop: () => void; requested: () => boolean; setLabel: (l: string) => void;
+  /** What the next run's metrics mean, for the legend under its first evaluation. */
+  setMetricContext: (c: MetricContext) => void;
+} {
   const tty = Boolean(process.stderr.isTTY);
   let label = '';
   let total = 0;
   let start = 0;
   let lastLine = 0;
   let stopRequested = false;
+  let context: MetricContext | null = null;
+  let explained = false;
   const hooks: RunHooks = {
     onStart: (s) => {
       total = s.totalSteps;
@@ -24,6 +31,9 @@ export function progressHooks(): { hooks: RunHooks; stop: () => void; requested:
         if (tty) process.stderr.write('\r\x1b[K');
         const m = Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ');
         process.stderr.write(`step ${r.step}: valLoss ${r.valLoss.toPrecision(4)}${m ? `, ${m}` : ''}\n`);
+        // The first evaluation says once what each of its numbers means and in which unit.
+        if (context && !explained) process.stderr.write(['valLoss', ...Object.keys(r.metrics)].map((k) => `  ${metricLegend(k, context!)}\n`).join(''));
+        explained = true;
       }
       if (r.kind !== 'step') return;
       const eta = r.stepsPerSec > 0 ? (total - r.step) / r.stepsPerSec : NaN;
@@ -46,5 +56,10 @@ export function progressHooks(): { hooks: RunHooks; stop: () => void; requested:
     },
     shouldStop: () => stopRequested,
   };
-  return { hooks, stop: () => { stopRequested = true; }, requested: () => stopRequested, setLabel: (l) => { label = l; } };
+  // A sweep's runs share their metrics' meanings: explained again only when they change.
+  const setMetricContext = (c: MetricContext) => {
+    if (JSON.stringify(c) !== JSON.stringify(context)) explained = false;
+    context = c;
+  };
+  return { hooks, stop: () => { stopRequested = true; }, requested: () => stopRequested, setLabel: (l) => { label = l; }, setMetricContext };
 }

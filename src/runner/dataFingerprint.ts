@@ -8,12 +8,12 @@ import { fileDiagnostic, type Diagnostic } from './diagnostics';
 import { resolveDataPath } from './data/workspace';
 import type { DataFingerprint } from './runDir';
 
-/** The data file a config reads (none for generated data), hashed. Throws PathError when it cannot be used. */
+/** The data files a config reads (none for generated data), hashed. Throws PathError when one cannot be used. */
 export function fingerprintData(config: Config, configDir: string, workspace: string): DataFingerprint[] {
   const d = config.data;
   if (!('path' in d)) return [];
-  const file = resolveDataPath(d.path, configDir, workspace);
-  return [{ path: d.path, ...hashFile(file) }];
+  const paths = d.source === 'jsonl' && d.validationPath !== null ? [d.path, d.validationPath] : [d.path];
+  return paths.map((path) => ({ path, ...hashFile(resolveDataPath(path, configDir, workspace)) }));
 }
 
 /** SHA-256 of a file, read in chunks so a large file is never held whole. */

@@ -49,8 +49,28 @@ export function evaluate(model: SequenceModel, exp: Experiment, rows: Sequence[]
   } else {
     metrics.rmse = Math.sqrt(exp.train.loss === 'mse' ? loss : NaN);
     if (!Number.isFinite(metrics.rmse)) delete metrics.rmse;
+    if (exp.dataset.series) Object.assign(metrics, errorsInDataUnits(model, exp, rows, opts));
   }
   return { loss, metrics };
+}
+
+/** A CSV run's forecast errors in the target columns' own units (its loss and rmse are in normalized units). */
+function errorsInDataUnits(model: SequenceModel, exp: Experiment, rows: Sequence[], opts: BatchOptions): { rmseOriginal: number; maeOriginal: number } {
+  const { std } = exp.dataset.series!.normalization;
+  const K = std.length;
+  let se = 0;
+  let ae = 0;
+  let w = 0;
+  for (const p of predictAll(model, exp, rows, opts)) {
+    for (let b = 0; b < p.shape[0]; b++, w++) {
+      for (let k = 0; k < K; k++) {
+        const e = (p.data[b * K + k] - rows[w].y[k]) * std[k];
+        se += e * e;
+        ae += Math.abs(e);
+      }
+    }
+  }
+  return { rmseOriginal: Math.sqrt(se / (w * K)), maeOriginal: ae / (w * K) };
 }
 
 /** Calls back with (predicted, actual) class for every sequence, or every valid step for per-step targets. */
@@ -128,7 +148,8 @@ function forecastView(model: SequenceModel, exp: Experiment, step: number, opts:
   const std = Math.sqrt(trainErr.reduce((a, b) => a + (b - mean) ** 2, 0) / trainErr.length);
   const threshold = cfg.threshold ?? mean + 3 * std;
   const anomalies = cfg.task === 'anomaly' ? s.targetRows.filter((_, i) => errors[i] > threshold) : [];
-  return { kind: 'forecast', step, actual: s.values.map((v) => v[0]), predicted, anomalies, threshold };
+  const view = { kind: 'forecast' as const, step, actual: s.values.map((v) => v[0]), predicted, anomalies, threshold };
+  return s.time ? { ...view, time: s.time } : view;
 }
 
 /**

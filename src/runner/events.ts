@@ -6,6 +6,7 @@
 
 import type { AttentionMap, ProbeTrace } from '../engine/probe';
 import type { StepResult } from '../engine/trainer';
+import type { TimeAxis } from './data/timeColumn';
 
 /** One training step, measured on that step's batch before its update (gradient flow goes to GradFlowRecord). */
 export interface StepRecord extends Omit<StepResult, 'step' | 'gradFlow'> {
@@ -96,7 +97,8 @@ export interface RunSummary {
 /** Task views (text samples, forecasts, confusion matrices, per-step labels), one line each in tasks.jsonl. */
 export type TaskRecord =
   | { kind: 'sample'; step: number; temperature: number; text: string }
-  | { kind: 'forecast'; step: number; actual: number[]; predicted: number[]; anomalies: number[]; threshold: number }
+  /** time: the series' time column (row r at time.values[r]), absent when it has none. */
+  | { kind: 'forecast'; step: number; actual: number[]; predicted: number[]; anomalies: number[]; threshold: number; time?: TimeAxis }
   | { kind: 'confusion'; step: number; labels: string[]; matrix: number[][] }
   | { kind: 'labels'; step: number; tokens: string[]; predicted: string[]; actual: string[] }
   | { kind: 'translations'; step: number; examples: TranslationExample[] }

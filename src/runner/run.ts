@@ -325,7 +325,9 @@ class Training {
     if (this.summary.status !== 'stopped') {
       if (!this.finalDone) {
         if (lastEval !== step) this.recordEval(step);
-        if (this.c.data.source === 'text') this.recordSample(step);
+        // The last step's sample, when its interval came, was recorded by afterStep already (or before a resume).
+        const sampled = this.c.data.source === 'text' && step > 0 && every(this.c.data.sample.every, step);
+        if (!sampled) this.recordSample(step);
         this.saveCheckpoint('final', step);
       }
       this.summary.status = 'completed';

@@ -23,7 +23,7 @@ test('a text run can be listed, reported and sampled from', () => {
   assert.equal(runs.length, 1);
   const runDir = join(dir, '.seqlab/runs', runs[0]);
   const samples = readFileSync(join(runDir, 'tasks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; text: string; step: number });
-  assert.deepEqual(samples.filter((s) => s.kind === 'sample').map((s) => s.step), [5, 10, 10]);
+  assert.deepEqual(samples.filter((s) => s.kind === 'sample').map((s) => s.step), [5, 10]);
   assert.ok(samples.every((s) => s.kind !== 'sample' || (s.text.startsWith('the ') && s.text.length === 24)));
   const evals = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; metrics?: Record<string, number> });
   assert.ok(evals.some((e) => e.kind === 'eval' && e.metrics!.perplexity > 1 && e.metrics!.accuracy >= 0 && e.metrics!.baselineCrossEntropy > 0));
@@ -45,7 +45,7 @@ test('a text run can be listed, reported and sampled from', () => {
   assert.equal(data.runs[0].runId, runs[0]);
   assert.equal(data.runs[0].records.filter((r) => r.kind === 'step').length, 10);
   assert.ok(data.runs[0].records.some((r) => r.kind === 'gradflow'));
-  assert.deepEqual(data.runs[0].taskRecords.filter((t) => t.kind === 'sample').map((t) => t.step), [5, 10, 10]);
+  assert.deepEqual(data.runs[0].taskRecords.filter((t) => t.kind === 'sample').map((t) => t.step), [5, 10]);
 
   const sample = cli(['sample', runDir, '--length', '30', '--prime', 'the c', '--seed', '1'], dir);
   assert.equal(sample.code, 0, sample.stderr);
@@ -53,9 +53,10 @@ test('a text run can be listed, reported and sampled from', () => {
   assert.ok(sample.stdout.startsWith('the c'));
 });
 
-test('predict prints class labels for new token sequences; unknown tokens are a clear error', () => {
+test('predict prints class labels for new token sequences; unknown words are read as <unk> with a warning per line', () => {
   const lines = [];
-  for (let i = 0; i < 40; i++) lines.push(JSON.stringify({ x: i % 2 ? ['good', 'fun'] : ['bad', 'dull', 'bad'], y: i % 2 ? 'pos' : 'neg' }));
+  // Each name occurs once: rarer than minFreq (2), they are what <unk> learns from.
+  for (let i = 0; i < 40; i++) lines.push(JSON.stringify({ x: i % 2 ? ['good', 'fun', `name${i}`] : ['bad', 'dull', 'bad', `name${i}`], y: i % 2 ? 'pos' : 'neg' }));
   const dir = tempWorkspace({
     'd.jsonl': lines.join('\n') + '\n',
     'c.seqlab.json': {
@@ -64,6 +65,8 @@ test('predict prints class labels for new token sequences; unknown tokens are a 
       train: { steps: 60, batchSize: 10, optimizer: { type: 'adam', lr: 0.05 }, evalEvery: 30 },
     },
   });
+  const validate = cli(['validate', 'c.seqlab.json'], dir);
+  assert.match(validate.stdout, /^vocabulary: 5 tokens; 40 words rarer than data\.minFreq are read as <unk>$/m);
   assert.equal(cli(['run', 'c.seqlab.json', '--out', 'run'], dir).code, 0);
   const conf = readFileSync(join(dir, 'run/tasks.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; labels: string[]; matrix: number[][] });
   assert.deepEqual(conf[conf.length - 1].labels, ['neg', 'pos']);
@@ -71,10 +74,20 @@ test('predict prints class labels for new token sequences; unknown tokens are a 
   const p = cli(['predict', 'run', 'new.jsonl'], dir);
   assert.equal(p.code, 0, p.stderr);
   assert.deepEqual(p.stdout.trim().split('\n').map((l) => JSON.parse(l) as string), ['pos', 'neg']);
-  writeFileSync(join(dir, 'odd.jsonl'), '{"x": ["great"]}\n');
-  const bad = cli(['predict', 'run', 'odd.jsonl'], dir);
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /odd\.jsonl:1: token "great" is not in the training vocabulary/);
+  const probs = cli(['predict', 'run', 'new.jsonl', '--probs'], dir);
+  assert.equal(probs.code, 0, probs.stderr);
+  const dists = probs.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+  for (const [d, label] of dists.map((d, i) => [d, ['pos', 'neg'][i]] as const)) {
+    assert.deepEqual(Object.keys(d), ['neg', 'pos']);
+    assert.ok(Math.abs(d.neg + d.pos - 1) < 1e-5 && d[label] > 0.5, JSON.stringify(d));
+  }
+  writeFileSync(join(dir, 'odd.jsonl'), '{"x": ["good", "fun", "Alice"]}\n{"x": ["bad", "dull"]}\n{"x": ["great", "bad", "great", "bad", "Bob"]}\n');
+  const odd = cli(['predict', 'run', 'odd.jsonl'], dir);
+  assert.equal(odd.code, 0, odd.stderr);
+  assert.deepEqual(odd.stdout.trim().split('\n').map((l) => JSON.parse(l) as string), ['pos', 'neg', 'neg']);
+  const warned = odd.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+  assert.deepEqual(warned, ['warning: odd.jsonl:1: "Alice" not in the training vocabulary, read as <unk>',
+    'warning: odd.jsonl:3: "great", "Bob" not in the training vocabulary, read as <unk>']);
 });
 
 test('an option value may hold "=": sample --prime=a=b starts the text with "a=b"', () => {

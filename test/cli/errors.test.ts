@@ -48,6 +48,13 @@ test('NaN and Infinity values are rejected with their position', () => {
     /s\.csv:3:3: error: line 3, column "value": Infinity is not a finite number/);
 });
 
+test('a column name the CSV does not have is reported at its entry in the config, with the header and a suggestion', () => {
+  const config = '{\n  "data": { "source": "csv", "path": "s.csv", "window": 2,\n    "columns": ["value", "tempreature"] }\n}\n';
+  const csv = 'date,value,temperature\n' + Array.from({ length: 8 }, (_, i) => `2020-01-0${i + 1},${i},${20 + i}`).join('\n') + '\n';
+  expectInputError({ 'c.seqlab.json': config, 's.csv': csv },
+    /c\.seqlab\.json:3:26: error: data\.columns\[1\]: no column "tempreature" in the header of .*s\.csv \(date, value, temperature\); did you mean "temperature"\?/);
+});
+
 test('empty data files', () => {
   expectInputError({ 'c.seqlab.json': jsonlConfig('d.jsonl'), 'd.jsonl': '\n\n' }, /d\.jsonl:1:1: error: the file is empty/);
   expectInputError({ 'c.seqlab.json': '{"data": {"source": "csv", "path": "s.csv"}}', 's.csv': 'a,b\n' }, /s\.csv:1:1: error: the file has a header but no data rows/);

@@ -32,7 +32,7 @@ function mark(what: string): void {
   console.log(`e2e ${((Date.now() - t0) / 1000).toFixed(1)}s: ${what}`);
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, state?: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -42,7 +42,7 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
     } catch (e) { last = e; }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}${state ? `; ${state()}` : ''}`);
 }
 
 /** Runs a command palette entry, with the config's editor focused (a focused webview may keep F1 to itself). */
@@ -54,8 +54,10 @@ async function palette(page: Page, text: string): Promise<void> {
   await input.fill(text);
   // Wait for the list to reflect the text before accepting.
   const label = text.replace(/^>/, '');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 30_000 });
+  // Enter runs the focused row: wait until that is the command asked for, not a row left from before the text.
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: label }).first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 30_000 });
 }
 
 /** Point count of the loss chart in whichever nested webview iframe holds the dashboard. */
@@ -169,7 +171,9 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
 
     // 2. Stop it from the palette; its summary says "stopped".
     await palette(page, '>SeqLab: Stop Run');
-    await until('the first run to be stopped', async () => summaries(workspace).some((s) => s.status === 'stopped'), 30_000);
+    await until('the first run to be stopped', async () => summaries(workspace).some((s) => s.status === 'stopped'), 60_000,
+      () => `summaries: ${JSON.stringify(summaries(workspace))}`);
+    mark('first run stopped from the palette');
 
     // Export from the dashboard: the host asks where to save (code-server's own save dialog) and writes the file.
     const dashboard = (await lossPoints(page))!.frame;
@@ -198,7 +202,8 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     }, 60_000);
     await page.screenshot({ path: join(artifacts, 'side-panel-live.png') });
     await stopButton.click('#stop');
-    await until('both runs stopped', async () => summaries(workspace).filter((s) => s.status === 'stopped').length >= 2, 30_000);
+    await until('both runs stopped', async () => summaries(workspace).filter((s) => s.status === 'stopped').length >= 2, 60_000,
+      () => `summaries: ${JSON.stringify(summaries(workspace))}`);
     const rows = page.locator('.pane-body .monaco-list-row', { hasText: 'stopped' });
     await until('two stopped runs in the Experiments tree', async () => (await rows.count()) >= 2, 30_000);
     await page.screenshot({ path: join(artifacts, 'side-panel-tree.png') });

@@ -10,7 +10,9 @@ import { jsonlDataset } from '../../src/runner/data/jsonl';
 import { splitRows, textDataset } from '../../src/runner/data/index';
 import type { Sequence } from '../../src/runner/data/types';
 import { resolveDataPath } from '../../src/runner/data/workspace';
+import { fingerprintData } from '../../src/runner/dataFingerprint';
 import { InputError } from '../../src/runner/diagnostics';
+import { loadExperiments } from '../../src/runner/experiment';
 import { tempWorkspace } from '../helpers/workspace';
 
 test('adding problem: targets are the sum of the two marked values, one marker per half; baseline ≈ 1/6', () => {
@@ -50,6 +52,39 @@ test('JSONL: per-step labels, token vocabularies and class labels are inferred f
   assert.deepEqual(reg.target, { kind: 'regression', size: 2, perStep: false });
   assert.throws(() => jsonlDataset('e.jsonl', '{"x": [[1]], "y": 1, "z": 2}\n'), (e: InputError) => /line 1 field "z": unknown field/.test(e.message));
   assert.throws(() => jsonlDataset('e.jsonl', '{"x": [[1],[2]], "y": ["A"]}\n'), (e: InputError) => /y has 1 entries but x has 2 steps/.test(e.message));
+});
+
+test('JSONL tokens: words rarer than minFreq become <unk>, which comes first in the vocabulary; minFreq 1 keeps every word', () => {
+  const text = ['["the", "cat", "sat"]', '["the", "dog", "sat"]', '["a", "cat", "ran"]'].map((x) => `{"x": ${x}, "y": "s"}`).join('\n') + '\n';
+  const ds = jsonlDataset('t.jsonl', text, { minFreq: 2 });
+  assert.deepEqual(ds.input, { kind: 'tokens', vocab: ['<unk>', 'cat', 'sat', 'the'] });
+  assert.equal(ds.rareTokens, 3); // dog, a, ran
+  assert.deepEqual(Array.from(ds.train[1].tokens!), [3, 0, 2]);
+  assert.deepEqual(Array.from(ds.train[2].tokens!), [0, 1, 0]);
+  assert.deepEqual(jsonlDataset('t.jsonl', text, { minFreq: 1 }).input, { kind: 'tokens', vocab: ['a', 'cat', 'dog', 'ran', 'sat', 'the'] });
+});
+
+test('JSONL validationPath: a separate validation file, read with the training vocabulary and labels, confined to the workspace', () => {
+  const line = (x: string[], y: string) => JSON.stringify({ x, y });
+  const dir = tempWorkspace({
+    'train.jsonl': [line(['good', 'fun'], 'pos'), line(['bad', 'dull'], 'neg'), line(['good', 'good'], 'pos'), line(['bad', 'fun'], 'neg')].join('\n') + '\n',
+    'val.jsonl': [line(['good', 'awful'], 'pos'), line(['dull', 'fun'], 'neg')].join('\n') + '\n',
+    'badlabel.jsonl': line(['good'], 'meh') + '\n',
+    'c.seqlab.json': '{"data": {"source": "jsonl", "path": "train.jsonl", "validationPath": "val.jsonl", "validation": 0.5, "minFreq": 1}}',
+    'unk.seqlab.json': '{"data": {"source": "jsonl", "path": "train.jsonl", "validationPath": "val.jsonl"}}',
+    'label.seqlab.json': '{"data": {"source": "jsonl", "path": "train.jsonl", "validationPath": "badlabel.jsonl"}}',
+    'out.seqlab.json': '{"data": {"source": "jsonl", "path": "train.jsonl",\n  "validationPath": "../val.jsonl"}}',
+  });
+  // Without <unk> (minFreq 1 keeps every training word), a word only the validation file has is an error at its line.
+  assert.throws(() => loadExperiments(join(dir, 'c.seqlab.json')), (e: InputError) => /val\.jsonl:1:1: .*line 1: token "awful" is not in the training file's vocabulary, which has no <unk>/.test(e.message));
+  const [exp] = loadExperiments(join(dir, 'unk.seqlab.json'));
+  assert.equal(exp.dataset.train.length, 4); // every training row trains; the fraction is not used
+  assert.equal(exp.dataset.validation.length, 2);
+  const vocab = (exp.dataset.input as { vocab: string[] }).vocab;
+  assert.deepEqual(Array.from(exp.dataset.validation[0].tokens!, (i) => vocab[i]), ['good', '<unk>']);
+  assert.deepEqual(fingerprintData(exp.config, dir, dir).map((f) => f.path), ['train.jsonl', 'val.jsonl']);
+  assert.throws(() => loadExperiments(join(dir, 'label.seqlab.json')), (e: InputError) => /badlabel\.jsonl:1:1: .*label "meh" is not one of the training file's labels \(neg, pos\)/.test(e.message));
+  assert.throws(() => loadExperiments(join(dir, 'out.seqlab.json')), (e: InputError) => /out\.seqlab\.json:2:21: error: data\.validationPath: "\.\.\/val\.jsonl" points outside the workspace/.test(e.message));
 });
 
 test('variable lengths give padded batches with lengths; per-step targets are padded too', () => {
@@ -102,6 +137,36 @@ test('CSV: normalization statistics come from the training rows only; windows an
   const std = ds.series!.normalization.std[0];
   assert.ok(Math.abs(ds.train[0].y[0] - (5 - mean) / std) < 1e-12);
   assert.equal(ds.validation.length, 2); // windows whose target is row 8 or 9
+});
+
+const csvConfig = (columns: string[] = []) =>
+  ({ source: 'csv' as const, path: 's.csv', columns, target: [], window: 2, horizon: 1, validation: 0.2, task: 'forecast' as const, threshold: null });
+const csvText = (header: string, rows: (string | number)[][]) => header + '\n' + rows.map((r) => r.join(',')).join('\n') + '\n';
+
+test('CSV without columns: a time column (ISO dates, a year, a row index) is no input; its values are kept as the time axis', () => {
+  const dated = csvDataset('s.csv', csvText('date,sales,temp', Array.from({ length: 8 }, (_, i) => [`2021-03-0${i + 1}`, 10 + i, 5 - i])), csvConfig());
+  assert.deepEqual(dated.series!.inputNormalization.columns, ['sales', 'temp']);
+  assert.deepEqual(dated.series!.targetColumns, ['sales', 'temp']);
+  assert.equal(dated.input.kind === 'float' && dated.input.size, 2);
+  assert.deepEqual(dated.series!.time, { column: 'date', kind: 'date', values: Array.from({ length: 8 }, (_, i) => Date.UTC(2021, 2, i + 1)) });
+
+  const yearly = csvDataset('s.csv', csvText('Year,v', Array.from({ length: 8 }, (_, i) => [1990 + i, i * i])), csvConfig());
+  assert.deepEqual(yearly.series!.inputNormalization.columns, ['v']);
+  assert.deepEqual(yearly.series!.time, { column: 'Year', kind: 'number', values: Array.from({ length: 8 }, (_, i) => 1990 + i) });
+
+  // A first column counting rows is an index; a column that increases unevenly (a running total) is data.
+  const indexed = csvDataset('s.csv', csvText('n,total,v', Array.from({ length: 8 }, (_, i) => [i, (i * (i + 1)) / 2, i % 3])), csvConfig());
+  assert.deepEqual(indexed.series!.inputNormalization.columns, ['total', 'v']);
+  assert.equal(indexed.series!.time!.column, 'n');
+
+  // Named in columns, the time column is an input; it still gives the axis.
+  const named = csvDataset('s.csv', csvText('Year,v', Array.from({ length: 8 }, (_, i) => [1990 + i, i * i])), csvConfig(['Year', 'v']));
+  assert.deepEqual(named.series!.inputNormalization.columns, ['Year', 'v']);
+  assert.equal(named.series!.time!.column, 'Year');
+
+  const none = csvDataset('s.csv', csvText('a,b', Array.from({ length: 8 }, (_, i) => [i % 2, i % 3])), csvConfig());
+  assert.deepEqual(none.series!.inputNormalization.columns, ['a', 'b']);
+  assert.equal(none.series!.time, null);
 });
 
 test('text: vocabulary, next-character targets, baseline cross-entropy', () => {

@@ -1,5 +1,6 @@
 // A run trained by an exported train.py (PyTorch) opens in the dashboard like SeqLab's own: the report built from its
-// folder draws the loss, gradient norms, gradient flow, gate heatmaps and the confusion matrix, with no page errors.
+// folder draws the loss, gradient norms, gradient flow, gate heatmaps (a Transformer's attention maps) and the
+// confusion matrix, with no page errors.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -41,6 +42,35 @@ test('a train.py run folder opens in the dashboard with every plot drawn', { ski
   for (const n of gates) assert.ok(n > 100, `a gate heatmap is blank (${n} pixels)`);
   assert.match(await page.textContent('#card-task .task-confusion h3') ?? '', /^Confusion matrix \(step 6\)/);
   await page.screenshot({ path: join(artifactsDir, 'report-pytorch-export.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('a train.py Transformer run folder opens in the dashboard with its attention maps drawn, one per head', { skip: skipReason }, async () => {
+  const e = exportAndTrain({
+    'tfm.seqlab.json': {
+      data: { source: 'parity', length: 6, trainSize: 24, validationSize: 8 },
+      model: { cell: 'transformer', hiddenSize: 8, heads: 2, numLayers: 2 },
+      train: { steps: 6, batchSize: 8, evalEvery: 3 },
+      instrumentation: { gradFlowEvery: 2, gatesEvery: 3, probes: [0, 1] },
+    },
+  });
+  const snap = readSnapshot(basename(e.runDir), e.runDir);
+  mkdirSync(artifactsDir, { recursive: true });
+  const file = join(artifactsDir, 'report-pytorch-export-transformer.html');
+  writeFileSync(file, renderReportHtml([snap], { title: 'exported Transformer run', ...readDashboardAssets(repoRoot) }));
+  const { page, problems } = await watchedPage(browser);
+  await page.goto(`file://${file}`);
+  await page.waitForSelector('#card-attention canvas.heatmap', { state: 'attached', timeout: 10_000 });
+  await settle(page);
+  assert.deepEqual([await dataAttr(page, '#card-attention', 'data-step'), await dataAttr(page, '#card-attention', 'data-heads'),
+    await dataAttr(page, '#card-attention', 'data-steps')], ['6', '2', '6']); // step 6, 2 heads, 6 positions
+  const maps = await paintedPixels(page, '#card-attention canvas.heatmap');
+  assert.equal(maps.length, 2);
+  for (const n of maps) assert.ok(n > 100, `an attention map is blank (${n} pixels)`);
+  assert.deepEqual(await page.$$eval('#attention-layer vscode-option', (o) => o.map((x) => x.textContent)), ['layer 0', 'layer 1']);
+  assert.equal(await dataAttr(page, '#card-gradflow', 'data-columns'), '3');
+  await page.screenshot({ path: join(artifactsDir, 'report-pytorch-export-transformer.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.context().close();
 });

@@ -1,18 +1,15 @@
 // Sequence-to-sequence runs: the attention alignment of a probe pair (target tokens × source tokens, the tokens as
 // axis labels) at a chosen training step, with a slider to watch it form; the validation examples decoded greedily
 // and by beam search with their BLEU; and the beam hypotheses of the first probe. Drawn only for runs that have them.
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { sequential } from '../shared/colormap';
 import { Heatmap, svgDocument } from '../shared/heatmap';
 import { slug } from '../shared/host';
 import type { AlignmentRecord } from '../../src/shared/protocol';
 import { card, exportButtons } from './card';
 import type { ViewContext } from './context';
+import { fillOptions, labeledSelect, StepSlider, type SelectElement } from './controls';
 import { append } from './lineChart';
 import { drawBeams, drawExamples, latestTask } from './translationViews';
-
-interface SelectElement extends HTMLElement { value: string }
 
 /** The record shown: the probe's at the chosen step, or its latest when step is null or absent. */
 export function pickAlignment(records: readonly AlignmentRecord[], probe: number, step: number | null): AlignmentRecord | undefined {
@@ -28,8 +25,7 @@ function label(token: string): string {
 export class AlignmentPanel {
   private readonly root: HTMLElement;
   private readonly probeSel: SelectElement;
-  private readonly slider: HTMLInputElement;
-  private readonly stepLabel: HTMLElement;
+  private readonly slider: StepSlider;
   private readonly mapBox: HTMLElement;
   private readonly map: Heatmap;
   private readonly hover: HTMLElement;
@@ -37,7 +33,6 @@ export class AlignmentPanel {
   private readonly examples: HTMLElement;
   private readonly beams: HTMLElement;
   private ctx: ViewContext | null = null;
-  private steps: number[] = [];
   private shown: AlignmentRecord | null = null;
   private optionsKey = '';
 
@@ -46,25 +41,8 @@ export class AlignmentPanel {
       'Rows: the tokens the decoder produced for a probe pair (greedy); columns: the source tokens. Each row is where the decoder looked while producing that token. Move the slider to watch the alignment form during training.', true);
     this.root = c.root;
     const controls = append(c.body, 'div', 'controls');
-    const wrap = append(controls, 'label', 'control');
-    append(wrap, 'span', 'control-label', 'Probe pair');
-    this.probeSel = document.createElement('vscode-single-select') as SelectElement;
-    this.probeSel.id = 'align-probe';
-    this.probeSel.setAttribute('aria-label', 'Probe pair');
-    this.probeSel.addEventListener('change', () => this.ctx?.setView({ alignProbe: Number(this.probeSel.value) }, ['alignment']));
-    wrap.appendChild(this.probeSel);
-    const sliderWrap = append(controls, 'label', 'control slider-control');
-    append(sliderWrap, 'span', 'control-label', 'Training step');
-    this.slider = append(sliderWrap, 'input');
-    this.slider.type = 'range';
-    this.slider.id = 'align-step';
-    this.slider.min = '0';
-    this.slider.step = '1';
-    this.stepLabel = append(sliderWrap, 'output', 'slider-value');
-    this.slider.addEventListener('input', () => {
-      const i = Number(this.slider.value);
-      this.ctx?.setView({ alignStep: i >= this.steps.length - 1 ? null : this.steps[i] }, ['alignment']);
-    });
+    this.probeSel = labeledSelect(controls, 'align-probe', 'Probe pair', () => this.ctx?.setView({ alignProbe: Number(this.probeSel.value) }, ['alignment']));
+    this.slider = new StepSlider(controls, 'align-step', (step) => this.ctx?.setView({ alignStep: step }, ['alignment']));
     this.mapBox = append(c.body, 'div', 'alignment-map heat-host');
     this.map = new Heatmap(this.mapBox, 320, (t) => { this.hover.textContent = t || '\u00a0'; });
     this.hover = append(c.body, 'div', 'readout', '\u00a0');
@@ -89,16 +67,11 @@ export class AlignmentPanel {
     const key = JSON.stringify([run.runId, probes, probe]);
     if (key !== this.optionsKey) {
       this.optionsKey = key;
-      this.probeSel.replaceChildren(...probes.map((p) => {
-        const o = document.createElement('vscode-option');
-        o.setAttribute('value', String(p));
-        o.textContent = `probe ${p}`;
-        return o;
-      }));
-      this.probeSel.value = String(probe);
+      fillOptions(this.probeSel, probes.map((p) => ({ value: String(p), label: `probe ${p}` })), String(probe));
     }
-    this.steps = [...new Set(run.alignments.filter((a) => a.probe === probe).map((a) => a.step))].sort((a, b) => a - b);
+    const steps = [...new Set(run.alignments.filter((a) => a.probe === probe).map((a) => a.step))].sort((a, b) => a - b);
     const rec = probe === undefined ? undefined : pickAlignment(run.alignments, probe, ctx.view.alignStep ?? null);
+    this.slider.show(steps, rec?.step ?? null);
     this.drawRecord(rec ?? null, ctx);
   }
 
@@ -108,12 +81,7 @@ export class AlignmentPanel {
     this.mapBox.classList.toggle('hidden', empty);
     this.note.textContent = !rec ? 'No alignment records yet (instrumentation.gatesEvery).'
       : rec.weights.length === 0 ? `This model has no attention (model.decoder.attention "none"): the decoder produced "${rec.target.join('')}" from its initial state alone.` : '';
-    this.slider.max = String(Math.max(0, this.steps.length - 1));
-    this.slider.disabled = this.steps.length < 2;
     if (!rec) return;
-    this.slider.value = String(this.steps.indexOf(rec.step));
-    this.stepLabel.textContent = `${rec.step}${rec.step === this.steps[this.steps.length - 1] ? ' (latest)' : ''}`;
-    this.slider.setAttribute('aria-valuetext', `training step ${rec.step}`);
     this.root.dataset.step = String(rec.step);
     this.root.dataset.rows = String(rec.weights.length);
     this.root.dataset.cols = String(rec.source.length);

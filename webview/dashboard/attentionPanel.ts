@@ -1,8 +1,6 @@
 // The Transformer's attention maps: for one probe sequence and layer at one recorded training step, each head's
 // weights as query step i (rows, top to bottom) × key step j (columns). Each row sums to 1; with per-step targets the
 // mask is causal, so nothing lies above the diagonal. The step slider moves through the recordings, as for the gates.
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { sequential } from '../shared/colormap';
 import { Heatmap } from '../shared/heatmap';
 import { slug } from '../shared/host';
@@ -10,23 +8,20 @@ import type { SelfAttentionRecord } from '../../src/shared/protocol';
 import { attentionIndex, attentionSteps, pickAttention } from './attentionSelection';
 import { card, exportButtons } from './card';
 import type { ViewContext } from './context';
+import { fillOptions, labeledSelect, StepSlider, type SelectElement } from './controls';
 import { append } from './lineChart';
 import { exportMapGrid, type TitledMap } from './mapGridExport';
 import { isTransformer } from './model';
-
-interface SelectElement extends HTMLElement { value: string }
 
 export class AttentionPanel {
   readonly root: HTMLElement;
   private readonly probeSel: SelectElement;
   private readonly layerSel: SelectElement;
-  private readonly slider: HTMLInputElement;
-  private readonly stepLabel: HTMLElement;
+  private readonly slider: StepSlider;
   private readonly grid: HTMLElement;
   private readonly hover: HTMLElement;
   private maps: TitledMap[] = [];
   private ctx: ViewContext | null = null;
-  private steps: number[] = [];
   private optionsKey = '';
 
   constructor(parent: HTMLElement) {
@@ -35,46 +30,14 @@ export class AttentionPanel {
       + 'Per-step targets use a causal mask, so nothing lies above the diagonal.', true);
     this.root = c.root;
     const controls = append(c.body, 'div', 'controls');
-    this.probeSel = this.select(controls, 'attention-probe', 'Probe sequence', () => this.ctx?.setView({ probe: Number(this.probeSel.value) }, ['attention', 'gates']));
-    this.layerSel = this.select(controls, 'attention-layer', 'Layer', () => this.ctx?.setView({ attentionLayer: Number(this.layerSel.value) }, ['attention']));
-    const sliderWrap = append(controls, 'label', 'control slider-control');
-    append(sliderWrap, 'span', 'control-label', 'Training step');
-    this.slider = append(sliderWrap, 'input');
-    this.slider.type = 'range';
-    this.slider.id = 'attention-step';
-    this.slider.min = '0';
-    this.slider.step = '1';
-    this.stepLabel = append(sliderWrap, 'output', 'slider-value');
-    this.slider.addEventListener('input', () => {
-      const i = Number(this.slider.value);
-      // Moving to the last recorded step follows new records as they arrive.
-      this.ctx?.setView({ attentionStep: i >= this.steps.length - 1 ? null : this.steps[i] }, ['attention']);
-    });
+    this.probeSel = labeledSelect(controls, 'attention-probe', 'Probe sequence', () => this.ctx?.setView({ probe: Number(this.probeSel.value) }, ['attention', 'gates']));
+    this.layerSel = labeledSelect(controls, 'attention-layer', 'Layer', () => this.ctx?.setView({ attentionLayer: Number(this.layerSel.value) }, ['attention']));
+    this.slider = new StepSlider(controls, 'attention-step', (step) => this.ctx?.setView({ attentionStep: step }, ['attention']));
     this.grid = append(c.body, 'div', 'gate-grid');
     this.hover = append(c.body, 'div', 'readout', '\u00a0');
     exportButtons(c.actions, 'attention maps', () => this.export('png'), () => this.export('svg'));
   }
 
-  private select(parent: HTMLElement, id: string, label: string, onChange: () => void): SelectElement {
-    const wrap = append(parent, 'label', 'control');
-    append(wrap, 'span', 'control-label', label);
-    const sel = document.createElement('vscode-single-select') as SelectElement;
-    sel.id = id;
-    sel.setAttribute('aria-label', label);
-    sel.addEventListener('change', onChange);
-    wrap.appendChild(sel);
-    return sel;
-  }
-
-  private static fillOptions(sel: SelectElement, options: { value: string; label: string }[], value: string): void {
-    sel.replaceChildren(...options.map((o) => {
-      const opt = document.createElement('vscode-option');
-      opt.setAttribute('value', o.value);
-      opt.textContent = o.label;
-      return opt;
-    }));
-    sel.value = value;
-  }
 
   /** Shown for Transformer runs only (recurrent runs have the gates view instead). */
   render(ctx: ViewContext): void {
@@ -90,17 +53,13 @@ export class AttentionPanel {
     const optionsKey = JSON.stringify([ctx.focus.runId, idx, probe, layer]);
     if (optionsKey !== this.optionsKey) {
       this.optionsKey = optionsKey;
-      AttentionPanel.fillOptions(this.probeSel, idx.probes.map((p) => ({ value: String(p), label: `probe ${p}` })), String(probe));
-      AttentionPanel.fillOptions(this.layerSel, idx.layers.map((l) => ({ value: String(l), label: `layer ${l}` })), String(layer));
+      fillOptions(this.probeSel, idx.probes.map((p) => ({ value: String(p), label: `probe ${p}` })), String(probe));
+      fillOptions(this.layerSel, idx.layers.map((l) => ({ value: String(l), label: `layer ${l}` })), String(layer));
     }
-    this.steps = attentionSteps(recs, probe, layer);
+    const steps = attentionSteps(recs, probe, layer);
     const rec = pickAttention(recs, probe, layer, ctx.view.attentionStep ?? null);
     if (!rec) return;
-    this.slider.max = String(Math.max(0, this.steps.length - 1));
-    this.slider.value = String(this.steps.indexOf(rec.step));
-    this.slider.disabled = this.steps.length < 2;
-    this.stepLabel.textContent = `${rec.step}${rec.step === this.steps[this.steps.length - 1] ? ' (latest)' : ''}`;
-    this.slider.setAttribute('aria-valuetext', `training step ${rec.step}`);
+    this.slider.show(steps, rec.step);
     Object.assign(this.root.dataset, { step: String(rec.step), heads: String(rec.weights.length), steps: String(rec.T) });
     this.drawHeads(rec, ctx);
   }

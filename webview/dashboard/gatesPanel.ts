@@ -1,13 +1,12 @@
 // Gate heatmaps: for one probe sequence, layer and direction at one recorded training step, each gate's
 // activations as time × unit. σ gates (0…1) use a sequential map; tanh ranges and states a diverging one.
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { diverging, sequential, type Colormap } from '../shared/colormap';
 import { Heatmap } from '../shared/heatmap';
 import { slug } from '../shared/host';
 import type { GateRecord } from '../../src/shared/protocol';
 import { card, exportButtons } from './card';
 import type { ViewContext } from './context';
+import { fillOptions, labeledSelect, StepSlider, type SelectElement } from './controls';
 import { append } from './lineChart';
 import { exportMapGrid } from './mapGridExport';
 import { gateIndex, layerKey } from './model';
@@ -30,8 +29,6 @@ const gateOrder = ['i', 'f', 'g', 'o', 'r', 'z', 'n', 'c', 'h'];
 /** Known gates in the order of the equations, unknown names after them. */
 const gateRank = (k: string) => (gateOrder.includes(k) ? gateOrder.indexOf(k) : gateOrder.length);
 
-interface SelectElement extends HTMLElement { value: string }
-
 function rangeOf(info: GateInfo, values: readonly number[]): { colormap: 'seq' | 'div'; min: number; max: number } {
   if (info.range === 'sigmoid') return { colormap: 'seq', min: 0, max: 1 };
   const absMax = values.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0);
@@ -42,14 +39,12 @@ function rangeOf(info: GateInfo, values: readonly number[]): { colormap: 'seq' |
 export class GatesPanel {
   private readonly probeSel: SelectElement;
   private readonly layerSel: SelectElement;
-  private readonly slider: HTMLInputElement;
-  private readonly stepLabel: HTMLElement;
+  private readonly slider: StepSlider;
   private readonly grid: HTMLElement;
   private readonly hover: HTMLElement;
   private readonly root: HTMLElement;
   private maps: { key: string; title: string; map: Heatmap }[] = [];
   private ctx: ViewContext | null = null;
-  private steps: number[] = [];
   private optionsKey = '';
 
   constructor(parent: HTMLElement) {
@@ -57,46 +52,14 @@ export class GatesPanel {
       'Each map is time step t (x) × hidden unit (y) for one probe sequence. σ gates: 0 (dark) … 1 (bright); tanh values and states: blue < 0 < red.', true);
     this.root = c.root;
     const controls = append(c.body, 'div', 'controls');
-    this.probeSel = this.select(controls, 'gate-probe', 'Probe sequence', () => this.ctx?.setView({ probe: Number(this.probeSel.value) }, ['gates']));
-    this.layerSel = this.select(controls, 'gate-layer', 'Layer', () => this.ctx?.setView({ gateLayer: this.layerSel.value }, ['gates']));
-    const sliderWrap = append(controls, 'label', 'control slider-control');
-    append(sliderWrap, 'span', 'control-label', 'Training step');
-    this.slider = append(sliderWrap, 'input');
-    this.slider.type = 'range';
-    this.slider.id = 'gate-step';
-    this.slider.min = '0';
-    this.slider.step = '1';
-    this.stepLabel = append(sliderWrap, 'output', 'slider-value');
-    this.slider.addEventListener('input', () => {
-      const i = Number(this.slider.value);
-      // Moving to the last recorded step follows new records as they arrive.
-      this.ctx?.setView({ gateStep: i >= this.steps.length - 1 ? null : this.steps[i] }, ['gates']);
-    });
+    this.probeSel = labeledSelect(controls, 'gate-probe', 'Probe sequence', () => this.ctx?.setView({ probe: Number(this.probeSel.value) }, ['gates']));
+    this.layerSel = labeledSelect(controls, 'gate-layer', 'Layer', () => this.ctx?.setView({ gateLayer: this.layerSel.value }, ['gates']));
+    this.slider = new StepSlider(controls, 'gate-step', (step) => this.ctx?.setView({ gateStep: step }, ['gates']));
     this.grid = append(c.body, 'div', 'gate-grid');
     this.hover = append(c.body, 'div', 'readout', '\u00a0');
     exportButtons(c.actions, 'gate heatmaps', () => this.export('png'), () => this.export('svg'));
   }
 
-  private select(parent: HTMLElement, id: string, label: string, onChange: () => void): SelectElement {
-    const wrap = append(parent, 'label', 'control');
-    append(wrap, 'span', 'control-label', label);
-    const sel = document.createElement('vscode-single-select') as SelectElement;
-    sel.id = id;
-    sel.setAttribute('aria-label', label);
-    sel.addEventListener('change', onChange);
-    wrap.appendChild(sel);
-    return sel;
-  }
-
-  private static fillOptions(sel: SelectElement, options: { value: string; label: string }[], value: string): void {
-    sel.replaceChildren(...options.map((o) => {
-      const opt = document.createElement('vscode-option');
-      opt.setAttribute('value', o.value);
-      opt.textContent = o.label;
-      return opt;
-    }));
-    sel.value = value;
-  }
 
   render(ctx: ViewContext): void {
     this.ctx = ctx;
@@ -110,20 +73,16 @@ export class GatesPanel {
     const optionsKey = JSON.stringify([ctx.focus.runId, idx.probes, idx.layers, probe, layer]);
     if (optionsKey !== this.optionsKey) {
       this.optionsKey = optionsKey;
-      GatesPanel.fillOptions(this.probeSel, idx.probes.map((p) => ({ value: String(p), label: `probe ${p}` })), String(probe));
-      GatesPanel.fillOptions(this.layerSel, idx.layers.map((l) => {
+      fillOptions(this.probeSel, idx.probes.map((p) => ({ value: String(p), label: `probe ${p}` })), String(probe));
+      fillOptions(this.layerSel, idx.layers.map((l) => {
         const [n, dir] = l.split(':');
         return { value: l, label: `layer ${n}${dir === 'reverse' ? ' (reverse)' : ''}` };
       }), layer);
     }
-    this.steps = [...new Set(ctx.focus.gates.filter((g) => g.probe === probe && layerKey(g.layer, g.direction) === layer).map((g) => g.step))].sort((a, b) => a - b);
+    const steps = [...new Set(ctx.focus.gates.filter((g) => g.probe === probe && layerKey(g.layer, g.direction) === layer).map((g) => g.step))].sort((a, b) => a - b);
     const rec = pickGateRecord(ctx.focus.gates, probe, layer, ctx.view.gateStep);
     if (!rec) return;
-    this.slider.max = String(Math.max(0, this.steps.length - 1));
-    this.slider.value = String(this.steps.indexOf(rec.step));
-    this.slider.disabled = this.steps.length < 2;
-    this.stepLabel.textContent = `${rec.step}${rec.step === this.steps[this.steps.length - 1] ? ' (latest)' : ''}`;
-    this.slider.setAttribute('aria-valuetext', `training step ${rec.step}`);
+    this.slider.show(steps, rec.step);
     this.root.dataset.step = String(rec.step);
     this.drawGates(rec, ctx);
   }

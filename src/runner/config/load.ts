@@ -79,7 +79,8 @@ const STORED_RENAMES: { path: string[]; renamed: Record<string, string> }[] = [
 
 /**
  * parseConfig for the resolved config a run folder stores (config.json): SeqLab wrote it, so a value an older version
- * wrote under a since-renamed name is read under its new name instead of failing the resume or the prediction.
+ * wrote under a since-renamed name is read under its new name, and an option it did not have yet keeps its behavior,
+ * instead of failing the resume or the prediction.
  */
 export function parseStoredConfig(file: string, text: string): LoadedConfig {
   let raw: Record<string, unknown>;
@@ -97,7 +98,17 @@ export function parseStoredConfig(file: string, text: string): LoadedConfig {
       if (typeof value === 'string' && Object.hasOwn(renamed, value)) (parent as Record<string, unknown>)[key] = renamed[value];
     }
   }
+  keepOlderDefaults(raw);
   return parseConfig(file, JSON.stringify(raw, null, 2));
+}
+
+/**
+ * A resolved config written before an option existed holds no value for it; the run was made with the behavior from
+ * before the option, which is not always its default now: JSONL runs kept every token (data.minFreq 1).
+ */
+function keepOlderDefaults(raw: Record<string, unknown>): void {
+  const data = raw.data;
+  if (isPlainObject(data) && data.source === 'jsonl' && !Object.hasOwn(data, 'minFreq')) data.minFreq = 1;
 }
 
 /** jsonc-parser's getNodeValue, but keeping object key order and without prototype surprises. */

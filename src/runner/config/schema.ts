@@ -63,6 +63,14 @@ const data = tagged('source', {
   jsonl: obj({
     path,
     validation: validationFraction,
+    validationPath: nullable(str({ description: 'A JSONL validation file.', minLength: 1 }), {
+      description: 'A separate JSONL validation file, relative to this config and inside the workspace, read with the training file\'s vocabulary and labels; validation (the fraction) is then not used. null: hold out part of path.',
+      default: null,
+    }),
+    minFreq: int({
+      description: 'Token data: tokens seen fewer times than this in the training file are read as <unk>, which then also stands for words predict has never seen (1: keep every token).',
+      default: 2, min: 1,
+    }),
   }, { description: 'One sequence per line: {"x": [[...], ...] or ["tok", ...], "y": number | vector | "label" | per-step list}. Values must be finite and at most 1e6 in magnitude (larger ones are errors: rescale the data).' }),
   pairs: obj({
     path: str({ description: 'A JSONL file of {"source": "...", "target": "..."} lines, or a .tsv file of two tab-separated columns (source, target); relative to this config, inside the workspace.', minLength: 1 }),

@@ -1,8 +1,10 @@
 // CSV time series → sliding windows for forecasting (and anomaly scoring by prediction error).
 import { diagnosticAt, fileDiagnostic, InputError, LineMap, type Diagnostic } from '../diagnostics';
 import { suggest } from '../config/dsl';
+import type { ConfigSource } from '../config/load';
 import type { DataConfig } from '../config/schema';
-import { MAX_ABS_VALUE, type Dataset, type Sequence } from './types';
+import { findTimeColumn, type TimeAxis } from './timeColumn';
+import { MAX_ABS_VALUE, type Dataset, type Normalization, type Sequence } from './types';
 
 interface Cell { text: string; offset: number }
 interface CsvTable { header: Cell[]; rows: { line: number; cells: Cell[] }[] }
@@ -38,18 +40,25 @@ function parseCsv(text: string): CsvTable {
   return { header: header?.cells ?? [], rows };
 }
 
-type CsvConfig = Extract<DataConfig, { source: 'csv' }>;
+export type CsvConfig = Extract<DataConfig, { source: 'csv' }>;
 
 /** A parsed CSV file with what it takes to range diagnostics in it. */
 interface Csv { file: string; map: LineMap; table: CsvTable; names: string[] }
 type Stats = Map<number, { mean: number; std: number }>;
 
-export function csvDataset(file: string, text: string, c: CsvConfig): Dataset {
+/** `source`, the config, is where a wrong column name is reported (at data.columns or data.target). */
+export function csvDataset(file: string, text: string, c: CsvConfig, source?: ConfigSource): Dataset {
   const table = parseCsv(text);
   if (table.header.length === 0) throw new InputError([fileDiagnostic(file, 'the file is empty; expected a header row and data rows')]);
   if (table.rows.length === 0) throw new InputError([fileDiagnostic(file, 'the file has a header but no data rows')]);
   const csv: Csv = { file, map: new LineMap(text), table, names: table.header.map((h) => h.text) };
-  const { inputs, targets } = pickColumns(csv, c);
+  const time = findTimeColumn(csv.names, (j) => table.rows.map((r) => r.cells[j]?.text ?? ''));
+  const header: Header = {
+    file, names: csv.names,
+    isNumeric: (j) => table.rows.filter((r) => r.cells[j] !== undefined && r.cells[j].text !== '' && Number.isFinite(Number(r.cells[j].text))).length > table.rows.length / 2,
+    atTop: (path, message) => diagnosticAt(file, csv.map, 0, 0, path, message),
+  };
+  const { inputs, targets } = pickColumns(header, c, time, source);
   const values = readColumns(csv, [...new Set([...inputs, ...targets])]);
   const N = table.rows.length;
   const windowCount = N - c.window - c.horizon + 1;
@@ -64,17 +73,39 @@ export function csvDataset(file: string, text: string, c: CsvConfig): Dataset {
   const validation = windows.filter((_, i) => targetRows[i] >= trainRows);
   const baselineMse = persistenceMse(validation.length ? validation : train, inputs, targets);
   const targetNames = targets.map((j) => csv.names[j]);
+  const normalization = (cols: number[]): Normalization =>
+    ({ columns: cols.map((j) => csv.names[j]), mean: cols.map((j) => stats.get(j)!.mean), std: cols.map((j) => stats.get(j)!.std) });
   return {
     input: { kind: 'float', size: inputs.length },
     target: { kind: 'regression', size: targets.length, perStep: false },
     train, validation, baselines: baselineMse === null ? {} : { baselineMse }, warnings: [],
     series: {
-      normalization: { columns: targetNames, mean: targets.map((j) => stats.get(j)!.mean), std: targets.map((j) => stats.get(j)!.std) },
+      normalization: normalization(targets),
+      inputNormalization: normalization(inputs),
       targetColumns: targetNames,
+      time,
       windows, targetRows,
       values: Array.from({ length: N }, (_, r) => targets.map((j) => values.get(j)![r])),
     },
   };
+}
+
+/**
+ * Prediction input in a CSV run's own format: every `window` consecutive rows of the run's input columns (found by
+ * name in the header), in the file's units, with the line of the window's last row.
+ */
+export function csvWindows(file: string, text: string, columns: string[], window: number): { line: number; values: number[] }[] {
+  const table = parseCsv(text);
+  const csv: Csv = { file, map: new LineMap(text), table, names: table.header.map((h) => h.text) };
+  const missing = columns.filter((n) => !csv.names.includes(n));
+  if (missing.length) throw new InputError([fileDiagnostic(file, `no column ${missing.map((n) => `"${n}"`).join(', ')} in the header (${csv.names.join(', ')}); the run reads ${columns.join(', ')}`)]);
+  if (table.rows.length < window) throw new InputError([fileDiagnostic(file, `${table.rows.length} data rows are fewer than the run's window of ${window}`)]);
+  const used = columns.map((n) => csv.names.indexOf(n));
+  const values = readColumns(csv, used);
+  return Array.from({ length: table.rows.length - window + 1 }, (_, s) => ({
+    line: table.rows[s + window - 1].line,
+    values: Array.from({ length: window * used.length }, (_, i) => values.get(used[i % used.length])![s + Math.floor(i / used.length)]),
+  }));
 }
 
 /** Diagnostics ranged in the CSV text, collected into `diags`. */
@@ -82,24 +113,43 @@ function reporter(csv: Csv, diags: Diagnostic[]) {
   return (offset: number, length: number, path: string, message: string) => diags.push(diagnosticAt(csv.file, csv.map, offset, length, path, message));
 }
 
-/** Column indices of the inputs (named, or every numeric column) and of the targets (named, or the inputs). */
-function pickColumns(csv: Csv, c: CsvConfig): { inputs: number[]; targets: number[] } {
-  const { names, table } = csv;
+/** A CSV file's header and how to tell its numeric columns, for choosing the columns (csv.ts and csvFile.ts alike). */
+export interface Header {
+  file: string;
+  names: string[];
+  /** Whether most of the column's cells are numbers. */
+  isNumeric: (j: number) => boolean;
+  /** A diagnostic at the top of the file, for a config entry (`path`) when there is no config to range it in. */
+  atTop: (path: string, message: string) => Diagnostic;
+}
+
+/**
+ * Column indices of the inputs (named, or every numeric column but the time column) and of the targets (named, or
+ * the inputs). A name not in the header is reported at its entry in the config, or the top of the file when there is
+ * no config.
+ */
+export function pickColumns(h: Header, c: CsvConfig, time: TimeAxis | null, source?: ConfigSource): { inputs: number[]; targets: number[] } {
+  const { names } = h;
   const diags: Diagnostic[] = [];
-  const report = reporter(csv, diags);
-  const columnIndex = (name: string, what: string): number => {
+  const columnIndex = (name: string, field: 'columns' | 'target', k: number): number => {
     const i = names.indexOf(name);
     if (i < 0) {
       const hint = suggest(name, names);
-      report(0, 0, what, `no column "${name}" in the header (${names.join(', ')})${hint ? `; did you mean "${hint}"?` : ''}`);
+      const message = `no column "${name}" in the header of ${h.file} (${names.join(', ')})${hint ? `; did you mean "${hint}"?` : ''}`;
+      diags.push(source ? source.at(['data', field, k], message) : h.atTop(`data.${field}[${k}]`, message));
     }
     return i;
   };
   // A column counts as numeric when most of its cells are numbers; its other cells are then reported, not skipped.
-  const isNumeric = (j: number) => table.rows.filter((r) => r.cells[j] !== undefined && r.cells[j].text !== '' && Number.isFinite(Number(r.cells[j].text))).length > table.rows.length / 2;
-  const inputs = c.columns.length ? c.columns.map((n) => columnIndex(n, 'columns')) : names.map((_, j) => j).filter(isNumeric);
-  if (!c.columns.length && inputs.length === 0) report(0, 0, 'columns', 'no column holds only numbers; name the columns to use');
-  const targets = c.target.length ? c.target.map((n) => columnIndex(n, 'target')) : inputs;
+  const inputs = c.columns.length
+    ? c.columns.map((n, k) => columnIndex(n, 'columns', k))
+    : names.map((_, j) => j).filter((j) => h.isNumeric(j) && names[j] !== time?.column);
+  if (!c.columns.length && inputs.length === 0) {
+    const besides = time ? ` besides the time column "${time.column}"` : '';
+    const message = `no column${besides} holds only numbers; name the columns to use`;
+    diags.push(source ? source.at(['data', 'columns'], message, { atKey: true }) : h.atTop('data.columns', message));
+  }
+  const targets = c.target.length ? c.target.map((n, k) => columnIndex(n, 'target', k)) : inputs;
   if (diags.length) throw new InputError(diags);
   return { inputs, targets };
 }

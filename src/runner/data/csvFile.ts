@@ -1,15 +1,15 @@
 // A CSV file read a line at a time (lines.ts): the dataset csvDataset makes from the whole text, with the same
 // diagnostics, holding per column one Float64Array instead of a cell object per value. Windows are views of one
 // normalized matrix (window s is rows s … s+window−1, so consecutive windows share their rows) instead of copies.
-import { suggest } from '../config/dsl';
-import type { DataConfig } from '../config/schema';
+// The time column is found as the lines go by (timeColumn.ts), and the columns are chosen as csv.ts chooses them.
+import type { ConfigSource } from '../config/load';
 import { fileDiagnostic, InputError, type Diagnostic, type Position } from '../diagnostics';
-import { cellProblem } from './csv';
+import { cellProblem, pickColumns, type CsvConfig } from './csv';
 import { fileLines, isBlankLine, lineText, type Line } from './lines';
+import { AxisScan, chooseTimeColumn, type TimeAxis } from './timeColumn';
 import { f64, Scratch } from './typedStore';
-import type { Dataset, Sequence } from './types';
+import type { Dataset, Normalization, Sequence } from './types';
 
-type CsvConfig = Extract<DataConfig, { source: 'csv' }>;
 interface Cell { text: string; offset: number }
 interface LineStart { number: number; offset: number }
 /** A record: its first line, the lines it spans (a quoted cell may hold newlines) and its cells. */
@@ -84,6 +84,8 @@ class Columns {
   header: Rec | null = null;
   rows = 0;
   values: Scratch<Float64Array>[] = [];
+  /** Each column as a possible time axis. */
+  scans: AxisScan[] = [];
   numeric: number[] = [];
   problems: Problem[][] = [];
   /** Records whose field count differs from the header's. */
@@ -95,6 +97,7 @@ class Columns {
       this.header = rec;
       this.names = rec.cells.map((c) => c.text);
       this.values = this.names.map(() => new Scratch(f64, 1 << 12));
+      this.scans = this.names.map(() => new AxisScan());
       this.numeric = this.names.map(() => 0);
       this.problems = this.names.map(() => []);
       return;
@@ -104,6 +107,10 @@ class Columns {
     const { cells } = rec;
     if (cells.length !== C) {
       for (let j = 0; j < C && j < cells.length; j++) if (cells[j].text !== '' && Number.isFinite(Number(cells[j].text))) this.numeric[j]++;
+      for (let j = 0; j < C; j++) {
+        const text = cells[j]?.text ?? ''; // as csvDataset gives the time column's cells
+        this.scans[j].add(text, text === '' ? NaN : Number(text));
+      }
       const at = rec.lines[0].offset;
       if (this.ragged.length < 20) this.ragged.push({ row, diag: this.diag(at, 1, { line: rec.line, column: 1 }, { line: rec.line, column: 2 }, `line ${rec.line}`, `has ${cells.length} fields but the header has ${C}`) });
       for (let j = 0; j < C; j++) this.values[j].push(NaN);
@@ -114,6 +121,7 @@ class Columns {
       const v = text === '' ? NaN : Number(text);
       if (Number.isFinite(v)) this.numeric[j]++; // as csvDataset counts a column's numeric cells
       this.values[j].push(v);
+      this.scans[j].add(text, v);
       const problem = this.problems[j].length < 20 ? cellProblem(text, v) : null;
       if (problem) {
         const diag = this.diag(offset, text.length, positionIn(rec, offset), positionIn(rec, offset + text.length), `line ${rec.line}, column "${this.names[j]}"`, problem);
@@ -125,14 +133,34 @@ class Columns {
   diag(offset: number, length: number, start: Position, end: Position, path: string, message: string): Diagnostic {
     return { file: this.file, path, message, severity: 'error', start, end, offset, length };
   }
+
+  /** Column j's values as numbers (NaN where a cell is not one). */
+  column(j: number): Float64Array {
+    return this.values[j].a.subarray(0, this.rows);
+  }
 }
 
-/** The dataset of a CSV file, as csvDataset(file, text of the file, c) gives it; `chunkBytes` for tests. */
-export function csvFileDataset(file: string, c: CsvConfig, chunkBytes?: number): Dataset {
-  const cols = readColumnsOf(file, chunkBytes);
+export interface CsvFileOptions {
+  /** The config, where a wrong column name is reported (at data.columns or data.target). */
+  source?: ConfigSource;
+  /** Bytes read at a time (for tests). */
+  chunkBytes?: number;
+}
+
+/** The dataset of a CSV file, as csvDataset(file, text of the file, c, source) gives it. */
+export function csvFileDataset(file: string, c: CsvConfig, opts: CsvFileOptions = {}): Dataset {
+  const cols = readColumnsOf(file, opts.chunkBytes);
   if (cols.names === null) throw new InputError([fileDiagnostic(file, 'the file is empty; expected a header row and data rows')]);
   if (cols.rows === 0) throw new InputError([fileDiagnostic(file, 'the file has a header but no data rows')]);
-  const { inputs, targets } = pickColumns(cols, c);
+  const names = cols.names;
+  const time = chooseTimeColumn(names, cols.scans, (j) => cols.column(j));
+  cols.scans = [];
+  const header = {
+    file, names,
+    isNumeric: (j: number) => cols.numeric[j] > cols.rows / 2,
+    atTop: (path: string, message: string) => cols.diag(0, 0, { line: 1, column: 1 }, { line: 1, column: 1 }, path, message),
+  };
+  const { inputs, targets } = pickColumns(header, c, time, opts.source);
   const used = [...new Set([...inputs, ...targets])];
   reportCells(cols, used);
   const N = cols.rows;
@@ -141,7 +169,7 @@ export function csvFileDataset(file: string, c: CsvConfig, chunkBytes?: number):
     throw new InputError([fileDiagnostic(file, `${N} rows are too few for window ${c.window} and horizon ${c.horizon} (need at least ${c.window + c.horizon + 1})`)]);
   }
   const trainRows = Math.max(c.window + c.horizon, Math.round(N * (1 - c.validation)));
-  return windowsOf(cols, inputs, targets, c, trainRows);
+  return windowsOf(cols, inputs, targets, c, trainRows, time);
 }
 
 function readColumnsOf(file: string, chunkBytes?: number): Columns {
@@ -159,26 +187,6 @@ function readColumnsOf(file: string, chunkBytes?: number): Columns {
   return cols;
 }
 
-/** csvDataset's choice of columns: named ones, or every column whose cells are mostly numbers. */
-function pickColumns(cols: Columns, c: CsvConfig): { inputs: number[]; targets: number[] } {
-  const names = cols.names!;
-  const diags: Diagnostic[] = [];
-  const report = (path: string, message: string) => diags.push(cols.diag(0, 0, { line: 1, column: 1 }, { line: 1, column: 1 }, path, message));
-  const columnIndex = (name: string, what: string): number => {
-    const i = names.indexOf(name);
-    if (i < 0) {
-      const hint = suggest(name, names);
-      report(what, `no column "${name}" in the header (${names.join(', ')})${hint ? `; did you mean "${hint}"?` : ''}`);
-    }
-    return i;
-  };
-  const inputs = c.columns.length ? c.columns.map((n) => columnIndex(n, 'columns')) : names.map((_, j) => j).filter((j) => cols.numeric[j] > cols.rows / 2);
-  if (!c.columns.length && inputs.length === 0) report('columns', 'no column holds only numbers; name the columns to use');
-  const targets = c.target.length ? c.target.map((n) => columnIndex(n, 'target')) : inputs;
-  if (diags.length) throw new InputError(diags);
-  return { inputs, targets };
-}
-
 /** readColumns' diagnostics, in its order: row by row, a ragged row once, else its bad cells in `used` order. */
 function reportCells(cols: Columns, used: number[]): void {
   const events = [...cols.ragged.map((p) => ({ ...p, k: -1 })), ...used.flatMap((j, k) => cols.problems[j].map((p) => ({ ...p, k })))];
@@ -192,11 +200,11 @@ function reportCells(cols: Columns, used: number[]): void {
 }
 
 /** Normalized rows, the windows over them as views, the persistence baseline and the series, as csvDataset makes them. */
-function windowsOf(cols: Columns, inputs: number[], targets: number[], c: CsvConfig, trainRows: number): Dataset {
+function windowsOf(cols: Columns, inputs: number[], targets: number[], c: CsvConfig, trainRows: number, time: TimeAxis | null): Dataset {
   const N = cols.rows;
   const I = inputs.length;
   const K = targets.length;
-  const col = (j: number) => cols.values[j].a;
+  const col = (j: number) => cols.column(j);
   const stats = new Map([...new Set([...inputs, ...targets])].map((j) => [j, meanStd(col(j), trainRows)]));
   const z = (j: number, r: number) => (col(j)[r] - stats.get(j)!.mean) / stats.get(j)!.std;
   const xs = new Float32Array(N * I);
@@ -218,13 +226,17 @@ function windowsOf(cols: Columns, inputs: number[], targets: number[], c: CsvCon
   const validation = windows.filter((_, i) => targetRows[i] >= trainRows);
   const baselineMse = persistence(validation.length ? validation : train, inputs, targets);
   const names = targets.map((j) => cols.names![j]);
+  const normalization = (of: number[]): Normalization =>
+    ({ columns: of.map((j) => cols.names![j]), mean: of.map((j) => stats.get(j)!.mean), std: of.map((j) => stats.get(j)!.std) });
   return {
     input: { kind: 'float', size: I },
     target: { kind: 'regression', size: K, perStep: false },
     train, validation, baselines: baselineMse === null ? {} : { baselineMse }, warnings: [],
     series: {
-      normalization: { columns: names, mean: targets.map((j) => stats.get(j)!.mean), std: targets.map((j) => stats.get(j)!.std) },
+      normalization: normalization(targets),
+      inputNormalization: normalization(inputs),
       targetColumns: names,
+      time,
       windows, targetRows,
       values,
     },

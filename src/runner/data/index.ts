@@ -37,11 +37,13 @@ export function loadDataset(config: Config, where: DataLocation): Dataset {
       return textDataset(file, text, d.seqLength, d.validation);
     }
     case 'csv': {
-      return csvFileDataset(resolveDataFile(d.path, where), d);
+      return csvFileDataset(resolveDataFile(d.path, where), d, { source: where.source });
     }
     case 'jsonl': {
-      const base = jsonlFileDataset(resolveDataFile(d.path, where));
-      const { train, validation } = splitRows(base.train, d.validation, rng);
+      const file = resolveDataFile(d.path, where);
+      const held = d.validationPath === null ? undefined : resolveDataFile(d.validationPath, where, ['data', 'validationPath']);
+      const base = jsonlFileDataset(file, { minFreq: d.minFreq, validation: held });
+      const { train, validation } = base.validation ? { train: base.train, validation: base.validation } : splitRows(base.train, d.validation, rng);
       return { ...base, train, validation, baselines: {}, warnings: [] };
     }
     case 'pairs': {
@@ -61,13 +63,13 @@ function readDataFile(path: string, where: DataLocation): { file: string; text: 
   return { file, text };
 }
 
-/** The data file's real path, or an InputError at data.path. */
-function resolveDataFile(path: string, where: DataLocation): string {
+/** A data file's real path; a path that cannot be used is reported at its config entry (`at`, default data.path). */
+function resolveDataFile(path: string, where: DataLocation, at = ['data', 'path']): string {
   try {
     return resolveDataPath(path, where.configDir, where.workspace);
   } catch (e) {
     if (!(e instanceof PathError)) throw e;
-    throw new InputError([where.source ? where.source.at(['data', 'path'], e.message) : fileDiagnostic(path, e.message, 'data.path')]);
+    throw new InputError([where.source ? where.source.at(at, e.message) : fileDiagnostic(path, e.message, at.join('.'))]);
   }
 }
 

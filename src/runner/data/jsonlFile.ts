@@ -1,13 +1,25 @@
 // A JSONL file read a line at a time (lines.ts) into typed arrays: the dataset jsonlDataset makes from the whole text,
 // with the same diagnostics at the same line:column, without holding the text or its rows as number[]. Plainly valid
 // lines go through RowScanner; any other line is given to parseJsonl on its own, whose diagnostics are moved to the
-// line's place in the file, so every message is parseJsonl's or jsonlDataset's.
+// line's place in the file, so every message is parseJsonl's or jsonlDataset's. Tokens rarer than data.minFreq are
+// read as <unk> (vocabulary.ts); a separate validation file (data.validationPath) is read the same way, a line at a
+// time, and numbered with the training file's vocabulary and labels.
 import { fileDiagnostic, InputError, type Diagnostic } from '../diagnostics';
-import { isNumericY, parseJsonl, Y_FORM_TEXT, type Row, type YForm } from './jsonl';
+import { isNumericY, parseJsonl, sortLabels, unknownLabelMessage, unknownTokenMessage, Y_FORM_TEXT, type JsonlDataset, type Row, type YForm } from './jsonl';
 import { RowScanner } from './jsonlScan';
 import { fileLines, isBlankLine, LinePositions, lineText, type Line } from './lines';
-import { f32, f64, i32, Interner, Pool } from './typedStore';
-import type { Dataset, Sequence } from './types';
+import { f32, f64, i32, Interner, Pool, Scratch } from './typedStore';
+import type { Sequence } from './types';
+import { tokenId, vocabularyOfCounts } from './vocabulary';
+
+export interface JsonlFileOptions {
+  /** Tokens seen fewer times in the training file are read as <unk> (1, the default: keep every token). */
+  minFreq?: number;
+  /** A separate validation file (a real path), read with the training file's vocabulary and labels. */
+  validation?: string;
+  /** Bytes read at a time (for tests). */
+  chunkBytes?: number;
+}
 
 /** What the checks across rows need of a row. */
 interface Shape { line: number; offset: number; xTokens: boolean; width: number; yForm: YForm; yWidth: number }
@@ -20,11 +32,16 @@ class Rows {
   readonly disagree: Diagnostic[] = [];
   readonly tokens = new Interner();
   readonly labels = new Interner();
+  /** Each row's line number and offset, for diagnostics about a row once the vocabulary is known. */
+  readonly at = new Scratch(f64);
   private readonly xPool = new Pool(f32);
   private readonly yPool = new Pool(f64);
   private readonly idPool = new Pool(i32);
 
-  constructor(private readonly file: string) {}
+  /** `first`: the training file's first row, when this is a validation file (`of` then names the training file). */
+  constructor(readonly file: string, private readonly of = '', first: Shape | null = null) {
+    this.first = first;
+  }
 
   fromScan(s: RowScanner, line: Line): void {
     const numericY = isNumericY(s.yForm);
@@ -50,8 +67,15 @@ class Rows {
   }
 
   private shape(s: Shape): void {
+    this.at.push(s.line);
+    this.at.push(s.offset);
     this.first ??= s;
-    if (this.disagree.length < 20) checkShape(this.file, this.first, s, this.disagree);
+    if (this.disagree.length < 20) checkShape(this.file, this.first, s, this.of, this.disagree);
+  }
+
+  /** jsonlDataset's diagnostic about row `i` as a whole (at its line's start). */
+  rowDiagnostic(i: number, message: string): Diagnostic {
+    return lineDiagnostic(this.file, this.at.a[2 * i], this.at.a[2 * i + 1], message);
   }
 
   private ids(strings: string[], interner: Interner): Int32Array {
@@ -61,9 +85,21 @@ class Rows {
   }
 }
 
-/** The dataset of a JSONL file, as jsonlDataset(file, text of the file) gives it; `chunkBytes` for tests. */
-export function jsonlFileDataset(file: string, chunkBytes?: number): Omit<Dataset, 'validation' | 'baselines' | 'warnings'> {
-  const rows = new Rows(file);
+/**
+ * The dataset of a JSONL file (and of its validation file), as jsonlDataset gives it for the texts of the files; a
+ * file that is blank is refused as empty.
+ */
+export function jsonlFileDataset(file: string, opts: JsonlFileOptions = {}): JsonlDataset {
+  const train = readRows(new Rows(file), opts.chunkBytes);
+  const held = opts.validation === undefined ? null : readRows(new Rows(opts.validation, ` of ${file}`, train.first), opts.chunkBytes);
+  const disagree = [...train.disagree, ...(held?.disagree ?? [])];
+  if (disagree.length) throw new InputError(disagree.slice(0, 20));
+  return assemble(train, held, opts.minFreq ?? 1);
+}
+
+/** Reads a file's lines into `rows`, throwing parseJsonl's diagnostics (the first 20 or so). */
+function readRows(rows: Rows, chunkBytes?: number): Rows {
+  const { file } = rows;
   const diags: Diagnostic[] = [];
   const scanner = new RowScanner();
   let lines = 0;
@@ -79,8 +115,7 @@ export function jsonlFileDataset(file: string, chunkBytes?: number): Omit<Datase
   }
   if (lines === 0) throw new InputError([fileDiagnostic(file, 'the file is empty')]);
   if (diags.length) throw new InputError(diags);
-  if (rows.disagree.length) throw new InputError(rows.disagree);
-  return assemble(rows);
+  return rows;
 }
 
 /** parseJsonl on the line alone: its row, or null with its diagnostics placed where the line is in the file. */
@@ -101,36 +136,84 @@ function parseAlone(file: string, line: Line, diags: Diagnostic[]): Row | null {
   }
 }
 
-/** jsonlDataset's check that a row agrees with the first on forms and widths. */
-function checkShape(file: string, first: Shape, r: Shape, diags: Diagnostic[]): void {
-  const kind = (s: Shape) => (s.xTokens ? 'tokens' : 'numbers');
-  const at = (message: string) => diags.push({
-    file, path: `line ${r.line}`, message, severity: 'error', start: { line: r.line, column: 1 }, end: { line: r.line, column: 2 }, offset: r.offset, length: 1,
-  });
-  if (r.xTokens !== first.xTokens) at(`x is ${kind(r)} but line ${first.line} has ${kind(first)}`);
-  else if (!r.xTokens && r.width !== first.width) at(`x has ${r.width} features per step but line ${first.line} has ${first.width}`);
-  if (r.yForm !== first.yForm && !(isNumericY(r.yForm) && isNumericY(first.yForm) && r.yForm !== 'steps' && first.yForm !== 'steps')) {
-    at(`y is ${Y_FORM_TEXT[r.yForm]} but line ${first.line} has ${Y_FORM_TEXT[first.yForm]}`);
-  } else if (isNumericY(r.yForm) && r.yWidth !== first.yWidth) at(`y has width ${r.yWidth} but line ${first.line} has ${first.yWidth}`);
+/** A diagnostic about a whole row, at the start of its line, as jsonlDataset places one. */
+function lineDiagnostic(file: string, line: number, offset: number, message: string): Diagnostic {
+  return { file, path: `line ${line}`, message, severity: 'error', start: { line, column: 1 }, end: { line, column: 2 }, offset, length: 1 };
 }
 
-/** Final ids (vocabulary sorted, labels in natural order, as jsonlDataset orders them) and the dataset. */
-function assemble(rows: Rows): Omit<Dataset, 'validation' | 'baselines' | 'warnings'> {
-  const first = rows.first!;
-  const vocab = first.xTokens ? [...rows.tokens.ids.keys()].sort() : [];
+/** jsonlDataset's check that a row agrees with the first (the training file's; `of` names that file) on forms and widths. */
+function checkShape(file: string, first: Shape, r: Shape, of: string, diags: Diagnostic[]): void {
+  const kind = (s: Shape) => (s.xTokens ? 'tokens' : 'numbers');
+  const at = (message: string) => diags.push(lineDiagnostic(file, r.line, r.offset, message));
+  const ref = `line ${first.line}${of}`;
+  if (r.xTokens !== first.xTokens) at(`x is ${kind(r)} but ${ref} has ${kind(first)}`);
+  else if (!r.xTokens && r.width !== first.width) at(`x has ${r.width} features per step but ${ref} has ${first.width}`);
+  if (r.yForm !== first.yForm && !(isNumericY(r.yForm) && isNumericY(first.yForm) && r.yForm !== 'steps' && first.yForm !== 'steps')) {
+    at(`y is ${Y_FORM_TEXT[r.yForm]} but ${ref} has ${Y_FORM_TEXT[first.yForm]}`);
+  } else if (isNumericY(r.yForm) && r.yWidth !== first.yWidth) at(`y has width ${r.yWidth} but ${ref} has ${first.yWidth}`);
+}
+
+/** How many times the training file holds each distinct token. */
+function tokenCounts(rows: Rows): Map<string, number> {
+  const n = new Int32Array(rows.tokens.ids.size);
+  for (const s of rows.seqs) if (s.tokens) for (let i = 0; i < s.tokens.length; i++) n[s.tokens[i]]++;
+  return new Map([...rows.tokens.ids].map(([t, id]) => [t, n[id]]));
+}
+
+/** For every id an interner gave, the final id (as tokenId finds it when `unk`), or −1 when there is none. */
+function finalIds(interner: Interner, index: ReadonlyMap<string, number>, unk: boolean): Int32Array {
+  const out = new Int32Array(interner.ids.size);
+  for (const [s, i] of interner.ids) out[i] = (unk ? tokenId(index, s) : index.get(s)) ?? -1;
+  return out;
+}
+
+/**
+ * Renumbers a file's token and label ids to the final ones, in place; a row of the validation file with a token or a
+ * label the training file lacks is a diagnostic (its first such token, then its first such label), as jsonlDataset's.
+ */
+function renumber(rows: Rows, tokenIds: Int32Array, labelIds: Int32Array, labels: string[], numericY: boolean): Diagnostic[] {
+  const diags: Diagnostic[] = [];
+  const tokenOf = [...rows.tokens.ids.keys()];
+  const labelOf = [...rows.labels.ids.keys()];
+  rows.seqs.forEach((s, r) => {
+    let token = -1;
+    let label = -1;
+    if (s.tokens) for (let i = 0; i < s.tokens.length; i++) {
+      const id = tokenIds[s.tokens[i]];
+      if (id < 0 && token < 0) token = s.tokens[i];
+      s.tokens[i] = id;
+    }
+    if (!numericY) for (let i = 0; i < s.y.length; i++) {
+      const id = labelIds[s.y[i]];
+      if (id < 0 && label < 0) label = s.y[i];
+      s.y[i] = id;
+    }
+    if (token >= 0) diags.push(rows.rowDiagnostic(r, unknownTokenMessage(tokenOf[token])));
+    if (label >= 0) diags.push(rows.rowDiagnostic(r, unknownLabelMessage(labelOf[label], labels)));
+  });
+  return diags;
+}
+
+/** Final ids (vocabulary with <unk>, labels in natural order, as jsonlDataset orders them) and the dataset. */
+function assemble(train: Rows, held: Rows | null, minFreq: number): JsonlDataset {
+  const first = train.first!;
+  const vocab = first.xTokens ? vocabularyOfCounts(tokenCounts(train), minFreq) : null;
   const numericY = isNumericY(first.yForm);
-  const labels = numericY ? [] : [...rows.labels.ids.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const tokenId = rows.tokens.remap(vocab);
-  const labelId = rows.labels.remap(labels);
-  for (const s of rows.seqs) {
-    if (s.tokens) for (let i = 0; i < s.tokens.length; i++) s.tokens[i] = tokenId[s.tokens[i]];
-    if (!numericY) for (let i = 0; i < s.y.length; i++) s.y[i] = labelId[s.y[i]];
+  const labels = numericY ? [] : sortLabels(train.labels.ids.keys());
+  const vocabIndex = new Map((vocab?.tokens ?? []).map((t, i) => [t, i]));
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  if (held) {
+    const diags = renumber(held, finalIds(held.tokens, vocabIndex, true), finalIds(held.labels, labelIndex, false), labels, numericY);
+    if (diags.length) throw new InputError(diags.slice(0, 20));
   }
+  renumber(train, finalIds(train.tokens, vocabIndex, true), finalIds(train.labels, labelIndex, false), labels, numericY);
   return {
-    input: first.xTokens ? { kind: 'tokens', vocab } : { kind: 'float', size: first.width },
+    input: vocab ? { kind: 'tokens', vocab: vocab.tokens } : { kind: 'float', size: first.width },
     target: numericY
       ? { kind: 'regression', size: first.yWidth, perStep: first.yForm === 'steps' }
       : { kind: 'class', labels, perStep: first.yForm === 'labels' },
-    train: rows.seqs,
+    train: train.seqs,
+    ...(held ? { validation: held.seqs } : {}),
+    ...(vocab?.rare ? { rareTokens: vocab.rare } : {}),
   };
 }

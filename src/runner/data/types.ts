@@ -1,5 +1,6 @@
 // Datasets as the runner sees them: lists of sequences with a known input and target shape.
 import type { Diagnostic } from '../diagnostics';
+import type { TimeAxis } from './timeColumn';
 
 export interface Sequence {
   T: number;
@@ -32,14 +33,21 @@ export interface Dataset {
   warnings: Diagnostic[];
   /** CSV series: what is needed to map predictions back to original units and to plot the whole series. */
   series?: {
+    /** Of the target columns: model outputs × std + mean are in the data's units. */
     normalization: Normalization;
+    /** Of the input columns: what new inputs are scaled with before they reach the model. */
+    inputNormalization: Normalization;
     targetColumns: string[];
+    /** The time column (not an input unless named in data.columns), for the forecast's x-axis; null when there is none. */
+    time: TimeAxis | null;
     /** All windows in time order (train then validation) and the index of each window's target row. */
     windows: Sequence[];
     targetRows: number[];
     /** Original-unit target values by row (targets × rows, row-major by row). */
     values: number[][];
   };
+  /** Token data: how many distinct tokens were rarer than data.minFreq and are read as <unk>. */
+  rareTokens?: number;
   /** Character text: the training text, for priming samples. */
   text?: string;
 }

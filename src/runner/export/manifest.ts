@@ -10,12 +10,18 @@ import type { RunInfo } from '../runDir';
 
 export const MANIFEST_FILE = 'seqlab-export.json';
 
-/** The model kinds the exporters know; each has a Python module (models.ts) and an ONNX graph (onnx/index.ts). */
-export type ModelKind = 'recurrent';
+/** The model kinds the PyTorch export knows, each with its Python module (models.ts); ONNX has graphs for some (onnx/index.ts). */
+export type ModelKind = 'recurrent' | 'transformer';
 
-/** Which exporter modules a model uses. Every ModelSpec today is the recurrent stack; a new kind is told apart here. */
-export function modelKind(_spec: ModelSpec): ModelKind {
-  return 'recurrent';
+/** Which exporter modules a model uses; call unexportable() first (sequence-to-sequence models have none yet). */
+export function modelKind(spec: ModelSpec): ModelKind {
+  return spec.cell === 'transformer' ? 'transformer' : 'recurrent';
+}
+
+/** Why a model cannot be exported yet (the config field that makes it so), or null when it can. */
+export function unexportable(spec: ModelSpec): { field: string; message: string } | null {
+  if (spec.decoder) return { field: 'model.decoder', message: 'exporting sequence-to-sequence models is not supported yet: recurrent models (no decoder) and the Transformer export' };
+  return null;
 }
 export const MANIFEST_VERSION = 1;
 

@@ -10,11 +10,11 @@ import { createBackend } from '../backends/registry';
 import { loadInit } from '../checkpoints';
 import { assignmentLabel } from '../config/load';
 import { fileDiagnostic, InputError } from '../diagnostics';
-import { loadExperiments, type Experiment } from '../experiment';
+import { loadExperiments, readConfig, type Experiment } from '../experiment';
 import { writeFileAtomic } from '../files';
 import { writeSafetensors } from '../safetensors';
 import { writeShards } from './dataShards';
-import { buildManifest, MANIFEST_FILE, trainingDtype } from './manifest';
+import { buildManifest, MANIFEST_FILE, trainingDtype, unexportable } from './manifest';
 import { modelPython } from './models';
 import { HEADER_PY, MAIN_PY } from './python/main';
 import { DATA_PY } from './python/data';
@@ -57,6 +57,8 @@ function prepareFolder(dir: string): void {
 /** Writes the export of one experiment (one sweep combination) into dir and returns the files written. */
 export function exportPyTorch(exp: Experiment, dir: string, opts: PyTorchExportOptions = {}): string[] {
   dir = resolve(dir);
+  const refused = unexportable(exp.model);
+  if (refused) throw new InputError([readConfig(exp.configFile).source.at(refused.field.split('.'), refused.message)]);
   const model = initialModel(exp, opts.init);
   prepareFolder(dir);
   writeSafetensors(join(dir, 'init.safetensors'), exportParams(model.params, 'native'), { format: 'pt' });

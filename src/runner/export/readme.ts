@@ -4,11 +4,34 @@ import type { ExportManifest } from './manifest';
 
 function describe(m: ExportManifest): string {
   const s = m.model;
+  const head = `head "${s.head.output}" → ${s.head.size}`;
+  if (s.transformer) {
+    const o = s.transformer;
+    const input = s.embedding ? 'token embedding' : 'input projection';
+    return `${s.numLayers}-layer Transformer encoder (${o.normFirst ? 'pre-norm' : 'post-norm'}), width ${s.hiddenSize}, ${o.heads} heads, `
+      + `feed-forward ${o.feedForward} (${o.activation}), ${input} + ${o.positional} positions${o.causal ? ', causal' : ''}`
+      + `${s.dropout > 0 ? `, dropout ${s.dropout}` : ''}, ${head}`;
+  }
   const cell = s.cell === 'gru' ? `GRU (${s.variant})` : s.cell === 'rnn' ? `RNN (${s.nonlinearity})` : 'LSTM';
   const extras = [s.bidirectional && 'bidirectional', s.residual && 'residual', s.layerNorm && 'layer norm',
     s.dropout > 0 && `dropout ${s.dropout}`, s.embedding && `embedding ${s.embedding.dim}`].filter(Boolean).join(', ');
-  return `${s.numLayers}-layer ${cell}, hidden ${s.hiddenSize}${extras ? `, ${extras}` : ''}, head "${s.head.output}" → ${s.head.size}`;
+  return `${s.numLayers}-layer ${cell}, hidden ${s.hiddenSize}${extras ? `, ${extras}` : ''}, ${head}`;
 }
+
+/** What model.py is, per model kind. */
+const MODEL_PY: Record<ExportManifest['kind'], string> = {
+  recurrent: 'torch\'s RNN/GRU/LSTM modules (cuDNN on GPUs) where they compute SeqLab\'s cells, step by step where they do not and where the gradient flow is recorded',
+  transformer: 'torch.nn.TransformerEncoder (batch_first) between the input projection or embedding with positions and the head; padded steps masked as keys, a causal mask for per-step targets',
+};
+
+/** What the probe sequences record, per model kind. */
+const PROBE_FILE: Record<ExportManifest['kind'], string> = { recurrent: 'gates.jsonl (gate traces)', transformer: 'selfattention.jsonl (attention maps)' };
+
+/** Why the Transformer's key biases may drift from SeqLab's in float32 without changing anything it computes. */
+const KEY_BIAS = `
+The attention key biases (\`self_attn.in_proj_bias[d:2d]\`) add the same amount to every score of a query, which the
+softmax removes: their gradient is zero but for rounding, and in float32 Adam-like optimizers turn that rounding into
+steps, so these values drift apart from SeqLab's while every output, loss and other weight stays as in SeqLab.`;
 
 export function exportReadme(m: ExportManifest): string {
   const r = m.run;
@@ -16,12 +39,12 @@ export function exportReadme(m: ExportManifest): string {
   return `# ${r.name}: exported from SeqLab to PyTorch
 
 Model: ${describe(m)}. Loss ${m.train.loss}, optimizer ${m.train.optimizer.type}, schedule ${m.train.schedule.type},
-${m.train.tbptt === null ? 'full BPTT' : `truncated BPTT (k = ${m.train.tbptt})`}, ${r.steps} steps of ${r.batchSize} sequences${r.shuffle ? ' (shuffled each epoch, in SeqLab\'s order)' : ''}.
+${m.train.tbptt !== null ? `truncated BPTT (k = ${m.train.tbptt})` : m.kind === 'transformer' ? 'whole sequences' : 'full BPTT'}, ${r.steps} steps of ${r.batchSize} sequences${r.shuffle ? ' (shuffled each epoch, in SeqLab\'s order)' : ''}.
 
 | file | what |
 |---|---|
 | \`train.py\` | the training loop: data, loss, optimizer, schedule, clipping, truncated BPTT, DDP, SeqLab run folders |
-| \`model.py\` | the model with SeqLab's (PyTorch state_dict) parameter names: torch's RNN/GRU/LSTM modules (cuDNN on GPUs) where they compute SeqLab's cells, step by step where they do not and where the gradient flow is recorded |
+| \`model.py\` | the model with SeqLab's (PyTorch state_dict) parameter names: ${MODEL_PY[m.kind]} |
 | \`init.safetensors\` | the exact weights SeqLab starts from (same seed, same initialization) |
 | \`data/\` | the rows in SeqLab's order and encoding: ${rows('train')} training and ${rows('validation')} validation shard(s) |
 | \`seqlab-export.json\` | the model and training settings train.py reads, and the run.json / config.json of its runs |
@@ -61,14 +84,14 @@ the run folder is written on the node of rank 0 (use \`--runs-dir\` on shared st
 ## Bringing the runs back to SeqLab
 
 A run folder (\`.seqlab/runs/<run-id>/\`) has SeqLab's files: run.json, config.json, metrics.jsonl, gradflow.jsonl,
-gates.jsonl, tasks.jsonl, checkpoints/*.safetensors and summary.json. With this folder inside the workspace, the SeqLab
+${PROBE_FILE[m.kind]}, tasks.jsonl, checkpoints/*.safetensors and summary.json. With this folder inside the workspace, the SeqLab
 extension lists its runs under the experiment (updated while they train) and opens their dashboards;
 \`seqlab runs\` lists them, \`seqlab report <run-dir>\` writes the offline report, \`seqlab run --resume <run-dir>\`
 continues one in SeqLab (with the original config and data where they were), and
 \`seqlab run <config> --init <run-dir>/checkpoints/final.safetensors\` starts a new run from its weights.
 
 Differences from SeqLab: dropout masks come from PyTorch's generator (SeqLab's own are not reproduced), and the task
-views besides the confusion matrix (forecast plots, text samples, per-step labels) are not recorded.
+views besides the confusion matrix (forecast plots, text samples, per-step labels) are not recorded.${m.kind === 'transformer' ? KEY_BIAS : ''}
 
 ## The data files
 

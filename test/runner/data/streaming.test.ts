@@ -10,6 +10,7 @@ import { csvFileDataset } from '../../../src/runner/data/csvFile';
 import { jsonlDataset } from '../../../src/runner/data/jsonl';
 import { jsonlFileDataset } from '../../../src/runner/data/jsonlFile';
 import { fileLines, firstInvalidUtf8 } from '../../../src/runner/data/lines';
+import { parseConfig } from '../../../src/runner/config/load';
 import type { DataConfig } from '../../../src/runner/config/schema';
 import { fileDiagnostic, InputError, type Diagnostic } from '../../../src/runner/diagnostics';
 import { tempDir } from '../../helpers/workspace';
@@ -39,7 +40,7 @@ function outcome(f: () => unknown): unknown {
 function same(text: string, why: string): void {
   const file = write(text);
   const whole = text.trim() === '' ? { diagnostics: [fileDiagnostic(file, 'the file is empty')] } : outcome(() => jsonlDataset(file, text));
-  for (const chunk of [7, 64, 1 << 16]) assert.deepEqual(outcome(() => jsonlFileDataset(file, chunk)), whole, `${why} (chunk ${chunk})`);
+  for (const chunk of [7, 64, 1 << 16]) assert.deepEqual(outcome(() => jsonlFileDataset(file, { chunkBytes: chunk })), whole, `${why} (chunk ${chunk})`);
 }
 
 test('JSONL read line by line: the same dataset as the whole-text parser, for every row form and odd layout', () => {
@@ -87,15 +88,45 @@ test('JSONL read line by line: seeded random rows, some broken, give what the wh
   }
 });
 
+/** As same, with data.minFreq and a separate validation file (blank files refused before parsing, training file first). */
+function sameWith(text: string, held: string | null, minFreq: number, why: string): void {
+  const file = write(text);
+  const vfile = held === null ? undefined : write(held);
+  const blank = [text, held ?? 'x'].findIndex((t) => t.trim() === '');
+  const whole = blank >= 0
+    ? { diagnostics: [fileDiagnostic([file, vfile!][blank], 'the file is empty')] }
+    : outcome(() => jsonlDataset(file, text, { minFreq, validation: vfile === undefined ? undefined : { file: vfile, text: held! } }));
+  for (const chunk of [7, 64, 1 << 16]) {
+    assert.deepEqual(outcome(() => jsonlFileDataset(file, { minFreq, validation: vfile, chunkBytes: chunk })), whole, `${why} (chunk ${chunk})`);
+  }
+}
+
+test('JSONL read line by line: data.minFreq and <unk>, and a validation file, as the whole-text parser reads them', () => {
+  const words = '{"x": ["the", "cat", "sat"], "y": "A"}\n{"x": ["the", "dog", "ran"], "y": "B"}\n{"x": ["a", "cat", "the"], "y": "A"}\n';
+  sameWith(words, null, 2, 'rare words read as <unk>');
+  sameWith(words, null, 1, 'minFreq 1 keeps every word');
+  sameWith(words + '{"x": ["<unk>", "<unk>", "<unk>"], "y": "B"}\n', null, 1, 'a literal <unk> in the data');
+  sameWith(words, '{"x": ["the", "cow"], "y": "B"}\n\n{"x": ["cat"], "y": "A"}', 2, 'a validation file: unseen words read as <unk>');
+  sameWith(words, '{"x": ["the", "cow", "pig"], "y": "C"}\n{"x": ["cat"], "y": "D"}\n', 1, 'unseen words without <unk>, unknown labels');
+  sameWith(words, '{"x": [1, 2], "y": "A"}\n{"x": ["a"], "y": [1]}\n{"x": ["a"], "y": "A", "z": 1}\n', 2, 'validation rows that disagree, or do not parse');
+  sameWith(words, '{"x": [1, 2], "y": "A"}\n{"x": ["a"], "y": [1]}\n', 2, 'validation rows that disagree with the training file');
+  sameWith('{"x": [[1, 2]], "y": [0.5]}\n', '{"x": [[3, 4], [5, 6]], "y": 2}\n{"x": [[1, 2, 3]], "y": [1, 2]}\n', 2, 'numbers: a number for a list of one, wrong widths');
+  sameWith('{"x": [1], "y": ["a"]}\n', '{"x": [2, 3], "y": ["a", "b"]}\n', 2, 'per-step labels in the validation file');
+  sameWith(words, ' \n', 2, 'a blank validation file');
+  sameWith(Array.from({ length: 15 }, (_, i) => `{"x": [${i}], "y": "a"}`).join('\n'), Array.from({ length: 15 }, (_, i) => `{"x": ["${i}"], "y": "a"}`).join('\n'), 2, 'problems in both files: 20 in all');
+});
+
 type CsvConfig = Extract<DataConfig, { source: 'csv' }>;
 const CSV: CsvConfig = { source: 'csv', path: 'x.csv', columns: [], target: [], window: 3, horizon: 1, validation: 0.25, task: 'forecast', threshold: null };
 
 /** csvFileDataset (small chunks too) against what loadDataset did before: the whole text, refused when blank, csvDataset. */
-function sameCsv(text: string, why: string, c: Partial<CsvConfig> = {}): void {
+function sameCsv(text: string, why: string, c: Partial<CsvConfig> = {}, withSource = false): void {
   const file = write(text);
   const cfg = { ...CSV, ...c };
-  const whole = text.trim() === '' ? { diagnostics: [fileDiagnostic(file, 'the file is empty')] } : outcome(() => csvDataset(file, text, cfg));
-  for (const chunk of [5, 64, 1 << 16]) assert.deepEqual(outcome(() => csvFileDataset(file, cfg, chunk)), whole, `${why} (chunk ${chunk})`);
+  // The config the columns come from, for ranging a wrong column name at its entry.
+  const source = withSource ? parseConfig('c.seqlab.json', JSON.stringify({ data: cfg }, null, 2)).source : undefined;
+  const whole = text.trim() === '' ? { diagnostics: [fileDiagnostic(file, 'the file is empty')] } : outcome(() => csvDataset(file, text, cfg, source));
+  for (const chunk of [5, 64, 1 << 16]) assert.deepEqual(outcome(() => csvFileDataset(file, cfg, { source, chunkBytes: chunk })), whole, `${why} (chunk ${chunk})`);
 }
 
 const series = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n');
@@ -106,6 +137,24 @@ test('CSV read line by line: the same windows, normalization, baseline and serie
   sameCsv('"name, quoted",v,w\n' + series(9, (i) => `"x ""${i}"", y",${i},"${i * 2}"`), 'quoted cells, escaped quotes, no final newline');
   sameCsv('t,v\n"a\nb",1\n' + series(8, (i) => `t${i},${i}`), 'a quoted newline inside a cell');
   sameCsv('v,w\n' + series(40, (i) => `${Math.sin(i)},${Math.cos(i) * 1e5}`), 'columns and targets named', { columns: ['w', 'v'], target: ['v'], window: 5 });
+});
+
+test('CSV read line by line: the same time column as the whole-text parser', () => {
+  sameCsv('date,sales,temp\n' + series(8, (i) => `2021-03-0${i + 1},${10 + i},${5 - i}`), 'ISO dates: the time axis, not an input');
+  sameCsv('when,v\n' + series(8, (i) => `2021-03-0${i + 1}T10:0${i}:00+02:00,${i * i}`), 'date-times with a zone, in a column not named like time');
+  sameCsv('Year,v\n' + series(8, (i) => `${1990 + i},${i * i}`), 'a year column');
+  sameCsv('Year,v\n' + series(8, (i) => `${1990 + i},${i * i}`), 'a year column named in columns is an input', { columns: ['Year', 'v'] });
+  sameCsv('n,total,v\n' + series(8, (i) => `${i},${(i * (i + 1)) / 2},${i % 3}`), 'a row index; a running total is data');
+  sameCsv('a,b\n' + series(8, (i) => `${i % 2},${i % 3}`), 'no time column');
+  sameCsv('day,v\n' + series(8, (i) => `${8 - i},${i}`), 'a time name in decreasing order is no time column');
+  sameCsv('t,x,y\n' + series(8, (i) => `${i * 0.5},${i * 0.5 + (i % 2) * 1e-12},${i}`), 'evenly spaced within tolerance');
+  sameCsv('date,v\n' + series(8, (i) => `2021-03-0${i + 1},x${i}`), 'nothing numeric besides the time column');
+  sameCsv('date,v\n2021-03-01,1\n2021-03-02\n' + series(6, (i) => `2021-03-0${i + 3},${i}`), 'a ragged row under a date column');
+});
+
+test('CSV read line by line: a wrong column name is reported at its entry in the config', () => {
+  sameCsv('v,w\n' + series(30, (i) => `${i},${i}`), 'unknown column names, ranged in the config', { columns: ['vv', 'q'], target: ['W'] }, true);
+  sameCsv('date,v\n' + series(8, (i) => `2021-03-0${i + 1},x${i}`), 'nothing numeric besides the time column, at data.columns', {}, true);
 });
 
 test('CSV read line by line: the same diagnostics at the same line:column and offset', () => {
@@ -148,7 +197,7 @@ test('a data file that is not UTF-8 is refused with its byte offset and line:col
   for (const chunk of [5, 1 << 16]) {
     let d: Diagnostic | undefined;
     try {
-      jsonlFileDataset(file, chunk);
+      jsonlFileDataset(file, { chunkBytes: chunk });
     } catch (e) {
       d = (e as InputError).diagnostics[0];
     }

@@ -1,5 +1,5 @@
 // Tiny experiments that together use every cell, variant and option the PyTorch export reproduces exactly (dropout
-// aside: its masks come from each side's own generator). float64 (reference64) so both sides compute the same sums.
+// aside: its masks come from each side's own generator), the Transformer's included. float64 (reference64) so both sides compute the same sums.
 // Steps that record the gradient flow run train.py's layers step by step, the others through torch's fused RNNs
 // (where the cell has one), so with gradFlowEvery 2 or 3 both paths are held to SeqLab's numbers.
 const TAGGED = [
@@ -83,5 +83,20 @@ export const CASES: Record<string, Case> = {
     data: { source: 'adding', length: 5, trainSize: 8, validationSize: 3 },
     model: { cell: 'gru', hiddenSize: 3, numLayers: 2, layerNorm: true },
     train: train({ batchSize: 4, optimizer: { type: 'adam', lr: 0.02, weightDecay: 0.01 } }),
+  }),
+  'Transformer post-norm: relu, sinusoidal positions, last-step head on features, 2 layers, Adam, clip by norm': config({
+    data: { source: 'adding', length: 6, trainSize: 10, validationSize: 4 },
+    model: { cell: 'transformer', hiddenSize: 4, heads: 2, numLayers: 2, feedForward: 6 },
+    train: train({ batchSize: 4, optimizer: { type: 'adam', lr: 0.05 }, clip: { maxNorm: 0.5 } }),
+  }),
+  'Transformer pre-norm: gelu, learned positions, embedded ragged token rows, per-step (causal) targets, AdamW, warmup': config({
+    data: { source: 'jsonl', path: 'tagged.jsonl', validation: 0.25 },
+    model: { cell: 'transformer', hiddenSize: 4, heads: 2, numLayers: 2, feedForward: 5, normFirst: true, activation: 'gelu', positional: 'learned', embedding: { dim: 4 } },
+    train: train({ batchSize: 4, optimizer: { type: 'adamw', lr: 0.05 }, schedule: { type: 'warmup', warmupSteps: 1, after: { type: 'constant' } } }),
+  }, { 'tagged.jsonl': TAGGED }, 64),
+  'Transformer post-norm: attention-pooling head, one layer of 4 heads, cross entropy, SGD with momentum, shuffled': config({
+    data: { source: 'parity', length: 5, trainSize: 12, validationSize: 5 },
+    model: { cell: 'transformer', hiddenSize: 8, heads: 4, feedForward: 4, head: { output: 'attention' } },
+    train: train({ batchSize: 4, shuffle: true, optimizer: { type: 'sgd', lr: 0.3, momentum: 0.9 } }),
   }),
 };

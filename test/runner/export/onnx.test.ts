@@ -3,9 +3,11 @@
 // Scan of plain ops that layer norm needs, with ragged lengths, residual stacks, embeddings and every head.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Batch } from '../../../src/engine/batch';
 import { Rng } from '../../../src/engine/rng';
+import { InputError } from '../../../src/runner/diagnostics';
 import { exportOnnx } from '../../../src/runner/export/onnx/index';
 import { loadExperiments } from '../../../src/runner/experiment';
 import { startRun } from '../../../src/runner/run';
@@ -87,3 +89,11 @@ for (const [name, c] of Object.entries(CASES)) {
     assert.ok(compared >= batch.B * size);
   });
 }
+
+test('ONNX export of a Transformer run is refused at model.cell, pointing to the PyTorch export, writing no file', async () => {
+  const dir = tempWorkspace({ 'exp.seqlab.json': { seed: 2, data: adding, model: { cell: 'transformer', hiddenSize: 4, heads: 2 }, train: { steps: 2, batchSize: 4 } } });
+  const run = await startRun(loadExperiments(join(dir, 'exp.seqlab.json'))[0], { outDir: join(dir, 'run') });
+  const file = join(dir, 'model.onnx');
+  assert.throws(() => exportOnnx(run.runDir, file), (e: unknown) => e instanceof InputError && e.diagnostics[0].path === 'model.cell' && /Transformer to ONNX is not supported yet.*"seqlab export <config>" exports it to PyTorch/.test(e.diagnostics[0].message));
+  assert.equal(existsSync(file), false);
+});

@@ -1,13 +1,14 @@
 // The PyTorch export trains what SeqLab trains: for each case (together every cell, variant and option), SeqLab and
 // the exported train.py (Debian's python3-torch) give the same losses, gradient norms, learning rates, gradient flow,
-// gate traces, validation results and final weights to 1e-5 relative; two DDP processes give what one does; runs
+// gate traces, validation results and final weights to 1e-5 relative, and the same attention maps to the 4
+// significant digits both record; two DDP processes give what one does; runs
 // move both ways (SeqLab resumes a train.py run, train.py resumes its own); bad input gets a clear message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSummary, StepRecord } from '../../../src/runner/events';
+import type { EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSummary, SelfAttentionRecord, StepRecord } from '../../../src/runner/events';
 import { exportConfig } from '../../../src/runner/export/pytorch';
 import { loadExperiments } from '../../../src/runner/experiment';
 import { InputError } from '../../../src/runner/diagnostics';
@@ -30,6 +31,29 @@ function closeArrays(a: ArrayLike<number>, b: ArrayLike<number>, what: string): 
   let scale = 0;
   for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]));
   for (let i = 0; i < a.length; i++) close(a[i], b[i], `${what}[${i}]`, scale);
+}
+
+/**
+ * Attention weights are recorded to 4 significant digits, so two values 1e-5 apart may round one unit of the 4th digit
+ * apart: that much more is allowed, no more.
+ */
+function closeRounded(a: number[], b: number[], what: string): void {
+  assert.equal(b.length, a.length, `${what}: lengths`);
+  a.forEach((v, i) => {
+    const m = Math.max(Math.abs(v), Math.abs(b[i]));
+    const unit = m === 0 ? 0 : 10 ** (Math.floor(Math.log10(m)) - 3);
+    assert.ok(Math.abs(v - b[i]) <= TOL * m + unit * (1 + 1e-9), `${what}[${i}]: SeqLab ${v}, PyTorch ${b[i]}`);
+  });
+}
+
+function assertSameAttention(seqlab: string, torch: string): void {
+  const [a, b] = [seqlab, torch].map((d) => records<SelfAttentionRecord>(d, 'selfattention.jsonl', 'selfattention'));
+  assert.equal(b.length, a.length, 'selfattention records');
+  a.forEach((r, i) => {
+    const o = b[i];
+    assert.deepEqual([o.step, o.probe, o.layer, o.T, o.weights.length], [r.step, r.probe, r.layer, r.T, r.weights.length]);
+    r.weights.forEach((w, h) => closeRounded(w, o.weights[h], `attention at step ${r.step}, probe ${r.probe}, layer ${r.layer}, head ${h}`));
+  });
 }
 
 const records = <T extends RunRecord>(dir: string, file: string, kind: T['kind']) =>
@@ -64,6 +88,7 @@ function assertSameRun(seqlab: string, torch: string): void {
     assert.deepEqual(Object.keys(o.values).sort(), Object.keys(r.values).sort());
     for (const k of Object.keys(r.values)) closeArrays(r.values[k], o.values[k], `gates ${k} at step ${r.step}, layer ${r.layer} ${r.direction}`);
   });
+  assertSameAttention(seqlab, torch);
   const [pa, pb] = [seqlab, torch].map((d) => readSafetensors(join(d, 'checkpoints', 'final.safetensors')));
   assert.deepEqual(Object.keys(pb.tensors).sort(), Object.keys(pa.tensors).sort());
   for (const [name, t] of Object.entries(pa.tensors)) {
@@ -106,10 +131,63 @@ test('torchrun with 2 processes (DDP, gloo, CPU) gives what one process gives, a
   assert.equal(records<StepRecord>(ddp, 'metrics.jsonl', 'step').length, 4);
 });
 
+const TRANSFORMER = 'Transformer pre-norm: gelu, learned positions, embedded ragged token rows, per-step (causal) targets, AdamW, warmup';
+
+test('a Transformer run of train.py records attention maps (selfattention.jsonl) where a recurrent one records gates', () => {
+  const e = exported(TRANSFORMER);
+  const snap = readSnapshot('x', e.runDir);
+  assert.deepEqual([...new Set(snap.records.map((r) => r.kind))].sort(), ['eval', 'gradflow', 'selfattention', 'step']);
+  // probes 0 and 1 at steps 0, 2 and 4, each with both layers; heads × T×T weights, each query row summing to 1
+  const maps = records<SelfAttentionRecord>(e.runDir, 'selfattention.jsonl', 'selfattention');
+  assert.equal(maps.length, 3 * 2 * 2);
+  for (const m of maps) {
+    assert.equal(m.weights.length, 2);
+    for (const w of m.weights) {
+      assert.equal(w.length, m.T * m.T);
+      for (let i = 0; i < m.T; i++) {
+        const row = w.slice(i * m.T, (i + 1) * m.T);
+        assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-3, `row ${i} sums to 1`);
+        assert.ok(row.slice(i + 1).every((v) => v === 0), `causal: row ${i} sees no later step`);
+      }
+    }
+  }
+});
+
+test('the export README describes the model kind: its layers, what model.py runs and where the probes go', () => {
+  const readme = (name: string) => readFileSync(join(exported(name).exportDir, 'README.md'), 'utf8');
+  const tfm = readme(TRANSFORMER);
+  assert.match(tfm, /Model: 2-layer Transformer encoder \(pre-norm\), width 4, 2 heads, feed-forward 5 \(gelu\), token embedding \+ learned positions, causal, head "all"/);
+  assert.match(tfm, /\| `model.py` \| .*torch\.nn\.TransformerEncoder/);
+  assert.match(tfm, /selfattention\.jsonl \(attention maps\)/);
+  assert.match(tfm, /The attention key biases \(`self_attn\.in_proj_bias\[d:2d\]`\) add the same amount/);
+  const rnn = readme(RAGGED);
+  assert.match(rnn, /Model: 1-layer RNN \(tanh\), hidden 3, bidirectional, embedding 3, head "all"/);
+  assert.match(rnn, /gates\.jsonl \(gate traces\)/);
+  assert.doesNotMatch(rnn, /selfattention|TransformerEncoder|key biases/);
+});
+
+test('torchrun with 2 processes (DDP, gloo, CPU) trains the Transformer as one process does', () => {
+  const one = exported(TRANSFORMER);
+  runIn(one.exportDir, PYTHON, ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py',
+    '--device', 'cpu', '--runs-dir', join(one.workspace, 'ddp-runs')]);
+  assertSameRun(one.runDir, newestRun(join(one.workspace, 'ddp-runs')));
+});
+
 const SHUFFLED = 'GRU resetAfter: bidirectional, cross entropy, SGD Nesterov + weight decay, step schedule, shuffled';
 
 test('runs move both ways: SeqLab resumes a train.py run and train.py resumes its own, each ending where one run ends', async () => {
   const e = exportAndTrain(CASES[SHUFFLED].files, ['--steps', '2']);
+  const full = await seqlabRun(e);
+  const bySeqlab = join(e.workspace, 'resumed-by-seqlab');
+  cpSync(e.runDir, bySeqlab, { recursive: true });
+  await resumeRun(bySeqlab);
+  assertSameRun(full, bySeqlab);
+  runIn(e.exportDir, PYTHON, ['train.py', '--device', 'cpu', '--resume', e.runDir]);
+  assertSameRun(full, e.runDir);
+});
+
+test('a Transformer run moves both ways too: SeqLab resumes its train.py run, train.py resumes it, each ending as one run', async () => {
+  const e = exportAndTrain(CASES[TRANSFORMER].files, ['--steps', '2'], { shardBytes: CASES[TRANSFORMER].shardBytes });
   const full = await seqlabRun(e);
   const bySeqlab = join(e.workspace, 'resumed-by-seqlab');
   cpSync(e.runDir, bySeqlab, { recursive: true });
@@ -157,6 +235,18 @@ test('exporting a config that does not validate throws the diagnostics `run` rep
   assert.throws(() => exportConfig(file, join(dir, 'out')), (e: unknown) => {
     assert.ok(e instanceof InputError);
     assert.deepEqual(e.diagnostics, fromRun.diagnostics);
+    return true;
+  });
+  assert.equal(existsSync(join(dir, 'out')), false);
+});
+
+test('exporting a sequence-to-sequence config is refused at model.decoder, writing nothing', () => {
+  const dir = tempWorkspace({ 's2s.seqlab.json': { data: { source: 'reverse' }, model: { cell: 'gru', hiddenSize: 8, embedding: { dim: 4 }, decoder: {} } } });
+  assert.throws(() => exportConfig(join(dir, 's2s.seqlab.json'), join(dir, 'out')), (e: unknown) => {
+    assert.ok(e instanceof InputError, String(e));
+    assert.equal(e.diagnostics[0].path, 'model.decoder');
+    assert.match(e.diagnostics[0].message, /sequence-to-sequence models is not supported yet/);
+    assert.ok(e.diagnostics[0].offset > 0, 'ranged at the field, not the file\'s start');
     return true;
   });
   assert.equal(existsSync(join(dir, 'out')), false);

@@ -1,20 +1,31 @@
 // `seqlab export <run-dir> --format onnx`: a trained run's newest checkpoint as an ONNX model, written from TypeScript
 // (proto.ts) so the path needs no Python, uses ONNX's own RNN/GRU/LSTM operators where they fit and keeps the sequence
 // length dynamic (a traced torch.onnx.export of the step-by-step model would fix it). One graph builder per model
-// kind: recurrent.ts for the recurrent stack; a new kind adds its own and a case in modelGraph.
+// kind in GRAPHS: recurrent.ts for the recurrent stack; the Transformer has none yet, so its ONNX export is refused.
 import { resolve } from 'node:path';
 import type { SequenceModel } from '../../../engine/model';
 import { writeFileAtomic } from '../../files';
 import { loadTrainedModel, type LoadModelOptions } from '../../savedRun';
-import { modelKind } from '../manifest';
+import { InputError, fileDiagnostic } from '../../diagnostics';
+import type { ModelSpec } from '../../../engine/spec';
+import { modelKind, unexportable, type ModelKind } from '../manifest';
 import { encodeModel, type GraphValue } from './proto';
 import { recurrentGraph } from './recurrent';
 
-export function modelGraph(model: SequenceModel): GraphValue {
-  switch (modelKind(model.spec)) {
-    case 'recurrent':
-      return recurrentGraph(model);
+const GRAPHS: Partial<Record<ModelKind, (model: SequenceModel) => GraphValue>> = { recurrent: recurrentGraph };
+
+/** Why a model has no ONNX export (the config field that makes it so), or null when it has one. */
+export function onnxUnexportable(spec: ModelSpec): { field: string; message: string } | null {
+  if (spec.cell === 'transformer') {
+    return { field: 'model.cell', message: 'exporting the Transformer to ONNX is not supported yet: only recurrent models (rnn, gru, lstm) export to ONNX; "seqlab export <config>" exports it to PyTorch' };
   }
+  return unexportable(spec);
+}
+
+export function modelGraph(model: SequenceModel): GraphValue {
+  const build = GRAPHS[modelKind(model.spec)];
+  if (!build) throw new Error(`internal: no ONNX graph for this model; check onnxUnexportable() first`);
+  return build(model);
 }
 
 /** The model's ONNX bytes, its inputs and output described in the model's doc string. */
@@ -29,7 +40,9 @@ export function onnxBytes(model: SequenceModel, version: string, source: string)
 
 /** Writes the run's newest usable checkpoint as ONNX to outFile (atomically). Returns the checkpoint's label. */
 export function exportOnnx(runDir: string, outFile: string, opts: LoadModelOptions = {}, version = '0'): string {
-  const { model, checkpoint } = loadTrainedModel(runDir, opts);
+  const { exp, model, checkpoint } = loadTrainedModel(runDir, opts);
+  const refused = onnxUnexportable(model.spec);
+  if (refused) throw new InputError([fileDiagnostic(exp.configFile, refused.message, refused.field)]);
   writeFileAtomic(resolve(outFile), onnxBytes(model, version, `${runDir} (checkpoint ${checkpoint.label}, step ${checkpoint.step})`));
   return checkpoint.label;
 }

@@ -1,5 +1,5 @@
 // The head and the tail of train.py: what it is and how to run it, imports (with the message for a missing torch),
-// the command line, devices and processes, evaluation and gate probes as SeqLab records them (evaluate.ts, run.ts),
+// the command line, devices and processes, evaluation and probes as SeqLab records them (evaluate.ts, run.ts),
 // and the run itself: start or resume, the loop, checkpoints and the summary, written by rank 0 only.
 export const HEADER_PY = String.raw`#!/usr/bin/env python3
 """A SeqLab experiment exported to plain PyTorch (no SeqLab needed to run it; see README.md).
@@ -126,12 +126,20 @@ def evaluate(model, rows, ctx):
     classes = TARGET["kind"] == "class"
     C = len(TARGET["labels"]) if classes else 0
     matrix = [[0] * C for _ in range(C)]
+    # A CSV series' forecast errors in its own units: SeqLab's rmseOriginal and maeOriginal.
+    std = DATA["normalization"]["std"] if DATA["normalization"] and not classes else None
+    se_units, ae_units, n_units = 0.0, 0.0, 0
     for at in range(0, len(rows), EVAL_BATCH):
         ids = list(range(at, min(len(rows), at + EVAL_BATCH)))
         lengths_all = [rows.lengths[i] for i in ids]
         inputs, lengths, targets = make_batch(rows, ids, max(lengths_all), ctx.device, ctx.dtype)
         logits, mask, _, _ = model(inputs, lengths, 0, model.initial_state(len(ids)))
         loss_total += float(loss_sum(logits, targets, mask)) / term_count(lengths_all) * len(ids)
+        if std is not None:
+            err = (activate(logits) - targets) * torch.tensor(std, device=logits.device, dtype=logits.dtype)
+            se_units += float((err ** 2).sum())
+            ae_units += float(err.abs().sum())
+            n_units += err.numel()
         if classes:
             predicted = logits.argmax(-1)
             right += int(((predicted == targets) & mask).sum())
@@ -149,16 +157,20 @@ def evaluate(model, rows, ctx):
             metrics["majorityAccuracy"] = max(sum(r) for r in matrix) / len(rows)
     elif TRAIN["loss"] == "mse":
         metrics["rmse"] = math.sqrt(loss)
+    if std is not None:
+        metrics["rmseOriginal"] = math.sqrt(se_units / n_units)
+        metrics["maeOriginal"] = ae_units / n_units
     return loss, metrics, (matrix if classes and not PER_STEP else None)
 
 
 def probe_records(model, rows, step, ctx):
-    """Gate activations and states of the probe sequences, as SeqLab's gates.jsonl lines."""
+    """What the probe sequences show, as SeqLab records it: gate traces (gates.jsonl) of a recurrent model, attention
+    maps (selfattention.jsonl) of the Transformer; the model's probe_record names the kind."""
     ids = RUN["probes"]
     inputs, lengths, _ = make_batch(rows, ids, max(rows.lengths[i] for i in ids), ctx.device, ctx.dtype)
     out = []
     for t in model.probe(inputs, lengths):
-        record = {"kind": "gates", "step": step, "probe": t.pop("sequence")}
+        record = {"kind": model.probe_record, "step": step, "probe": t.pop("sequence")}
         record.update(t)
         out.append(record)
     return out
@@ -253,7 +265,7 @@ class Run:
     def loop(self, total):
         last_eval = -1
         if self.step == 0 and RUN["gatesEvery"] > 0:
-            self.record_gates(0)
+            self.record_probes(0)
         while self.step < total:
             self.train_one(total)
             if self.after_step():
@@ -285,7 +297,7 @@ class Run:
 
     def after_step(self):
         if every(RUN["gatesEvery"], self.step):
-            self.record_gates(self.step)
+            self.record_probes(self.step)
         evaluated = every(RUN["evalEvery"], self.step)
         if evaluated:
             self.record_eval(self.step)
@@ -307,7 +319,7 @@ class Run:
         if matrix is not None:
             self.emit({"kind": "confusion", "step": step, "labels": TARGET["labels"], "matrix": matrix}, "tasks.jsonl")
 
-    def record_gates(self, step):
+    def record_probes(self, step):
         if not self.ctx.leader or not RUN["probes"]:
             return
         self.model.eval()

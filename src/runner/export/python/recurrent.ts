@@ -192,6 +192,7 @@ class Model(nn.Module):
     """The whole network. forward() runs steps [start, start + steps) of a batch from the given state."""
 
     supports_tbptt = True
+    probe_record = "gates"
 
     def __init__(self, spec):
         super().__init__()

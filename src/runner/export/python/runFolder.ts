@@ -70,8 +70,9 @@ class RunFolder:
     a checkpoint or summary); summary.json, run.json, config.json and checkpoints are replaced atomically."""
 
     FLUSH_SECONDS = 0.2
-    RECORD_FILES = {"step": "metrics.jsonl", "eval": "metrics.jsonl", "gradflow": "gradflow.jsonl", "gates": "gates.jsonl"}
-    ALL_FILES = ["metrics.jsonl", "gradflow.jsonl", "gates.jsonl", "tasks.jsonl"]
+    RECORD_FILES = {"step": "metrics.jsonl", "eval": "metrics.jsonl", "gradflow": "gradflow.jsonl", "gates": "gates.jsonl",
+                    "selfattention": "selfattention.jsonl"}
+    ALL_FILES = ["metrics.jsonl", "gradflow.jsonl", "gates.jsonl", "selfattention.jsonl", "tasks.jsonl"]
 
     def __init__(self, path):
         self.path = Path(path)
