@@ -46,7 +46,12 @@ export type CsvConfig = Extract<DataConfig, { source: 'csv' }>;
 interface Csv { file: string; map: LineMap; table: CsvTable; names: string[] }
 type Stats = Map<number, { mean: number; std: number }>;
 
-/** `source`, the config, is where a wrong column name is reported (at data.columns or data.target). */
+/**
+ * The dataset of a CSV file's whole text; `source`, the config, is where a wrong column name is reported (at
+ * data.columns or data.target). loadDataset reads files a line at a time (csvFile.ts, with the same time column and
+ * column choice: findTimeColumn and pickColumns); this builder is what that is tested against
+ * (test/runner/data/streaming.test.ts) and what bench/dataMemory.ts measures as the way before it.
+ */
 export function csvDataset(file: string, text: string, c: CsvConfig, source?: ConfigSource): Dataset {
   const table = parseCsv(text);
   if (table.header.length === 0) throw new InputError([fileDiagnostic(file, 'the file is empty; expected a header row and data rows')]);

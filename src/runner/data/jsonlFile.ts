@@ -5,12 +5,12 @@
 // read as <unk> (vocabulary.ts); a separate validation file (data.validationPath) is read the same way, a line at a
 // time, and numbered with the training file's vocabulary and labels.
 import { fileDiagnostic, InputError, type Diagnostic } from '../diagnostics';
-import { isNumericY, parseJsonl, sortLabels, unknownLabelMessage, unknownTokenMessage, Y_FORM_TEXT, type JsonlDataset, type Row, type YForm } from './jsonl';
+import { isNumericY, parseJsonl, sortLabels, Y_FORM_TEXT, type JsonlDataset, type Row, type YForm } from './jsonl';
 import { RowScanner } from './jsonlScan';
 import { fileLines, isBlankLine, LinePositions, lineText, type Line } from './lines';
 import { f32, f64, i32, Interner, Pool, Scratch } from './typedStore';
 import type { Sequence } from './types';
-import { tokenId, vocabularyOfCounts } from './vocabulary';
+import { tokenId, UNK, vocabularyOfCounts } from './vocabulary';
 
 export interface JsonlFileOptions {
   /** Tokens seen fewer times in the training file are read as <unk> (1, the default: keep every token). */
@@ -152,6 +152,12 @@ function checkShape(file: string, first: Shape, r: Shape, of: string, diags: Dia
     at(`y is ${Y_FORM_TEXT[r.yForm]} but ${ref} has ${Y_FORM_TEXT[first.yForm]}`);
   } else if (isNumericY(r.yForm) && r.yWidth !== first.yWidth) at(`y has width ${r.yWidth} but ${ref} has ${first.yWidth}`);
 }
+
+/** A validation file's token that the training vocabulary lacks, when it has no <unk> to read it as. */
+const unknownTokenMessage = (token: string) =>
+  `token "${token}" is not in the training file's vocabulary, which has no ${UNK} (no token is rarer than data.minFreq)`;
+
+const unknownLabelMessage = (label: string, labels: string[]) => `label "${label}" is not one of the training file's labels (${labels.join(', ')})`;
 
 /** How many times the training file holds each distinct token. */
 function tokenCounts(rows: Rows): Map<string, number> {

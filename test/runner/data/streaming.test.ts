@@ -13,6 +13,7 @@ import { fileLines, firstInvalidUtf8 } from '../../../src/runner/data/lines';
 import { parseConfig } from '../../../src/runner/config/load';
 import type { DataConfig } from '../../../src/runner/config/schema';
 import { fileDiagnostic, InputError, type Diagnostic } from '../../../src/runner/diagnostics';
+import type { Sequence } from '../../../src/runner/data/types';
 import { tempDir } from '../../helpers/workspace';
 
 const dir = tempDir('seqlab-stream-');
@@ -88,32 +89,91 @@ test('JSONL read line by line: seeded random rows, some broken, give what the wh
   }
 });
 
-/** As same, with data.minFreq and a separate validation file (blank files refused before parsing, training file first). */
-function sameWith(text: string, held: string | null, minFreq: number, why: string): void {
+/** As same, with data.minFreq. */
+function sameMinFreq(text: string, minFreq: number, why: string): void {
   const file = write(text);
-  const vfile = held === null ? undefined : write(held);
-  const blank = [text, held ?? 'x'].findIndex((t) => t.trim() === '');
-  const whole = blank >= 0
-    ? { diagnostics: [fileDiagnostic([file, vfile!][blank], 'the file is empty')] }
-    : outcome(() => jsonlDataset(file, text, { minFreq, validation: vfile === undefined ? undefined : { file: vfile, text: held! } }));
-  for (const chunk of [7, 64, 1 << 16]) {
-    assert.deepEqual(outcome(() => jsonlFileDataset(file, { minFreq, validation: vfile, chunkBytes: chunk })), whole, `${why} (chunk ${chunk})`);
-  }
+  const whole = outcome(() => jsonlDataset(file, text, { minFreq }));
+  for (const chunk of [7, 64, 1 << 16]) assert.deepEqual(outcome(() => jsonlFileDataset(file, { minFreq, chunkBytes: chunk })), whole, `${why} (chunk ${chunk})`);
 }
 
-test('JSONL read line by line: data.minFreq and <unk>, and a validation file, as the whole-text parser reads them', () => {
-  const words = '{"x": ["the", "cat", "sat"], "y": "A"}\n{"x": ["the", "dog", "ran"], "y": "B"}\n{"x": ["a", "cat", "the"], "y": "A"}\n';
-  sameWith(words, null, 2, 'rare words read as <unk>');
-  sameWith(words, null, 1, 'minFreq 1 keeps every word');
-  sameWith(words + '{"x": ["<unk>", "<unk>", "<unk>"], "y": "B"}\n', null, 1, 'a literal <unk> in the data');
-  sameWith(words, '{"x": ["the", "cow"], "y": "B"}\n\n{"x": ["cat"], "y": "A"}', 2, 'a validation file: unseen words read as <unk>');
-  sameWith(words, '{"x": ["the", "cow", "pig"], "y": "C"}\n{"x": ["cat"], "y": "D"}\n', 1, 'unseen words without <unk>, unknown labels');
-  sameWith(words, '{"x": [1, 2], "y": "A"}\n{"x": ["a"], "y": [1]}\n{"x": ["a"], "y": "A", "z": 1}\n', 2, 'validation rows that disagree, or do not parse');
-  sameWith(words, '{"x": [1, 2], "y": "A"}\n{"x": ["a"], "y": [1]}\n', 2, 'validation rows that disagree with the training file');
-  sameWith('{"x": [[1, 2]], "y": [0.5]}\n', '{"x": [[3, 4], [5, 6]], "y": 2}\n{"x": [[1, 2, 3]], "y": [1, 2]}\n', 2, 'numbers: a number for a list of one, wrong widths');
-  sameWith('{"x": [1], "y": ["a"]}\n', '{"x": [2, 3], "y": ["a", "b"]}\n', 2, 'per-step labels in the validation file');
-  sameWith(words, ' \n', 2, 'a blank validation file');
-  sameWith(Array.from({ length: 15 }, (_, i) => `{"x": [${i}], "y": "a"}`).join('\n'), Array.from({ length: 15 }, (_, i) => `{"x": ["${i}"], "y": "a"}`).join('\n'), 2, 'problems in both files: 20 in all');
+const words = '{"x": ["the", "cat", "sat"], "y": "A"}\n{"x": ["the", "dog", "ran"], "y": "B"}\n{"x": ["a", "cat", "the"], "y": "A"}\n';
+
+test('JSONL read line by line: data.minFreq and <unk> as the whole-text parser reads them', () => {
+  sameMinFreq(words, 2, 'rare words read as <unk>');
+  sameMinFreq(words, 1, 'minFreq 1 keeps every word');
+  sameMinFreq(words + '{"x": ["<unk>", "<unk>", "<unk>"], "y": "B"}\n', 1, 'a literal <unk> in the data');
+  sameMinFreq(words + '{"x": ["<unk>"], "y": "B"}\n', 3, 'a literal <unk> and rare words');
+});
+
+/**
+ * A training file and a validation file read line by line (small chunks too, all alike): the dataset in brief (each
+ * row as its token ids or values → its targets) or the diagnostics as file:line:column+length@offset path: message,
+ * the training file's path shown as TRAIN.
+ */
+function withValidation(text: string, held: string, minFreq: number): unknown {
+  const file = write(text);
+  const vfile = write(held);
+  const name = (f: string) => (f === file ? 'TRAIN' : f === vfile ? 'VAL' : f);
+  const seen = [7, 64, 1 << 16].map((chunkBytes) => {
+    try {
+      const ds = jsonlFileDataset(file, { minFreq, validation: vfile, chunkBytes });
+      const row = (s: Sequence) => `${Array.from(s.tokens ?? s.x!).join(' ')} → ${Array.from(s.y).join(' ')}`;
+      return { input: ds.input, target: ds.target, rareTokens: ds.rareTokens, train: ds.train.map(row), validation: ds.validation!.map(row) };
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      return e.diagnostics.map((d) => `${name(d.file)}:${d.start.line}:${d.start.column}+${d.length}@${d.offset} ${d.path}: ${d.message.replace(file, 'TRAIN')}`);
+    }
+  });
+  for (const other of seen.slice(1)) assert.deepEqual(other, seen[0], 'the same at every chunk size');
+  return seen[0];
+}
+
+test('JSONL validation file (data.validationPath): read line by line with the training vocabulary and labels', () => {
+  assert.deepEqual(withValidation(words, '{"x": ["the", "cow"], "y": "B"}\n\n{"x": ["cat"], "y": "A"}', 2), {
+    input: { kind: 'tokens', vocab: ['<unk>', 'cat', 'the'] },
+    target: { kind: 'class', labels: ['A', 'B'], perStep: false },
+    rareTokens: 4,
+    train: ['2 1 0 → 0', '2 0 0 → 1', '0 1 2 → 0'],
+    validation: ['2 0 → 1', '1 → 0'], // "cow", unseen, is <unk>
+  });
+  assert.deepEqual(withValidation('{"x": [[1, 2]], "y": [0.5]}\n', '{"x": [[3, 4], [5, 6]], "y": 2}\n', 2), {
+    input: { kind: 'float', size: 2 },
+    target: { kind: 'regression', size: 1, perStep: false },
+    rareTokens: undefined,
+    train: ['1 2 → 0.5'],
+    validation: ['3 4 5 6 → 2'], // a number where the training file has a list of one
+  });
+  const unknown = "is not in the training file's vocabulary, which has no <unk> (no token is rarer than data.minFreq)";
+  assert.deepEqual(withValidation(words, '{"x": ["the", "cow", "pig"], "y": "C"}\n{"x": ["cat"], "y": "D"}\n', 1), [
+    `VAL:1:1+1@0 line 1: token "cow" ${unknown}`,
+    'VAL:1:1+1@0 line 1: label "C" is not one of the training file\'s labels (A, B)',
+    'VAL:2:1+1@39 line 2: label "D" is not one of the training file\'s labels (A, B)',
+  ]);
+  assert.deepEqual(withValidation('{"x": [1], "y": ["a"]}\n', '{"x": [2, 3], "y": ["a", "b"]}\n', 2), [
+    'VAL:1:1+1@0 line 1: label "b" is not one of the training file\'s labels (a)',
+  ]);
+});
+
+test('JSONL validation file: its rows must parse and agree with the training file\'s first row; a blank one is empty', () => {
+  assert.deepEqual(withValidation(words, '{"x": [1, 2], "y": "A"}\n{"x": ["a"], "y": [1]}\n{"x": ["a"], "y": "A", "z": 1}\n', 2), [
+    'VAL:3:24+3@70 line 3 field "z": unknown field; expected only "x" and "y"', // parse errors first, alone
+  ]);
+  assert.deepEqual(withValidation(words, '{"x": [1, 2], "y": "A"}\n{"x": ["a"], "y": [1]}\n', 2), [
+    'VAL:1:1+1@0 line 1: x is numbers but line 1 of TRAIN has tokens',
+    'VAL:2:1+1@24 line 2: y is a list of numbers but line 1 of TRAIN has a class label string',
+  ]);
+  assert.deepEqual(withValidation('{"x": [[1, 2]], "y": [0.5]}\n', '{"x": [[1, 2, 3]], "y": [1, 2]}\n', 2), [
+    'VAL:1:1+1@0 line 1: x has 3 features per step but line 1 of TRAIN has 2',
+    'VAL:1:1+1@0 line 1: y has width 2 but line 1 of TRAIN has 1',
+  ]);
+  assert.deepEqual(withValidation(words, ' \n', 2), ['VAL:1:1+0@0 : the file is empty']);
+  // Problems in both files: the training file's first, 20 in all.
+  const train = Array.from({ length: 15 }, (_, i) => `{"x": [${i}], "y": ${i % 2 ? 1 : '"a"'}}`).join('\n');
+  const got = withValidation(train, Array.from({ length: 15 }, (_, i) => `{"x": ["${i}"], "y": "a"}`).join('\n'), 2) as string[];
+  assert.equal(got.length, 20);
+  assert.equal(got[0], 'TRAIN:2:1+1@21 line 2: y is a number but line 1 has a class label string');
+  assert.equal(got[7], 'VAL:1:1+1@0 line 1: x is tokens but line 1 of TRAIN has numbers');
+  assert.equal(got[19], 'VAL:13:1+1@278 line 13: x is tokens but line 1 of TRAIN has numbers');
 });
 
 type CsvConfig = Extract<DataConfig, { source: 'csv' }>;
