@@ -2,8 +2,9 @@
 // with the same diagnostics at the same line:column, without holding the text or its rows as number[]. Plainly valid
 // lines go through RowScanner; any other line is given to parseJsonl on its own, whose diagnostics are moved to the
 // line's place in the file, so every message is parseJsonl's or jsonlDataset's. Tokens rarer than data.minFreq are
-// read as <unk> (vocabulary.ts); a separate validation file (data.validationPath) is read the same way, a line at a
-// time, and numbered with the training file's vocabulary and labels.
+// read as <unk> (vocabulary.ts). A separate validation file (data.validationPath) is read the same way, a line at a
+// time; its rows must agree with the training file's first row, and a token the training vocabulary lacks (with no
+// <unk>) or a label it lacks is an error at the row's line.
 import { fileDiagnostic, InputError, type Diagnostic } from '../diagnostics';
 import { isNumericY, parseJsonl, sortLabels, Y_FORM_TEXT, type JsonlDataset, type Row, type YForm } from './jsonl';
 import { RowScanner } from './jsonlScan';
@@ -32,8 +33,8 @@ class Rows {
   readonly disagree: Diagnostic[] = [];
   readonly tokens = new Interner();
   readonly labels = new Interner();
-  /** Each row's line number and offset, for diagnostics about a row once the vocabulary is known. */
-  readonly at = new Scratch(f64);
+  /** A validation file's rows' line numbers and offsets, for diagnostics about a row once the vocabulary is known. */
+  private readonly at: Scratch<Float64Array> | null;
   private readonly xPool = new Pool(f32);
   private readonly yPool = new Pool(f64);
   private readonly idPool = new Pool(i32);
@@ -41,6 +42,7 @@ class Rows {
   /** `first`: the training file's first row, when this is a validation file (`of` then names the training file). */
   constructor(readonly file: string, private readonly of = '', first: Shape | null = null) {
     this.first = first;
+    this.at = first ? new Scratch(f64) : null;
   }
 
   fromScan(s: RowScanner, line: Line): void {
@@ -67,15 +69,15 @@ class Rows {
   }
 
   private shape(s: Shape): void {
-    this.at.push(s.line);
-    this.at.push(s.offset);
+    this.at?.push(s.line);
+    this.at?.push(s.offset);
     this.first ??= s;
     if (this.disagree.length < 20) checkShape(this.file, this.first, s, this.of, this.disagree);
   }
 
-  /** jsonlDataset's diagnostic about row `i` as a whole (at its line's start). */
+  /** A diagnostic about row `i` of a validation file as a whole (at its line's start). */
   rowDiagnostic(i: number, message: string): Diagnostic {
-    return lineDiagnostic(this.file, this.at.a[2 * i], this.at.a[2 * i + 1], message);
+    return lineDiagnostic(this.file, this.at!.a[2 * i], this.at!.a[2 * i + 1], message);
   }
 
   private ids(strings: string[], interner: Interner): Int32Array {
@@ -86,8 +88,9 @@ class Rows {
 }
 
 /**
- * The dataset of a JSONL file (and of its validation file), as jsonlDataset gives it for the texts of the files; a
- * file that is blank is refused as empty.
+ * The dataset of a JSONL file, as jsonlDataset gives it for the file's text; with `validation`, also the rows of that
+ * file, each checked against the training file's first row and numbered with its vocabulary and labels. A blank file is
+ * refused as empty.
  */
 export function jsonlFileDataset(file: string, opts: JsonlFileOptions = {}): JsonlDataset {
   const train = readRows(new Rows(file), opts.chunkBytes);
