@@ -4,6 +4,7 @@
 // models in PyTorch. `--quick`: the three reference configurations and the Transformer step, SeqLab's wasm backend
 // only. `--transformer`: the sequence-to-sequence and Transformer steps alone (SeqLab and PyTorch), printed,
 // results.json left as it is.
+// `--data [--small]`: peak memory of loading JSONL and CSV files (bench/dataMemory.ts) alone, printed.
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { availableBackends } from '../src/runner/backends/registry';
 import { REFERENCE, SWEEP, TRANSFORMER, type BenchConfig } from './configs';
+import { runDataMemory } from './dataMemory';
 import { SEQ2SEQ } from './seq2seq';
 import { measureBrain, measureTf, measureTorch, torchAvailable, type BrainResult, type TfResult } from './others';
 import type { Timing } from './timing';
@@ -263,7 +265,8 @@ async function measureSeq2SeqRow(runner: SeqLabRunner, torchOk: boolean) {
   return { seqlab, torch };
 }
 
-main().catch((e) => {
+if (process.argv.includes('--data')) runDataMemory(process.argv.includes('--small'));
+else main().catch((e) => {
   console.error(e);
   process.exit(1);
 });

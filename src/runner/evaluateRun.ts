@@ -1,8 +1,8 @@
 // `seqlab evaluate`: a trained run's checkpoint scored again, on the run's validation data or on a JSONL file in the
 // run's format, with the metrics training records (evaluate.ts).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { jsonlDataset } from './data/jsonl';
+import { jsonlFileDataset } from './data/jsonlFile';
 import type { Sequence } from './data/types';
 import { resolveDataPath } from './data/workspace';
 import { UnusableInputError } from './diagnostics';
@@ -38,6 +38,6 @@ function rowsOfFile(exp: Experiment, file: string): Sequence[] {
   if (d.source !== 'jsonl') throw new UnusableInputError(`a data file can be given for runs of JSONL data only; this ${d.source} run is evaluated on its validation data`);
   if (!existsSync(file)) throw new UnusableInputError(`data file "${file}" not found`);
   const trainFile = resolveDataPath(d.path, exp.configDir, exp.workspace);
-  const ds = jsonlDataset(trainFile, readFileSync(trainFile, 'utf8'), { minFreq: d.minFreq, validation: { file: resolve(file), text: readFileSync(file, 'utf8') } });
+  const ds = jsonlFileDataset(trainFile, { minFreq: d.minFreq, validation: resolve(file) });
   return ds.validation!;
 }

@@ -1,19 +1,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { symlinkSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../../src/engine/rng';
 import { BatchStream, makeBatch } from '../../src/runner/data/batches';
-import { csvDataset } from '../../src/runner/data/csv';
+import type { CsvConfig } from '../../src/runner/data/csv';
+import { csvFileDataset } from '../../src/runner/data/csvFile';
 import { addingProblem, copyTask, parityTask } from '../../src/runner/data/generators';
-import { jsonlDataset } from '../../src/runner/data/jsonl';
+import { jsonlFileDataset } from '../../src/runner/data/jsonlFile';
 import { splitRows, textDataset } from '../../src/runner/data/index';
 import type { Sequence } from '../../src/runner/data/types';
 import { resolveDataPath } from '../../src/runner/data/workspace';
 import { fingerprintData } from '../../src/runner/dataFingerprint';
 import { InputError } from '../../src/runner/diagnostics';
 import { loadExperiments } from '../../src/runner/experiment';
-import { tempWorkspace } from '../helpers/workspace';
+import { tempDir, tempWorkspace } from '../helpers/workspace';
+
+// The JSONL and CSV loaders loadDataset uses, on text written to a file of the given name.
+const dir = tempDir('seqlab-data-');
+let files = 0;
+function fileOf(name: string, text: string): string {
+  const file = join(dir, `${files++}-${name}`);
+  writeFileSync(file, text);
+  return file;
+}
+const jsonlOf = (name: string, text: string, opts: { minFreq?: number } = {}) => jsonlFileDataset(fileOf(name, text), opts);
+const csvOf = (name: string, text: string, c: CsvConfig) => csvFileDataset(fileOf(name, text), c);
 
 test('adding problem: targets are the sum of the two marked values, one marker per half; baseline ≈ 1/6', () => {
   const ds = addingProblem({ source: 'adding', length: 20, trainSize: 3000, validationSize: 3000 }, new Rng(1));
@@ -43,25 +55,25 @@ test('copy task: the recall window reproduces the symbols; parity labels count o
 });
 
 test('JSONL: per-step labels, token vocabularies and class labels are inferred from the data', () => {
-  const ds = jsonlDataset('t.jsonl', '{"x": ["a", "b"], "y": ["N", "V"]}\n{"x": ["b", "c", "a"], "y": ["V", "N", "N"]}\n');
+  const ds = jsonlOf('t.jsonl', '{"x": ["a", "b"], "y": ["N", "V"]}\n{"x": ["b", "c", "a"], "y": ["V", "N", "N"]}\n');
   assert.deepEqual(ds.input, { kind: 'tokens', vocab: ['a', 'b', 'c'] });
   assert.deepEqual(ds.target, { kind: 'class', labels: ['N', 'V'], perStep: true });
   assert.deepEqual(Array.from(ds.train[1].tokens!), [1, 2, 0]);
-  const reg = jsonlDataset('r.jsonl', '{"x": [1, 2, 3], "y": [0.5, 1]}\n');
+  const reg = jsonlOf('r.jsonl', '{"x": [1, 2, 3], "y": [0.5, 1]}\n');
   assert.deepEqual(reg.input, { kind: 'float', size: 1 });
   assert.deepEqual(reg.target, { kind: 'regression', size: 2, perStep: false });
-  assert.throws(() => jsonlDataset('e.jsonl', '{"x": [[1]], "y": 1, "z": 2}\n'), (e: InputError) => /line 1 field "z": unknown field/.test(e.message));
-  assert.throws(() => jsonlDataset('e.jsonl', '{"x": [[1],[2]], "y": ["A"]}\n'), (e: InputError) => /y has 1 entries but x has 2 steps/.test(e.message));
+  assert.throws(() => jsonlOf('e.jsonl', '{"x": [[1]], "y": 1, "z": 2}\n'), (e: InputError) => /line 1 field "z": unknown field/.test(e.message));
+  assert.throws(() => jsonlOf('e.jsonl', '{"x": [[1],[2]], "y": ["A"]}\n'), (e: InputError) => /y has 1 entries but x has 2 steps/.test(e.message));
 });
 
 test('JSONL tokens: words rarer than minFreq become <unk>, which comes first in the vocabulary; minFreq 1 keeps every word', () => {
   const text = ['["the", "cat", "sat"]', '["the", "dog", "sat"]', '["a", "cat", "ran"]'].map((x) => `{"x": ${x}, "y": "s"}`).join('\n') + '\n';
-  const ds = jsonlDataset('t.jsonl', text, { minFreq: 2 });
+  const ds = jsonlOf('t.jsonl', text, { minFreq: 2 });
   assert.deepEqual(ds.input, { kind: 'tokens', vocab: ['<unk>', 'cat', 'sat', 'the'] });
   assert.equal(ds.rareTokens, 3); // dog, a, ran
   assert.deepEqual(Array.from(ds.train[1].tokens!), [3, 0, 2]);
   assert.deepEqual(Array.from(ds.train[2].tokens!), [0, 1, 0]);
-  assert.deepEqual(jsonlDataset('t.jsonl', text, { minFreq: 1 }).input, { kind: 'tokens', vocab: ['a', 'cat', 'dog', 'ran', 'sat', 'the'] });
+  assert.deepEqual(jsonlOf('t.jsonl', text, { minFreq: 1 }).input, { kind: 'tokens', vocab: ['a', 'cat', 'dog', 'ran', 'sat', 'the'] });
 });
 
 test('JSONL validationPath: a separate validation file, read with the training vocabulary and labels, confined to the workspace', () => {
@@ -88,7 +100,7 @@ test('JSONL validationPath: a separate validation file, read with the training v
 });
 
 test('variable lengths give padded batches with lengths; per-step targets are padded too', () => {
-  const ds = { ...jsonlDataset('t.jsonl', '{"x": [[1],[2],[3]], "y": [[1],[2],[3]]}\n{"x": [[4]], "y": [[5]]}\n'), validation: [], baselines: {}, warnings: [] };
+  const ds = { ...jsonlOf('t.jsonl', '{"x": [[1],[2],[3]], "y": [[1],[2],[3]]}\n{"x": [[4]], "y": [[5]]}\n'), validation: [], baselines: {}, warnings: [] };
   const b = makeBatch(ds.train, ds, { dtype: 'float32', oneHot: false });
   assert.equal(b.T, 3);
   assert.deepEqual(Array.from(b.lengths!), [3, 1]);
@@ -127,7 +139,7 @@ test('train/validation split is seeded and keeps training rows in file order', (
 test('CSV: normalization statistics come from the training rows only; windows and horizon', () => {
   const values = [1, 2, 3, 4, 5, 6, 7, 8, 100, 200];
   const text = 'Month,V\n' + values.map((v, i) => `m${i},${v}`).join('\n') + '\n';
-  const ds = csvDataset('s.csv', text, { source: 'csv', path: 's.csv', columns: [], target: [], window: 3, horizon: 2, validation: 0.2, task: 'forecast', threshold: null });
+  const ds = csvOf('s.csv', text, { source: 'csv', path: 's.csv', columns: [], target: [], window: 3, horizon: 2, validation: 0.2, task: 'forecast', threshold: null });
   const trainVals = values.slice(0, 8);
   const mean = trainVals.reduce((a, b) => a + b) / 8;
   assert.equal(ds.series!.normalization.mean[0], mean);
@@ -144,27 +156,27 @@ const csvConfig = (columns: string[] = []) =>
 const csvText = (header: string, rows: (string | number)[][]) => header + '\n' + rows.map((r) => r.join(',')).join('\n') + '\n';
 
 test('CSV without columns: a time column (ISO dates, a year, a row index) is no input; its values are kept as the time axis', () => {
-  const dated = csvDataset('s.csv', csvText('date,sales,temp', Array.from({ length: 8 }, (_, i) => [`2021-03-0${i + 1}`, 10 + i, 5 - i])), csvConfig());
+  const dated = csvOf('s.csv', csvText('date,sales,temp', Array.from({ length: 8 }, (_, i) => [`2021-03-0${i + 1}`, 10 + i, 5 - i])), csvConfig());
   assert.deepEqual(dated.series!.inputNormalization.columns, ['sales', 'temp']);
   assert.deepEqual(dated.series!.targetColumns, ['sales', 'temp']);
   assert.equal(dated.input.kind === 'float' && dated.input.size, 2);
   assert.deepEqual(dated.series!.time, { column: 'date', kind: 'date', values: Array.from({ length: 8 }, (_, i) => Date.UTC(2021, 2, i + 1)) });
 
-  const yearly = csvDataset('s.csv', csvText('Year,v', Array.from({ length: 8 }, (_, i) => [1990 + i, i * i])), csvConfig());
+  const yearly = csvOf('s.csv', csvText('Year,v', Array.from({ length: 8 }, (_, i) => [1990 + i, i * i])), csvConfig());
   assert.deepEqual(yearly.series!.inputNormalization.columns, ['v']);
   assert.deepEqual(yearly.series!.time, { column: 'Year', kind: 'number', values: Array.from({ length: 8 }, (_, i) => 1990 + i) });
 
   // A first column counting rows is an index; a column that increases unevenly (a running total) is data.
-  const indexed = csvDataset('s.csv', csvText('n,total,v', Array.from({ length: 8 }, (_, i) => [i, (i * (i + 1)) / 2, i % 3])), csvConfig());
+  const indexed = csvOf('s.csv', csvText('n,total,v', Array.from({ length: 8 }, (_, i) => [i, (i * (i + 1)) / 2, i % 3])), csvConfig());
   assert.deepEqual(indexed.series!.inputNormalization.columns, ['total', 'v']);
   assert.equal(indexed.series!.time!.column, 'n');
 
   // Named in columns, the time column is an input; it still gives the axis.
-  const named = csvDataset('s.csv', csvText('Year,v', Array.from({ length: 8 }, (_, i) => [1990 + i, i * i])), csvConfig(['Year', 'v']));
+  const named = csvOf('s.csv', csvText('Year,v', Array.from({ length: 8 }, (_, i) => [1990 + i, i * i])), csvConfig(['Year', 'v']));
   assert.deepEqual(named.series!.inputNormalization.columns, ['Year', 'v']);
   assert.equal(named.series!.time!.column, 'Year');
 
-  const none = csvDataset('s.csv', csvText('a,b', Array.from({ length: 8 }, (_, i) => [i % 2, i % 3])), csvConfig());
+  const none = csvOf('s.csv', csvText('a,b', Array.from({ length: 8 }, (_, i) => [i % 2, i % 3])), csvConfig());
   assert.deepEqual(none.series!.inputNormalization.columns, ['a', 'b']);
   assert.equal(none.series!.time, null);
 });

@@ -40,20 +40,30 @@ function parseCsv(text: string): CsvTable {
   return { header: header?.cells ?? [], rows };
 }
 
-type CsvConfig = Extract<DataConfig, { source: 'csv' }>;
+export type CsvConfig = Extract<DataConfig, { source: 'csv' }>;
 
 /** A parsed CSV file with what it takes to range diagnostics in it. */
 interface Csv { file: string; map: LineMap; table: CsvTable; names: string[] }
 type Stats = Map<number, { mean: number; std: number }>;
 
-/** `source`, the config, is where a wrong column name is reported (at data.columns or data.target). */
+/**
+ * The dataset of a CSV file's whole text; `source`, the config, is where a wrong column name is reported (at
+ * data.columns or data.target). loadDataset reads files a line at a time (csvFile.ts, with the same time column and
+ * column choice: findTimeColumn and pickColumns); this builder is what that is tested against
+ * (test/runner/data/streaming.test.ts) and what bench/dataMemory.ts measures as the way before it.
+ */
 export function csvDataset(file: string, text: string, c: CsvConfig, source?: ConfigSource): Dataset {
   const table = parseCsv(text);
   if (table.header.length === 0) throw new InputError([fileDiagnostic(file, 'the file is empty; expected a header row and data rows')]);
   if (table.rows.length === 0) throw new InputError([fileDiagnostic(file, 'the file has a header but no data rows')]);
   const csv: Csv = { file, map: new LineMap(text), table, names: table.header.map((h) => h.text) };
   const time = findTimeColumn(csv.names, (j) => table.rows.map((r) => r.cells[j]?.text ?? ''));
-  const { inputs, targets } = pickColumns(csv, c, time, source);
+  const header: Header = {
+    file, names: csv.names,
+    isNumeric: (j) => table.rows.filter((r) => r.cells[j] !== undefined && r.cells[j].text !== '' && Number.isFinite(Number(r.cells[j].text))).length > table.rows.length / 2,
+    atTop: (path, message) => diagnosticAt(file, csv.map, 0, 0, path, message),
+  };
+  const { inputs, targets } = pickColumns(header, c, time, source);
   const values = readColumns(csv, [...new Set([...inputs, ...targets])]);
   const N = table.rows.length;
   const windowCount = N - c.window - c.horizon + 1;
@@ -108,31 +118,41 @@ function reporter(csv: Csv, diags: Diagnostic[]) {
   return (offset: number, length: number, path: string, message: string) => diags.push(diagnosticAt(csv.file, csv.map, offset, length, path, message));
 }
 
+/** A CSV file's header and how to tell its numeric columns, for choosing the columns (csv.ts and csvFile.ts alike). */
+export interface Header {
+  file: string;
+  names: string[];
+  /** Whether most of the column's cells are numbers. */
+  isNumeric: (j: number) => boolean;
+  /** A diagnostic at the top of the file, for a config entry (`path`) when there is no config to range it in. */
+  atTop: (path: string, message: string) => Diagnostic;
+}
+
 /**
  * Column indices of the inputs (named, or every numeric column but the time column) and of the targets (named, or
- * the inputs). A name not in the header is reported at its entry in the config, or the header when there is no config.
+ * the inputs). A name not in the header is reported at its entry in the config, or the top of the file when there is
+ * no config.
  */
-function pickColumns(csv: Csv, c: CsvConfig, time: TimeAxis | null, source?: ConfigSource): { inputs: number[]; targets: number[] } {
-  const { names, table } = csv;
+export function pickColumns(h: Header, c: CsvConfig, time: TimeAxis | null, source?: ConfigSource): { inputs: number[]; targets: number[] } {
+  const { names } = h;
   const diags: Diagnostic[] = [];
   const columnIndex = (name: string, field: 'columns' | 'target', k: number): number => {
     const i = names.indexOf(name);
     if (i < 0) {
       const hint = suggest(name, names);
-      const message = `no column "${name}" in the header of ${csv.file} (${names.join(', ')})${hint ? `; did you mean "${hint}"?` : ''}`;
-      diags.push(source ? source.at(['data', field, k], message) : diagnosticAt(csv.file, csv.map, 0, 0, `data.${field}[${k}]`, message));
+      const message = `no column "${name}" in the header of ${h.file} (${names.join(', ')})${hint ? `; did you mean "${hint}"?` : ''}`;
+      diags.push(source ? source.at(['data', field, k], message) : h.atTop(`data.${field}[${k}]`, message));
     }
     return i;
   };
   // A column counts as numeric when most of its cells are numbers; its other cells are then reported, not skipped.
-  const isNumeric = (j: number) => table.rows.filter((r) => r.cells[j] !== undefined && r.cells[j].text !== '' && Number.isFinite(Number(r.cells[j].text))).length > table.rows.length / 2;
   const inputs = c.columns.length
     ? c.columns.map((n, k) => columnIndex(n, 'columns', k))
-    : names.map((_, j) => j).filter((j) => isNumeric(j) && names[j] !== time?.column);
+    : names.map((_, j) => j).filter((j) => h.isNumeric(j) && names[j] !== time?.column);
   if (!c.columns.length && inputs.length === 0) {
     const besides = time ? ` besides the time column "${time.column}"` : '';
     const message = `no column${besides} holds only numbers; name the columns to use`;
-    diags.push(source ? source.at(['data', 'columns'], message, { atKey: true }) : diagnosticAt(csv.file, csv.map, 0, 0, 'data.columns', message));
+    diags.push(source ? source.at(['data', 'columns'], message, { atKey: true }) : h.atTop('data.columns', message));
   }
   const targets = c.target.length ? c.target.map((n, k) => columnIndex(n, 'target', k)) : inputs;
   if (diags.length) throw new InputError(diags);
@@ -163,7 +183,7 @@ function readColumns(csv: Csv, used: number[]): Map<number, number[]> {
   return values;
 }
 
-function cellProblem(text: string, v: number): string | null {
+export function cellProblem(text: string, v: number): string | null {
   if (text === '') return 'empty value';
   if (Number.isNaN(v) && !/^nan$/i.test(text)) return `"${text}" is not a number`;
   if (!Number.isFinite(v)) return `${text} is not a finite number`;

@@ -4,9 +4,11 @@ import { Rng } from '../../engine/rng';
 import type { ConfigSource } from '../config/load';
 import type { Config } from '../config/schema';
 import { fileDiagnostic, InputError } from '../diagnostics';
-import { csvDataset } from './csv';
+import { csvFileDataset } from './csvFile';
 import { addingProblem, copyTask, multisineTask, parityTask, sineTask } from './generators';
-import { jsonlDataset } from './jsonl';
+import { jsonlFileDataset } from './jsonlFile';
+import { decodeUtf8 } from './lines';
+import { vocabularyWarnings } from './textChecks';
 import { pairsDataset, parsePairs, splitPairs } from './pairs';
 import { datesTask, reverseTask } from './translationTasks';
 import type { Dataset, Sequence } from './types';
@@ -35,13 +37,12 @@ export function loadDataset(config: Config, where: DataLocation): Dataset {
       return textDataset(file, text, d.seqLength, d.validation);
     }
     case 'csv': {
-      const { file, text } = readDataFile(d.path, where);
-      return csvDataset(file, text, d, where.source);
+      return csvFileDataset(resolveDataFile(d.path, where), d, { source: where.source });
     }
     case 'jsonl': {
-      const { file, text } = readDataFile(d.path, where);
-      const held = d.validationPath === null ? undefined : readDataFile(d.validationPath, where, ['data', 'validationPath']);
-      const base = jsonlDataset(file, text, { minFreq: d.minFreq, validation: held });
+      const file = resolveDataFile(d.path, where);
+      const held = d.validationPath === null ? undefined : resolveDataFile(d.validationPath, where, ['data', 'validationPath']);
+      const base = jsonlFileDataset(file, { minFreq: d.minFreq, validation: held });
       const { train, validation } = base.validation ? { train: base.train, validation: base.validation } : splitRows(base.train, d.validation, rng);
       return { ...base, train, validation, baselines: {}, warnings: [] };
     }
@@ -55,18 +56,21 @@ export function loadDataset(config: Config, where: DataLocation): Dataset {
   }
 }
 
-/** A data file's text; a path that cannot be used is reported at its config entry (`at`, default data.path). */
-function readDataFile(path: string, where: DataLocation, at = ['data', 'path']): { file: string; text: string } {
-  let file: string;
+function readDataFile(path: string, where: DataLocation): { file: string; text: string } {
+  const file = resolveDataFile(path, where);
+  const text = decodeUtf8(file, readFileSync(file));
+  if (text.trim() === '') throw new InputError([fileDiagnostic(file, 'the file is empty')]);
+  return { file, text };
+}
+
+/** A data file's real path; a path that cannot be used is reported at its config entry (`at`, default data.path). */
+function resolveDataFile(path: string, where: DataLocation, at = ['data', 'path']): string {
   try {
-    file = resolveDataPath(path, where.configDir, where.workspace);
+    return resolveDataPath(path, where.configDir, where.workspace);
   } catch (e) {
     if (!(e instanceof PathError)) throw e;
     throw new InputError([where.source ? where.source.at(at, e.message) : fileDiagnostic(path, e.message, at.join('.'))]);
   }
-  const text = readFileSync(file, 'utf8');
-  if (text.trim() === '') throw new InputError([fileDiagnostic(file, 'the file is empty')]);
-  return { file, text };
 }
 
 /** Holds out a seeded random `fraction` of rows for validation; the training rows keep their file order. */
@@ -106,7 +110,7 @@ export function textDataset(file: string, text: string, seqLength: number, valid
     train, validation: chunks(cut, ids.length),
     // A model that knows only character frequencies: the unigram entropy of the training text.
     baselines: { baselineCrossEntropy: unigramEntropy(ids.subarray(0, cut), vocab.length) },
-    warnings: [],
+    warnings: vocabularyWarnings(file, vocab.length, chars.length),
     text: chars.slice(0, cut).join(''),
   };
 }

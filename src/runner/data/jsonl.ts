@@ -5,16 +5,16 @@
 //      [[numbers], ...]       → per-step regression (one vector per step)
 //      ["label", ...]         → sequence labeling (one class per step)
 // Token vocabularies keep the tokens seen at least data.minFreq times; rarer ones are read as <unk> (vocabulary.ts).
-// A separate validation file (data.validationPath) is read with the training file's vocabulary and labels.
+// A separate validation file (data.validationPath) is read with the training file's vocabulary and labels (jsonlFile.ts).
 // Every line must use the same forms. Values must be finite and at most 1e6 in magnitude (MAX_ABS_VALUE):
 // larger ones are rejected as errors, since they nearly always mean unscaled data that makes training diverge.
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { diagnosticAt, fileDiagnostic, InputError, LineMap, type Diagnostic } from '../diagnostics';
 import { MAX_ABS_VALUE, type Dataset, type Sequence } from './types';
-import { tokenId, tokenVocabulary, UNK } from './vocabulary';
+import { tokenId, tokenVocabulary } from './vocabulary';
 
 type XForm = 'matrix' | 'vector' | 'tokens';
-type YForm = 'number' | 'vector' | 'label' | 'steps' | 'labels';
+export type YForm = 'number' | 'vector' | 'label' | 'steps' | 'labels';
 
 export interface Row {
   line: number;
@@ -28,7 +28,7 @@ export interface Row {
   yLabels: string[];
 }
 
-const Y_FORM_TEXT: Record<YForm, string> = {
+export const Y_FORM_TEXT: Record<YForm, string> = {
   number: 'a number', vector: 'a list of numbers', label: 'a class label string', steps: 'one vector per step', labels: 'one label per step',
 };
 
@@ -155,91 +155,55 @@ function readRow(x: Node, y: Node | null, line: number, at: At): Row | null {
   return ok ? row : null;
 }
 
-/** A parsed JSONL file. */
-interface JsonlFile { file: string; rows: Row[]; map: LineMap }
-
-export interface JsonlOptions {
-  /** Tokens seen fewer times in the training file are read as <unk> (1: keep every token). */
-  minFreq?: number;
-  /** A separate validation file, read with the training file's vocabulary and labels. */
-  validation?: { file: string; text: string };
-}
-
-export type JsonlDataset = Omit<Dataset, 'validation' | 'baselines' | 'warnings'> & { validation?: Sequence[] };
+export type JsonlDataset = Omit<Dataset, 'validation' | 'baselines' | 'warnings'> & {
+  /** The rows of a separate validation file (data.validationPath), numbered with the training file's vocabulary and labels. */
+  validation?: Sequence[];
+};
 
 /**
- * Turns parsed rows into a dataset, checking every row (of the validation file too) agrees with the training file's
- * first row on forms and widths. Vocabulary and labels come from the training file.
+ * Turns parsed rows into a dataset, checking every row agrees with the first on forms and widths; tokens seen fewer
+ * than `minFreq` times (default 1: keep every token) are read as <unk>. loadDataset reads files a line at a time
+ * (jsonlFile.ts, which also reads a validation file); this whole-text builder is what that is tested against
+ * (test/runner/data/streaming.test.ts) and what bench/dataMemory.ts measures as the way before it.
  */
-export function jsonlDataset(file: string, text: string, opts: JsonlOptions = {}): JsonlDataset {
-  const train: JsonlFile = { file, ...parseJsonl(file, text) };
-  const held: JsonlFile | null = opts.validation ? { file: opts.validation.file, ...parseJsonl(opts.validation.file, opts.validation.text) } : null;
-  const first = train.rows[0];
-  const diags = [train, ...(held ? [held] : [])].flatMap((f) => formProblems(f, first, f === train ? '' : ` of ${file}`));
-  if (diags.length) throw new InputError(diags.slice(0, 20));
-  const vocab = first.xForm === 'tokens' ? tokenVocabulary(train.rows.map((r) => r.tokens), opts.minFreq ?? 1) : null;
-  const labels = isNumericY(first.yForm) ? [] : [...new Set(train.rows.flatMap((r) => r.yLabels))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const encode = rowEncoder(first, vocab?.tokens ?? null, labels);
-  const validation = held ? encodeFile(held, encode) : undefined;
+export function jsonlDataset(file: string, text: string, opts: { minFreq?: number } = {}): JsonlDataset {
+  const { rows, map } = parseJsonl(file, text);
+  const first = rows[0];
+  const diags: Diagnostic[] = [];
+  for (const r of rows) {
+    const at = (msg: string) => diags.push(diagnosticAt(file, map, map.lineStart(r.line), 1, `line ${r.line}`, msg));
+    if ((r.xForm === 'tokens') !== (first.xForm === 'tokens')) at(`x is ${r.xForm === 'tokens' ? 'tokens' : 'numbers'} but line ${first.line} has ${first.xForm === 'tokens' ? 'tokens' : 'numbers'}`);
+    else if (r.xForm !== 'tokens' && r.width !== first.width) at(`x has ${r.width} features per step but line ${first.line} has ${first.width}`);
+    if (r.yForm !== first.yForm && !(isNumericY(r.yForm) && isNumericY(first.yForm) && r.yForm !== 'steps' && first.yForm !== 'steps')) {
+      at(`y is ${Y_FORM_TEXT[r.yForm]} but line ${first.line} has ${Y_FORM_TEXT[first.yForm]}`);
+    } else if (isNumericY(r.yForm) && yWidth(r) !== yWidth(first)) at(`y has width ${yWidth(r)} but line ${first.line} has ${yWidth(first)}`);
+    if (diags.length >= 20) break;
+  }
+  if (diags.length) throw new InputError(diags);
+  const vocab = first.xForm === 'tokens' ? tokenVocabulary(rows.map((r) => r.tokens), opts.minFreq ?? 1) : null;
+  const vocabIndex = new Map((vocab?.tokens ?? []).map((t, i) => [t, i]));
+  const labels = isNumericY(first.yForm) ? [] : sortLabels(new Set(rows.flatMap((r) => r.yLabels)));
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
   return {
     input: vocab ? { kind: 'tokens', vocab: vocab.tokens } : { kind: 'float', size: first.width },
     target: isNumericY(first.yForm)
       ? { kind: 'regression', size: yWidth(first), perStep: first.yForm === 'steps' }
       : { kind: 'class', labels, perStep: first.yForm === 'labels' },
-    train: encodeFile(train, encode),
-    ...(validation ? { validation } : {}),
+    train: rows.map((r) => ({
+      T: r.T,
+      x: vocab ? null : Float32Array.from(r.values),
+      tokens: vocab ? Int32Array.from(r.tokens, (t) => tokenId(vocabIndex, t)!) : null,
+      y: isNumericY(first.yForm) ? Float64Array.from(r.yNumbers) : Int32Array.from(r.yLabels, (l) => labelIndex.get(l)!),
+    })),
     ...(vocab?.rare ? { rareTokens: vocab.rare } : {}),
   };
 }
 
 const yWidth = (r: Row) => (r.yForm === 'steps' ? r.yNumbers.length / r.T : r.yNumbers.length);
 
-/** Rows of `f` whose forms or widths differ from `first` (the training file's first row; `of` names that file). */
-function formProblems(f: JsonlFile, first: Row, of: string): Diagnostic[] {
-  const diags: Diagnostic[] = [];
-  for (const r of f.rows) {
-    const at = (msg: string) => diags.push(diagnosticAt(f.file, f.map, f.map.lineStart(r.line), 1, `line ${r.line}`, msg));
-    const ref = `line ${first.line}${of}`;
-    if ((r.xForm === 'tokens') !== (first.xForm === 'tokens')) at(`x is ${r.xForm === 'tokens' ? 'tokens' : 'numbers'} but ${ref} has ${first.xForm === 'tokens' ? 'tokens' : 'numbers'}`);
-    else if (r.xForm !== 'tokens' && r.width !== first.width) at(`x has ${r.width} features per step but ${ref} has ${first.width}`);
-    if (r.yForm !== first.yForm && !(isNumericY(r.yForm) && isNumericY(first.yForm) && r.yForm !== 'steps' && first.yForm !== 'steps')) {
-      at(`y is ${Y_FORM_TEXT[r.yForm]} but ${ref} has ${Y_FORM_TEXT[first.yForm]}`);
-    } else if (isNumericY(r.yForm) && yWidth(r) !== yWidth(first)) at(`y has width ${yWidth(r)} but ${ref} has ${yWidth(first)}`);
-    if (diags.length >= 20) break;
-  }
-  return diags;
-}
+/** Class labels in the order a dataset numbers them (natural order: "item9" before "item10"). */
+export const sortLabels = (labels: Iterable<string>): string[] => [...labels].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 
-type Encode = (r: Row, problem: (message: string) => void) => Sequence | null;
-
-/** A row as a sequence; a token without an id (no <unk>) or an unknown label is a problem, and gives null. */
-function rowEncoder(first: Row, vocab: string[] | null, labels: string[]): Encode {
-  const vocabIndex = new Map((vocab ?? []).map((t, i) => [t, i]));
-  const labelIndex = new Map(labels.map((l, i) => [l, i]));
-  return (r, problem) => {
-    const tokens = vocab ? r.tokens.map((t) => tokenId(vocabIndex, t) ?? -1) : null;
-    const missing = vocab ? r.tokens.filter((_, i) => tokens![i] < 0) : [];
-    if (missing.length) problem(`token "${missing[0]}" is not in the training file's vocabulary, which has no ${UNK} (no token is rarer than data.minFreq)`);
-    const unknownLabel = r.yLabels.find((l) => !labelIndex.has(l));
-    if (unknownLabel !== undefined) problem(`label "${unknownLabel}" is not one of the training file's labels (${labels.join(', ')})`);
-    if (missing.length || unknownLabel !== undefined) return null;
-    return {
-      T: r.T,
-      x: vocab ? null : Float32Array.from(r.values),
-      tokens: tokens ? Int32Array.from(tokens) : null,
-      y: isNumericY(first.yForm) ? Float64Array.from(r.yNumbers) : Int32Array.from(r.yLabels, (l) => labelIndex.get(l)!),
-    };
-  };
-}
-
-/** A file's rows as sequences, or an InputError naming each row that does not fit the training file (only a validation file's can). */
-function encodeFile(f: JsonlFile, encode: Encode): Sequence[] {
-  const diags: Diagnostic[] = [];
-  const out = f.rows.map((r) => encode(r, (msg) => diags.push(diagnosticAt(f.file, f.map, f.map.lineStart(r.line), 1, `line ${r.line}`, msg))));
-  if (diags.length) throw new InputError(diags.slice(0, 20));
-  return out as Sequence[];
-}
-
-function isNumericY(f: YForm): boolean {
+export function isNumericY(f: YForm): boolean {
   return f === 'number' || f === 'vector' || f === 'steps';
 }

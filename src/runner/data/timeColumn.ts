@@ -21,31 +21,84 @@ function parseIsoDate(text: string): number {
   return Date.parse(/T/.test(t) && !/(Z|[+-]\d{2}:?\d{2})$/.test(t) ? t + 'Z' : t);
 }
 
-/** The column's values as a time axis, or null when they are not all numbers or all ISO dates. */
-function axisOf(column: string, cells: string[]): TimeAxis | null {
-  const numbers = cells.map((c) => (c === '' ? NaN : Number(c)));
-  if (numbers.every(Number.isFinite)) return { column, kind: 'number', values: numbers };
-  const dates = cells.map(parseIsoDate);
-  return dates.every(Number.isFinite) ? { column, kind: 'date', values: dates } : null;
+/** How a column's values run, fed one at a time: in order, strictly increasing, evenly spaced. */
+class Run {
+  n = 0;
+  nondecreasing = true;
+  increasing = true;
+  even = true;
+  private prev = 0;
+  private step = 0;
+  add(x: number): void {
+    if (this.n > 0) {
+      if (!(x >= this.prev)) this.nondecreasing = false;
+      if (!(x > this.prev)) this.increasing = false;
+      if (this.n === 1) this.step = x - this.prev;
+      else if (!(Math.abs(x - this.prev - this.step) <= 1e-9 * Math.max(1, Math.abs(this.step)))) this.even = false;
+    }
+    this.prev = x;
+    this.n++;
+  }
 }
 
-const increasing = (v: number[]) => v.every((x, i) => i === 0 || x > v[i - 1]);
+/**
+ * One column's cells fed in order (a line at a time, or all at once): whether they are all numbers or all ISO dates,
+ * and how they run. It keeps the dates while every cell is one; the numbers are the loader's own.
+ */
+export class AxisScan {
+  private numbers: Run | null = new Run();
+  private dateRun: Run | null = new Run();
+  private dates: number[] | null = [];
+
+  /** A cell's text and its value as a number (NaN for an empty cell), as the loader reads it. */
+  add(text: string, value: number): void {
+    if (this.numbers) {
+      if (Number.isFinite(value)) this.numbers.add(value);
+      else this.numbers = null;
+    }
+    if (this.dateRun) {
+      const t = parseIsoDate(text);
+      if (Number.isFinite(t)) {
+        this.dateRun.add(t);
+        this.dates!.push(t);
+      } else {
+        this.dateRun = null;
+        this.dates = null;
+      }
+    }
+  }
+
+  /** The column's kind of time axis and how its values run, or null when its cells are not all numbers or all dates. */
+  get axis(): { kind: 'number' | 'date'; run: Run } | null {
+    if (this.numbers) return { kind: 'number', run: this.numbers };
+    return this.dateRun ? { kind: 'date', run: this.dateRun } : null;
+  }
+
+  values(numbers: () => ArrayLike<number>): number[] {
+    return this.numbers ? Array.from(numbers()) : this.dates!;
+  }
+}
 
 /**
  * The series' time column: the first one named like time (date, year, timestamp…) whose values are numbers or ISO
  * dates in order, else the first column of ISO dates, else the first column whose numbers strictly increase by a constant step
- * (a row index). Null when there is none.
+ * (a row index). Null when there is none. `numbersOf`: a column's cells as numbers.
  */
-export function findTimeColumn(names: string[], cellsOf: (j: number) => string[]): TimeAxis | null {
-  const axes = names.map((n, j) => axisOf(n, cellsOf(j)));
-  const named = axes.find((a, j) => a && looksLikeTimeName(names[j]) && a.values.every((x, i) => i === 0 || x >= a.values[i - 1]));
-  if (named) return named;
-  const dated = axes.find((a) => a?.kind === 'date' && increasing(a.values));
-  if (dated) return dated;
-  return axes.find((a) => a !== null && a.values.length > 1 && increasing(a.values) && evenlySpaced(a.values)) ?? null;
+export function chooseTimeColumn(names: string[], scans: AxisScan[], numbersOf: (j: number) => ArrayLike<number>): TimeAxis | null {
+  const axes = scans.map((s) => s.axis);
+  let j = axes.findIndex((a, j) => a && looksLikeTimeName(names[j]) && a.run.nondecreasing);
+  if (j < 0) j = axes.findIndex((a) => a?.kind === 'date' && a.run.increasing);
+  if (j < 0) j = axes.findIndex((a) => a !== null && a.run.n > 1 && a.run.increasing && a.run.even);
+  return j < 0 ? null : { column: names[j], kind: axes[j]!.kind, values: scans[j].values(() => numbersOf(j)) };
 }
 
-function evenlySpaced(v: number[]): boolean {
-  const step = v[1] - v[0];
-  return v.every((x, i) => i === 0 || Math.abs(x - v[i - 1] - step) <= 1e-9 * Math.max(1, Math.abs(step)));
+/** chooseTimeColumn over columns given whole, as text. */
+export function findTimeColumn(names: string[], cellsOf: (j: number) => string[]): TimeAxis | null {
+  const numbers = names.map((_, j) => cellsOf(j).map((c) => (c === '' ? NaN : Number(c))));
+  const scans = names.map((_, j) => {
+    const scan = new AxisScan();
+    cellsOf(j).forEach((c, r) => scan.add(c, numbers[j][r]));
+    return scan;
+  });
+  return chooseTimeColumn(names, scans, (j) => numbers[j]);
 }

@@ -14,6 +14,11 @@ export interface Vocabulary {
 export function tokenVocabulary(lists: string[][], minFreq: number): Vocabulary {
   const counts = new Map<string, number>();
   for (const l of lists) for (const t of l) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return vocabularyOfCounts(counts, minFreq);
+}
+
+/** tokenVocabulary from each distinct token's count (a loader that counts as it reads). */
+export function vocabularyOfCounts(counts: ReadonlyMap<string, number>, minFreq: number): Vocabulary {
   const kept = [...counts].filter(([t, n]) => t !== UNK && n >= minFreq).map(([t]) => t).sort();
   const rare = [...counts].filter(([t, n]) => t !== UNK && n < minFreq).length;
   return { tokens: rare > 0 || counts.has(UNK) ? [UNK, ...kept] : kept, rare };
