@@ -1,4 +1,6 @@
-// CSV time series → sliding windows for forecasting (and anomaly scoring by prediction error).
+// CSV time series → sliding windows for forecasting (and anomaly scoring by prediction error). csvDataset, from the
+// whole text, is the readable reference: runs load through csvFile.ts, which reads a line at a time into typed arrays
+// and is tested to give exactly csvDataset's datasets and diagnostics. The column choice and cell checks are shared.
 import { diagnosticAt, fileDiagnostic, InputError, LineMap, type Diagnostic } from '../diagnostics';
 import { suggest } from '../config/dsl';
 import type { ConfigSource } from '../config/load';

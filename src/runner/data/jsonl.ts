@@ -4,6 +4,8 @@
 //      "label"                → sequence classification (classes sorted by name)
 //      [[numbers], ...]       → per-step regression (one vector per step)
 //      ["label", ...]         → sequence labeling (one class per step)
+// jsonlDataset, from the whole text, is the readable reference: runs load through jsonlFile.ts (a line at a time into
+// typed arrays), tested to give exactly its datasets and diagnostics; parseJsonl also reads predict's input.
 // Token vocabularies keep the tokens seen at least data.minFreq times; rarer ones are read as <unk> (vocabulary.ts).
 // A separate validation file (data.validationPath) is read with the training file's vocabulary and labels (jsonlFile.ts).
 // Every line must use the same forms. Values must be finite and at most 1e6 in magnitude (MAX_ABS_VALUE):
