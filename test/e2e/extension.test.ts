@@ -54,9 +54,11 @@ async function palette(page: Page, text: string): Promise<void> {
   await input.fill(text);
   // Wait for the list to reflect the text before accepting.
   const label = text.replace(/^>/, '');
-  // Enter runs the focused row: wait until that is the command asked for, not a row left from before the text.
-  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: label }).first().waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Enter');
+  // Click the row of the command asked for: Enter would run whichever row is focused, which can still be a row from
+  // before the text was filtered.
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
   await input.waitFor({ state: 'hidden', timeout: 30_000 });
 }
 
