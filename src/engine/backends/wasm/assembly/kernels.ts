@@ -90,7 +90,8 @@ export function tanhInto(x: usize, y: usize, n: i32): void {
 
 // ---------------------------------------------------------------------------------------------
 // GEMM: C (m×n) = op(A)·op(B) (+ C). Goto-style: for each KC-deep slice, op(B) is packed into
-// 8-column panels and op(A) into 4-row panels of MC-row blocks; a 4×8 register-blocked micro-kernel
+// 8-column panels (row by row up front without transB, panel by panel as first used with it) and op(A) into 4-row
+// panels of MC-row blocks; a 4×8 register-blocked micro-kernel
 // (8 f32x4 accumulators) streams one A panel against one B panel, which stays in L1.
 // Packing absorbs both transposes, so the micro-kernel is the same for all four combinations.
 // ---------------------------------------------------------------------------------------------
@@ -149,7 +150,7 @@ function packTransposed(m: usize, lda: i32, r0: i32, count: i32, k0: i32, kc: i3
 
 /**
  * Packs columns [c0, c0+count) of a row-major matrix M (lda floats per row), rows [k0, k0+kc), into dst as
- * kc groups of `width` floats. Used for op(A) with transA (width 4) and op(B) without transB (width 8).
+ * kc groups of `width` floats. Used for op(A) with transA (width 4).
  */
 function packStraight(m: usize, lda: i32, c0: i32, count: i32, k0: i32, kc: i32, dst: usize, width: i32): void {
   const stride = <usize>width << 2;
@@ -161,6 +162,31 @@ function packStraight(m: usize, lda: i32, c0: i32, count: i32, k0: i32, kc: i32,
       if (c >= 4) v128.store(d + (<usize>g << 2), v128.load(s + (<usize>g << 2)));
       else if (c <= 0) v128.store(d + (<usize>g << 2), splat(0));
       else v128.store(d + (<usize>g << 2), ld(s + (<usize>g << 2), c));
+    }
+  }
+}
+
+/**
+ * Packs rows [k0, k0+kc) of a row-major k×n matrix into 8-column panels of panelBytes each (the layout packStraight
+ * writes panel by panel), reading each row once from left to right: op(B) without transB, whose panels would otherwise
+ * be read column strip by column strip, kc rows apart.
+ */
+function packRows(m: usize, n: i32, k0: i32, kc: i32, dst: usize, panelBytes: usize): void {
+  const full = n >> 3;
+  const rest = n & 7;
+  for (let kk = 0; kk < kc; kk++) {
+    const s = m + (<usize>(k0 + kk) * n << 2);
+    let d = dst + (<usize>kk << 5);
+    for (let p = 0; p < full; p++) {
+      const o = <usize>p << 5;
+      v128.store(d, v128.load(s + o));
+      v128.store(d, v128.load(s + o, 16), 16);
+      d += panelBytes;
+    }
+    if (rest > 0) {
+      const o = <usize>full << 5;
+      v128.store(d, rest >= 4 ? v128.load(s + o) : ld(s + o, rest));
+      v128.store(d, rest > 4 ? ld(s + o + 16, rest - 4) : splat(0), 16);
     }
   }
 }
@@ -286,13 +312,7 @@ export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usiz
     const kc = min(KC, k - k0);
     const add = accumulate || k0 > 0;
     const panelBytes = <usize>(kc * 8) << 2;
-    for (let p = 0; p < nPanels; p++) {
-      const j0 = p << 3;
-      const cols = min(8, n - j0);
-      const dst = packB + <usize>p * panelBytes;
-      if (transB) packTransposed(b, k, j0, cols, k0, kc, dst, 8);
-      else packStraight(b, n, j0, cols, k0, kc, dst, 8);
-    }
+    if (!transB) packRows(b, n, k0, kc, packB, panelBytes);
     for (let i0 = 0; i0 < m; i0 += MC) {
       const mc = min(MC, m - i0);
       const aPanels = (mc + 3) >> 2;
@@ -308,6 +328,9 @@ export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usiz
         const j0 = p << 3;
         const cols = min(8, n - j0);
         const pb = packB + <usize>p * panelBytes;
+        // A transposed B is packed during the first row block, each panel just before its first use: with one row
+        // block (the per-step recurrent product h·W_hhᵀ, m = batch) the panel is still in L1 when it is read.
+        if (i0 == 0 && transB) packTransposed(b, k, j0, cols, k0, kc, pb, 8);
         for (let q = 0; q < aPanels; q++) {
           const r0 = i0 + (q << 2);
           micro(packA + <usize>q * aPanelBytes, pb, kc, c + ((<usize>r0 * n + j0) << 2), n, min(4, m - r0), cols, add, tmp);
