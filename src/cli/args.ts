@@ -21,6 +21,7 @@ const COMMAND_OPTIONS = {
   predict: { checkpoint: VALUE, workspace: VALUE, beam: VALUE },
   claims: { out: VALUE, quick: FLAG },
   export: { out: VALUE, format: VALUE, init: VALUE, workspace: VALUE },
+  backends: {},
 } satisfies Record<string, OptionTable>;
 
 /** What may come before a command, or alone. */

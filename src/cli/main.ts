@@ -19,6 +19,7 @@ import { makeRunId } from '../runner/runDir';
 import { sampleRun } from '../runner/sample';
 import { listRuns, type LoadModelOptions } from '../runner/savedRun';
 import { parseCommandLine, UsageError, type Command, type CommandArgs } from './args';
+import { cmdBackends } from './backends';
 import { HELP } from './help';
 import { progressHooks } from './progress';
 
@@ -216,7 +217,7 @@ function cmdExport(args: CommandArgs): number {
 
 const COMMANDS: Record<Command, (args: CommandArgs) => number | Promise<number>> = {
   run: cmdRun, validate: cmdValidate, runs: cmdRuns, report: cmdReport, sample: cmdSample, predict: cmdPredict, claims: cmdClaims,
-  export: cmdExport,
+  export: cmdExport, backends: cmdBackends,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,13 +1,21 @@
 // SeqLab's float32 kernels, compiled by AssemblyScript to WebAssembly with 128-bit SIMD (f32x4).
 // Every export takes byte addresses into the imported (shared) linear memory and counts; the JS side
 // (../index.ts) owns allocation, so this module has no runtime, no heap and no data of its own.
-// Only baseline SIMD is used (no relaxed-SIMD FMA): Node 20 enables nothing else by default.
+// It is compiled twice (scripts/build-wasm-kernels.mjs): with baseline SIMD only ("simd128"), and with relaxed SIMD
+// ("relaxed-simd"), where the matrix products' multiply-adds (madd below: gemm's micro-kernel, dot, axpy) become
+// f32x4.relaxed_madd, a fused multiply-add on hardware that has one. Every other kernel is the same in both.
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 // ---------------------------------------------------------------------------------------------
 
 @inline function splat(x: f32): v128 { return f32x4.splat(x); }
+
+/** c + a·b: fused (one rounding) where relaxed SIMD is compiled in and the hardware fuses, else a·b rounded, then + c. */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
 
 /** Loads cnt (1..4) floats from p; lanes past cnt are 0. Lets one loop body serve full and tail chunks. */
 @inline function ld(p: usize, cnt: i32): v128 {
@@ -199,13 +207,13 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32, col
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
     a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
     a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
     a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
     pa += 16; pb += 32;
   }
   const ldcb = <usize>ldc << 2;
@@ -246,12 +254,12 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32, col
   let i = 0;
   for (; i + 8 <= len; i += 8) {
     const o = <usize>i << 2;
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(x + o), v128.load(y + o)));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+    s0 = madd(v128.load(x + o), v128.load(y + o), s0);
+    s1 = madd(v128.load(x + o, 16), v128.load(y + o, 16), s1);
   }
   for (; i < len; i += 4) {
     const c = min(4, len - i); const o = <usize>i << 2;
-    s0 = f32x4.add(s0, f32x4.mul(ld(x + o, c), ld(y + o, c)));
+    s0 = madd(ld(x + o, c), ld(y + o, c), s0);
   }
   return hsum(f32x4.add(s0, s1));
 }
@@ -261,7 +269,7 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32, col
   const va = splat(alpha);
   for (let i = 0; i < len; i += 4) {
     const c = min(4, len - i); const o = <usize>i << 2;
-    st(out + o, f32x4.add(ld(out + o, c), f32x4.mul(va, ld(x + o, c))), c);
+    st(out + o, madd(va, ld(x + o, c), ld(out + o, c)), c);
   }
 }
 
