@@ -1,8 +1,10 @@
 // Where an LSTM training step (bench/seqlab.ts's model and Trainer, B=32, T=64, 16 inputs, Adam) spends its time on the
 // WASM backend as the hidden size grows: every Backend call timed, gemm split by shape with its GFLOP/s, averaged over
-// the measured steps after a warmup step. Run: npx tsx bench/ops-by-size.ts [H …] (default 128 512)
+// the measured steps after a warmup step.
+//   npx tsx bench/ops-by-size.ts [--relaxed] [H …]     (default H: 128 512; --relaxed: the relaxed-SIMD kernels)
+import { setFlagsFromString } from 'node:v8';
 import type { Backend } from '../src/engine/backend';
-import { createWasmBackend } from '../src/engine/backends/wasm';
+import { createWasmBackend, type WasmFlavour } from '../src/engine/backends/wasm';
 import { initialize } from '../src/engine/init';
 import { createModel, type Batch } from '../src/engine/model';
 import { Rng } from '../src/engine/rng';
@@ -11,10 +13,12 @@ import { config } from './configs';
 import { modelSpec, TRAIN } from './seqlab';
 
 const STEPS = 3;
+const flavour: WasmFlavour = process.argv.includes('--relaxed') ? 'relaxed-simd' : 'simd128';
+if (flavour === 'relaxed-simd') setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 function profile(H: number): void {
   const c = config('lstm', 64, H);
-  const be = createWasmBackend();
+  const be = createWasmBackend({ flavour });
   const stats = new Map<string, { calls: number; ms: number; flops: number }>();
   const timed = { ...be } as Record<string, unknown>;
   for (const [name, f] of Object.entries(be)) {
@@ -49,12 +53,12 @@ function profile(H: number): void {
   const ops = [...stats].map(([k, s]) => ({ k, ms: s.ms / STEPS, calls: s.calls / STEPS, flops: s.flops / STEPS })).sort((a, b) => b.ms - a.ms);
   const inOps = ops.reduce((acc, o) => acc + o.ms, 0);
   const flops = ops.reduce((acc, o) => acc + o.flops, 0);
-  console.log(`${c.id}: ${total.toFixed(1)} ms per step, ${inOps.toFixed(1)} ms in backend ops, gemm ${(flops / 1e9).toFixed(2)} GFLOP (${(flops / 1e6 / total).toFixed(1)} GFLOP/s over the step)`);
+  console.log(`${c.id} (${flavour}): ${total.toFixed(1)} ms per step, ${inOps.toFixed(1)} ms in backend ops, gemm ${(flops / 1e9).toFixed(2)} GFLOP (${(flops / 1e6 / total).toFixed(1)} GFLOP/s over the step)`);
   for (const o of ops) {
     const rate = o.flops ? `${(o.flops / 1e6 / o.ms).toFixed(1).padStart(6)} GFLOP/s` : '';
     console.log(`  ${o.k.padEnd(30)} ${o.ms.toFixed(2).padStart(8)} ms ${((100 * o.ms) / total).toFixed(1).padStart(5)}%  ${String(o.calls).padStart(5)} calls ${rate}`);
   }
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const sizes = process.argv.slice(2).filter((a) => a !== '--relaxed').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 for (const H of sizes.length ? sizes : [128, 512]) profile(H);
