@@ -1,6 +1,7 @@
 // `seqlab backends`: every backend the backend setting can name, whether it starts in this process and why not,
 // what it runs here (the wasm kernel flavour, the GPU.js mode, the dtype), and what "auto" would pick.
 import { autoChoice, availableBackends, type BackendAvailability } from '../runner/backends/registry';
+import { UsageError, type CommandArgs } from './args';
 
 /** The table `seqlab backends` prints: one row per backend, then the auto choice. */
 export function backendsTable(list: BackendAvailability[]): string {
@@ -12,7 +13,8 @@ export function backendsTable(list: BackendAvailability[]): string {
   return lines.join('\n');
 }
 
-export function cmdBackends(): number {
+export function cmdBackends(args: CommandArgs): number {
+  if (args.positional.length > 0) throw new UsageError(`backends takes no arguments, got "${args.positional[0]}"`);
   process.stdout.write(backendsTable(availableBackends()) + '\n');
   return 0;
 }

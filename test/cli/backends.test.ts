@@ -37,3 +37,12 @@ test('the table shows an unavailable backend with its reason, and says when auto
     'auto would pick: nothing (no backend of its order starts here)',
   ].join('\n'));
 });
+
+test('seqlab backends --help prints its usage; an argument is a usage error (exit code 2)', () => {
+  const help = cli(['backends', '--help'], tmpdir());
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: seqlab backends\n/);
+  const extra = cli(['backends', 'wasm'], tmpdir());
+  assert.equal(extra.code, 2);
+  assert.match(extra.stderr, /seqlab: backends takes no arguments, got "wasm"/);
+});
