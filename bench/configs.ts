@@ -45,8 +45,13 @@ export const SWEEP: BenchConfig[] = [
   config('lstm', 1024, 128, 64),
 ];
 
-/** LSTM over the hidden size at T=64 (bench/sizes.ts): both wasm kernel flavours and PyTorch, back to back per size. */
-export const SIZES: BenchConfig[] = [64, 128, 256, 512, 1024].map((H) => config('lstm', 64, H));
+/** Hidden sizes of the size sweep (bench/sizes.ts), at T=64: both wasm kernel flavours and PyTorch, back to back per size. */
+export const SIZES = [64, 128, 256, 512, 1024];
+
+/** The size sweep's configurations for these cells (npm run bench: LSTM; `--cells lstm,gru,rnn` for more). */
+export function sizeConfigs(cells: readonly RecurrentCell[]): BenchConfig[] {
+  return cells.flatMap((cell) => SIZES.map((H) => config(cell, 64, H)));
+}
 
 /** Gates per cell: the recurrent matrices are G·H rows. */
 const GATES: Record<RecurrentCell, number> = { lstm: 4, gru: 3, rnn: 1 };

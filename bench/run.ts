@@ -3,14 +3,15 @@
 // bench/results.json. A sequence-to-sequence step (bench/seq2seq.ts) and a Transformer step run against the same
 // models in PyTorch. `--quick`: the three reference configurations and the Transformer step, SeqLab's wasm backend
 // only. `--transformer`: the Transformer step alone (SeqLab and PyTorch), printed, results.json left as it is.
-// `--sizes`: the LSTM hidden-size sweep alone (bench/sizes.ts), printed, results.json left as it is.
+// `--sizes`: the hidden-size sweep alone (bench/sizes.ts), printed, results.json left as it is. `--cells lstm,gru,rnn`:
+// the cells of the hidden-size sweep (default lstm).
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { availableBackends } from '../src/runner/backends/registry';
-import { REFERENCE, SWEEP, TRANSFORMER, type BenchConfig } from './configs';
+import { REFERENCE, sizeConfigs, SWEEP, TRANSFORMER, type BenchConfig, type RecurrentCell } from './configs';
 import { SEQ2SEQ } from './seq2seq';
 import { measureSizes, sizesTable, type SizeRow } from './sizes';
 import { measureBrain, measureTf, measureTorch, torchAvailable, type BrainResult, type TfResult } from './others';
@@ -22,6 +23,9 @@ const transformerOnly = process.argv.includes('--transformer');
 const sizesOnly = process.argv.includes('--sizes');
 const quick = process.argv.includes('--quick') || transformerOnly || sizesOnly;
 const BUDGET_MS = quick ? 2000 : 4000;
+const cellsArg = process.argv[process.argv.indexOf('--cells') + 1];
+const SIZE_CELLS = (process.argv.includes('--cells') ? (cellsArg ?? '').split(',') : ['lstm']) as RecurrentCell[];
+for (const c of SIZE_CELLS) if (!['lstm', 'gru', 'rnn'].includes(c)) throw new Error(`--cells: expected lstm, gru or rnn, got '${c}'`);
 const PRIMARY = 'wasm';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
 
   // Each configuration's systems run back to back, so the machine's load drifts little between them.
   const runner = new SeqLabRunner();
-  const sizes = (): Promise<SizeRow[]> => measureSizes(
+  const sizes = (): Promise<SizeRow[]> => measureSizes(sizeConfigs(SIZE_CELLS),
     (backend, c) => runner.run({ backend, config: c, budgetMs: BUDGET_MS, warmup: 1, minSteps: 3 }),
     async (c, threads) => {
       if (!torchAvailable().ok) return undefined;

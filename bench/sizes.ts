@@ -1,7 +1,8 @@
-// The hidden-size sweep of `npm run bench` (and `--sizes` alone): an LSTM step at T=64 for H = 64 … 1024 on both wasm
+// The hidden-size sweep of `npm run bench` (and `--sizes` alone): a recurrent step (LSTM; `--cells` for GRU, RNN) at
+// T=64 for H = 64 … 1024 on both wasm
 // kernel flavours and in PyTorch, back to back per size so the machine's load drifts little within a row; GFLOP/s
 // counts the step's matrix products (configs.ts matmulFlops).
-import { SIZES, matmulFlops, type BenchConfig } from './configs';
+import { matmulFlops, type BenchConfig } from './configs';
 import type { SeqLabResult } from './seqlab';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -17,11 +18,12 @@ export interface SizeRow {
 }
 
 export async function measureSizes(
+  configs: BenchConfig[],
   seqlab: (backend: string, c: BenchConfig) => Promise<Outcome<SeqLabResult>>,
   torch: (c: BenchConfig, threads: number) => Promise<number | undefined>,
 ): Promise<SizeRow[]> {
   const rows: SizeRow[] = [];
-  for (const config of SIZES) {
+  for (const config of configs) {
     const relaxed = await seqlab(FLAVOURS[0], config);
     const simd128 = await seqlab(FLAVOURS[1], config);
     rows.push({ config, seqlab: { [FLAVOURS[0]]: relaxed, [FLAVOURS[1]]: simd128 }, torch: { 1: await torch(config, 1), 2: await torch(config, 2) } });
@@ -34,8 +36,8 @@ const ms = (v: number | undefined): string => (v === undefined ? '—' : v >= 10
 
 export function sizesTable(rows: SizeRow[]): string[] {
   const out = [
-    'LSTM over hidden size (B=32, T=64, I=16): SeqLab wasm, relaxed-simd (FMA) and simd128 kernels, vs PyTorch; GFLOP/s = the step\'s matrix-product flops / ms; × = PyTorch best ms / SeqLab ms:',
-    ['H', 'GFLOP', 'relaxed', 'GFLOP/s', 'simd128', 'GFLOP/s', 'rel/simd', 'torch 1t', 'torch 2t', 'GFLOP/s', '× relaxed', '× simd128'].map((h, i) => pad(h, i === 0 ? 6 : 9)).join(' '),
+    'Over hidden size (B=32, T=64, I=16): SeqLab wasm, relaxed-simd (FMA) and simd128 kernels, vs PyTorch; GFLOP/s = the step\'s matrix-product flops / ms; × = PyTorch best ms / SeqLab ms:',
+    ['cell H', 'GFLOP', 'relaxed', 'GFLOP/s', 'simd128', 'GFLOP/s', 'rel/simd', 'torch 1t', 'torch 2t', 'GFLOP/s', '× relaxed', '× simd128'].map((h, i) => pad(h, i === 0 ? 6 : 9)).join(' '),
   ];
   for (const r of rows) {
     const gflop = matmulFlops(r.config) / 1e9;
@@ -44,9 +46,9 @@ export function sizesTable(rows: SizeRow[]): string[] {
     const torchBest = Number.isFinite(best) ? best : undefined;
     const rate = (t: number | undefined) => (t === undefined ? '—' : (gflop / (t / 1000)).toFixed(1));
     const x = (t: number | undefined) => (t === undefined || torchBest === undefined ? '—' : `${(torchBest / t).toFixed(2)}×`);
-    out.push([String(r.config.H), gflop.toFixed(2), ms(relaxed), rate(relaxed), ms(simd), rate(simd),
+    out.push([`${r.config.cell} ${r.config.H}`, gflop.toFixed(2), ms(relaxed), rate(relaxed), ms(simd), rate(simd),
       relaxed !== undefined && simd !== undefined ? `${(simd / relaxed).toFixed(2)}×` : '—',
-      ms(r.torch[1]), ms(r.torch[2]), rate(torchBest), x(relaxed), x(simd)].map((v, i) => pad(v, i === 0 ? 6 : 9)).join(' '));
+      ms(r.torch[1]), ms(r.torch[2]), rate(torchBest), x(relaxed), x(simd)].map((v) => pad(v, 9)).join(' '));
   }
   return out;
 }
