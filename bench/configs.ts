@@ -39,9 +39,31 @@ export function recurrentCell(c: BenchConfig): RecurrentCell {
 /** Batch 32, 64 steps, 16 inputs, 128 hidden: every system runs these. */
 export const REFERENCE: BenchConfig[] = [config('lstm', 64, 128), config('gru', 64, 128), config('rnn', 64, 128)];
 
-/** LSTM scaling over T (at H=128) and over H (at T=64), SeqLab and PyTorch; plus T=1024 with truncated BPTT. */
+/** LSTM scaling over T (at H=128), SeqLab and PyTorch; plus T=1024 with truncated BPTT. */
 export const SWEEP: BenchConfig[] = [
   ...[16, 256, 1024].map((T) => config('lstm', T, 128)),
-  ...[32, 512].map((H) => config('lstm', 64, H)),
   config('lstm', 1024, 128, 64),
 ];
+
+/** Hidden sizes of the size sweep (bench/sizes.ts), at T=64: both wasm kernel flavours and PyTorch, back to back per size. */
+export const SIZES = [64, 128, 256, 512, 1024];
+
+/** The size sweep's configurations for these cells (npm run bench: LSTM; `--cells lstm,gru,rnn` for more). */
+export function sizeConfigs(cells: readonly RecurrentCell[]): BenchConfig[] {
+  return cells.flatMap((cell) => SIZES.map((H) => config(cell, 64, H)));
+}
+
+/** Gates per cell: the recurrent matrices are G·H rows. */
+const GATES: Record<RecurrentCell, number> = { lstm: 4, gru: 3, rnn: 1 };
+
+/**
+ * Floating-point operations in the matrix products of one training step of a one-layer recurrent model: forward
+ * (x·W_ihᵀ and h·W_hhᵀ), the backward's dh·W_hh, and the two weight gradients, 2·T·B·G·H·(I+H) each, less the input
+ * gradient the first layer does not compute (2·T·B·G·H·I). The head's H×1 products and the cell's pointwise work are
+ * left out (under 1% of the products at H ≥ 64).
+ */
+export function matmulFlops(c: BenchConfig): number {
+  const G = GATES[recurrentCell(c)];
+  const pass = 2 * c.T * c.B * G * c.H;
+  return 3 * pass * (c.I + c.H) - pass * c.I;
+}

@@ -5,26 +5,37 @@
 // only. `--transformer`: the sequence-to-sequence and Transformer steps alone (SeqLab and PyTorch), printed,
 // results.json left as it is.
 // `--data [--small]`: peak memory of loading JSONL and CSV files (bench/dataMemory.ts) alone, printed.
+// `--sizes`: the hidden-size sweep alone (bench/sizes.ts), printed, results.json left as it is. `--cells lstm,gru,rnn`:
+// the cells of the hidden-size sweep (default lstm).
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { availableBackends } from '../src/runner/backends/registry';
-import { REFERENCE, SWEEP, TRANSFORMER, type BenchConfig } from './configs';
+import { REFERENCE, sizeConfigs, SWEEP, TRANSFORMER, type BenchConfig, type RecurrentCell } from './configs';
 import { runDataMemory } from './dataMemory';
 import { SEQ2SEQ } from './seq2seq';
+import { measureSizes, sizesTable, type SizeRow } from './sizes';
 import { measureBrain, measureTf, measureTorch, torchAvailable, type BrainResult, type TfResult } from './others';
 import type { Timing } from './timing';
 import type { SeqLabResult } from './seqlab';
 import type { SeqLabJob, WorkerReply } from './seqlab-worker';
 
 const transformerOnly = process.argv.includes('--transformer');
-const quick = process.argv.includes('--quick') || transformerOnly;
+const sizesOnly = process.argv.includes('--sizes');
+const quick = process.argv.includes('--quick') || transformerOnly || sizesOnly;
 const BUDGET_MS = quick ? 2000 : 4000;
+const cellsArg = process.argv[process.argv.indexOf('--cells') + 1];
+const SIZE_CELLS = (process.argv.includes('--cells') ? (cellsArg ?? '').split(',') : ['lstm']) as RecurrentCell[];
+for (const c of SIZE_CELLS) if (!['lstm', 'gru', 'rnn'].includes(c)) throw new Error(`--cells: expected lstm, gru or rnn, got '${c}'`);
 const PRIMARY = 'wasm';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function machineLine(load: number[]): string {
+  return `machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, node ${process.version}; load average at start ${load.map((x) => x.toFixed(1)).join(' ')}`;
+}
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -84,12 +95,26 @@ async function main(): Promise<void> {
   const started = new Date();
   const load0 = loadavg();
   const sweep = quick ? [] : SWEEP;
-  // 'gpu.js' is an alias of its first working mode, which is listed on its own.
-  const others = quick ? [] : availableBackends().filter((b) => b.available).map((b): string => b.name).filter((n) => n !== PRIMARY && n !== 'gpu.js');
+  // 'gpu.js' is an alias of its first working mode, which is listed on its own; the wasm flavours have the sizes table.
+  const others = quick ? [] : availableBackends().filter((b) => b.available).map((b): string => b.name).filter((n) => n !== PRIMARY && n !== 'gpu.js' && !n.startsWith('wasm:'));
   log(`${quick ? 'quick' : 'full'} run; SeqLab backends: ${[PRIMARY, ...others].join(', ')}`);
 
   // Each configuration's systems run back to back, so the machine's load drifts little between them.
   const runner = new SeqLabRunner();
+  const sizes = (): Promise<SizeRow[]> => measureSizes(sizeConfigs(SIZE_CELLS),
+    (backend, c) => runner.run({ backend, config: c, budgetMs: BUDGET_MS, warmup: 1, minSteps: 3 }),
+    async (c, threads) => {
+      if (!torchAvailable().ok) return undefined;
+      const r = await attempt(`torch ${threads}t ${c.id}`, () => measureTorch([c], threads, BUDGET_MS / 2).results[c.id].ms);
+      if (r.ok) log(`torch ${threads} thread(s) ${c.id}: ${r.value.toFixed(1)} ms/step`);
+      return r.ok ? r.value : undefined;
+    });
+  if (sizesOnly) {
+    const rows = await sizes();
+    await runner.close();
+    console.log([machineLine(load0), '', ...sizesTable(rows), `load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`].join('\n'));
+    return;
+  }
   const seqResults = new Map<string, Outcome<SeqLabResult>>();
   const tf: Record<'wasm' | 'cpu', Record<string, Outcome<TfResult>>> = { wasm: {}, cpu: {} };
   const brain: Record<string, Outcome<BrainResult>> = {};
@@ -133,6 +158,7 @@ async function main(): Promise<void> {
     // PyTorch has no truncated-BPTT mode in this script; its T=1024 row is full BPTT.
     if (c.tbptt === null) await measureTorchOne(c, [lstmThreads]);
   }
+  const sizeRows = quick ? [] : await sizes();
   // SeqLab's slower backends (10–100× slower than wasm): the LSTM reference configuration, two steps.
   for (const backend of others)
     seqResults.set(`${backend}|${REFERENCE[0].id}`, await runner.run({ backend, config: REFERENCE[0], budgetMs: BUDGET_MS / 2, warmup: 1, minSteps: 2 }));
@@ -157,7 +183,7 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   const out = (s = '') => lines.push(s);
   out(`SeqLab benchmark — ms per training step (forward, backward, Adam), B=32, median after warmup; ratio = other's ms / SeqLab's ms`);
-  out(`machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, node ${process.version}; load average at start ${load0.map((x) => x.toFixed(1)).join(' ')}`);
+  out(machineLine(load0));
   out();
   if (!transformerOnly) {
     out(`Reference configurations (T=64, I=16, H=128), SeqLab backend ${PRIMARY}:`);
@@ -202,6 +228,10 @@ async function main(): Promise<void> {
         r?.wasmMemoryBytes ? (r.wasmMemoryBytes / 2 ** 20).toFixed(0) : '—'].map((v, i) => pad(v, i === 0 ? 34 : 10)).join(' '));
     }
   }
+  if (sizeRows.length) {
+    out();
+    for (const l of sizesTable(sizeRows)) out(l);
+  }
   out();
   out(`Sequence to sequence (${SEQ2SEQ.id}: embedding ${SEQ2SEQ.E}, vocabulary ${SEQ2SEQ.V}, teacher forcing, Adam), SeqLab ${PRIMARY}:`);
   out(['config', 'SeqLab', 'torch 1t', 'torch 2t', '× best'].map((h, i) => pad(h, i === 0 ? 8 : 10)).join(' '));
@@ -243,7 +273,7 @@ async function main(): Promise<void> {
     started: started.toISOString(), finished: new Date().toISOString(), quick,
     machine: { cpu: cpus()[0]?.model ?? null, cores: cpus().length, node: process.version, loadAverageStart: load0, loadAverageEnd: load1 },
     seqlab: Object.fromEntries(seq.results), eventLoopMaxDelayMs: seq.eventLoopMaxMs,
-    tfjs: tf, brain, torch: torchCheck.ok ? torch : { unavailable: torchCheck.reason }, seq2seq: s2s,
+    tfjs: tf, brain, torch: torchCheck.ok ? torch : { unavailable: torchCheck.reason }, seq2seq: s2s, sizes: sizeRows,
     targets, table: lines,
   }, null, 2)}\n`);
   log(`wrote ${file}`);

@@ -22,6 +22,7 @@ const COMMAND_OPTIONS = {
   evaluate: { checkpoint: VALUE, workspace: VALUE },
   claims: { out: VALUE, quick: FLAG },
   export: { out: VALUE, format: VALUE, init: VALUE, workspace: VALUE },
+  backends: {},
 } satisfies Record<string, OptionTable>;
 
 /** What may come before a command, or alone. */

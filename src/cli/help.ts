@@ -16,6 +16,7 @@ Commands:
   evaluate <run-dir> [data]        score a trained run on its validation data (or a JSONL file); print the metrics
   claims [folder]         run the examples that test the model documents' claims; print what holds
   export <config>         write a PyTorch training folder (train.py for one GPU or torchrun); --format onnx: a model
+  backends                list the compute backends: which start here and why not, what they run, what auto picks
 
 Run "seqlab <command> --help" for a command's options, "seqlab --version" for the version.
 Exit codes: 0 done, 1 training failed (divergence, a full disk), 2 bad config or input, 130 stopped by Ctrl-C.`,
@@ -31,7 +32,8 @@ Options:
                            config is found above the run's runs folder or next to the run folder; a <config>
                            given must be the one the run was started from
   --allow-changed-data     with --resume: go on although the data file changed since the run started
-  --backend <name>         override backend.name (reference, reference64, gpu.js, gpu.js:cpu, ...)
+  --backend <name>         override backend.name (reference, reference64, wasm, wasm:simd128, gpu.js, ...;
+                           "seqlab backends" lists them)
   --workspace <dir>        data files must be inside this folder (default: the config's folder)
 Ctrl-C stops after the current step and saves a checkpoint (status "stopped", exit code 130).`,
   validate: `Usage: seqlab validate <config> [--workspace <dir>]
@@ -89,4 +91,9 @@ Sequence-to-sequence models do not export yet.
 ONNX (recurrent models only): writes the run's newest checkpoint as an ONNX model (default: <run-dir>/model.onnx) with inputs "x" (features,
 [batch, steps, features]) or "tokens" (int64 ids) and "lengths" (int64 [batch]), and output "y" (the head's output
 with its activation, as "seqlab predict" gives).`,
+  backends: `Usage: seqlab backends
+
+Lists every backend the config's backend.name (or --backend) can name: whether it starts in this process, and if not
+why; what it runs here ("kernels": the wasm backend's kernel flavour, relaxed-simd with fused multiply-add or
+baseline simd128; the GPU.js mode; the reference backend's dtype); and which one "auto" would pick.`,
 };

@@ -23,6 +23,7 @@ import { parseCommandLine, UsageError, type Command, type CommandArgs } from './
 import { metricInfo } from '../shared/metrics';
 import { dataSummary } from './dataSummary';
 import { experimentMetricContext, runMetricContext } from './metricContext';
+import { cmdBackends } from './backends';
 import { HELP } from './help';
 import { progressHooks } from './progress';
 
@@ -243,7 +244,7 @@ function cmdExport(args: CommandArgs): number {
 
 const COMMANDS: Record<Command, (args: CommandArgs) => number | Promise<number>> = {
   run: cmdRun, validate: cmdValidate, runs: cmdRuns, report: cmdReport, sample: cmdSample, predict: cmdPredict, evaluate: cmdEvaluate,
-  claims: cmdClaims, export: cmdExport,
+  claims: cmdClaims, export: cmdExport, backends: cmdBackends,
 };
 
 export async function main(argv: string[]): Promise<number> {

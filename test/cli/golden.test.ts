@@ -11,8 +11,12 @@ import { cli } from './helpers';
 
 const fixtures = join(__dirname, '../runner/fixtures');
 
-// The config's default backend ("auto", which picks wasm) and the reference backend must both land on PyTorch's step.
-const backends = [{ flag: [], label: 'wasm/simd128' }, { flag: ['--backend', 'reference'], label: 'reference/float32' }];
+// The config's default backend ("auto", which picks wasm and, on Node 20 with the flag the CLI sets, its relaxed-SIMD
+// kernels), wasm's baseline-SIMD kernels and the reference backend must all land on PyTorch's step.
+const backends = [
+  { flag: [], label: 'wasm/relaxed-simd' }, { flag: ['--backend', 'wasm:simd128'], label: 'wasm/simd128' },
+  { flag: ['--backend', 'reference'], label: 'reference/float32' },
+];
 
 for (const cell of ['rnn', 'gru', 'lstm', 'transformer']) for (const backend of backends) {
   test(`${cell} on ${backend.label}: one SGD step from --init matches PyTorch 1.13 (loss, gradNorm, final parameters)`, () => {

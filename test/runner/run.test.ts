@@ -52,7 +52,7 @@ test('a run writes its folder: config, records, checkpoints and a completed summ
   const summary = JSON.parse(readFileSync(join(r.runDir, 'summary.json'), 'utf8')) as RunSummary;
   assert.equal(summary.status, 'completed');
   assert.equal(summary.steps, 8);
-  assert.equal(summary.backend, 'wasm/simd128'); // the default "auto" picks the WASM SIMD backend
+  assert.equal(summary.backend, 'wasm/relaxed-simd'); // the default "auto" picks the WASM backend, relaxed SIMD on Node 20
   assert.ok(summary.endedAt !== null && summary.finalValLoss !== null);
   const cfg = JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8')) as { model: { hiddenSize: number; bidirectional: boolean } };
   assert.equal(cfg.model.hiddenSize, 6);

@@ -1,10 +1,11 @@
 // The backend registry: turns a configured backend name into a running Backend, with explicit fallbacks.
 // It is the edge where the host is probed (WebAssembly features, GPU.js modes); the engine only builds backends.
+import { setFlagsFromString } from 'node:v8';
 import type { Backend } from '../../engine/backend';
 import { createGpuJsBackend, type GpuJsMode } from '../../engine/backends/gpujs';
 import { createReferenceBackend } from '../../engine/backends/reference';
 import { BackendUnavailableError } from '../../engine/backends/unavailable';
-import { createWasmBackend, wasmBackendSupported } from '../../engine/backends/wasm';
+import { createWasmBackend, relaxedSimdSupported, wasmBackendSupported, type WasmFlavour } from '../../engine/backends/wasm';
 import { AUTO_ORDER as GPUJS_AUTO_ORDER, pickGpuJsMode, probeGpuJsMode } from './gpujsProbe';
 
 export { BackendUnavailableError } from '../../engine/backends/unavailable';
@@ -14,6 +15,8 @@ export type BackendName =
   | 'reference'
   | 'reference64'
   | 'wasm'
+  | 'wasm:simd128'
+  | 'wasm:relaxed-simd'
   | 'gpu.js'
   | 'gpu.js:cpu'
   | 'gpu.js:webasm'
@@ -21,7 +24,7 @@ export type BackendName =
   | 'gpu.js:webgpu';
 
 export const BACKEND_NAMES: readonly BackendName[] = [
-  'auto', 'reference', 'reference64', 'wasm', 'gpu.js', 'gpu.js:cpu', 'gpu.js:webasm', 'gpu.js:headlessgl', 'gpu.js:webgpu',
+  'auto', 'reference', 'reference64', 'wasm', 'wasm:simd128', 'wasm:relaxed-simd', 'gpu.js', 'gpu.js:cpu', 'gpu.js:webasm', 'gpu.js:headlessgl', 'gpu.js:webgpu',
 ];
 
 /**
@@ -53,6 +56,8 @@ export interface BackendAvailability {
   available: boolean;
   /** Why it cannot start; null when it can. */
   reason: string | null;
+  /** What it would run here (its info.mode): the wasm kernel flavour, the GPU.js mode, the dtype; null when unavailable. */
+  kernels: string | null;
 }
 
 function isBackendName(name: string): name is BackendName {
@@ -71,13 +76,36 @@ function gpuJsMode(name: BackendName): GpuJsMode | 'auto' | null {
   return name.startsWith('gpu.js:') ? (name.slice('gpu.js:'.length) as GpuJsMode) : null;
 }
 
+const NO_WASM = 'this JavaScript engine lacks WebAssembly SIMD or shared WebAssembly memory';
+const NO_RELAXED = 'this JavaScript engine does not accept relaxed SIMD, even with --experimental-wasm-relaxed-simd';
+
+let relaxedFlagSet = false;
+/**
+ * Lets V8 accept relaxed SIMD where it is behind a flag (Node 20; Electron has it on): V8 reads the flag when it
+ * validates a module, so setting it before the first wasm backend starts is enough. Set once, and only when needed.
+ */
+function allowRelaxedSimd(): void {
+  if (relaxedFlagSet) return;
+  relaxedFlagSet = true;
+  if (wasmBackendSupported() && !relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
+}
+
+/** 'wasm' (the best flavour here), 'wasm:simd128' or 'wasm:relaxed-simd'; null for other backends. */
+function wasmFlavour(name: BackendName): WasmFlavour | 'auto' | null {
+  if (name === 'wasm') return 'auto';
+  return name.startsWith('wasm:') ? (name.slice('wasm:'.length) as WasmFlavour) : null;
+}
+
 /** Starts one concrete backend (not 'auto'); throws BackendUnavailableError when it cannot. */
 function start(name: Exclude<BackendName, 'auto'>): Backend {
   if (name === 'reference') return createReferenceBackend('float32');
   if (name === 'reference64') return createReferenceBackend('float64');
-  if (name === 'wasm') {
-    if (!wasmBackendSupported()) throw new BackendUnavailableError('wasm', 'this JavaScript engine lacks WebAssembly SIMD or shared WebAssembly memory');
-    return createWasmBackend();
+  const flavour = wasmFlavour(name);
+  if (flavour !== null) {
+    if (!wasmBackendSupported()) throw new BackendUnavailableError(name, NO_WASM);
+    allowRelaxedSimd();
+    if (flavour === 'relaxed-simd' && !relaxedSimdSupported()) throw new BackendUnavailableError(name, NO_RELAXED);
+    return createWasmBackend({ flavour: flavour === 'auto' ? undefined : flavour });
   }
   const mode = gpuJsMode(name);
   if (mode === null) throw new Error(`backend '${name}' has no constructor`);
@@ -137,18 +165,34 @@ export function createBackend(name: string, options: CreateBackendOptions = { fa
 
 /** Probes every concrete backend without compiling kernels (headlessgl opens one small GL context). */
 export function availableBackends(): BackendAvailability[] {
-  return BACKEND_NAMES.filter((n): n is Exclude<BackendName, 'auto'> => n !== 'auto').map((name) => {
-    if (name === 'wasm') {
-      const ok = wasmBackendSupported();
-      return { name, available: ok, reason: ok ? null : 'this JavaScript engine lacks WebAssembly SIMD or shared WebAssembly memory' };
+  allowRelaxedSimd();
+  return BACKEND_NAMES.filter((n): n is Exclude<BackendName, 'auto'> => n !== 'auto').map((name): BackendAvailability => {
+    const unavailable = (reason: string): BackendAvailability => ({ name, available: false, reason, kernels: null });
+    const runs = (kernels: string): BackendAvailability => ({ name, available: true, reason: null, kernels });
+    if (name === 'reference' || name === 'reference64') return runs(name === 'reference' ? 'float32' : 'float64');
+    const flavour = wasmFlavour(name);
+    if (flavour !== null) {
+      if (!wasmBackendSupported()) return unavailable(NO_WASM);
+      const relaxed = relaxedSimdSupported();
+      if (flavour === 'relaxed-simd' && !relaxed) return unavailable(NO_RELAXED);
+      return runs(flavour === 'auto' ? (relaxed ? 'relaxed-simd' : 'simd128') : flavour);
     }
     const mode = gpuJsMode(name);
-    if (mode === null) return { name, available: true, reason: null };
+    if (mode === null) throw new Error(`backend '${name}' has no probe`);
     if (mode === 'auto') {
-      const usable = GPUJS_AUTO_ORDER.some((m) => probeGpuJsMode(m).available);
-      return { name, available: usable, reason: usable ? null : 'no GPU.js mode works in this process' };
+      const usable = GPUJS_AUTO_ORDER.find((m) => probeGpuJsMode(m).available);
+      return usable ? runs(usable) : unavailable('no GPU.js mode works in this process');
     }
     const probe = probeGpuJsMode(mode);
-    return { name, available: probe.available, reason: probe.reason };
+    return probe.available ? runs(mode) : unavailable(probe.reason ?? 'unavailable');
   });
+}
+
+/** What 'auto' would start, from a probe list: the first available name of AUTO_ORDER and what it runs, or null. */
+export function autoChoice(list: BackendAvailability[]): BackendAvailability | null {
+  for (const name of AUTO_ORDER) {
+    const b = list.find((x) => x.name === name);
+    if (b?.available) return b;
+  }
+  return null;
 }

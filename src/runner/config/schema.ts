@@ -231,8 +231,11 @@ const train = obj({
   checkpointEvery: int({ description: 'Write a checkpoint every this many steps (0: only the final one).', default: 500, min: 0 }),
 }, { description: 'Training.' });
 
-const backendName = oneOf(['auto', 'reference', 'reference64', 'wasm', 'gpu.js', 'gpu.js:cpu', 'gpu.js:webasm', 'gpu.js:headlessgl', 'gpu.js:webgpu'], {
-  description: 'Compute backend. "auto" picks the fastest available: wasm (SIMD), then gpu.js:webasm, then reference.', default: 'auto',
+const backendName = oneOf(['auto', 'reference', 'reference64', 'wasm', 'wasm:simd128', 'wasm:relaxed-simd', 'gpu.js', 'gpu.js:cpu', 'gpu.js:webasm', 'gpu.js:headlessgl', 'gpu.js:webgpu'], {
+  description: 'Compute backend. "auto" picks the fastest available: wasm (SIMD), then gpu.js:webasm, then reference. '
+    + '"wasm" runs its relaxed-SIMD kernels (fused multiply-add) where the engine accepts them, else baseline SIMD; '
+    + '"wasm:simd128" pins baseline SIMD, whose results are the same bits on every machine. `seqlab backends` lists what starts here.',
+  default: 'auto',
 });
 
 /** The most runs one sweep may expand to; a larger grid is refused before it is expanded. */

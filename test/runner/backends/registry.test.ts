@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AUTO_ORDER, BACKEND_NAMES, BackendUnavailableError, availableBackends, createBackend,
+  AUTO_ORDER, BACKEND_NAMES, BackendUnavailableError, autoChoice, availableBackends, createBackend,
 } from '../../../src/runner/backends/registry';
 
 test('reference and reference64 start with their dtype and no notes', () => {
@@ -62,4 +62,25 @@ test('availableBackends reports every concrete backend, with a reason exactly wh
   // Every available backend in the list really starts.
   for (const b of list.filter((x) => x.available)) assert.ok(createBackend(b.name).backend.info.name.length > 0, b.name);
   if (process.env.CI) assert.equal(by.get('gpu.js:headlessgl')?.available, true, by.get('gpu.js:headlessgl')?.reason ?? '');
+});
+
+test("wasm starts its best kernel flavour here, 'wasm:simd128' pins baseline SIMD, and availableBackends says which runs", () => {
+  const list = availableBackends();
+  for (const b of list) assert.equal(b.kernels !== null, b.available, `${b.name}: kernels ${b.kernels}`);
+  const by = new Map(list.map((b) => [b.name, b]));
+  // The registry sets V8's relaxed-SIMD flag where it is needed, so Node 20 runs the relaxed-SIMD kernels.
+  assert.equal(by.get('wasm:relaxed-simd')?.available, true, by.get('wasm:relaxed-simd')?.reason ?? '');
+  assert.equal(by.get('wasm')?.kernels, 'relaxed-simd');
+  for (const name of ['wasm', 'wasm:simd128', 'wasm:relaxed-simd'] as const)
+    assert.deepEqual(createBackend(name).backend.info, { name: 'wasm', mode: by.get(name)?.kernels, dtype: 'float32' }, name);
+  assert.equal(by.get('reference64')?.kernels, 'float64');
+  assert.equal(by.get('gpu.js:cpu')?.kernels, 'cpu');
+});
+
+test('autoChoice is the first available backend of AUTO_ORDER, or null when none of them starts', () => {
+  const list = availableBackends();
+  assert.equal(autoChoice(list)?.name, AUTO_ORDER[0]);
+  const noWasm = list.map((b) => (b.name === 'wasm' ? { ...b, available: false, reason: 'test', kernels: null } : b));
+  assert.equal(autoChoice(noWasm)?.name, AUTO_ORDER[1]);
+  assert.equal(autoChoice(list.map((b) => ({ ...b, available: false, reason: 'test', kernels: null }))), null);
 });

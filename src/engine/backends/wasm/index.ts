@@ -1,5 +1,7 @@
 // A float32 CPU backend whose kernels are WebAssembly with 128-bit SIMD, compiled from
-// ./assembly/kernels.ts by AssemblyScript at build time and embedded in ./compiled.ts (no file I/O).
+// ./assembly/kernels.ts by AssemblyScript at build time and embedded in ./compiled.ts (no file I/O), in two
+// flavours: baseline SIMD ("simd128") and relaxed SIMD ("relaxed-simd", whose matrix products use
+// f32x4.relaxed_madd: fused multiply-add where the hardware has it). The flavour shows as info.mode.
 //
 // alloc() returns Float32Array views into the module's shared linear memory, so kernels work on the
 // caller's arrays in place. Arrays from anywhere else (including Float64Array) still work: they are
@@ -7,7 +9,8 @@
 
 import type { Activation, Backend, BackendInfo, Buf } from '../../backend';
 import { checkArgs, implementOps, OPS, sizeAt, type OpName, type OpSpec } from '../../backendOps';
-import { KERNELS_WASM_BASE64 } from './compiled';
+import { BackendUnavailableError } from '../unavailable';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './compiled';
 import { Staging, WasmMemory } from './memory';
 
 /**
@@ -21,9 +24,18 @@ type Kernels = Record<OpName, (...args: number[]) => void> & {
   tanhInto(x: number, y: number, n: number): void;
 };
 
+/**
+ * Which compiled kernels run. They differ only in gemm (and its matrix-vector paths): relaxed-simd may fuse each
+ * multiply-add (one rounding instead of two), so its products can differ from simd128's in the last bits; every other
+ * op gives bit-identical results in both.
+ */
+export type WasmFlavour = 'simd128' | 'relaxed-simd';
+
 export interface WasmBackendOptions {
   /** Upper bound of the linear memory in bytes (default and maximum 4 GiB, wasm32's limit). */
   maximumMemoryBytes?: number;
+  /** The kernels to run; default: relaxed-simd where this engine accepts it, else simd128. */
+  flavour?: WasmFlavour;
 }
 
 export interface WasmBackend extends Backend {
@@ -47,12 +59,26 @@ export function wasmBackendSupported(): boolean {
   }
 }
 
-let embedded: WebAssembly.Module | null = null;
+const BASE64: Record<WasmFlavour, string> = { simd128: KERNELS_WASM_BASE64, 'relaxed-simd': KERNELS_RELAXED_WASM_BASE64 };
+const binaries: Partial<Record<WasmFlavour, Uint8Array<ArrayBuffer>>> = {};
+const modules: Partial<Record<WasmFlavour, WebAssembly.Module>> = {};
 
-/** The embedded kernels, compiled once per process. */
-function kernelsModule(): WebAssembly.Module {
-  if (!embedded) embedded = new WebAssembly.Module(Uint8Array.from(atob(KERNELS_WASM_BASE64), (ch) => ch.charCodeAt(0)));
-  return embedded;
+function binary(flavour: WasmFlavour): Uint8Array<ArrayBuffer> {
+  return (binaries[flavour] ??= Uint8Array.from(atob(BASE64[flavour]), (ch) => ch.charCodeAt(0)));
+}
+
+/**
+ * True when this engine accepts the relaxed-SIMD kernels: Chromium and Electron do; Node 20 only once V8's
+ * --experimental-wasm-relaxed-simd flag is set (the runner's backend registry sets it). Not cached: the flag may be
+ * set later in the process.
+ */
+export function relaxedSimdSupported(): boolean {
+  return wasmBackendSupported() && WebAssembly.validate(binary('relaxed-simd'));
+}
+
+/** The embedded kernels of a flavour, compiled once per process. */
+function kernelsModule(flavour: WasmFlavour): WebAssembly.Module {
+  return (modules[flavour] ??= new WebAssembly.Module(binary(flavour)));
 }
 
 /** The most arguments an op may take: the wrapper below has this fixed arity. */
@@ -108,7 +134,10 @@ function kernelCall(op: OpSpec, kernel: (...args: number[]) => void, s: Staging,
 
 /** Each backend has its own memory: arrays from alloc() live as long as the backend (there is no free). */
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
-  const module = kernelsModule();
+  const flavour = options.flavour ?? (relaxedSimdSupported() ? 'relaxed-simd' : 'simd128');
+  if (flavour === 'relaxed-simd' && !relaxedSimdSupported())
+    throw new BackendUnavailableError('wasm:relaxed-simd', 'this JavaScript engine does not accept relaxed SIMD (Node 20: V8 flag --experimental-wasm-relaxed-simd)');
+  const module = kernelsModule(flavour);
   const maxBytes = Math.min(options.maximumMemoryBytes ?? 2 ** 32, 2 ** 32);
   const mem = new WasmMemory(Math.max(32, Math.floor(maxBytes / 65536)));
   const instance = new WebAssembly.Instance(module, { env: { memory: mem.memory } });
@@ -127,7 +156,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     }
     return ws;
   };
-  const info: BackendInfo = { name: 'wasm', mode: 'simd128', dtype: 'float32' };
+  const info: BackendInfo = { name: 'wasm', mode: flavour, dtype: 'float32' };
 
   return {
     info,

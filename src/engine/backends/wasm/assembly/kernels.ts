@@ -1,13 +1,21 @@
 // SeqLab's float32 kernels, compiled by AssemblyScript to WebAssembly with 128-bit SIMD (f32x4).
 // Every export takes byte addresses into the imported (shared) linear memory and counts; the JS side
 // (../index.ts) owns allocation, so this module has no runtime, no heap and no data of its own.
-// Only baseline SIMD is used (no relaxed-SIMD FMA): Node 20 enables nothing else by default.
+// It is compiled twice (scripts/build-wasm-kernels.mjs): with baseline SIMD only ("simd128"), and with relaxed SIMD
+// ("relaxed-simd"), where the matrix products' multiply-adds (madd below: gemm's micro-kernel, dot, axpy) become
+// f32x4.relaxed_madd, a fused multiply-add on hardware that has one. Every other kernel is the same in both.
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 // ---------------------------------------------------------------------------------------------
 
 @inline function splat(x: f32): v128 { return f32x4.splat(x); }
+
+/** c + a·b: fused (one rounding) where relaxed SIMD is compiled in and the hardware fuses, else a·b rounded, then + c. */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
 
 /** Loads cnt (1..4) floats from p; lanes past cnt are 0. Lets one loop body serve full and tail chunks. */
 @inline function ld(p: usize, cnt: i32): v128 {
@@ -90,7 +98,8 @@ export function tanhInto(x: usize, y: usize, n: i32): void {
 
 // ---------------------------------------------------------------------------------------------
 // GEMM: C (m×n) = op(A)·op(B) (+ C). Goto-style: for each KC-deep slice, op(B) is packed into
-// 8-column panels and op(A) into 4-row panels of MC-row blocks; a 4×8 register-blocked micro-kernel
+// 8-column panels (row by row up front without transB, panel by panel as first used with it) and op(A) into 4-row
+// panels of MC-row blocks; a 4×8 register-blocked micro-kernel
 // (8 f32x4 accumulators) streams one A panel against one B panel, which stays in L1.
 // Packing absorbs both transposes, so the micro-kernel is the same for all four combinations.
 // ---------------------------------------------------------------------------------------------
@@ -149,7 +158,7 @@ function packTransposed(m: usize, lda: i32, r0: i32, count: i32, k0: i32, kc: i3
 
 /**
  * Packs columns [c0, c0+count) of a row-major matrix M (lda floats per row), rows [k0, k0+kc), into dst as
- * kc groups of `width` floats. Used for op(A) with transA (width 4) and op(B) without transB (width 8).
+ * kc groups of `width` floats. Used for op(A) with transA (width 4).
  */
 function packStraight(m: usize, lda: i32, c0: i32, count: i32, k0: i32, kc: i32, dst: usize, width: i32): void {
   const stride = <usize>width << 2;
@@ -165,6 +174,31 @@ function packStraight(m: usize, lda: i32, c0: i32, count: i32, k0: i32, kc: i32,
   }
 }
 
+/**
+ * Packs rows [k0, k0+kc) of a row-major k×n matrix into 8-column panels of panelBytes each (the layout packStraight
+ * writes panel by panel), reading each row once from left to right: op(B) without transB, whose panels would otherwise
+ * be read column strip by column strip, kc rows apart.
+ */
+function packRows(m: usize, n: i32, k0: i32, kc: i32, dst: usize, panelBytes: usize): void {
+  const full = n >> 3;
+  const rest = n & 7;
+  for (let kk = 0; kk < kc; kk++) {
+    const s = m + (<usize>(k0 + kk) * n << 2);
+    let d = dst + (<usize>kk << 5);
+    for (let p = 0; p < full; p++) {
+      const o = <usize>p << 5;
+      v128.store(d, v128.load(s + o));
+      v128.store(d, v128.load(s + o, 16), 16);
+      d += panelBytes;
+    }
+    if (rest > 0) {
+      const o = <usize>full << 5;
+      v128.store(d, rest >= 4 ? v128.load(s + o) : ld(s + o, rest));
+      v128.store(d, rest > 4 ? ld(s + o + 16, rest - 4) : splat(0), 16);
+    }
+  }
+}
+
 /** 4×8 micro-kernel: tile = Apanel(kc×4)ᵀ·Bpanel(kc×8), written (or added, when add) to C at rows×cols. */
 function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32, cols: i32, add: bool, tmp: usize): void {
   let c00 = splat(0), c01 = splat(0), c10 = splat(0), c11 = splat(0);
@@ -173,13 +207,13 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32, col
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
     a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
     a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
     a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
     pa += 16; pb += 32;
   }
   const ldcb = <usize>ldc << 2;
@@ -220,12 +254,12 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32, col
   let i = 0;
   for (; i + 8 <= len; i += 8) {
     const o = <usize>i << 2;
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(x + o), v128.load(y + o)));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+    s0 = madd(v128.load(x + o), v128.load(y + o), s0);
+    s1 = madd(v128.load(x + o, 16), v128.load(y + o, 16), s1);
   }
   for (; i < len; i += 4) {
     const c = min(4, len - i); const o = <usize>i << 2;
-    s0 = f32x4.add(s0, f32x4.mul(ld(x + o, c), ld(y + o, c)));
+    s0 = madd(ld(x + o, c), ld(y + o, c), s0);
   }
   return hsum(f32x4.add(s0, s1));
 }
@@ -235,7 +269,7 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32, col
   const va = splat(alpha);
   for (let i = 0; i < len; i += 4) {
     const c = min(4, len - i); const o = <usize>i << 2;
-    st(out + o, f32x4.add(ld(out + o, c), f32x4.mul(va, ld(x + o, c))), c);
+    st(out + o, madd(va, ld(x + o, c), ld(out + o, c)), c);
   }
 }
 
@@ -286,13 +320,7 @@ export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usiz
     const kc = min(KC, k - k0);
     const add = accumulate || k0 > 0;
     const panelBytes = <usize>(kc * 8) << 2;
-    for (let p = 0; p < nPanels; p++) {
-      const j0 = p << 3;
-      const cols = min(8, n - j0);
-      const dst = packB + <usize>p * panelBytes;
-      if (transB) packTransposed(b, k, j0, cols, k0, kc, dst, 8);
-      else packStraight(b, n, j0, cols, k0, kc, dst, 8);
-    }
+    if (!transB) packRows(b, n, k0, kc, packB, panelBytes);
     for (let i0 = 0; i0 < m; i0 += MC) {
       const mc = min(MC, m - i0);
       const aPanels = (mc + 3) >> 2;
@@ -308,6 +336,9 @@ export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usiz
         const j0 = p << 3;
         const cols = min(8, n - j0);
         const pb = packB + <usize>p * panelBytes;
+        // A transposed B is packed during the first row block, each panel just before its first use: with one row
+        // block (the per-step recurrent product h·W_hhᵀ, m = batch) the panel is still in L1 when it is read.
+        if (i0 == 0 && transB) packTransposed(b, k, j0, cols, k0, kc, pb, 8);
         for (let q = 0; q < aPanels; q++) {
           const r0 = i0 + (q << 2);
           micro(packA + <usize>q * aPanelBytes, pb, kc, c + ((<usize>r0 * n + j0) << 2), n, min(4, m - r0), cols, add, tmp);

@@ -1,0 +1,48 @@
+// `seqlab backends`: the built CLI's table against the registry's probe in this process, and the table's wording.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { backendsTable } from '../../src/cli/backends';
+import { autoChoice, availableBackends, BACKEND_NAMES, type BackendAvailability } from '../../src/runner/backends/registry';
+import { cli } from './helpers';
+
+test('seqlab backends prints one row per backend (starts, kernels, why not) and what auto would pick', () => {
+  const r = cli(['backends'], tmpdir());
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.match(lines[0], /^backend\s+starts\s+kernels\s+why not$/);
+  const probe = availableBackends();
+  assert.deepEqual(probe.map((b) => b.name), BACKEND_NAMES.filter((n) => n !== 'auto'));
+  probe.forEach((b, i) => {
+    const cells = lines[1 + i].split(/\s{2,}/);
+    assert.deepEqual(cells.slice(0, 3), [b.name, b.available ? 'yes' : 'no', b.kernels ?? '-'], lines[1 + i]);
+    if (!b.available) assert.ok(lines[1 + i].endsWith(b.reason ?? '?'), lines[1 + i]);
+  });
+  assert.equal(lines.at(-1), `auto would pick: ${autoChoice(probe)?.name} (${autoChoice(probe)?.kernels})`);
+  // On Node 20 the wasm backend runs its relaxed-SIMD kernels: the CLI sets V8's flag for them.
+  assert.match(r.stdout, /^wasm\s+yes\s+relaxed-simd$/m);
+  assert.match(r.stdout, /^wasm:simd128\s+yes\s+simd128$/m);
+});
+
+test('the table shows an unavailable backend with its reason, and says when auto has nothing to pick', () => {
+  const list: BackendAvailability[] = [
+    { name: 'reference', available: false, reason: 'a test reason', kernels: null },
+    { name: 'wasm', available: false, reason: 'no SIMD', kernels: null },
+  ];
+  assert.equal(backendsTable(list), [
+    'backend    starts  kernels  why not',
+    'reference  no      -        a test reason',
+    'wasm       no      -        no SIMD',
+    '',
+    'auto would pick: nothing (no backend of its order starts here)',
+  ].join('\n'));
+});
+
+test('seqlab backends --help prints its usage; an argument is a usage error (exit code 2)', () => {
+  const help = cli(['backends', '--help'], tmpdir());
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: seqlab backends\n/);
+  const extra = cli(['backends', 'wasm'], tmpdir());
+  assert.equal(extra.code, 2);
+  assert.match(extra.stderr, /seqlab: backends takes no arguments, got "wasm"/);
+});
