@@ -11,16 +11,19 @@ import type { RunInfo } from '../runDir';
 export const MANIFEST_FILE = 'seqlab-export.json';
 
 /** The model kinds the PyTorch export knows, each with its Python module (models.ts); ONNX has graphs for some (onnx/index.ts). */
-export type ModelKind = 'recurrent' | 'transformer';
+export type ModelKind = 'recurrent' | 'transformer' | 'seq2seq';
 
-/** Which exporter modules a model uses; call unexportable() first (sequence-to-sequence models have none yet). */
+/** Which exporter modules a model uses; call unexportable() first. */
 export function modelKind(spec: ModelSpec): ModelKind {
-  return spec.cell === 'transformer' ? 'transformer' : 'recurrent';
+  return spec.decoder ? 'seq2seq' : spec.cell === 'transformer' ? 'transformer' : 'recurrent';
 }
 
-/** Why a model cannot be exported yet (the config field that makes it so), or null when it can. */
-export function unexportable(spec: ModelSpec): { field: string; message: string } | null {
-  if (spec.decoder) return { field: 'model.decoder', message: 'exporting sequence-to-sequence models is not supported yet: recurrent models (no decoder) and the Transformer export' };
+/** Why an experiment cannot be exported to PyTorch yet (the config field that makes it so), or null when it can. */
+export function unexportable(train: TrainSpec): { field: string; message: string } | null {
+  // SeqLab draws the coin flips of teacherForcing < 1 from its own generator; train.py does not reproduce them yet.
+  if ((train.teacherForcing ?? 1) !== 1) {
+    return { field: 'train.teacherForcing', message: `exporting a sequence-to-sequence model trained with teacherForcing ${train.teacherForcing} is not supported yet: train.py teacher-forces every step, so set teacherForcing to 1 to export` };
+  }
   return null;
 }
 export const MANIFEST_VERSION = 1;

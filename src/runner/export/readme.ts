@@ -2,6 +2,14 @@
 // and how the runs come back to SeqLab.
 import type { ExportManifest } from './manifest';
 
+/** The sequence-to-sequence part of the model line: the decoder and its attention. */
+function decoderLine(m: ExportManifest): string {
+  const d = m.model.decoder!;
+  const attention = d.attention === 'none' ? 'no attention' : `${d.attention} attention${d.inputFeeding ? ' with input feeding' : ''}`;
+  return `; decoder: the same cells, target embedding ${d.embeddingDim}, ${attention}, ${d.vocabSize} target tokens`
+    + `${m.model.bidirectional ? ', started through a tanh bridge from both directions' : ''}`;
+}
+
 function describe(m: ExportManifest): string {
   const s = m.model;
   const head = `head "${s.head.output}" → ${s.head.size}`;
@@ -15,6 +23,7 @@ function describe(m: ExportManifest): string {
   const cell = s.cell === 'gru' ? `GRU (${s.variant})` : s.cell === 'rnn' ? `RNN (${s.nonlinearity})` : 'LSTM';
   const extras = [s.bidirectional && 'bidirectional', s.residual && 'residual', s.layerNorm && 'layer norm',
     s.dropout > 0 && `dropout ${s.dropout}`, s.embedding && `embedding ${s.embedding.dim}`].filter(Boolean).join(', ');
+  if (s.decoder) return `encoder: ${s.numLayers}-layer ${cell}, hidden ${s.hiddenSize}${extras ? `, ${extras}` : ''}${decoderLine(m)}`;
   return `${s.numLayers}-layer ${cell}, hidden ${s.hiddenSize}${extras ? `, ${extras}` : ''}, ${head}`;
 }
 
@@ -22,10 +31,14 @@ function describe(m: ExportManifest): string {
 const MODEL_PY: Record<ExportManifest['kind'], string> = {
   recurrent: 'torch\'s RNN/GRU/LSTM modules (cuDNN on GPUs) where they compute SeqLab\'s cells, step by step where they do not and where the gradient flow is recorded',
   transformer: 'torch.nn.TransformerEncoder (batch_first) between the input projection or embedding with positions and the head; padded steps masked as keys, a causal mask for per-step targets',
+  seq2seq: 'an encoder and a decoder of torch\'s RNN/GRU/LSTM modules (step by step where SeqLab\'s cells or the gradient flow need it), attention after each decoder step, teacher-forced training (all steps at once without input feeding) and greedy decoding',
 };
 
 /** What the probe sequences record, per model kind. */
-const PROBE_FILE: Record<ExportManifest['kind'], string> = { recurrent: 'gates.jsonl (gate traces)', transformer: 'selfattention.jsonl (attention maps)' };
+const PROBE_FILE: Record<ExportManifest['kind'], string> = {
+  recurrent: 'gates.jsonl (gate traces)', transformer: 'selfattention.jsonl (attention maps)',
+  seq2seq: 'gates.jsonl (the encoder\'s gate traces), attention.jsonl (alignments of the greedy decodings of the probe pairs)',
+};
 
 /** Why the Transformer's key biases may drift from SeqLab's in float32 without changing anything it computes. */
 const KEY_BIAS = `

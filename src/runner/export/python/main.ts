@@ -39,8 +39,9 @@ HERE = Path(__file__).resolve().parent
 EXP = json.loads((HERE / "seqlab-export.json").read_text(encoding="utf-8"))
 SPEC, TRAIN, RUN, DATA = EXP["model"], EXP["train"], EXP["run"], EXP["data"]
 INPUT, TARGET, ONE_HOT = DATA["input"], DATA["target"], DATA["oneHot"]
-PER_STEP = TARGET["perStep"]
-Y_WIDTH = 1 if TARGET["kind"] == "class" else TARGET["size"]
+SEQ2SEQ = TARGET["kind"] == "sequence"  # target token sequences (model.decoder)
+PER_STEP = TARGET.get("perStep", False)
+Y_WIDTH = 1 if TARGET["kind"] in ("class", "sequence") else TARGET["size"]
 EVAL_BATCH = 256
 
 
@@ -134,7 +135,7 @@ def evaluate(model, rows, ctx):
         lengths_all = [rows.lengths[i] for i in ids]
         inputs, lengths, targets = make_batch(rows, ids, max(lengths_all), ctx.device, ctx.dtype)
         logits, mask, _, _ = model(inputs, lengths, 0, model.initial_state(len(ids)))
-        loss_total += float(loss_sum(logits, targets, mask)) / term_count(lengths_all) * len(ids)
+        loss_total += float(loss_sum(logits, targets, mask)) / term_count(rows, ids) * len(ids)
         if std is not None:
             err = (activate(logits) - targets) * torch.tensor(std, device=logits.device, dtype=logits.dtype)
             se_units += float((err ** 2).sum())
@@ -164,14 +165,14 @@ def evaluate(model, rows, ctx):
 
 
 def probe_records(model, rows, step, ctx):
-    """What the probe sequences show, as SeqLab records it: gate traces (gates.jsonl) of a recurrent model, attention
-    maps (selfattention.jsonl) of the Transformer; the model's probe_record names the kind."""
+    """What the probe sequences show, as SeqLab records it: gate traces (gates.jsonl) of recurrent cells, attention
+    maps (selfattention.jsonl) of the Transformer, a decoder's alignments (attention.jsonl)."""
     ids = RUN["probes"]
     inputs, lengths, _ = make_batch(rows, ids, max(rows.lengths[i] for i in ids), ctx.device, ctx.dtype)
     out = []
     for t in model.probe(inputs, lengths):
-        record = {"kind": model.probe_record, "step": step, "probe": t.pop("sequence")}
-        record.update(t)
+        record = {"kind": t.pop("kind"), "step": step, "probe": t.pop("sequence")}
+        record.update(alignment_tokens(t) if record["kind"] == "alignment" else t)
         out.append(record)
     return out
 
@@ -311,7 +312,7 @@ class Run:
             return
         self.model.eval()
         views = self.val_rows if self.val_rows is not None and len(self.val_rows) else self.train_rows
-        loss, metrics, matrix = evaluate(self.model, views, self.ctx)
+        loss, metrics, matrix = (evaluate_pairs if SEQ2SEQ else evaluate)(self.model, views, self.ctx)
         if views is self.val_rows:
             metrics = dict(DATA["baselines"], **metrics)
             self.emit({"kind": "eval", "step": step, "valLoss": loss, "metrics": metrics, "time": self.elapsed()})

@@ -24,10 +24,15 @@ def loss_sum(logits, targets, rows):
     return torch.where(rows, terms, torch.zeros_like(terms)).sum()
 
 
-def term_count(lengths_of_batch):
-    """How many terms the batch's mean loss averages over (the whole global batch, whatever this process holds)."""
-    rows = sum(lengths_of_batch) if SPEC["head"]["output"] == "all" else len(lengths_of_batch)
-    return rows * (1 if TRAIN["loss"] == "cross_entropy" else SPEC["head"]["size"])
+def term_count(rows, ids):
+    """How many terms the mean loss over rows ids averages over (the whole global batch, whatever this process
+    holds): target tokens of a sequence-to-sequence model, else steps or sequences (times outputs but for cross
+    entropy)."""
+    if SEQ2SEQ:
+        return sum(rows.target_lengths[i] for i in ids)
+    lengths = [rows.lengths[i] for i in ids]
+    terms = sum(lengths) if SPEC["head"]["output"] == "all" else len(lengths)
+    return terms * (1 if TRAIN["loss"] == "cross_entropy" else SPEC["head"]["size"])
 
 
 def learning_rate(s, base, step):
@@ -118,14 +123,15 @@ def forward_backward(net, model, batch, ctx, want_flow):
     k = TRAIN["tbptt"]
     chunk = T if k is None or k >= T else k
     starts = list(range(0, T, chunk))
-    state = model.initial_state(inputs.shape[0])
+    state = model.initial_state(lengths.shape[0])
     total = torch.zeros((), dtype=torch.float64, device=ctx.device)
     flow = torch.zeros(T, dtype=torch.float64, device=ctx.device) if want_flow else None
     scale = ctx.world * weight / count  # DDP averages over processes; each holds part of one global mean
     for n, s in enumerate(starts):
         sync = ctx.world == 1 or n == len(starts) - 1
         with (contextlib.nullcontext() if sync else net.no_sync()):
-            logits, rows, state, hs = net(inputs[:, s:s + chunk], lengths, s, state, want_flow)
+            part = inputs if len(starts) == 1 else inputs[:, s:s + chunk]  # (a model without tbptt may take a tuple)
+            logits, rows, state, hs = net(part, lengths, s, state, want_flow)
             terms = loss_sum(logits, targets[:, s:s + chunk] if PER_STEP else targets, rows)
             (terms * scale).backward()
         total += terms.detach().double() * weight
@@ -141,8 +147,7 @@ def forward_backward(net, model, batch, ctx, want_flow):
 
 def train_step(net, model, opt, named, rows, ids, step, ctx):
     """One optimizer update on the global batch ids. Returns SeqLab's step record (and the gradient flow)."""
-    lengths_all = [rows.lengths[i] for i in ids]
-    T, count = max(lengths_all), term_count(lengths_all)
+    T, count = max(rows.lengths[i] for i in ids), term_count(rows, ids)
     mine, weight = share(ids, ctx)
     inputs, lengths, targets = make_batch(rows, mine, T, ctx.device, ctx.dtype)
     opt.zero_grad(set_to_none=False)
