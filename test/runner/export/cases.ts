@@ -101,20 +101,22 @@ export const CASES: Record<string, Case> = {
   }),
 };
 
-// Sequence-to-sequence: reversed strings of 3 to 6 letters (ragged sources and targets), greedy decodes of at most 8
-// tokens scored at each evaluation.
+// Sequence-to-sequence: reversed strings of 3 to 6 letters (ragged sources and targets), trained long enough that the
+// greedy decodes scored at each evaluation are more than an end token; probes at steps 0, 12 and 24.
 const reverse = { source: 'reverse', minLength: 3, maxLength: 6, symbols: 4, trainSize: 12, validationSize: 5 };
 const decode = { maxLength: 8, beam: 2, examples: 2 };
+const pairs = { steps: 24, evalEvery: 12 };
+const probes = { instrumentation: { gradFlowEvery: 3, gatesEvery: 12, probes: [0, 1] } };
 
 export const SEQ2SEQ_CASES: Record<string, Case> = {
   'sequence-to-sequence: GRU encoder and decoder, additive attention, Adam': config({
     data: reverse, decode,
     model: { cell: 'gru', hiddenSize: 5, embedding: { dim: 3 }, decoder: { attention: 'additive', embedding: { dim: 4 } } },
-    train: train({ batchSize: 5, optimizer: { type: 'adam', lr: 0.05 } }),
+    train: train({ ...pairs, batchSize: 5, optimizer: { type: 'adam', lr: 0.05 } }), ...probes,
   }),
   'sequence-to-sequence: 2-layer bidirectional LSTM encoder (bridged), general attention with input feeding, SGD momentum, clip by norm, shuffled': config({
     data: reverse, decode,
     model: { cell: 'lstm', hiddenSize: 4, numLayers: 2, bidirectional: true, embedding: { dim: 3 }, decoder: { attention: 'general', inputFeeding: true, embedding: { dim: 3 } } },
-    train: train({ batchSize: 4, shuffle: true, optimizer: { type: 'sgd', lr: 0.5, momentum: 0.9 }, clip: { maxNorm: 1 } }),
+    train: train({ ...pairs, batchSize: 4, shuffle: true, optimizer: { type: 'sgd', lr: 0.5, momentum: 0.9 }, clip: { maxNorm: 1 } }), ...probes,
   }),
 };
