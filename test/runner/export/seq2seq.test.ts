@@ -3,12 +3,14 @@
 // traces, alignments, final weights), and what it cannot reproduce yet is refused at its config field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AlignmentRecord, EvalRecord } from '../../../src/runner/events';
 import { exportConfig } from '../../../src/runner/export/pytorch';
 import { InputError } from '../../../src/runner/diagnostics';
-import { exportAndTrain } from '../../helpers/pytorchExport';
+import { corpusBleu, exactMatch, tokenAccuracy } from '../../../src/runner/seq2seq/metrics';
+import { exportAndTrain, PYTHON, requireTorch } from '../../helpers/pytorchExport';
 import { tempWorkspace } from '../../helpers/workspace';
 import { SEQ2SEQ_CASES } from './cases';
 import { assertSameRun, records, seqlabRun } from './parity';
@@ -37,4 +39,27 @@ test('exporting a sequence-to-sequence config with teacherForcing below 1 is ref
     return true;
   });
   assert.equal(existsSync(join(dir, 'out')), false);
+});
+
+test('train.py scores decodings as SeqLab does: corpus BLEU on the NLTK fixture corpora, exact match and token accuracy', () => {
+  requireTorch();
+  const c = Object.values(SEQ2SEQ_CASES)[0];
+  const dir = tempWorkspace(c.files);
+  const [{ dir: exported }] = exportConfig(join(dir, 'exp.seqlab.json'), join(dir, 'export'));
+  const corpora = (JSON.parse(readFileSync(join(__dirname, '../../fixtures/bleu/nltk.json'), 'utf8')) as { corpora: { references: string[][]; hypotheses: string[][]; corpusBleu: number }[] }).corpora;
+  const script = `
+import json, sys, train
+out = [[train.corpus_bleu(c["references"], c["hypotheses"]), train.exact_match(c["references"], c["hypotheses"]),
+        train.token_accuracy(c["references"], c["hypotheses"])] for c in json.load(sys.stdin)]
+print(json.dumps(out))`;
+  const r = spawnSync(PYTHON, ['-c', script], { cwd: exported, input: JSON.stringify(corpora), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const scores = JSON.parse(r.stdout) as number[][];
+  assert.ok(corpora.some((k) => k.corpusBleu > 40 && k.corpusBleu < 100) && corpora.some((k) => exactMatch(k.references, k.hypotheses) > 0));
+  corpora.forEach((k, i) => {
+    const [bleu, exact, accuracy] = scores[i];
+    assert.ok(Math.abs(bleu - k.corpusBleu) < 1e-9 && Math.abs(bleu - corpusBleu(k.references, k.hypotheses)) < 1e-9, `corpus ${i} bleu: ${bleu} vs NLTK ${k.corpusBleu}`);
+    assert.equal(exact, exactMatch(k.references, k.hypotheses), `corpus ${i} exact match`);
+    assert.ok(Math.abs(accuracy - tokenAccuracy(k.references, k.hypotheses)) < 1e-12, `corpus ${i} token accuracy`);
+  });
 });
