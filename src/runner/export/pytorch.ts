@@ -58,7 +58,7 @@ function prepareFolder(dir: string): void {
 /** Writes the export of one experiment (one sweep combination) into dir and returns the files written. */
 export function exportPyTorch(exp: Experiment, dir: string, opts: PyTorchExportOptions = {}): string[] {
   dir = resolve(dir);
-  const refused = unexportable(exp.train);
+  const refused = unexportable(exp.model, exp.train);
   if (refused) throw new InputError([readConfig(exp.configFile).source.at(refused.field.split('.'), refused.message)]);
   const model = initialModel(exp, opts.init);
   prepareFolder(dir);

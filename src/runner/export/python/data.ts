@@ -9,7 +9,8 @@ M32 = 0xFFFFFFFF
 
 
 class SeqLabRng:
-    """SeqLab's generator (xoshiro128** seeded through splitmix32, streams forked by label), for its shuffles."""
+    """SeqLab's generator (xoshiro128** seeded through splitmix32, streams forked by label), for its shuffles and
+    the teacher-forcing coin flips."""
 
     def __init__(self, seed):
         self.seed = seed & M32
@@ -39,6 +40,12 @@ class SeqLabRng:
         s[2] ^= t
         s[3] = ((s[3] << 11) | (s[3] >> 21)) & M32
         return result
+
+    def uniform(self):
+        """Uniform in [0, 1) with 53 random bits."""
+        hi = self.next_uint32() >> 5
+        lo = self.next_uint32() >> 6
+        return (hi * 67108864 + lo) / 9007199254740992
 
     def int(self, n):
         limit = 2 ** 32 - (2 ** 32 % n)
@@ -139,8 +146,8 @@ def make_batch(rows, ids, T, device, dtype):
 
 
 def pair_batch(rows, ids, T, device):
-    """Source-target pairs: inputs (source ids [B, T], target ids [B, U] padded with -1), source lengths, and the
-    target ids again as the targets."""
+    """Source-target pairs: inputs (source ids [B, T], target ids [B, U] padded with -1, None: every decoder step
+    teacher-forced), source lengths, and the target ids again as the targets."""
     B, U = len(ids), max(rows.target_lengths[i] for i in ids)
     src = torch.zeros(B, T, dtype=torch.long)
     y = torch.full((B, U), -1, dtype=torch.long)
@@ -151,5 +158,5 @@ def pair_batch(rows, ids, T, device):
         src[b, :n] = x.long()
         y[b, :len(tokens)] = tokens.long()
     src, y = src.to(device), y.to(device)
-    return (src, y), lengths.to(device), y
+    return (src, y, None), lengths.to(device), y
 `;

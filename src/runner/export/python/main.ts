@@ -207,6 +207,7 @@ class Run:
         self.train_rows = Rows(HERE / "data", DATA["files"]["train"])
         self.val_rows = Rows(HERE / "data", DATA["files"]["validation"]) if DATA["files"]["validation"] else None
         self.stream = BatchStream(len(self.train_rows), RUN["batchSize"], RUN["shuffle"], RUN["seed"])
+        self.coins = SeqLabRng(RUN["seed"]).fork("dropout")  # SeqLab's dropout stream: the teacher-forcing coin flips
         self.step, self.prior_wall, self.recent = 0, 0.0, []
         self.folder = None
 
@@ -220,7 +221,7 @@ class Run:
                 fail("%s has no complete checkpoint to resume from" % self.folder.path)
             params, state, meta = found
             self.model.load_state_dict({k: params[k].to(v.dtype) for k, v in self.model.state_dict().items()})
-            self.step = load_optimizer_state(self.opt, self.named, state)
+            self.step = load_optimizer_state(self.opt, self.named, state, self.coins)
             stream = json.loads(meta["stream"])
             self.stream = BatchStream(len(self.train_rows), RUN["batchSize"], RUN["shuffle"], RUN["seed"], stream["epoch"], stream["cursor"])
             self.prior_wall = float(meta.get("wallTimeSec", 0))
@@ -281,7 +282,7 @@ class Run:
     def train_one(self, total):
         ids = self.stream.next()
         self.model.train()
-        record, flow = train_step(self.net, self.model, self.opt, self.named, self.train_rows, ids, self.step, self.ctx)
+        record, flow = train_step(self.net, self.model, self.opt, self.named, self.train_rows, ids, self.step, self.ctx, self.coins)
         self.step += 1
         now = self.elapsed()
         self.recent = (self.recent + [now])[-20:]
@@ -331,7 +332,7 @@ class Run:
     def save(self, label):
         if self.ctx.leader:
             params = {name: p for name, p in self.named}
-            state = optimizer_state(self.opt, self.named, self.step)
+            state = optimizer_state(self.opt, self.named, self.step, self.coins)
             self.folder.write_checkpoint(label, params, state, self.step, self.stream.state(), self.elapsed())
 
     def finish(self, last_eval):

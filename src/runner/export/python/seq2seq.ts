@@ -89,6 +89,16 @@ class Decoder(nn.Module):
         top, _, _ = self.rnn(x, valid, state)
         return self.readout(top.transpose(0, 1), source)[0]
 
+    def unroll(self, tokens, forced, state, source):
+        """Step by step (input feeding, or teacher forcing below 1): step t is fed tokens[:, t] when forced[t - 1] (or
+        forced is None), else the previous step's most probable tokens."""
+        prev, steps = source[0].new_zeros(tokens.shape[0], self.H), []
+        for t in range(tokens.shape[1]):
+            fed = tokens[:, t] if t == 0 or forced is None or forced[t - 1] else steps[-1].detach().argmax(-1)
+            z, state, prev, _ = self.step(fed, state, prev, source)
+            steps.append(z)
+        return torch.stack(steps, 1)
+
     def step(self, tokens, state, prev, source):
         """One step from tokens [B] and h~_{t-1}: logits [B, V], the new state, h~_t and the weights [B, S]."""
         x = self.embedding(tokens)
@@ -141,10 +151,11 @@ class Model(nn.Module):
         return [(h, c)]
 
     def forward(self, inputs, lengths, start, state, want_flow=False):
-        """inputs: (source ids [B, S], target ids [B, U] padded with -1); lengths: source lengths. Returns logits
+        """inputs: (source ids [B, S], target ids [B, U] padded with -1, which steps after the first are teacher-forced:
+        a list, or None for all); lengths: source lengths. Returns logits
         [B, U, V] with the mask of target steps that have a loss term, the (empty) state and, with want_flow, the
         encoder's top layer h_t tensors (their .grad is dL/dh_t, the gradient flow SeqLab records)."""
-        src, y = inputs
+        src, y, forced = inputs
         source, dec_state, top_hs = self.encode(src, lengths, step_by_step=want_flow)
         if want_flow:
             for hs in top_hs:
@@ -153,14 +164,10 @@ class Model(nn.Module):
         B = y.shape[0]
         first = torch.full((B, 1), self.spec["decoder"]["startToken"], dtype=torch.long, device=y.device)
         tokens = torch.cat([first, y[:, :-1].clamp(min=0)], 1)  # padding is fed as <pad> (id 0), as in SeqLab
-        if not self.decoder.feed:
+        if forced is None and not self.decoder.feed:
             logits = self.decoder.run(tokens, dec_state, source)
         else:
-            prev, steps = source[0].new_zeros(B, self.spec["hiddenSize"]), []
-            for t in range(tokens.shape[1]):
-                z, dec_state, prev, _ = self.decoder.step(tokens[:, t], dec_state, prev, source)
-                steps.append(z)
-            logits = torch.stack(steps, 1)
+            logits = self.decoder.unroll(tokens, forced, dec_state, source)
         return logits, y >= 0, state, (top_hs if want_flow else None)
 
     @torch.no_grad()

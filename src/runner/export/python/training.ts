@@ -73,20 +73,21 @@ def state_keys():
     return ["exp_avg", "exp_avg_sq"]
 
 
-def optimizer_state(opt, named, step):
-    """SeqLab's trainer state: optim.step, optim.<param>.<key>, and the dropout stream SeqLab would continue with."""
+def optimizer_state(opt, named, step, coins):
+    """SeqLab's trainer state: optim.step, optim.<param>.<key>, and its dropout stream (SeqLab's masks are not drawn
+    here; the teacher-forcing coin flips are, from coins)."""
     out = {"optim.step": torch.tensor([float(step)], dtype=torch.float64)}
     for name, p in named:
         for key in state_keys():
             value = opt.state[p].get(key)
             out["optim.%s.%s" % (name, key)] = (value if value is not None else torch.zeros_like(p)).detach().flatten()
-    words = SeqLabRng(RUN["seed"]).fork("dropout").s
-    out["trainer.rng"] = torch.tensor(words + [0, 0], dtype=torch.float64)
+    out["trainer.rng"] = torch.tensor(coins.s + [0, 0], dtype=torch.float64)
     return out
 
 
-def load_optimizer_state(opt, named, state):
+def load_optimizer_state(opt, named, state, coins):
     step = int(state["optim.step"][0])
+    coins.s = [int(w) for w in state["trainer.rng"][:4].tolist()]
     for name, p in named:
         st = {key: state["optim.%s.%s" % (name, key)].to(p.device, p.dtype).reshape(p.shape).clone() for key in state_keys()}
         if TRAIN["optimizer"]["type"] != "sgd":
@@ -145,11 +146,22 @@ def forward_backward(net, model, batch, ctx, want_flow):
     return total, flow
 
 
-def train_step(net, model, opt, named, rows, ids, step, ctx):
+def coin_flips(rows, ids, coins):
+    """Whether each decoder step after the first is teacher-forced (train.teacherForcing < 1): one draw of SeqLab's
+    dropout stream per step of the global batch's longest target, as SeqLab draws them; None: every step is."""
+    ratio = TRAIN.get("teacherForcing", 1)
+    if ratio == 1:
+        return None
+    return [coins.uniform() < ratio for _ in range(max(rows.target_lengths[i] for i in ids) - 1)]
+
+
+def train_step(net, model, opt, named, rows, ids, step, ctx, coins):
     """One optimizer update on the global batch ids. Returns SeqLab's step record (and the gradient flow)."""
     T, count = max(rows.lengths[i] for i in ids), term_count(rows, ids)
     mine, weight = share(ids, ctx)
     inputs, lengths, targets = make_batch(rows, mine, T, ctx.device, ctx.dtype)
+    if SEQ2SEQ:
+        inputs = inputs[:2] + (coin_flips(rows, ids, coins),)
     opt.zero_grad(set_to_none=False)
     want_flow = every(RUN["gradFlowEvery"], step + 1)
     total, flow = forward_backward(net, model, (inputs, lengths, targets, T, count, weight), ctx, want_flow)
