@@ -40,6 +40,20 @@ const PROBE_FILE: Record<ExportManifest['kind'], string> = {
   seq2seq: 'gates.jsonl (the encoder\'s gate traces), attention.jsonl (alignments of the greedy decodings of the probe pairs)',
 };
 
+/** What a sequence-to-sequence train.py trains and evaluates, and what it leaves to SeqLab. */
+function seq2seqNotes(m: ExportManifest): string {
+  const ratio = m.train.teacherForcing ?? 1;
+  const forcing = ratio === 1 ? 'every decoder step is fed the reference token'
+    : `each decoder step after the first is fed the reference token when a draw of SeqLab's own generator (its dropout stream, saved in the checkpoints) is below ${ratio}, else the previous step's most probable token: the same draws as SeqLab's`;
+  return `
+
+Training is teacher-forced: ${forcing}. The loss is the cross entropy averaged over the target tokens (the end token
+included, padding left out). Each evaluation records the validation loss and the greedy decodings' exactMatch,
+tokenAccuracy and bleu (corpus BLEU-4, 0-100, as NLTK's corpus_bleu); the probe pairs' greedy decodings and their
+attention weights go to attention.jsonl. Beam search is not part of train.py, so its runs have no translation
+examples or beam hypotheses in tasks.jsonl (\`seqlab predict <run-dir> <pairs> --beam 4\` decodes with it).`;
+}
+
 /** Why the Transformer's key biases may drift from SeqLab's in float32 without changing anything it computes. */
 const KEY_BIAS = `
 The attention key biases (\`self_attn.in_proj_bias[d:2d]\`) add the same amount to every score of a query, which the
@@ -52,7 +66,7 @@ export function exportReadme(m: ExportManifest): string {
   return `# ${r.name}: exported from SeqLab to PyTorch
 
 Model: ${describe(m)}. Loss ${m.train.loss}, optimizer ${m.train.optimizer.type}, schedule ${m.train.schedule.type},
-${m.train.tbptt !== null ? `truncated BPTT (k = ${m.train.tbptt})` : m.kind === 'transformer' ? 'whole sequences' : 'full BPTT'}, ${r.steps} steps of ${r.batchSize} sequences${r.shuffle ? ' (shuffled each epoch, in SeqLab\'s order)' : ''}.
+${m.train.tbptt !== null ? `truncated BPTT (k = ${m.train.tbptt})` : m.kind === 'recurrent' ? 'full BPTT' : 'whole sequences'}, ${r.steps} steps of ${r.batchSize} sequences${r.shuffle ? ' (shuffled each epoch, in SeqLab\'s order)' : ''}.
 
 | file | what |
 |---|---|
@@ -104,12 +118,14 @@ continues one in SeqLab (with the original config and data where they were), and
 \`seqlab run <config> --init <run-dir>/checkpoints/final.safetensors\` starts a new run from its weights.
 
 Differences from SeqLab: dropout masks come from PyTorch's generator (SeqLab's own are not reproduced), and the task
-views besides the confusion matrix (forecast plots, text samples, per-step labels) are not recorded.${m.kind === 'transformer' ? KEY_BIAS : ''}
+views besides the confusion matrix (forecast plots, text samples, per-step labels, translation examples) are not
+recorded.${m.kind === 'transformer' ? KEY_BIAS : ''}${m.kind === 'seq2seq' ? seq2seqNotes(m) : ''}
 
 ## The data files
 
 Each \`data/<split>-NNNNN.safetensors\` holds \`lengths\` [rows] and, concatenated over its rows, \`x\` [steps, features]
-(float32) or \`tokens\` [steps] (int32) and \`y\` (float64 targets or int32 class ids, per sequence or per step). More
-shards can be added by listing them in \`seqlab-export.json\` (data.files). Input: ${m.data.input.kind === 'tokens' ? `${m.data.input.vocab.length} tokens` : `${m.data.input.size} features`}${m.data.normalization ? ' (z-scored with the training part\'s mean and standard deviation, in seqlab-export.json)' : ''}.
+(float32) or \`tokens\` [steps] (int32) and \`y\` (float64 targets or int32 class ids, per sequence or per step; for
+sequence-to-sequence pairs the target token ids, with their \`target_lengths\` [rows]). More
+shards can be added by listing them in \`seqlab-export.json\` (data.files). Input: ${m.data.input.kind === 'tokens' ? `${m.data.input.vocab.length} tokens` : `${m.data.input.size} features`}${m.data.target.kind === 'sequence' ? `; targets: ${m.data.target.vocab.length} tokens` : ''}${m.data.normalization ? ' (z-scored with the training part\'s mean and standard deviation, in seqlab-export.json)' : ''}.
 `;
 }

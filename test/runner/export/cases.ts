@@ -122,6 +122,6 @@ export const SEQ2SEQ_CASES: Record<string, Case> = {
   'sequence-to-sequence: RNN tanh, dot attention, teacher forcing 0.5 (SeqLab\'s coin flips), AdamW': config({
     data: reverse, decode,
     model: { cell: 'rnn', hiddenSize: 4, embedding: { dim: 3 }, decoder: { attention: 'dot', embedding: { dim: 3 } } },
-    train: train({ ...pairs, batchSize: 5, teacherForcing: 0.5, optimizer: { type: 'adamw', lr: 0.05 } }), ...probes,
+    train: train({ ...pairs, batchSize: 4, teacherForcing: 0.5, optimizer: { type: 'adamw', lr: 0.05 } }), ...probes,
   }),
 };

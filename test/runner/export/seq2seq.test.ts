@@ -11,7 +11,7 @@ import { exportConfig } from '../../../src/runner/export/pytorch';
 import { InputError } from '../../../src/runner/diagnostics';
 import { corpusBleu, exactMatch, tokenAccuracy } from '../../../src/runner/seq2seq/metrics';
 import { resumeRun } from '../../../src/runner/run';
-import { exportAndTrain, PYTHON, requireTorch, runIn } from '../../helpers/pytorchExport';
+import { exportAndTrain, newestRun, PYTHON, requireTorch, runIn } from '../../helpers/pytorchExport';
 import { tempWorkspace } from '../../helpers/workspace';
 import { SEQ2SEQ_CASES } from './cases';
 import { assertSameRun, records, seqlabRun } from './parity';
@@ -41,6 +41,13 @@ test('a sequence-to-sequence run with teacher forcing 0.5 moves both ways: SeqLa
   assertSameRun(full, bySeqlab);
   runIn(e.exportDir, PYTHON, ['train.py', '--device', 'cpu', '--resume', e.runDir]);
   assertSameRun(full, e.runDir);
+});
+
+test('torchrun with 2 processes (DDP, gloo, CPU) trains a sequence-to-sequence model with teacher forcing 0.5 as one process does', () => {
+  const one = exportAndTrain(SEQ2SEQ_CASES[COINS].files);
+  runIn(one.exportDir, PYTHON, ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py',
+    '--device', 'cpu', '--runs-dir', join(one.workspace, 'ddp-runs')]);
+  assertSameRun(one.runDir, newestRun(join(one.workspace, 'ddp-runs')));
 });
 
 test('exporting teacherForcing below 1 with encoder dropout is refused at train.teacherForcing, writing nothing', () => {
@@ -76,4 +83,20 @@ print(json.dumps(out))`;
     assert.equal(exact, exactMatch(k.references, k.hypotheses), `corpus ${i} exact match`);
     assert.ok(Math.abs(accuracy - tokenAccuracy(k.references, k.hypotheses)) < 1e-12, `corpus ${i} token accuracy`);
   });
+});
+
+test('the export README of a sequence-to-sequence model describes its encoder, decoder, teacher forcing and records', () => {
+  const readme = (name: string) => {
+    const dir = tempWorkspace(SEQ2SEQ_CASES[name].files);
+    const [{ dir: exported }] = exportConfig(join(dir, 'exp.seqlab.json'), join(dir, 'export'));
+    return readFileSync(join(exported, 'README.md'), 'utf8');
+  };
+  const lstm = readme(Object.keys(SEQ2SEQ_CASES)[1]);
+  assert.match(lstm, /Model: encoder: 2-layer LSTM, hidden 4, bidirectional, embedding 3; decoder: the same cells, target embedding 3, general attention with input feeding, \d+ target tokens, started through a tanh bridge from both directions\./);
+  assert.match(lstm, /\| `model.py` \| .*an encoder and a decoder of torch's RNN\/GRU\/LSTM modules/);
+  assert.match(lstm, /gates\.jsonl \(the encoder's gate traces\), attention\.jsonl/);
+  assert.match(lstm, /every decoder step is fed the reference token/);
+  assert.match(lstm, /no translation\s+examples or beam hypotheses in tasks\.jsonl/);
+  assert.doesNotMatch(lstm, /head "all"|selfattention|key biases/);
+  assert.match(readme(COINS), /fed the reference token when a draw of SeqLab's own generator .* is below 0\.5/s);
 });
