@@ -131,7 +131,7 @@ def forward_backward(net, model, batch, ctx, want_flow):
     for n, s in enumerate(starts):
         sync = ctx.world == 1 or n == len(starts) - 1
         with (contextlib.nullcontext() if sync else net.no_sync()):
-            part = inputs if len(starts) == 1 else inputs[:, s:s + chunk]  # (a model without tbptt may take a tuple)
+            part = inputs if len(starts) == 1 else inputs[:, s:s + chunk]  # seq2seq inputs: a tuple, never chunked
             logits, rows, state, hs = net(part, lengths, s, state, want_flow)
             terms = loss_sum(logits, targets[:, s:s + chunk] if PER_STEP else targets, rows)
             (terms * scale).backward()
