@@ -1,6 +1,7 @@
-// The PyTorch export of sequence-to-sequence models: train.py trains what SeqLab trains (teacher-forced losses,
-// gradient norms, gradient flow over the encoder's source steps, validation loss and greedy-decoding scores, gate
-// traces, alignments, final weights), and what it cannot reproduce yet is refused at its config field.
+// The PyTorch export of sequence-to-sequence models: train.py trains what SeqLab trains (teacher-forced losses, with
+// SeqLab's coin flips below 1, gradient norms, gradient flow over the encoder's source steps, validation loss and
+// greedy-decoding scores, gate traces, alignments, final weights), on one process or two (DDP), and runs move both
+// ways; what it cannot reproduce (teacher forcing below 1 with encoder dropout) is refused at its config field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,14 +12,23 @@ import { exportConfig } from '../../../src/runner/export/pytorch';
 import { InputError } from '../../../src/runner/diagnostics';
 import { corpusBleu, exactMatch, tokenAccuracy } from '../../../src/runner/seq2seq/metrics';
 import { resumeRun } from '../../../src/runner/run';
-import { exportAndTrain, newestRun, PYTHON, requireTorch, runIn } from '../../helpers/pytorchExport';
+import { readSnapshot } from '../../../src/runner/snapshot';
+import { exportAndTrain, newestRun, PYTHON, requireTorch, runIn, type ExportedRun } from '../../helpers/pytorchExport';
 import { tempWorkspace } from '../../helpers/workspace';
 import { SEQ2SEQ_CASES } from './cases';
 import { assertSameRun, records, seqlabRun } from './parity';
 
-for (const [name, c] of Object.entries(SEQ2SEQ_CASES)) {
+const COINS = 'sequence-to-sequence: RNN tanh, dot attention, teacher forcing 0.5 (SeqLab\'s coin flips), AdamW';
+
+const trained = new Map<string, ExportedRun>();
+const exported = (name: string) => {
+  if (!trained.has(name)) trained.set(name, exportAndTrain(SEQ2SEQ_CASES[name].files, [], { shardBytes: SEQ2SEQ_CASES[name].shardBytes }));
+  return trained.get(name)!;
+};
+
+for (const name of Object.keys(SEQ2SEQ_CASES)) {
   test(`train.py matches SeqLab: ${name}`, async () => {
-    const e = exportAndTrain(c.files, [], { shardBytes: c.shardBytes });
+    const e = exported(name);
     const seqlab = await seqlabRun(e);
     assertSameRun(seqlab, e.runDir);
     // the comparison covered decoding scores and alignments, not just their absence
@@ -29,8 +39,6 @@ for (const [name, c] of Object.entries(SEQ2SEQ_CASES)) {
     for (const a of aligned) assert.ok(a.weights.length === a.target.length && a.weights.every((w) => w.length === a.source.length));
   });
 }
-
-const COINS = 'sequence-to-sequence: RNN tanh, dot attention, teacher forcing 0.5 (SeqLab\'s coin flips), AdamW';
 
 test('a sequence-to-sequence run with teacher forcing 0.5 moves both ways: SeqLab resumes its train.py run, train.py resumes its own, each ending as one run', async () => {
   const e = exportAndTrain(SEQ2SEQ_CASES[COINS].files, ['--steps', '12']);
@@ -43,8 +51,15 @@ test('a sequence-to-sequence run with teacher forcing 0.5 moves both ways: SeqLa
   assertSameRun(full, e.runDir);
 });
 
+test('the runner reads a sequence-to-sequence train.py run as its own: completed, with alignments beside gates and gradient flow', () => {
+  const snap = readSnapshot('x', exported(COINS).runDir);
+  assert.equal(snap.summary?.status, 'completed');
+  assert.equal(snap.summary?.steps, 24);
+  assert.deepEqual([...new Set(snap.records.map((r) => r.kind))].sort(), ['alignment', 'eval', 'gates', 'gradflow', 'step']);
+});
+
 test('torchrun with 2 processes (DDP, gloo, CPU) trains a sequence-to-sequence model with teacher forcing 0.5 as one process does', () => {
-  const one = exportAndTrain(SEQ2SEQ_CASES[COINS].files);
+  const one = exported(COINS);
   runIn(one.exportDir, PYTHON, ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py',
     '--device', 'cpu', '--runs-dir', join(one.workspace, 'ddp-runs')]);
   assertSameRun(one.runDir, newestRun(join(one.workspace, 'ddp-runs')));
