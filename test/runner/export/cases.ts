@@ -119,6 +119,11 @@ export const SEQ2SEQ_CASES: Record<string, Case> = {
     model: { cell: 'lstm', hiddenSize: 4, numLayers: 2, bidirectional: true, embedding: { dim: 3 }, decoder: { attention: 'general', inputFeeding: true, embedding: { dim: 3 } } },
     train: train({ ...pairs, batchSize: 4, shuffle: true, optimizer: { type: 'sgd', lr: 0.5, momentum: 0.9 }, clip: { maxNorm: 1 } }), ...probes,
   }),
+  'sequence-to-sequence: GRU resetBefore, 2-layer residual encoder with layer norm, no attention, RMSprop': config({
+    data: reverse, decode,
+    model: { cell: 'gru', variant: 'resetBefore', hiddenSize: 4, numLayers: 2, residual: true, layerNorm: true, embedding: { dim: 3 }, decoder: { attention: 'none', embedding: { dim: 3 } } },
+    train: train({ ...pairs, batchSize: 4, optimizer: { type: 'rmsprop', lr: 0.02 } }), ...probes,
+  }),
   'sequence-to-sequence: RNN tanh, dot attention, teacher forcing 0.5 (SeqLab\'s coin flips), AdamW': config({
     data: reverse, decode,
     model: { cell: 'rnn', hiddenSize: 4, embedding: { dim: 3 }, decoder: { attention: 'dot', embedding: { dim: 3 } } },

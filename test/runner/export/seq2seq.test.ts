@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ModelSpec } from '../../../src/engine/spec';
 import type { AlignmentRecord, EvalRecord } from '../../../src/runner/events';
 import { exportConfig } from '../../../src/runner/export/pytorch';
 import { InputError } from '../../../src/runner/diagnostics';
@@ -36,7 +37,11 @@ for (const name of Object.keys(SEQ2SEQ_CASES)) {
     assert.deepEqual(Object.keys(evals[0].metrics).sort(), ['bleu', 'exactMatch', 'tokenAccuracy']);
     const aligned = records<AlignmentRecord>(e.runDir, 'attention.jsonl', 'alignment');
     assert.equal(aligned.length, 3 * 2, 'probes 0 and 1 at steps 0, 2 and 4');
-    for (const a of aligned) assert.ok(a.weights.length === a.target.length && a.weights.every((w) => w.length === a.source.length));
+    const { attention } = (JSON.parse(readFileSync(join(e.exportDir, 'seqlab-export.json'), 'utf8')) as { model: ModelSpec }).model.decoder!;
+    for (const a of aligned) {
+      if (attention === 'none') assert.deepEqual(a.weights, []);
+      else assert.ok(a.weights.length === a.target.length && a.weights.every((w) => w.length === a.source.length));
+    }
   });
 }
 
