@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelSpec } from '../../../src/engine/spec';
-import type { AlignmentRecord, EvalRecord } from '../../../src/runner/events';
+import type { AlignmentRecord, EvalRecord, TaskRecord } from '../../../src/runner/events';
+import { readJsonl } from '../../../src/runner/runDir';
 import { exportConfig } from '../../../src/runner/export/pytorch';
 import { InputError } from '../../../src/runner/diagnostics';
 import { corpusBleu, exactMatch, tokenAccuracy } from '../../../src/runner/seq2seq/metrics';
@@ -18,6 +19,32 @@ import { exportAndTrain, newestRun, PYTHON, requireTorch, runIn, type ExportedRu
 import { tempWorkspace } from '../../helpers/workspace';
 import { SEQ2SEQ_CASES } from './cases';
 import { assertSameRun, records, seqlabRun } from './parity';
+
+/** The validation examples and beam hypotheses in tasks.jsonl: the same texts, BLEU, log-probabilities and scores. */
+function assertSameTranslations(seqlab: string, torch: string): void {
+  const views = (d: string) => readJsonl<TaskRecord>(join(d, 'tasks.jsonl')).filter((r) => r.kind === 'translations' || r.kind === 'beams');
+  const [a, b] = [views(seqlab), views(torch)];
+  assert.deepEqual(b.map((r) => [r.kind, r.step]), a.map((r) => [r.kind, r.step]));
+  const near = (x: number, y: number, what: string) => assert.ok(Math.abs(x - y) <= 1e-5 * Math.max(Math.abs(x), 1e-8), `${what}: SeqLab ${x}, PyTorch ${y}`);
+  a.forEach((r, i) => {
+    const o = b[i];
+    if (r.kind === 'translations' && o.kind === 'translations') {
+      assert.equal(o.examples.length, r.examples.length);
+      r.examples.forEach((x, j) => {
+        const y = o.examples[j];
+        assert.deepEqual([y.source, y.reference, y.greedy, y.beam], [x.source, x.reference, x.greedy, x.beam], `step ${r.step} example ${j}`);
+        near(x.greedyBleu, y.greedyBleu, `step ${r.step} example ${j} greedy BLEU`);
+        near(x.beamBleu, y.beamBleu, `step ${r.step} example ${j} beam BLEU`);
+      });
+    } else if (r.kind === 'beams' && o.kind === 'beams') {
+      assert.deepEqual([o.probe, o.source, o.hypotheses.map((h) => [h.text, h.finished])], [r.probe, r.source, r.hypotheses.map((h) => [h.text, h.finished])]);
+      r.hypotheses.forEach((h, j) => {
+        near(h.logProb, o.hypotheses[j].logProb, `step ${r.step} hypothesis ${j} log p`);
+        near(h.score, o.hypotheses[j].score, `step ${r.step} hypothesis ${j} score`);
+      });
+    }
+  });
+}
 
 const COINS = 'sequence-to-sequence: RNN tanh, dot attention, teacher forcing 0.5 (SeqLab\'s coin flips), AdamW';
 
@@ -32,9 +59,12 @@ for (const name of Object.keys(SEQ2SEQ_CASES)) {
     const e = exported(name);
     const seqlab = await seqlabRun(e);
     assertSameRun(seqlab, e.runDir);
+    assertSameTranslations(seqlab, e.runDir);
     // the comparison covered decoding scores and alignments, not just their absence
     const evals = records<EvalRecord>(e.runDir, 'metrics.jsonl', 'eval');
     assert.deepEqual(Object.keys(evals[0].metrics).sort(), ['bleu', 'exactMatch', 'tokenAccuracy']);
+    const tasks = readJsonl<TaskRecord>(join(e.runDir, 'tasks.jsonl'));
+    assert.deepEqual(tasks.map((r) => [r.kind, r.step]), [['translations', 12], ['beams', 12], ['translations', 24], ['beams', 24]]);
     const aligned = records<AlignmentRecord>(e.runDir, 'attention.jsonl', 'alignment');
     assert.equal(aligned.length, 3 * 2, 'probes 0 and 1 at steps 0, 2 and 4');
     const { attention } = (JSON.parse(readFileSync(join(e.exportDir, 'seqlab-export.json'), 'utf8')) as { model: ModelSpec }).model.decoder!;

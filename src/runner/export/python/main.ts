@@ -320,6 +320,9 @@ class Run:
             self.summary["finalValLoss"], self.summary["metrics"] = loss, metrics
         if matrix is not None:
             self.emit({"kind": "confusion", "step": step, "labels": TARGET["labels"], "matrix": matrix}, "tasks.jsonl")
+        if SEQ2SEQ:
+            for view in pair_views(self.model, views, step, self.ctx):
+                self.emit(view, "tasks.jsonl")
 
     def record_probes(self, step):
         if not self.ctx.leader or not RUN["probes"]:

@@ -1,6 +1,7 @@
 // The part of train.py that evaluates a sequence-to-sequence model as src/runner/seq2seq/ does: the teacher-forced
 // loss per target token, greedy decoding scored by exact match, token accuracy and corpus BLEU-4 (metrics.ts, NLTK's
-// definitions), and the probe alignments named by their tokens (evaluate.ts's alignmentRecords).
+// definitions), the validation examples decoded greedily and by beam search and the first probe's beam hypotheses
+// (evaluate.ts's pairViews), and the probe alignments named by their tokens (alignmentRecords).
 export const PAIRS_PY = String.raw`
 
 # ---------------------------------------------------------------- sequence-to-sequence evaluation
@@ -83,6 +84,46 @@ def evaluate_pairs(model, rows, ctx):
         hyps += [target_strings(d) for d in decoded]
     metrics = {"exactMatch": exact_match(refs, hyps), "tokenAccuracy": token_accuracy(refs, hyps), "bleu": corpus_bleu(refs, hyps)}
     return loss_total / tokens, metrics, None
+
+
+def sentence_bleu(reference, hypothesis):
+    """BLEU-4 of one sentence, 0-100, with NLTK's smoothing method 1 (an order without a match counts 0.1)."""
+    matches, totals, hyp_len, ref_len = bleu_stats(reference, hypothesis)
+    if hyp_len == 0 or matches[0] == 0:
+        return 0.0
+    log_sum = sum(math.log((m or 0.1) / t) / BLEU_ORDERS for m, t in zip(matches, totals))
+    penalty = 1 if hyp_len > ref_len else math.exp(1 - ref_len / hyp_len)
+    return 100 * penalty * math.exp(log_sum)
+
+
+def joined(tokens):
+    return ("" if TARGET["tokens"] == "char" else " ").join(tokens)
+
+
+@torch.no_grad()
+def pair_views(model, rows, step, ctx):
+    """SeqLab's tasks.jsonl views of an evaluation: the first decode.examples pairs decoded greedily and by beam search
+    with each output's sentence BLEU, and the first probe's beam hypotheses."""
+    d = EXP["config"]["decode"]
+    shown = list(range(min(d["examples"], len(rows))))
+    beam = lambda i: model.beam_search(rows.row(i)[0].long().to(ctx.device), torch.tensor(rows.lengths[i], device=ctx.device),
+                                       d["beam"], d["maxLength"], d["lengthNormalization"])
+    source = lambda i: joined(INPUT["vocab"][t] for t in rows.row(i)[0].tolist())
+    examples = []
+    if shown:
+        inputs, lengths, _ = make_batch(rows, shown, max(rows.lengths[i] for i in shown), ctx.device, ctx.dtype)
+        decoded, _ = model.greedy(inputs[0], lengths, d["maxLength"])
+        for i, greedy in zip(shown, decoded):
+            ref, greedy, best = target_strings(rows.row(i)[1].tolist()), target_strings(greedy), target_strings(beam(i)[0][0])
+            examples.append({"source": source(i), "reference": joined(ref), "greedy": joined(greedy), "beam": joined(best),
+                             "greedyBleu": sentence_bleu(ref, greedy), "beamBleu": sentence_bleu(ref, best)})
+    out = [{"kind": "translations", "step": step, "examples": examples}]
+    probe = RUN["probes"][0] if RUN["probes"] else None
+    if probe is not None and probe < len(rows):
+        hypotheses = [{"text": joined(target_strings(tokens)), "logProb": lp, "score": score, "finished": done}
+                      for tokens, lp, score, done in beam(probe)]
+        out.append({"kind": "beams", "step": step, "probe": probe, "source": source(probe), "hypotheses": hypotheses})
+    return out
 
 
 def alignment_tokens(record):

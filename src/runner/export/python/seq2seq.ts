@@ -198,6 +198,38 @@ class Model(nn.Module):
         return tokens, weights
 
     @torch.no_grad()
+    def beam_search(self, src, length, k, max_length, alpha):
+        """Beam search for one source (ids [S]) as SeqLab's: each step extends every live hypothesis by every token and
+        keeps the k best by total log-probability, a continuation ending with the end token finishing instead; stops
+        when k have finished or after max_length steps. Returns (tokens, log p, score = log p / length^alpha,
+        finished) of the finished ones (the live ones if none finished), best score first."""
+        end, H = self.spec["decoder"]["endToken"], self.spec["hiddenSize"]
+        source, state, _ = self.encode(src.expand(k, -1), length.view(1).expand(k))
+        prev = source[0].new_zeros(k, H)
+        finished, alive = [], [([], 0.0)]
+        for t in range(max_length):
+            fed = [self.spec["decoder"]["startToken"] if t == 0 else alive[min(b, len(alive) - 1)][0][t - 1] for b in range(k)]
+            logits, state, prev, _ = self.decoder.step(torch.tensor(fed, device=src.device), state, prev, source)
+            logp = torch.log_softmax(logits.double(), -1).tolist()
+            cands = sorted(((lp + z, b, j) for b, (_, lp) in enumerate(alive) for j, z in enumerate(logp[b])), key=lambda c: -c[0])
+            following = []
+            for lp, b, j in cands:
+                if len(following) == k:
+                    break
+                if j == end:
+                    finished.append((alive[b][0] + [j], lp, lp / (t + 1) ** alpha, True))
+                else:
+                    following.append(((alive[b][0] + [j], lp), b))
+            if len(finished) >= k or not following:
+                break
+            alive = [beam for beam, _ in following]
+            order = torch.tensor([following[min(b, len(following) - 1)][1] for b in range(k)], device=src.device)
+            state = [[(h[order], None if c is None else c[order]) for h, c in layer] for layer in state]
+            prev = prev[order]
+        results = finished or [(tokens, lp, lp / max(1, len(tokens)) ** alpha, False) for tokens, lp in alive]
+        return sorted(results, key=lambda r: -r[2])[:k]
+
+    @torch.no_grad()
     def probe(self, inputs, lengths):
         """The encoder's gate traces (gates.jsonl) and each probe source's greedy decoding with its attention weights
         (attention.jsonl, as token ids: train.py names them)."""
