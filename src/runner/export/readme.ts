@@ -43,15 +43,17 @@ const PROBE_FILE: Record<ExportManifest['kind'], string> = {
 /** What a sequence-to-sequence train.py trains and evaluates, and what it leaves to SeqLab. */
 function seq2seqNotes(m: ExportManifest): string {
   const ratio = m.train.teacherForcing ?? 1;
+  const d = m.config.decode;
   const forcing = ratio === 1 ? 'every decoder step is fed the reference token'
     : `each decoder step after the first is fed the reference token when a draw of SeqLab's own generator (its dropout stream, saved in the checkpoints) is below ${ratio}, else the previous step's most probable token: the same draws as SeqLab's`;
   return `
 
 Training is teacher-forced: ${forcing}. The loss is the cross entropy averaged over the target tokens (the end token
 included, padding left out). Each evaluation records the validation loss and the greedy decodings' exactMatch,
-tokenAccuracy and bleu (corpus BLEU-4, 0-100, as NLTK's corpus_bleu); the probe pairs' greedy decodings and their
-attention weights go to attention.jsonl. Beam search is not part of train.py, so its runs have no translation
-examples or beam hypotheses in tasks.jsonl (\`seqlab predict <run-dir> <pairs> --beam 4\` decodes with it).`;
+tokenAccuracy and bleu (corpus BLEU-4, 0-100, as NLTK's corpus_bleu); tasks.jsonl gets the first ${d.examples}
+validation pairs decoded greedily and by beam search (width ${d.beam}, ranked by log p / length^${d.lengthNormalization})
+and the first probe's beam hypotheses; the probe pairs' greedy decodings and their attention weights go to
+attention.jsonl.`;
 }
 
 /** Why the Transformer's key biases may drift from SeqLab's in float32 without changing anything it computes. */
@@ -118,7 +120,7 @@ continues one in SeqLab (with the original config and data where they were), and
 \`seqlab run <config> --init <run-dir>/checkpoints/final.safetensors\` starts a new run from its weights.
 
 Differences from SeqLab: dropout masks come from PyTorch's generator (SeqLab's own are not reproduced), and the task
-views besides the confusion matrix (forecast plots, text samples, per-step labels, translation examples) are not
+views besides the confusion matrix and translations (forecast plots, text samples, per-step labels) are not
 recorded.${m.kind === 'transformer' ? KEY_BIAS : ''}${m.kind === 'seq2seq' ? seq2seqNotes(m) : ''}
 
 ## The data files

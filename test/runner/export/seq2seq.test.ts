@@ -146,7 +146,7 @@ test('the export README of a sequence-to-sequence model describes its encoder, d
   assert.match(lstm, /\| `model.py` \| .*an encoder and a decoder of torch's RNN\/GRU\/LSTM modules/);
   assert.match(lstm, /gates\.jsonl \(the encoder's gate traces\), attention\.jsonl/);
   assert.match(lstm, /every decoder step is fed the reference token/);
-  assert.match(lstm, /no translation\s+examples or beam hypotheses in tasks\.jsonl/);
+  assert.match(lstm, /tasks\.jsonl gets the first 2\s+validation pairs decoded greedily and by beam search \(width 2, ranked by log p \/ length\^1\)/);
   assert.doesNotMatch(lstm, /head "all"|selfattention|key biases/);
   assert.match(readme(COINS), /fed the reference token when a draw of SeqLab's own generator .* is below 0\.5/s);
 });
