@@ -152,9 +152,9 @@ class Model(nn.Module):
 
     def forward(self, inputs, lengths, start, state, want_flow=False):
         """inputs: (source ids [B, S], target ids [B, U] padded with -1, which steps after the first are teacher-forced:
-        a list, or None for all); lengths: source lengths. Returns logits
-        [B, U, V] with the mask of target steps that have a loss term, the (empty) state and, with want_flow, the
-        encoder's top layer h_t tensors (their .grad is dL/dh_t, the gradient flow SeqLab records)."""
+        a list, or None for all); lengths: source lengths. Returns logits [B, U, V] with the mask of target steps that
+        have a loss term, the (empty) state and, with want_flow, the encoder's top layer h_t tensors (their .grad is
+        dL/dh_t, the gradient flow SeqLab records)."""
         src, y, forced = inputs
         source, dec_state, top_hs = self.encode(src, lengths, step_by_step=want_flow)
         if want_flow:
@@ -171,14 +171,12 @@ class Model(nn.Module):
         return logits, y >= 0, state, (top_hs if want_flow else None)
 
     @torch.no_grad()
-    def greedy(self, src, lengths, max_length, source=None):
+    def greedy(self, src, lengths, max_length, encoded=None):
         """The most probable token at every step, up to the end token or max_length: per sequence its token ids (the
-        end token included when reached) and each step's attention weights over its valid source steps."""
+        end token included when reached) and each step's attention weights over its valid source steps. encoded:
+        encode()'s (source, state) when the caller has them."""
         d = self.spec["decoder"]
-        if source is None:
-            source, state, _ = self.encode(src, lengths)
-        else:
-            source, state = source
+        source, state = encoded or self.encode(src, lengths)[:2]
         B = src.shape[0]
         token = torch.full((B,), d["startToken"], dtype=torch.long, device=src.device)
         prev = source[0].new_zeros(B, self.spec["hiddenSize"])
