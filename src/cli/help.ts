@@ -83,12 +83,14 @@ Options:
        seqlab export <run-dir> --format onnx [--out <model.onnx>]
 
 PyTorch (the default): writes a self-contained folder (default: <config>-pytorch beside the config) with train.py
-and model.py (plain PyTorch, no SeqLab needed: the recurrent stack, or the Transformer as torch.nn.TransformerEncoder),
-init.safetensors (the exact initial weights, or --init's), the data in SeqLab's order and a README. "python3 train.py" trains on the CPU or a GPU, "torchrun --nproc_per_node=N train.py" on
-N GPUs with DDP; either writes a SeqLab run folder (.seqlab/runs/ in the export) that the dashboard and
-"seqlab report" show. With a sweep, one subfolder per combination.
-Sequence-to-sequence models do not export yet.
-ONNX (recurrent models only): writes the run's newest checkpoint as an ONNX model (default: <run-dir>/model.onnx) with inputs "x" (features,
+and model.py (plain PyTorch, no SeqLab needed: the recurrent stack, the Transformer as torch.nn.TransformerEncoder,
+or a sequence-to-sequence encoder and attention decoder), init.safetensors (the exact initial weights, or --init's),
+the data in SeqLab's order and a README. "python3 train.py" trains on the CPU or a GPU, "torchrun --nproc_per_node=N
+train.py" on N GPUs with DDP; either writes a SeqLab run folder (.seqlab/runs/ in the export) that the dashboard and
+"seqlab report" show. With a sweep, one subfolder per combination. A sequence-to-sequence train.py trains with
+teacher forcing (SeqLab's coin flips when teacherForcing < 1) and records what SeqLab does: validation loss, greedy
+decoding's exactMatch, tokenAccuracy and bleu, examples decoded greedily and by beam search, and alignments.
+ONNX (recurrent models without a decoder only): writes the run's newest checkpoint as an ONNX model (default: <run-dir>/model.onnx) with inputs "x" (features,
 [batch, steps, features]) or "tokens" (int64 ids) and "lengths" (int64 [batch]), and output "y" (the head's output
 with its activation, as "seqlab predict" gives).`,
   backends: `Usage: seqlab backends

@@ -11,16 +11,20 @@ import type { RunInfo } from '../runDir';
 export const MANIFEST_FILE = 'seqlab-export.json';
 
 /** The model kinds the PyTorch export knows, each with its Python module (models.ts); ONNX has graphs for some (onnx/index.ts). */
-export type ModelKind = 'recurrent' | 'transformer';
+export type ModelKind = 'recurrent' | 'transformer' | 'seq2seq';
 
-/** Which exporter modules a model uses; call unexportable() first (sequence-to-sequence models have none yet). */
+/** Which exporter modules a model uses; call unexportable() first. */
 export function modelKind(spec: ModelSpec): ModelKind {
-  return spec.cell === 'transformer' ? 'transformer' : 'recurrent';
+  return spec.decoder ? 'seq2seq' : spec.cell === 'transformer' ? 'transformer' : 'recurrent';
 }
 
-/** Why a model cannot be exported yet (the config field that makes it so), or null when it can. */
-export function unexportable(spec: ModelSpec): { field: string; message: string } | null {
-  if (spec.decoder) return { field: 'model.decoder', message: 'exporting sequence-to-sequence models is not supported yet: recurrent models (no decoder) and the Transformer export' };
+/** Why an experiment cannot be exported to PyTorch yet (the config field that makes it so), or null when it can. */
+export function unexportable(spec: ModelSpec, train: TrainSpec): { field: string; message: string } | null {
+  // train.py draws the teacher-forcing coin flips from SeqLab's dropout stream, as SeqLab does; with encoder dropout
+  // SeqLab draws its masks from that stream too, which train.py (torch's dropout) does not reproduce.
+  if ((train.teacherForcing ?? 1) !== 1 && spec.dropout > 0 && spec.numLayers > 1) {
+    return { field: 'train.teacherForcing', message: `exporting a sequence-to-sequence model with teacherForcing ${train.teacherForcing} and encoder dropout is not supported yet: SeqLab draws both from one stream, which train.py cannot follow with PyTorch's dropout; set teacherForcing to 1 or model.dropout to 0 to export` };
+  }
   return null;
 }
 export const MANIFEST_VERSION = 1;

@@ -18,6 +18,7 @@ import { buildManifest, MANIFEST_FILE, trainingDtype, unexportable } from './man
 import { modelPython } from './models';
 import { HEADER_PY, MAIN_PY } from './python/main';
 import { DATA_PY } from './python/data';
+import { PAIRS_PY } from './python/pairs';
 import { RUN_FOLDER_PY } from './python/runFolder';
 import { TRAINING_PY } from './python/training';
 import { exportReadme } from './readme';
@@ -30,7 +31,7 @@ export interface PyTorchExportOptions {
 }
 
 /** The training script: one file, in the order a reader meets its parts. */
-export const TRAIN_PY = HEADER_PY + RUN_FOLDER_PY + DATA_PY + TRAINING_PY + MAIN_PY;
+export const TRAIN_PY = HEADER_PY + RUN_FOLDER_PY + DATA_PY + TRAINING_PY + PAIRS_PY + MAIN_PY;
 
 /** The model exactly as SeqLab would start it: initialized from the config's seed, or loaded from --init. */
 export function initialModel(exp: Experiment, init?: string): SequenceModel {
@@ -57,16 +58,17 @@ function prepareFolder(dir: string): void {
 /** Writes the export of one experiment (one sweep combination) into dir and returns the files written. */
 export function exportPyTorch(exp: Experiment, dir: string, opts: PyTorchExportOptions = {}): string[] {
   dir = resolve(dir);
-  const refused = unexportable(exp.model);
+  const refused = unexportable(exp.model, exp.train);
   if (refused) throw new InputError([readConfig(exp.configFile).source.at(refused.field.split('.'), refused.message)]);
   const model = initialModel(exp, opts.init);
   prepareFolder(dir);
   writeSafetensors(join(dir, 'init.safetensors'), exportParams(model.params, 'native'), { format: 'pt' });
   const ds = exp.dataset;
   const features = ds.input.kind === 'float' ? ds.input.size : null;
+  const pairs = ds.target.kind === 'sequence';
   const files = {
-    train: writeShards(dir, 'train', ds.train, features, opts.shardBytes),
-    validation: writeShards(dir, 'validation', ds.validation, features, opts.shardBytes),
+    train: writeShards(dir, 'train', ds.train, features, pairs, opts.shardBytes),
+    validation: writeShards(dir, 'validation', ds.validation, features, pairs, opts.shardBytes),
   };
   const manifest = buildManifest(exp, model.params.map((p) => p.name), files);
   writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');

@@ -2,6 +2,14 @@
 // and how the runs come back to SeqLab.
 import type { ExportManifest } from './manifest';
 
+/** The sequence-to-sequence part of the model line: the decoder and its attention. */
+function decoderLine(m: ExportManifest): string {
+  const d = m.model.decoder!;
+  const attention = d.attention === 'none' ? 'no attention' : `${d.attention} attention${d.inputFeeding ? ' with input feeding' : ''}`;
+  return `; decoder: the same cells, target embedding ${d.embeddingDim}, ${attention}, ${d.vocabSize} target tokens`
+    + `${m.model.bidirectional ? ', started through a tanh bridge from both directions' : ''}`;
+}
+
 function describe(m: ExportManifest): string {
   const s = m.model;
   const head = `head "${s.head.output}" → ${s.head.size}`;
@@ -15,6 +23,7 @@ function describe(m: ExportManifest): string {
   const cell = s.cell === 'gru' ? `GRU (${s.variant})` : s.cell === 'rnn' ? `RNN (${s.nonlinearity})` : 'LSTM';
   const extras = [s.bidirectional && 'bidirectional', s.residual && 'residual', s.layerNorm && 'layer norm',
     s.dropout > 0 && `dropout ${s.dropout}`, s.embedding && `embedding ${s.embedding.dim}`].filter(Boolean).join(', ');
+  if (s.decoder) return `encoder: ${s.numLayers}-layer ${cell}, hidden ${s.hiddenSize}${extras ? `, ${extras}` : ''}${decoderLine(m)}`;
   return `${s.numLayers}-layer ${cell}, hidden ${s.hiddenSize}${extras ? `, ${extras}` : ''}, ${head}`;
 }
 
@@ -22,10 +31,30 @@ function describe(m: ExportManifest): string {
 const MODEL_PY: Record<ExportManifest['kind'], string> = {
   recurrent: 'torch\'s RNN/GRU/LSTM modules (cuDNN on GPUs) where they compute SeqLab\'s cells, step by step where they do not and where the gradient flow is recorded',
   transformer: 'torch.nn.TransformerEncoder (batch_first) between the input projection or embedding with positions and the head; padded steps masked as keys, a causal mask for per-step targets',
+  seq2seq: 'an encoder and a decoder of torch\'s RNN/GRU/LSTM modules (step by step where SeqLab\'s cells or the gradient flow need it), attention after each decoder step, teacher-forced training (all steps at once without input feeding) and greedy decoding',
 };
 
 /** What the probe sequences record, per model kind. */
-const PROBE_FILE: Record<ExportManifest['kind'], string> = { recurrent: 'gates.jsonl (gate traces)', transformer: 'selfattention.jsonl (attention maps)' };
+const PROBE_FILE: Record<ExportManifest['kind'], string> = {
+  recurrent: 'gates.jsonl (gate traces)', transformer: 'selfattention.jsonl (attention maps)',
+  seq2seq: 'gates.jsonl (the encoder\'s gate traces), attention.jsonl (alignments of the greedy decodings of the probe pairs)',
+};
+
+/** What a sequence-to-sequence train.py trains and evaluates, and what it leaves to SeqLab. */
+function seq2seqNotes(m: ExportManifest): string {
+  const ratio = m.train.teacherForcing ?? 1;
+  const d = m.config.decode;
+  const forcing = ratio === 1 ? 'every decoder step is fed the reference token'
+    : `each decoder step after the first is fed the reference token when a draw of SeqLab's own generator (its dropout stream, saved in the checkpoints) is below ${ratio}, else the previous step's most probable token: the same draws as SeqLab's`;
+  return `
+
+Training is teacher-forced: ${forcing}. The loss is the cross entropy averaged over the target tokens (the end token
+included, padding left out). Each evaluation records the validation loss and the greedy decodings' exactMatch,
+tokenAccuracy and bleu (corpus BLEU-4, 0-100, as NLTK's corpus_bleu); tasks.jsonl gets the first ${d.examples}
+validation pairs decoded greedily and by beam search (width ${d.beam}, ranked by log p / length^${d.lengthNormalization})
+and the first probe's beam hypotheses; the probe pairs' greedy decodings and their attention weights go to
+attention.jsonl.`;
+}
 
 /** Why the Transformer's key biases may drift from SeqLab's in float32 without changing anything it computes. */
 const KEY_BIAS = `
@@ -39,7 +68,7 @@ export function exportReadme(m: ExportManifest): string {
   return `# ${r.name}: exported from SeqLab to PyTorch
 
 Model: ${describe(m)}. Loss ${m.train.loss}, optimizer ${m.train.optimizer.type}, schedule ${m.train.schedule.type},
-${m.train.tbptt !== null ? `truncated BPTT (k = ${m.train.tbptt})` : m.kind === 'transformer' ? 'whole sequences' : 'full BPTT'}, ${r.steps} steps of ${r.batchSize} sequences${r.shuffle ? ' (shuffled each epoch, in SeqLab\'s order)' : ''}.
+${m.train.tbptt !== null ? `truncated BPTT (k = ${m.train.tbptt})` : m.kind === 'recurrent' ? 'full BPTT' : 'whole sequences'}, ${r.steps} steps of ${r.batchSize} sequences${r.shuffle ? ' (shuffled each epoch, in SeqLab\'s order)' : ''}.
 
 | file | what |
 |---|---|
@@ -91,12 +120,14 @@ continues one in SeqLab (with the original config and data where they were), and
 \`seqlab run <config> --init <run-dir>/checkpoints/final.safetensors\` starts a new run from its weights.
 
 Differences from SeqLab: dropout masks come from PyTorch's generator (SeqLab's own are not reproduced), and the task
-views besides the confusion matrix (forecast plots, text samples, per-step labels) are not recorded.${m.kind === 'transformer' ? KEY_BIAS : ''}
+views besides the confusion matrix and translations (forecast plots, text samples, per-step labels) are not
+recorded.${m.kind === 'transformer' ? KEY_BIAS : ''}${m.kind === 'seq2seq' ? seq2seqNotes(m) : ''}
 
 ## The data files
 
 Each \`data/<split>-NNNNN.safetensors\` holds \`lengths\` [rows] and, concatenated over its rows, \`x\` [steps, features]
-(float32) or \`tokens\` [steps] (int32) and \`y\` (float64 targets or int32 class ids, per sequence or per step). More
-shards can be added by listing them in \`seqlab-export.json\` (data.files). Input: ${m.data.input.kind === 'tokens' ? `${m.data.input.vocab.length} tokens` : `${m.data.input.size} features`}${m.data.normalization ? ' (z-scored with the training part\'s mean and standard deviation, in seqlab-export.json)' : ''}.
+(float32) or \`tokens\` [steps] (int32) and \`y\` (float64 targets or int32 class ids, per sequence or per step; for
+sequence-to-sequence pairs the target token ids, with their \`target_lengths\` [rows]). More
+shards can be added by listing them in \`seqlab-export.json\` (data.files). Input: ${m.data.input.kind === 'tokens' ? `${m.data.input.vocab.length} tokens` : `${m.data.input.size} features`}${m.data.target.kind === 'sequence' ? `; targets: ${m.data.target.vocab.length} tokens` : ''}${m.data.normalization ? ' (z-scored with the training part\'s mean and standard deviation, in seqlab-export.json)' : ''}.
 `;
 }

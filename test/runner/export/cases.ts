@@ -100,3 +100,40 @@ export const CASES: Record<string, Case> = {
     train: train({ batchSize: 4, shuffle: true, optimizer: { type: 'sgd', lr: 0.3, momentum: 0.9 } }),
   }),
 };
+
+// Sequence-to-sequence: reversed strings of 3 to 6 letters (ragged sources and targets), trained long enough that the
+// greedy decodes scored at each evaluation are more than an end token; probes at steps 0, 12 and 24.
+const reverse = { source: 'reverse', minLength: 3, maxLength: 6, symbols: 4, trainSize: 12, validationSize: 5 };
+const decode = { maxLength: 8, beam: 2, examples: 2 };
+const pairs = { steps: 24, evalEvery: 12 };
+// Word pairs (a toy translation: adjectives move behind their noun), read from a JSONL file.
+const PHRASES = [
+  ['the red cat sleeps', 'le chat rouge dort'], ['a big dog runs', 'un chien grand court'], ['the cat runs', 'le chat court'],
+  ['a red dog sleeps', 'un chien rouge dort'], ['the big cat eats', 'le chat grand mange'], ['a dog eats', 'un chien mange'],
+  ['the red dog runs', 'le chien rouge court'], ['a big cat sleeps', 'un chat grand dort'], ['the dog sleeps', 'le chien dort'],
+  ['a red cat eats', 'un chat rouge mange'], ['the big dog eats', 'le chien grand mange'], ['a cat runs', 'un chat court'],
+].map(([source, target]) => JSON.stringify({ source, target })).join('\n');
+const probes = { instrumentation: { gradFlowEvery: 3, gatesEvery: 12, probes: [0, 1] } };
+
+export const SEQ2SEQ_CASES: Record<string, Case> = {
+  'sequence-to-sequence: GRU encoder and decoder, additive attention, Adam': config({
+    data: reverse, decode,
+    model: { cell: 'gru', hiddenSize: 5, embedding: { dim: 3 }, decoder: { attention: 'additive', embedding: { dim: 4 } } },
+    train: train({ ...pairs, batchSize: 5, optimizer: { type: 'adam', lr: 0.05 } }), ...probes,
+  }),
+  'sequence-to-sequence: word pairs from a file, 2-layer bidirectional LSTM encoder (bridged), general attention with input feeding, SGD momentum, clip by norm, shuffled': config({
+    data: { source: 'pairs', path: 'pairs.jsonl', tokens: 'word', validation: 0.25 }, decode,
+    model: { cell: 'lstm', hiddenSize: 4, numLayers: 2, bidirectional: true, embedding: { dim: 3 }, decoder: { attention: 'general', inputFeeding: true, embedding: { dim: 3 } } },
+    train: train({ ...pairs, batchSize: 4, shuffle: true, optimizer: { type: 'sgd', lr: 0.5, momentum: 0.9 }, clip: { maxNorm: 1 } }), ...probes,
+  }, { 'pairs.jsonl': PHRASES }, 64),
+  'sequence-to-sequence: GRU resetBefore, 2-layer residual encoder with layer norm, no attention, RMSprop': config({
+    data: reverse, decode,
+    model: { cell: 'gru', variant: 'resetBefore', hiddenSize: 4, numLayers: 2, residual: true, layerNorm: true, embedding: { dim: 3 }, decoder: { attention: 'none', embedding: { dim: 3 } } },
+    train: train({ ...pairs, batchSize: 4, optimizer: { type: 'rmsprop', lr: 0.02 } }), ...probes,
+  }),
+  'sequence-to-sequence: RNN tanh, dot attention, teacher forcing 0.5 (SeqLab\'s coin flips), AdamW': config({
+    data: reverse, decode,
+    model: { cell: 'rnn', hiddenSize: 4, embedding: { dim: 3 }, decoder: { attention: 'dot', embedding: { dim: 3 } } },
+    train: train({ ...pairs, batchSize: 4, teacherForcing: 0.5, optimizer: { type: 'adamw', lr: 0.05 } }), ...probes,
+  }),
+};

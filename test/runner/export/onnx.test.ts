@@ -97,3 +97,11 @@ test('ONNX export of a Transformer run is refused at model.cell, pointing to the
   assert.throws(() => exportOnnx(run.runDir, file), (e: unknown) => e instanceof InputError && e.diagnostics[0].path === 'model.cell' && /Transformer to ONNX is not supported yet.*"seqlab export <config>" exports it to PyTorch/.test(e.diagnostics[0].message));
   assert.equal(existsSync(file), false);
 });
+
+test('ONNX export of a sequence-to-sequence run is refused at model.decoder, pointing to the PyTorch export, writing no file', async () => {
+  const dir = tempWorkspace({ 'exp.seqlab.json': { seed: 2, data: { source: 'reverse', trainSize: 8, validationSize: 2 }, model: { cell: 'gru', hiddenSize: 4, embedding: { dim: 3 }, decoder: { embedding: { dim: 3 } } }, train: { steps: 2, batchSize: 4 } } });
+  const run = await startRun(loadExperiments(join(dir, 'exp.seqlab.json'))[0], { outDir: join(dir, 'run') });
+  const file = join(dir, 'model.onnx');
+  assert.throws(() => exportOnnx(run.runDir, file), (e: unknown) => e instanceof InputError && e.diagnostics[0].path === 'model.decoder' && /sequence-to-sequence models to ONNX is not supported yet.*"seqlab export <config>" exports it to PyTorch/.test(e.diagnostics[0].message));
+  assert.equal(existsSync(file), false);
+});

@@ -8,100 +8,18 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSummary, SelfAttentionRecord, StepRecord } from '../../../src/runner/events';
+import type { RunRecord, RunSummary, SelfAttentionRecord, StepRecord } from '../../../src/runner/events';
 import { exportConfig } from '../../../src/runner/export/pytorch';
 import { loadExperiments } from '../../../src/runner/experiment';
 import { InputError } from '../../../src/runner/diagnostics';
-import { resumeRun, startRun } from '../../../src/runner/run';
+import { resumeRun } from '../../../src/runner/run';
 import { readJsonl } from '../../../src/runner/runDir';
 import { readSafetensors } from '../../../src/runner/safetensors';
 import { readSnapshot } from '../../../src/runner/snapshot';
 import { exportAndTrain, newestRun, PYTHON, requireTorch, runIn, type ExportedRun } from '../../helpers/pytorchExport';
 import { tempWorkspace } from '../../helpers/workspace';
 import { CASES } from './cases';
-
-const TOL = 1e-5;
-
-function close(a: number, b: number, what: string, scale = Math.abs(a)): void {
-  assert.ok(Math.abs(a - b) <= TOL * Math.max(scale, 1e-8), `${what}: SeqLab ${a}, PyTorch ${b}`);
-}
-
-function closeArrays(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.equal(b.length, a.length, `${what}: lengths`);
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]));
-  for (let i = 0; i < a.length; i++) close(a[i], b[i], `${what}[${i}]`, scale);
-}
-
-/**
- * Attention weights are recorded to 4 significant digits, so two values 1e-5 apart may round one unit of the 4th digit
- * apart: that much more is allowed, no more.
- */
-function closeRounded(a: number[], b: number[], what: string): void {
-  assert.equal(b.length, a.length, `${what}: lengths`);
-  a.forEach((v, i) => {
-    const m = Math.max(Math.abs(v), Math.abs(b[i]));
-    const unit = m === 0 ? 0 : 10 ** (Math.floor(Math.log10(m)) - 3);
-    assert.ok(Math.abs(v - b[i]) <= TOL * m + unit * (1 + 1e-9), `${what}[${i}]: SeqLab ${v}, PyTorch ${b[i]}`);
-  });
-}
-
-function assertSameAttention(seqlab: string, torch: string): void {
-  const [a, b] = [seqlab, torch].map((d) => records<SelfAttentionRecord>(d, 'selfattention.jsonl', 'selfattention'));
-  assert.equal(b.length, a.length, 'selfattention records');
-  a.forEach((r, i) => {
-    const o = b[i];
-    assert.deepEqual([o.step, o.probe, o.layer, o.T, o.weights.length], [r.step, r.probe, r.layer, r.T, r.weights.length]);
-    r.weights.forEach((w, h) => closeRounded(w, o.weights[h], `attention at step ${r.step}, probe ${r.probe}, layer ${r.layer}, head ${h}`));
-  });
-}
-
-const records = <T extends RunRecord>(dir: string, file: string, kind: T['kind']) =>
-  readJsonl<RunRecord>(join(dir, file)).filter((r): r is T => r.kind === kind);
-
-/** Everything two runs of the same experiment must agree on. */
-function assertSameRun(seqlab: string, torch: string): void {
-  const [a, b] = [seqlab, torch].map((d) => records<StepRecord>(d, 'metrics.jsonl', 'step'));
-  assert.deepEqual(b.map((r) => r.step), a.map((r) => r.step));
-  a.forEach((r, i) => {
-    close(r.loss, b[i].loss, `step ${r.step} loss`);
-    close(r.gradNorm, b[i].gradNorm, `step ${r.step} gradNorm`);
-    close(r.gradNormClipped, b[i].gradNormClipped, `step ${r.step} gradNormClipped`);
-    close(r.lr, b[i].lr, `step ${r.step} lr`);
-    for (const [name, n] of Object.entries(r.paramGradNorms)) close(n, b[i].paramGradNorms[name], `step ${r.step} ‖∇${name}‖`);
-  });
-  const [ea, eb] = [seqlab, torch].map((d) => records<EvalRecord>(d, 'metrics.jsonl', 'eval'));
-  assert.deepEqual(eb.map((r) => r.step), ea.map((r) => r.step));
-  ea.forEach((r, i) => {
-    close(r.valLoss, eb[i].valLoss, `eval ${r.step} valLoss`);
-    assert.deepEqual(Object.keys(eb[i].metrics).sort(), Object.keys(r.metrics).sort());
-    for (const [k, v] of Object.entries(r.metrics)) close(v, eb[i].metrics[k], `eval ${r.step} ${k}`);
-  });
-  const [fa, fb] = [seqlab, torch].map((d) => records<GradFlowRecord>(d, 'gradflow.jsonl', 'gradflow'));
-  assert.deepEqual(fb.map((r) => r.step), fa.map((r) => r.step));
-  fa.forEach((r, i) => closeArrays(r.norms, fb[i].norms, `gradflow at step ${r.step}`));
-  const [ga, gb] = [seqlab, torch].map((d) => records<GateRecord>(d, 'gates.jsonl', 'gates'));
-  assert.equal(gb.length, ga.length, 'gate records');
-  ga.forEach((r, i) => {
-    const o = gb[i];
-    assert.deepEqual([o.step, o.probe, o.layer, o.direction, o.cell, o.T, o.H], [r.step, r.probe, r.layer, r.direction, r.cell, r.T, r.H]);
-    assert.deepEqual(Object.keys(o.values).sort(), Object.keys(r.values).sort());
-    for (const k of Object.keys(r.values)) closeArrays(r.values[k], o.values[k], `gates ${k} at step ${r.step}, layer ${r.layer} ${r.direction}`);
-  });
-  assertSameAttention(seqlab, torch);
-  const [pa, pb] = [seqlab, torch].map((d) => readSafetensors(join(d, 'checkpoints', 'final.safetensors')));
-  assert.deepEqual(Object.keys(pb.tensors).sort(), Object.keys(pa.tensors).sort());
-  for (const [name, t] of Object.entries(pa.tensors)) {
-    assert.deepEqual(pb.tensors[name].shape, t.shape, `${name} shape`);
-    closeArrays(t.data, pb.tensors[name].data, `final ${name}`);
-  }
-  assert.equal(pb.metadata.step, pa.metadata.step);
-}
-
-async function seqlabRun(e: ExportedRun, out = 'seqlab-run'): Promise<string> {
-  const [exp] = loadExperiments(e.configFile);
-  return (await startRun(exp, { outDir: join(e.workspace, out) })).runDir;
-}
+import { assertSameRun, records, seqlabRun } from './parity';
 
 const trained = new Map<string, ExportedRun>();
 const exported = (name: string) => {
@@ -235,18 +153,6 @@ test('exporting a config that does not validate throws the diagnostics `run` rep
   assert.throws(() => exportConfig(file, join(dir, 'out')), (e: unknown) => {
     assert.ok(e instanceof InputError);
     assert.deepEqual(e.diagnostics, fromRun.diagnostics);
-    return true;
-  });
-  assert.equal(existsSync(join(dir, 'out')), false);
-});
-
-test('exporting a sequence-to-sequence config is refused at model.decoder, writing nothing', () => {
-  const dir = tempWorkspace({ 's2s.seqlab.json': { data: { source: 'reverse' }, model: { cell: 'gru', hiddenSize: 8, embedding: { dim: 4 }, decoder: {} } } });
-  assert.throws(() => exportConfig(join(dir, 's2s.seqlab.json'), join(dir, 'out')), (e: unknown) => {
-    assert.ok(e instanceof InputError, String(e));
-    assert.equal(e.diagnostics[0].path, 'model.decoder');
-    assert.match(e.diagnostics[0].message, /sequence-to-sequence models is not supported yet/);
-    assert.ok(e.diagnostics[0].offset > 0, 'ranged at the field, not the file\'s start');
     return true;
   });
   assert.equal(existsSync(join(dir, 'out')), false);

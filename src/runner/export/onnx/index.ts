@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../../files';
 import { loadTrainedModel, type LoadModelOptions } from '../../savedRun';
 import { InputError, fileDiagnostic } from '../../diagnostics';
 import type { ModelSpec } from '../../../engine/spec';
-import { modelKind, unexportable, type ModelKind } from '../manifest';
+import { modelKind, type ModelKind } from '../manifest';
 import { encodeModel, type GraphValue } from './proto';
 import { recurrentGraph } from './recurrent';
 
@@ -19,7 +19,10 @@ export function onnxUnexportable(spec: ModelSpec): { field: string; message: str
   if (spec.cell === 'transformer') {
     return { field: 'model.cell', message: 'exporting the Transformer to ONNX is not supported yet: only recurrent models (rnn, gru, lstm) export to ONNX; "seqlab export <config>" exports it to PyTorch' };
   }
-  return unexportable(spec);
+  if (spec.decoder) {
+    return { field: 'model.decoder', message: 'exporting sequence-to-sequence models to ONNX is not supported yet: only recurrent models (rnn, gru, lstm) without a decoder export to ONNX; "seqlab export <config>" exports it to PyTorch' };
+  }
+  return null;
 }
 
 export function modelGraph(model: SequenceModel): GraphValue {

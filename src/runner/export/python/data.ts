@@ -9,7 +9,8 @@ M32 = 0xFFFFFFFF
 
 
 class SeqLabRng:
-    """SeqLab's generator (xoshiro128** seeded through splitmix32, streams forked by label), for its shuffles."""
+    """SeqLab's generator (xoshiro128** seeded through splitmix32, streams forked by label), for its shuffles and
+    the teacher-forcing coin flips."""
 
     def __init__(self, seed):
         self.seed = seed & M32
@@ -40,6 +41,12 @@ class SeqLabRng:
         s[3] = ((s[3] << 11) | (s[3] >> 21)) & M32
         return result
 
+    def uniform(self):
+        """Uniform in [0, 1) with 53 random bits."""
+        hi = self.next_uint32() >> 5
+        lo = self.next_uint32() >> 6
+        return (hi * 67108864 + lo) / 9007199254740992
+
     def int(self, n):
         limit = 2 ** 32 - (2 ** 32 % n)
         while True:
@@ -56,28 +63,31 @@ class SeqLabRng:
 
 class Rows:
     """The sequences of one split, read from its shards: data/<split>-00000.safetensors, ... Each shard holds
-    lengths [n] and, concatenated over its rows, x [steps, features] or tokens [steps], and y (targets)."""
+    lengths [n] and, concatenated over its rows, x [steps, features] or tokens [steps], and y (targets); with target
+    token sequences also target_lengths [n]."""
 
     def __init__(self, folder, files):
-        self.lengths, self.inputs, self.targets, self.index = [], [], [], []
+        self.lengths, self.target_lengths, self.inputs, self.targets, self.index = [], [], [], [], []
         for name in files:
             t, _ = read_safetensors(folder / name)
             shard = len(self.inputs)
             self.inputs.append(t["x"] if "x" in t else t["tokens"])
             self.targets.append(t["y"])
+            lengths = t["lengths"].tolist()
+            widths = t["target_lengths"].tolist() if SEQ2SEQ else [n * Y_WIDTH if PER_STEP else Y_WIDTH for n in lengths]
             x_at = y_at = 0
-            for n in t["lengths"].tolist():
-                self.index.append((shard, x_at, y_at, n))
+            for n, ny in zip(lengths, widths):
+                self.index.append((shard, x_at, y_at, n, ny))
                 x_at += n
-                y_at += n * Y_WIDTH if PER_STEP else Y_WIDTH
-            self.lengths += t["lengths"].tolist()
+                y_at += ny
+            self.lengths += lengths
+            self.target_lengths += widths
 
     def __len__(self):
         return len(self.index)
 
     def row(self, i):
-        shard, x_at, y_at, n = self.index[i]
-        ny = n * Y_WIDTH if PER_STEP else Y_WIDTH
+        shard, x_at, y_at, n, ny = self.index[i]
         return self.inputs[shard][x_at:x_at + n], self.targets[shard][y_at:y_at + ny], n
 
 
@@ -109,6 +119,8 @@ class BatchStream:
 
 def make_batch(rows, ids, T, device, dtype):
     """Padded batch-first tensors of the given rows, T steps long: inputs, lengths and targets."""
+    if SEQ2SEQ:
+        return pair_batch(rows, ids, T, device)
     B = len(ids)
     lengths = torch.zeros(B, dtype=torch.long)
     if INPUT["kind"] == "float" or ONE_HOT:
@@ -131,4 +143,20 @@ def make_batch(rows, ids, T, device, dtype):
         else:
             targets[b] = y.reshape(targets[b].shape).to(targets.dtype)
     return inputs.to(device), lengths.to(device), targets.to(device)
+
+
+def pair_batch(rows, ids, T, device):
+    """Source-target pairs: inputs (source ids [B, T], target ids [B, U] padded with -1, None: every decoder step
+    teacher-forced), source lengths, and the target ids again as the targets."""
+    B, U = len(ids), max(rows.target_lengths[i] for i in ids)
+    src = torch.zeros(B, T, dtype=torch.long)
+    y = torch.full((B, U), -1, dtype=torch.long)
+    lengths = torch.zeros(B, dtype=torch.long)
+    for b, i in enumerate(ids):
+        x, tokens, n = rows.row(i)
+        lengths[b] = n
+        src[b, :n] = x.long()
+        y[b, :len(tokens)] = tokens.long()
+    src, y = src.to(device), y.to(device)
+    return (src, y, None), lengths.to(device), y
 `;

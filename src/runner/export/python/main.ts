@@ -39,8 +39,9 @@ HERE = Path(__file__).resolve().parent
 EXP = json.loads((HERE / "seqlab-export.json").read_text(encoding="utf-8"))
 SPEC, TRAIN, RUN, DATA = EXP["model"], EXP["train"], EXP["run"], EXP["data"]
 INPUT, TARGET, ONE_HOT = DATA["input"], DATA["target"], DATA["oneHot"]
-PER_STEP = TARGET["perStep"]
-Y_WIDTH = 1 if TARGET["kind"] == "class" else TARGET["size"]
+SEQ2SEQ = TARGET["kind"] == "sequence"  # target token sequences (model.decoder)
+PER_STEP = TARGET.get("perStep", False)
+Y_WIDTH = 1 if TARGET["kind"] in ("class", "sequence") else TARGET["size"]
 EVAL_BATCH = 256
 
 
@@ -134,7 +135,7 @@ def evaluate(model, rows, ctx):
         lengths_all = [rows.lengths[i] for i in ids]
         inputs, lengths, targets = make_batch(rows, ids, max(lengths_all), ctx.device, ctx.dtype)
         logits, mask, _, _ = model(inputs, lengths, 0, model.initial_state(len(ids)))
-        loss_total += float(loss_sum(logits, targets, mask)) / term_count(lengths_all) * len(ids)
+        loss_total += float(loss_sum(logits, targets, mask)) / term_count(rows, ids) * len(ids)
         if std is not None:
             err = (activate(logits) - targets) * torch.tensor(std, device=logits.device, dtype=logits.dtype)
             se_units += float((err ** 2).sum())
@@ -164,14 +165,14 @@ def evaluate(model, rows, ctx):
 
 
 def probe_records(model, rows, step, ctx):
-    """What the probe sequences show, as SeqLab records it: gate traces (gates.jsonl) of a recurrent model, attention
-    maps (selfattention.jsonl) of the Transformer; the model's probe_record names the kind."""
+    """What the probe sequences show, as SeqLab records it: gate traces (gates.jsonl) of recurrent cells, attention
+    maps (selfattention.jsonl) of the Transformer, a decoder's alignments (attention.jsonl)."""
     ids = RUN["probes"]
     inputs, lengths, _ = make_batch(rows, ids, max(rows.lengths[i] for i in ids), ctx.device, ctx.dtype)
     out = []
     for t in model.probe(inputs, lengths):
-        record = {"kind": model.probe_record, "step": step, "probe": t.pop("sequence")}
-        record.update(t)
+        record = {"kind": t.pop("kind"), "step": step, "probe": t.pop("sequence")}
+        record.update(alignment_tokens(t) if record["kind"] == "alignment" else t)
         out.append(record)
     return out
 
@@ -206,6 +207,7 @@ class Run:
         self.train_rows = Rows(HERE / "data", DATA["files"]["train"])
         self.val_rows = Rows(HERE / "data", DATA["files"]["validation"]) if DATA["files"]["validation"] else None
         self.stream = BatchStream(len(self.train_rows), RUN["batchSize"], RUN["shuffle"], RUN["seed"])
+        self.coins = SeqLabRng(RUN["seed"]).fork("dropout")  # SeqLab's dropout stream: the teacher-forcing coin flips
         self.step, self.prior_wall, self.recent = 0, 0.0, []
         self.folder = None
 
@@ -219,7 +221,7 @@ class Run:
                 fail("%s has no complete checkpoint to resume from" % self.folder.path)
             params, state, meta = found
             self.model.load_state_dict({k: params[k].to(v.dtype) for k, v in self.model.state_dict().items()})
-            self.step = load_optimizer_state(self.opt, self.named, state)
+            self.step = load_optimizer_state(self.opt, self.named, state, self.coins)
             stream = json.loads(meta["stream"])
             self.stream = BatchStream(len(self.train_rows), RUN["batchSize"], RUN["shuffle"], RUN["seed"], stream["epoch"], stream["cursor"])
             self.prior_wall = float(meta.get("wallTimeSec", 0))
@@ -280,7 +282,7 @@ class Run:
     def train_one(self, total):
         ids = self.stream.next()
         self.model.train()
-        record, flow = train_step(self.net, self.model, self.opt, self.named, self.train_rows, ids, self.step, self.ctx)
+        record, flow = train_step(self.net, self.model, self.opt, self.named, self.train_rows, ids, self.step, self.ctx, self.coins)
         self.step += 1
         now = self.elapsed()
         self.recent = (self.recent + [now])[-20:]
@@ -311,13 +313,16 @@ class Run:
             return
         self.model.eval()
         views = self.val_rows if self.val_rows is not None and len(self.val_rows) else self.train_rows
-        loss, metrics, matrix = evaluate(self.model, views, self.ctx)
+        loss, metrics, matrix = (evaluate_pairs if SEQ2SEQ else evaluate)(self.model, views, self.ctx)
         if views is self.val_rows:
             metrics = dict(DATA["baselines"], **metrics)
             self.emit({"kind": "eval", "step": step, "valLoss": loss, "metrics": metrics, "time": self.elapsed()})
             self.summary["finalValLoss"], self.summary["metrics"] = loss, metrics
         if matrix is not None:
             self.emit({"kind": "confusion", "step": step, "labels": TARGET["labels"], "matrix": matrix}, "tasks.jsonl")
+        if SEQ2SEQ:
+            for view in pair_views(self.model, views, step, self.ctx):
+                self.emit(view, "tasks.jsonl")
 
     def record_probes(self, step):
         if not self.ctx.leader or not RUN["probes"]:
@@ -330,7 +335,7 @@ class Run:
     def save(self, label):
         if self.ctx.leader:
             params = {name: p for name, p in self.named}
-            state = optimizer_state(self.opt, self.named, self.step)
+            state = optimizer_state(self.opt, self.named, self.step, self.coins)
             self.folder.write_checkpoint(label, params, state, self.step, self.stream.state(), self.elapsed())
 
     def finish(self, last_eval):

@@ -3,7 +3,7 @@
 // model's parameters, or step by step where torch has no such cell (GRU resetBefore, layer norm inside the cells) and
 // where every h_t must be a tensor (gradient flow, gate traces). Parameter names are SeqLab's (torch.nn.LSTM's under
 // "rnn."), so checkpoints move unchanged. Heads follow (python/heads.ts).
-export const RECURRENT_PY = String.raw`"""The recurrent model: embedding or features -> stacked (bi)directional RNN/GRU/LSTM layers -> head.
+const RECURRENT_DOC = String.raw`"""The recurrent model: embedding or features -> stacked (bi)directional RNN/GRU/LSTM layers -> head.
 
 A layer runs through torch's own nn.RNN/GRU/LSTM (cuDNN on GPUs; ragged rows packed) sharing this model's parameters,
 or step by step: for the cells torch does not have (GRU resetBefore, layer norm inside the cells), and when each hidden
@@ -12,7 +12,10 @@ numbers; padded steps keep the state of the last valid one, as in SeqLab.
 Parameter names are torch.nn.RNN/GRU/LSTM's under "rnn." (plus rnn.ln_* with layer norm), "embedding.", "attention."
 and "head.": a state_dict loads into torch.nn.LSTM(..., batch_first=True) unchanged when the model uses no layer norm.
 """
-import warnings
+`;
+
+/** The stacked recurrent layers (the recurrent model's, and the sequence-to-sequence encoder's and decoder's). */
+export const RECURRENT_STACK_PY = String.raw`import warnings
 
 import torch
 import torch.nn.functional as F
@@ -188,11 +191,32 @@ def suffix(k, rev):
     return "l%d%s" % (k, "_reverse" if rev else "")
 
 
+def gate_records(spec, traces, lengths):
+    """The traces of Recurrent(..., traces) as SeqLab's gates.jsonl records them, per sequence (its valid steps),
+    layer and direction: name -> T x H values row-major by time."""
+    names = GATE_NAMES[spec["cell"]]
+    out = []
+    for b in range(len(lengths)):
+        n = int(lengths[b])
+        for k, rev, trace in traces:
+            by_t = sorted((e for e in trace if e[0] < n), key=lambda e: e[0])
+            values = {}
+            for q, name in enumerate(names):
+                values[name] = [v for _, g, _, _ in by_t for v in g[q][b].tolist()]
+            values["h"] = [v for _, _, h, _ in by_t for v in h[b].tolist()]
+            if spec["cell"] == "lstm":
+                values["c"] = [v for _, _, _, c in by_t for v in c[b].tolist()]
+            out.append({"kind": "gates", "sequence": b, "layer": k, "direction": "reverse" if rev else "forward",
+                        "cell": spec["cell"], "T": n, "H": spec["hiddenSize"], "values": values})
+    return out
+`;
+
+export const RECURRENT_PY = RECURRENT_DOC + RECURRENT_STACK_PY + String.raw`
+
 class Model(nn.Module):
     """The whole network. forward() runs steps [start, start + steps) of a batch from the given state."""
 
     supports_tbptt = True
-    probe_record = "gates"
 
     def __init__(self, spec):
         super().__init__()
@@ -236,19 +260,5 @@ class Model(nn.Module):
         valid = torch.arange(T, device=x.device).unsqueeze(1) < lengths.unsqueeze(0)
         traces = []
         self.rnn(x, valid, self.initial_state(B), traces)
-        names = GATE_NAMES[self.spec["cell"]]
-        out = []
-        for b in range(B):
-            n = int(lengths[b])
-            for k, rev, trace in traces:
-                by_t = sorted((e for e in trace if e[0] < n), key=lambda e: e[0])
-                values = {}
-                for q, name in enumerate(names):
-                    values[name] = [v for _, g, _, _ in by_t for v in g[q][b].tolist()]
-                values["h"] = [v for _, _, h, _ in by_t for v in h[b].tolist()]
-                if self.spec["cell"] == "lstm":
-                    values["c"] = [v for _, _, _, c in by_t for v in c[b].tolist()]
-                out.append({"sequence": b, "layer": k, "direction": "reverse" if rev else "forward",
-                            "cell": self.spec["cell"], "T": n, "H": self.spec["hiddenSize"], "values": values})
-        return out
+        return gate_records(self.spec, traces, lengths)
 `;

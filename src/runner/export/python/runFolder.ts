@@ -71,8 +71,8 @@ class RunFolder:
 
     FLUSH_SECONDS = 0.2
     RECORD_FILES = {"step": "metrics.jsonl", "eval": "metrics.jsonl", "gradflow": "gradflow.jsonl", "gates": "gates.jsonl",
-                    "selfattention": "selfattention.jsonl"}
-    ALL_FILES = ["metrics.jsonl", "gradflow.jsonl", "gates.jsonl", "selfattention.jsonl", "tasks.jsonl"]
+                    "selfattention": "selfattention.jsonl", "alignment": "attention.jsonl"}
+    ALL_FILES = ["metrics.jsonl", "gradflow.jsonl", "gates.jsonl", "attention.jsonl", "selfattention.jsonl", "tasks.jsonl"]
 
     def __init__(self, path):
         self.path = Path(path)

@@ -24,10 +24,15 @@ def loss_sum(logits, targets, rows):
     return torch.where(rows, terms, torch.zeros_like(terms)).sum()
 
 
-def term_count(lengths_of_batch):
-    """How many terms the batch's mean loss averages over (the whole global batch, whatever this process holds)."""
-    rows = sum(lengths_of_batch) if SPEC["head"]["output"] == "all" else len(lengths_of_batch)
-    return rows * (1 if TRAIN["loss"] == "cross_entropy" else SPEC["head"]["size"])
+def term_count(rows, ids):
+    """How many terms the mean loss over rows ids averages over (the whole global batch, whatever this process
+    holds): target tokens of a sequence-to-sequence model, else steps or sequences (times outputs but for cross
+    entropy)."""
+    if SEQ2SEQ:
+        return sum(rows.target_lengths[i] for i in ids)
+    lengths = [rows.lengths[i] for i in ids]
+    terms = sum(lengths) if SPEC["head"]["output"] == "all" else len(lengths)
+    return terms * (1 if TRAIN["loss"] == "cross_entropy" else SPEC["head"]["size"])
 
 
 def learning_rate(s, base, step):
@@ -68,20 +73,21 @@ def state_keys():
     return ["exp_avg", "exp_avg_sq"]
 
 
-def optimizer_state(opt, named, step):
-    """SeqLab's trainer state: optim.step, optim.<param>.<key>, and the dropout stream SeqLab would continue with."""
+def optimizer_state(opt, named, step, coins):
+    """SeqLab's trainer state: optim.step, optim.<param>.<key>, and its dropout stream (SeqLab's masks are not drawn
+    here; the teacher-forcing coin flips are, from coins)."""
     out = {"optim.step": torch.tensor([float(step)], dtype=torch.float64)}
     for name, p in named:
         for key in state_keys():
             value = opt.state[p].get(key)
             out["optim.%s.%s" % (name, key)] = (value if value is not None else torch.zeros_like(p)).detach().flatten()
-    words = SeqLabRng(RUN["seed"]).fork("dropout").s
-    out["trainer.rng"] = torch.tensor(words + [0, 0], dtype=torch.float64)
+    out["trainer.rng"] = torch.tensor(coins.s + [0, 0], dtype=torch.float64)
     return out
 
 
-def load_optimizer_state(opt, named, state):
+def load_optimizer_state(opt, named, state, coins):
     step = int(state["optim.step"][0])
+    coins.s = [int(w) for w in state["trainer.rng"][:4].tolist()]
     for name, p in named:
         st = {key: state["optim.%s.%s" % (name, key)].to(p.device, p.dtype).reshape(p.shape).clone() for key in state_keys()}
         if TRAIN["optimizer"]["type"] != "sgd":
@@ -118,14 +124,15 @@ def forward_backward(net, model, batch, ctx, want_flow):
     k = TRAIN["tbptt"]
     chunk = T if k is None or k >= T else k
     starts = list(range(0, T, chunk))
-    state = model.initial_state(inputs.shape[0])
+    state = model.initial_state(lengths.shape[0])
     total = torch.zeros((), dtype=torch.float64, device=ctx.device)
     flow = torch.zeros(T, dtype=torch.float64, device=ctx.device) if want_flow else None
     scale = ctx.world * weight / count  # DDP averages over processes; each holds part of one global mean
     for n, s in enumerate(starts):
         sync = ctx.world == 1 or n == len(starts) - 1
         with (contextlib.nullcontext() if sync else net.no_sync()):
-            logits, rows, state, hs = net(inputs[:, s:s + chunk], lengths, s, state, want_flow)
+            part = inputs if len(starts) == 1 else inputs[:, s:s + chunk]  # seq2seq inputs: a tuple, never chunked
+            logits, rows, state, hs = net(part, lengths, s, state, want_flow)
             terms = loss_sum(logits, targets[:, s:s + chunk] if PER_STEP else targets, rows)
             (terms * scale).backward()
         total += terms.detach().double() * weight
@@ -139,12 +146,22 @@ def forward_backward(net, model, batch, ctx, want_flow):
     return total, flow
 
 
-def train_step(net, model, opt, named, rows, ids, step, ctx):
+def coin_flips(rows, ids, coins):
+    """Whether each decoder step after the first is teacher-forced (train.teacherForcing < 1): one draw of SeqLab's
+    dropout stream per step of the global batch's longest target, as SeqLab draws them; None: every step is."""
+    ratio = TRAIN.get("teacherForcing", 1)
+    if ratio == 1:
+        return None
+    return [coins.uniform() < ratio for _ in range(max(rows.target_lengths[i] for i in ids) - 1)]
+
+
+def train_step(net, model, opt, named, rows, ids, step, ctx, coins):
     """One optimizer update on the global batch ids. Returns SeqLab's step record (and the gradient flow)."""
-    lengths_all = [rows.lengths[i] for i in ids]
-    T, count = max(lengths_all), term_count(lengths_all)
+    T, count = max(rows.lengths[i] for i in ids), term_count(rows, ids)
     mine, weight = share(ids, ctx)
     inputs, lengths, targets = make_batch(rows, mine, T, ctx.device, ctx.dtype)
+    if SEQ2SEQ:
+        inputs = inputs[:2] + (coin_flips(rows, ids, coins),)
     opt.zero_grad(set_to_none=False)
     want_flow = every(RUN["gradFlowEvery"], step + 1)
     total, flow = forward_backward(net, model, (inputs, lengths, targets, T, count, weight), ctx, want_flow)

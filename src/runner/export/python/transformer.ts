@@ -27,7 +27,6 @@ class Model(nn.Module):
     """The whole network. forward() runs whole sequences: every step attends to the others at once."""
 
     supports_tbptt = False
-    probe_record = "selfattention"
 
     def __init__(self, spec):
         super().__init__()
@@ -99,6 +98,6 @@ class Model(nn.Module):
             n = int(lengths[b])
             for k, w in enumerate(maps):
                 heads = [[float("%.4g" % v) for v in w[b, h, :n, :n].flatten().tolist()] for h in range(w.shape[1])]
-                out.append({"sequence": b, "layer": k, "T": n, "weights": heads})
+                out.append({"kind": "selfattention", "sequence": b, "layer": k, "T": n, "weights": heads})
         return out
 `;
