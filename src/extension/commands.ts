@@ -138,7 +138,7 @@ async function runConfig(d: CommandDeps, target: Target, chooseSweep: boolean): 
 function runEntryOf(d: CommandDeps, target: Target): RunEntry | undefined {
   if (typeof target === 'string') {
     const active = d.runs.activeRun(target);
-    return d.index.run(target) ?? (active ? { runId: active.runId, dir: active.dir, summary: null, configFile: active.request.configFile } : undefined);
+    return d.index.run(target) ?? (active ? { runId: active.runId, dir: active.dir, summary: null, configFile: active.request.configFile, lossInfo: null } : undefined);
   }
   if (isTreeNode(target) && target.kind === 'run') return target.run;
   return undefined;

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunInfo } from '../runner/runDir';
-import { readJson, readSummary } from '../runner/snapshot';
+import { lossInfoOf, readJson, readSummary } from '../runner/snapshot';
 import type { RunEntry } from './treeModel';
 
 /** Every run folder in `runsDir`: a sub-folder with a summary.json or a run.json. */
@@ -15,7 +15,7 @@ export function scanRuns(runsDir: string): RunEntry[] {
     try { if (!statSync(dir).isDirectory()) continue; } catch { continue; }
     if (!existsSync(join(dir, 'summary.json')) && !existsSync(join(dir, 'run.json'))) continue;
     const info = readJson<Partial<RunInfo>>(join(dir, 'run.json'));
-    out.push({ runId, dir, summary: readSummary(dir), configFile: typeof info?.configFile === 'string' ? info.configFile : null });
+    out.push({ runId, dir, summary: readSummary(dir), configFile: typeof info?.configFile === 'string' ? info.configFile : null, lossInfo: lossInfoOf(info) });
   }
   return out;
 }

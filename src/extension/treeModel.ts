@@ -1,7 +1,8 @@
 // The "Experiments" tree as plain data: config files, each with its runs (newest first), plus runs whose config is
 // no longer in the workspace. The vscode TreeDataProvider only maps these nodes to TreeItems.
-import type { RunStatus, RunSummary } from '../runner/events';
+import type { LossInfo, RunStatus, RunSummary } from '../runner/events';
 import { fmtDuration } from '../shared/format';
+import { lossUnit } from '../shared/metrics';
 import { newestFirst } from './runOrder';
 
 export interface ConfigEntry {
@@ -20,6 +21,8 @@ export interface RunEntry {
   summary: RunSummary | null;
   /** The config file that started the run, when the run folder records it. */
   configFile: string | null;
+  /** What its losses are measured in, when run.json says. */
+  lossInfo: LossInfo | null;
 }
 
 export interface ExperimentNode {
@@ -87,7 +90,7 @@ export function runNode(run: RunEntry, experimentName: string | null = null): Ru
   }
   const tooltip = s
     ? [`${s.name} · ${run.runId}`, `status: ${s.status}${s.reason ? ` (${s.reason})` : ''}`, `steps: ${s.steps}`,
-      `backend: ${s.backend}`, `started: ${s.startedAt}`].join('\n')
+      `backend: ${s.backend}`, `started: ${s.startedAt}`, ...(run.lossInfo ? [`loss in ${lossUnit(run.lossInfo)}`] : [])].join('\n')
     : `${run.runId}: summary.json is missing or unreadable`;
   return { kind: 'run', run, label: runLabel(run.runId, experimentName), description: parts.join(' · '), ...ICONS[status], tooltip };
 }

@@ -5,6 +5,7 @@
 // types for the webview unchanged. Fields the engine already reports are declared once, on its types.
 
 import type { AttentionMap, ProbeTrace } from '../engine/probe';
+import type { LossType } from '../engine/spec';
 import type { StepResult } from '../engine/trainer';
 import type { TimeAxis } from './data/timeColumn';
 
@@ -118,10 +119,18 @@ export interface TranslationExample {
 export interface BeamHypothesis { text: string; logProb: number; score: number; finished: boolean }
 
 /** Everything a dashboard needs to draw a run from scratch, read back from its folder. */
+/** What a run's losses are measured in (from run.json): its loss function, and whether targets are z-scored (CSV). */
+export interface LossInfo {
+  loss: LossType;
+  normalized: boolean;
+}
+
 export interface RunSnapshot {
   runId: string;
   /** The resolved config, as written to the run folder. */
   config: unknown;
+  /** Absent or null when run.json does not say. */
+  lossInfo?: LossInfo | null;
   summary: RunSummary | null;
   records: RunRecord[];
   /** Text samples, forecasts, confusion matrices and other task views, by kind. */

@@ -5,7 +5,7 @@
 // maximum, so spikes stay visible; task views keep only the records they draw, a long forecast its extremes. The full
 // data stays in the run folder's jsonl files (the report links metrics.jsonl). webview/dashboard/unpack.ts turns this
 // back into a RunSnapshot.
-import type { EvalRecord, RunRecord, RunSnapshot, RunSummary, StepRecord, TaskRecord } from './events';
+import type { EvalRecord, LossInfo, RunRecord, RunSnapshot, RunSummary, StepRecord, TaskRecord } from './events';
 
 /**
  * Numbers in base64 (float32 little-endian, or 8-bit steps between lo and hi), as decimals (times and rates, which
@@ -33,6 +33,7 @@ export type PackedRecord = EvalRecord | { kind: Exclude<RunRecord['kind'], 'step
 export interface PackedSnapshot {
   runId: string;
   config: unknown;
+  lossInfo?: LossInfo;
   summary: RunSummary | null;
   steps: PackedSteps;
   records: PackedRecord[];
@@ -192,7 +193,7 @@ export function packSnapshot(s: RunSnapshot, metricsHref?: string): PackedSnapsh
   const steps = s.records.filter((r): r is StepRecord => r.kind === 'step');
   const rest = s.records.filter((r): r is Exclude<RunRecord, StepRecord> => r.kind !== 'step');
   return {
-    runId: s.runId, config: s.config, summary: s.summary, steps: packSteps(steps),
+    runId: s.runId, config: s.config, ...(s.lossInfo ? { lossInfo: s.lossInfo } : {}), summary: s.summary, steps: packSteps(steps),
     records: rest.map(packRecord), taskRecords: packTasks(s.taskRecords), ...(metricsHref ? { metricsHref } : {}),
   };
 }

@@ -17,7 +17,8 @@ export interface MetricInfo {
 
 const NORMALIZED = 'normalized units (target columns z-scored with the training rows\' mean and std)';
 
-function lossUnit(c: MetricContext): string {
+/** The unit of a run's loss and valLoss. */
+export function lossUnit(c: Pick<MetricContext, 'loss' | 'normalized'>): string {
   if (c.loss === 'mse') return c.normalized ? `squared ${NORMALIZED}` : 'squared units of the targets';
   return c.loss === 'cross_entropy' ? 'nats per prediction (lower is better)' : 'nats per output (binary cross-entropy)';
 }

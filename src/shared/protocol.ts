@@ -5,8 +5,8 @@ import type { ExportFormat } from './format';
 
 // The runner owns the record types; the webview gets them from here, so it never imports the runner.
 export type {
-  AlignmentRecord, BeamHypothesis, EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunStatus, RunSummary,
-  SelfAttentionRecord, StepRecord, TaskRecord, TranslationExample,
+  AlignmentRecord, BeamHypothesis, EvalRecord, GateRecord, GradFlowRecord, LossInfo, RunRecord, RunSnapshot, RunStatus,
+  RunSummary, SelfAttentionRecord, StepRecord, TaskRecord, TranslationExample,
 } from '../runner/events';
 /** The offline report's packed data (src/runner/reportPack.ts), unpacked by the dashboard. */
 export type { PackedField, PackedNumbers, PackedRecord, PackedSnapshot, PackedSteps, PackedTask } from '../runner/reportPack';

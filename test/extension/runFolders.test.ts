@@ -27,6 +27,7 @@ test('a run folder written by the runner becomes a tree node with status, loss a
   assert.equal(runs.length, 1);
   assert.equal(runs[0].dir, runDir);
   assert.equal(runs[0].configFile, file, 'run.json records the config it came from');
+  assert.deepEqual(runs[0].lossInfo, { loss: exp.train.loss, normalized: false }, 'run.json says what the loss is measured in');
 
   const tree = buildTree([configEntry(file, CONFIG)], runs);
   assert.equal(tree.length, 1);
@@ -37,6 +38,7 @@ test('a run folder written by the runner becomes a tree node with status, loss a
 
   const snap = readSnapshot(runs[0].runId, runDir);
   assert.equal(snap.summary?.status, 'completed');
+  assert.deepEqual(snap.lossInfo, runs[0].lossInfo, 'the dashboard gets the same');
   assert.deepEqual(snap.records.filter((r) => r.kind === 'step').map((r) => r.step), [1, 2, 3, 4]);
   assert.ok(snap.records.some((r) => r.kind === 'eval'), 'eval records are in the snapshot');
   assert.ok(snap.records.some((r) => r.kind === 'gradflow'), 'gradient-flow records are in the snapshot');

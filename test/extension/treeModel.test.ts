@@ -11,8 +11,8 @@ function summary(over: Partial<RunSummary>): RunSummary {
 const adding: ConfigEntry = { file: '/ws/adding.seqlab.json', name: 'adding', runsDir: '/ws/.seqlab/runs' };
 const copy: ConfigEntry = { file: '/ws/copy.seqlab.json', name: 'copy', runsDir: '/ws/.seqlab/runs' };
 
-function run(id: string, s: Partial<RunSummary> | null, configFile: string | null = null): RunEntry {
-  return { runId: id, dir: `/ws/.seqlab/runs/${id}`, summary: s ? summary({ runId: id, ...s }) : null, configFile };
+function run(id: string, s: Partial<RunSummary> | null, configFile: string | null = null, lossInfo: RunEntry['lossInfo'] = null): RunEntry {
+  return { runId: id, dir: `/ws/.seqlab/runs/${id}`, summary: s ? summary({ runId: id, ...s }) : null, configFile, lossInfo };
 }
 
 test('a run shows its final loss and duration, and a status icon', () => {
@@ -26,6 +26,12 @@ test('a run shows its final loss and duration, and a status icon', () => {
   assert.equal(runNode(run('r3', { status: 'running' })).icon, 'sync~spin');
   assert.equal(runNode(run('r4', { status: 'stopped' })).icon, 'debug-stop');
   assert.equal(runNode(run('r5', null)).description, 'no summary');
+});
+
+test('a run\'s tooltip says what its loss is measured in, when run.json says', () => {
+  assert.match(runNode(run('csv', {}, null, { loss: 'mse', normalized: true })).tooltip, /\nloss in squared normalized units \(target columns z-scored/);
+  assert.match(runNode(run('txt', {}, null, { loss: 'cross_entropy', normalized: false })).tooltip, /\nloss in nats per prediction/);
+  assert.doesNotMatch(runNode(run('old', {})).tooltip, /loss in/);
 });
 
 test('runs group under their config, newest first; unknown ones under "Other runs"', () => {

@@ -130,3 +130,9 @@ test('a million-row forecast reports in under 1 MB: each stretch\'s extremes and
   assert.deepEqual(back.anomalies.map((i) => back.time.values[i]), [12_345, 500_001, 654_321].map((r) => hours[r]));
   assert.deepEqual([back.rowIndex[0], back.rowIndex[back.rowIndex.length - 1]], [0, rows - 1]);
 });
+
+test('what a run\'s loss is measured in survives packing, and is absent when run.json did not say', () => {
+  const base: RunSnapshot = { runId: 'r', config: {}, summary: null, records: [stepRecord(1)], taskRecords: [] };
+  assert.deepEqual(unpackSnapshot(packSnapshot({ ...base, lossInfo: { loss: 'mse', normalized: true } })).lossInfo, { loss: 'mse', normalized: true });
+  assert.equal('lossInfo' in unpackSnapshot(packSnapshot(base)), false);
+});

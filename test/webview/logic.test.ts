@@ -11,7 +11,7 @@ import { metricsCsv } from '../../webview/dashboard/csv';
 import { flowVerdict } from '../../webview/dashboard/gradFlowVerdict';
 import { pickGateRecord } from '../../webview/dashboard/gateSelection';
 import { appendRecords, richestRun, runFromSnapshot } from '../../webview/dashboard/model';
-import { align, ema } from '../../webview/dashboard/series';
+import { align, ema, lossUnitText } from '../../webview/dashboard/series';
 import { decimate } from '../../webview/dashboard/decimate';
 import { dateLabel, forecastAxis, validationStartRow } from '../../webview/dashboard/forecastAxis';
 import { decadeTicks, minorLogTicks, withAlpha } from '../../webview/shared/ticks';
@@ -193,4 +193,15 @@ test('log axes label powers of ten only, spaced apart, and draw minor lines only
   assert.equal(withAlpha('#3c3c3c', 0.45), '#3c3c3c73');
   assert.equal(withAlpha('#abc', 1), '#aabbccff');
   assert.equal(withAlpha('rgb(1, 2, 3)', 0.5), 'color-mix(in srgb, rgb(1, 2, 3) 50%, transparent)');
+});
+
+test('the loss card says what the loss is in: once when the runs agree, per run when they differ, nothing when unknown', () => {
+  const csv = runFromSnapshot({ ...snapshot('csv'), lossInfo: { loss: 'mse', normalized: true } });
+  const csv2 = runFromSnapshot({ ...snapshot('csv2'), lossInfo: { loss: 'mse', normalized: true } });
+  const text = runFromSnapshot({ ...snapshot('text'), lossInfo: { loss: 'cross_entropy', normalized: false } });
+  const old = runFromSnapshot(snapshot('old'));
+  assert.match(lossUnitText([csv, csv2]), /^Loss in squared normalized units \(target columns z-scored/);
+  const mixed = lossUnitText([csv, text, old]);
+  assert.match(mixed, /^Losses in different units: csv: squared normalized .*; text: nats per prediction.*; old: not recorded\.$/);
+  assert.equal(lossUnitText([old]), '');
 });

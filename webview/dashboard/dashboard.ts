@@ -21,13 +21,14 @@ import { GradFlowPanel } from './gradFlowPanel';
 import { append, LineChart } from './lineChart';
 import { AttentionPanel } from './attentionPanel';
 import { appendRecords, isTransformer, richestRun, runFromSnapshot, runName, type RunData } from './model';
-import { gradNormChart, lossChart } from './series';
+import { gradNormChart, lossChart, lossUnitText } from './series';
 import { TaskPanel } from './taskPanel';
 import { AlignmentPanel } from './alignmentPanel';
 
 interface CheckboxElement extends HTMLElement { checked: boolean; label: string }
 interface SelectElement extends HTMLElement { value: string }
 
+const LOSS_CAPTION = 'Training loss (EMA-smoothed, raw curve faint) and validation loss. Drag to zoom, double-click to reset.';
 const allParts: Part[] = ['header', 'loss', 'grads', 'gradflow', 'gates', 'attention', 'tasks', 'alignment'];
 /** Everything but the header: what grows with the run. */
 const pacedParts: Part[] = allParts.filter((p) => p !== 'header');
@@ -57,6 +58,7 @@ export class Dashboard {
   private readonly focusWrap: HTMLElement;
   private readonly focusSel: SelectElement;
   private readonly loss: LineChart;
+  private readonly lossCaption: HTMLElement;
   private readonly grads: LineChart;
   private readonly gradFlow: GradFlowPanel;
   private readonly gates: GatesPanel;
@@ -117,7 +119,8 @@ export class Dashboard {
     this.notes = append(root, 'div', 'report-notes');
     this.empty = append(root, 'p', 'empty-note', 'Waiting for run data…');
     const grid = append(root, 'main', 'grid');
-    const lossCard = card(grid, 'card-loss', 'Loss', 'Training loss (EMA-smoothed, raw curve faint) and validation loss. Drag to zoom, double-click to reset.');
+    const lossCard = card(grid, 'card-loss', 'Loss', LOSS_CAPTION);
+    this.lossCaption = lossCard.caption;
     this.loss = new LineChart(append(lossCard.body, 'div'), 280);
     exportButtons(lossCard.actions, 'loss chart', () => this.exportChart(this.loss, 'png'), () => this.exportChart(this.loss, 'svg'));
     const gradCard = card(grid, 'card-grads', 'Gradient norms', 'Global L2 norm before and after clipping, and each parameter tensor\'s norm. Toggle curves in the legend.');
@@ -223,6 +226,7 @@ export class Dashboard {
     const compare = { diffs: this.diffs };
     const from = performance.now();
     if (parts.has('loss')) {
+      this.lossCaption.textContent = `${LOSS_CAPTION} ${lossUnitText(this.runs)}`.trim();
       this.loss.update({ title: 'Loss', xLabel: 'step', yLabel: 'loss', logY: this.view.logScale, chart: lossChart(this.runs, this.view.smoothing, compare) }, this.palette);
     }
     if (parts.has('grads')) {

@@ -1,13 +1,15 @@
 // The dashboard's data: one RunData per run, split by record kind so each view reads only what it draws.
 // A snapshot replaces everything (it is idempotent: the same snapshot twice gives the same state); appends extend.
 import type {
-  AlignmentRecord, EvalRecord, GateRecord, GradFlowRecord, RunRecord, RunSnapshot, RunSummary, SelfAttentionRecord, StepRecord,
+  AlignmentRecord, EvalRecord, GateRecord, GradFlowRecord, LossInfo, RunRecord, RunSnapshot, RunSummary, SelfAttentionRecord, StepRecord,
   TaskRecord,
 } from '../../src/shared/protocol';
 
 export interface RunData {
   runId: string;
   config: unknown;
+  /** What the run's losses are measured in; null when its run.json does not say. */
+  lossInfo: LossInfo | null;
   summary: RunSummary | null;
   steps: StepRecord[];
   evals: EvalRecord[];
@@ -22,7 +24,7 @@ export interface RunData {
 
 export function runFromSnapshot(s: RunSnapshot): RunData {
   const run: RunData = {
-    runId: s.runId, config: s.config, summary: s.summary, steps: [], evals: [], gradflow: [], gates: [], alignments: [], attention: [], tasks: [],
+    runId: s.runId, config: s.config, lossInfo: s.lossInfo ?? null, summary: s.summary, steps: [], evals: [], gradflow: [], gates: [], alignments: [], attention: [], tasks: [],
   };
   appendRecords(run, s.records, s.taskRecords);
   return run;

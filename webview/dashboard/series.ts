@@ -2,6 +2,7 @@
 // with null where a series has no value at that step (evaluations happen every N steps).
 import type { ConfigDifference } from './configDiff';
 import { runLabel } from './configDiff';
+import { lossUnit } from '../../src/shared/metrics';
 import { runName, type RunData } from './model';
 
 export interface SeriesSpec {
@@ -100,4 +101,13 @@ export function gradNormChart(runs: readonly RunData[], ctx: CompareContext): Ch
     ...params.map((p) => ({ x, y: run.steps.map((s) => s.paramGradNorms[p] ?? NaN) })),
   ];
   return { series, data: align(lists) };
+}
+
+/** What the loss chart's values are in, said once when the runs agree, per run when they do not. */
+export function lossUnitText(runs: readonly RunData[]): string {
+  const units = runs.map((r) => (r.lossInfo ? lossUnit(r.lossInfo) : null));
+  const known = [...new Set(units.filter((u): u is string => u !== null))];
+  if (known.length === 0) return '';
+  if (known.length === 1 && units.every((u) => u !== null)) return `Loss in ${known[0]}.`;
+  return `Losses in different units: ${runs.map((r, i) => `${runName(r)}: ${units[i] ?? 'not recorded'}`).join('; ')}.`;
 }

@@ -68,7 +68,7 @@ function unpackTask(t: PackedTask): TaskRecord {
 
 export function unpackSnapshot(p: PackedSnapshot): RunSnapshot {
   return {
-    runId: p.runId, config: p.config, summary: p.summary, taskRecords: p.taskRecords.map(unpackTask),
+    runId: p.runId, config: p.config, ...(p.lossInfo ? { lossInfo: p.lossInfo } : {}), summary: p.summary, taskRecords: p.taskRecords.map(unpackTask),
     records: [...unpackSteps(p.steps), ...p.records.map(unpackRecord)],
   };
 }
