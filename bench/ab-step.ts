@@ -9,12 +9,8 @@ import { setFlagsFromString } from 'node:v8';
 import { join, resolve } from 'node:path';
 import type { Backend } from '../src/engine/backend';
 import { createWasmBackend } from '../src/engine/backends/wasm';
-import { initialize } from '../src/engine/init';
-import { createModel, type Batch } from '../src/engine/model';
-import { Rng } from '../src/engine/rng';
-import { Trainer } from '../src/engine/trainer';
 import { config } from './configs';
-import { modelSpec, TRAIN } from './seqlab';
+import { trainingStep } from './seqlab';
 import { median } from './timing';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -22,20 +18,6 @@ setFlagsFromString('--experimental-wasm-relaxed-simd');
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function stepper(be: Backend, H: number): () => void {
-  const c = config('lstm', 64, H);
-  const spec = modelSpec(c);
-  const model = createModel(spec, be);
-  const rng = new Rng(1);
-  initialize(model.params, spec, { scheme: 'pytorch', forgetBias: null }, rng);
-  const trainer = new Trainer<Batch>(model, TRAIN, rng.fork('dropout'));
-  const x = be.alloc(c.B * c.T * c.I), y = be.alloc(c.B * c.T);
-  for (let i = 0; i < x.length; i++) x[i] = rng.uniform() * 2 - 1;
-  for (let i = 0; i < y.length; i++) y[i] = rng.uniform() * 2 - 1;
-  const batch: Batch = { B: c.B, T: c.T, x, tokens: null, lengths: null, y };
-  return () => void trainer.step(batch);
 }
 
 async function main(): Promise<void> {
@@ -52,7 +34,7 @@ async function main(): Promise<void> {
     variants.unshift({ name: `other (${other})`, make: () => mod.createWasmBackend() });
   }
   for (const H of sizes.length ? sizes : [128, 512]) {
-    const steps = variants.map((v) => stepper(v.make(), H));
+    const steps = variants.map((v) => trainingStep(config('lstm', 64, H), v.make()));
     steps.forEach((s) => s()); // warmup
     const cpu: number[][] = variants.map(() => []), wall: number[][] = variants.map(() => []);
     for (let r = 0; r < rounds; r++) {

@@ -3,14 +3,10 @@
 // the measured steps after a warmup step.
 //   npx tsx bench/ops-by-size.ts [--relaxed] [H …]     (default H: 128 512; --relaxed: the relaxed-SIMD kernels)
 import { setFlagsFromString } from 'node:v8';
-import type { Backend } from '../src/engine/backend';
 import { createWasmBackend, type WasmFlavour } from '../src/engine/backends/wasm';
-import { initialize } from '../src/engine/init';
-import { createModel, type Batch } from '../src/engine/model';
-import { Rng } from '../src/engine/rng';
-import { Trainer } from '../src/engine/trainer';
 import { config } from './configs';
-import { modelSpec, TRAIN } from './seqlab';
+import { trainingStep } from './seqlab';
+import { timedBackend } from './timedBackend';
 
 const STEPS = 3;
 const flavour: WasmFlavour = process.argv.includes('--relaxed') ? 'relaxed-simd' : 'simd128';
@@ -18,37 +14,12 @@ if (flavour === 'relaxed-simd') setFlagsFromString('--experimental-wasm-relaxed-
 
 function profile(H: number): void {
   const c = config('lstm', 64, H);
-  const be = createWasmBackend({ flavour });
-  const stats = new Map<string, { calls: number; ms: number; flops: number }>();
-  const timed = { ...be } as Record<string, unknown>;
-  for (const [name, f] of Object.entries(be)) {
-    if (typeof f !== 'function' || name === 'alloc') continue;
-    timed[name] = (...a: unknown[]) => {
-      const t0 = performance.now();
-      (f as (...x: unknown[]) => void)(...a);
-      const ms = performance.now() - t0;
-      const gemm = name === 'gemm';
-      const key = gemm ? `gemm ${a[0] ? 'T' : 'N'}${a[1] ? 'T' : 'N'} ${a[2]}×${a[3]}×${a[4]}` : name;
-      const s = stats.get(key) ?? { calls: 0, ms: 0, flops: 0 };
-      s.calls++;
-      s.ms += ms;
-      if (gemm) s.flops += 2 * (a[2] as number) * (a[3] as number) * (a[4] as number);
-      stats.set(key, s);
-    };
-  }
-  const spec = modelSpec(c);
-  const model = createModel(spec, timed as unknown as Backend);
-  const rng = new Rng(1);
-  initialize(model.params, spec, { scheme: 'pytorch', forgetBias: null }, rng);
-  const trainer = new Trainer<Batch>(model, TRAIN, rng.fork('dropout'));
-  const x = be.alloc(c.B * c.T * c.I), y = be.alloc(c.B * c.T);
-  for (let i = 0; i < x.length; i++) x[i] = rng.uniform() * 2 - 1;
-  for (let i = 0; i < y.length; i++) y[i] = rng.uniform() * 2 - 1;
-  const batch: Batch = { B: c.B, T: c.T, x, tokens: null, lengths: null, y };
-  trainer.step(batch);
+  const { backend, stats } = timedBackend(createWasmBackend({ flavour }));
+  const step = trainingStep(c, backend);
+  step();
   stats.clear();
   const t0 = performance.now();
-  for (let i = 0; i < STEPS; i++) trainer.step(batch);
+  for (let i = 0; i < STEPS; i++) step();
   const total = (performance.now() - t0) / STEPS;
   const ops = [...stats].map(([k, s]) => ({ k, ms: s.ms / STEPS, calls: s.calls / STEPS, flops: s.flops / STEPS })).sort((a, b) => b.ms - a.ms);
   const inOps = ops.reduce((acc, o) => acc + o.ms, 0);

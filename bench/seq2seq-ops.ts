@@ -1,7 +1,6 @@
 // Where a sequence-to-sequence training step spends its time, op by op, on the WASM backend: every Backend call
 // timed, gemm split by shape, averaged over 5 steps after a warmup step. (The per-sequence attention products are the
 // gemm rows with m = U or S = 20.) Run: npx tsx bench/seq2seq-ops.ts
-import type { Backend } from '../src/engine/backend';
 import { createWasmBackend } from '../src/engine/backends/wasm';
 import { initialize } from '../src/engine/init';
 import type { Batch } from '../src/engine/model';
@@ -9,26 +8,13 @@ import { Rng } from '../src/engine/rng';
 import { Seq2SeqModel } from '../src/engine/seq2seq/model';
 import { Trainer } from '../src/engine/trainer';
 import { SEQ2SEQ, seq2seqSpec, SEQ2SEQ_TRAIN } from './seq2seq';
+import { timedBackend } from './timedBackend';
 
 const STEPS = 5;
-const be = createWasmBackend();
-const stats = new Map<string, { calls: number; ms: number }>();
-const timed = { ...be } as Record<string, unknown>;
-for (const [name, f] of Object.entries(be)) {
-  if (typeof f !== 'function' || name === 'alloc') continue;
-  timed[name] = (...a: unknown[]) => {
-    const t0 = performance.now();
-    (f as (...x: unknown[]) => void)(...a);
-    const key = name === 'gemm' ? `gemm ${a[0] ? 'T' : 'N'}${a[1] ? 'T' : 'N'} ${a[2]}×${a[3]}×${a[4]}` : name;
-    const s = stats.get(key) ?? { calls: 0, ms: 0 };
-    s.calls++;
-    s.ms += performance.now() - t0;
-    stats.set(key, s);
-  };
-}
+const { backend, stats } = timedBackend(createWasmBackend());
 const c = SEQ2SEQ;
 const spec = seq2seqSpec(c);
-const model = new Seq2SeqModel(spec, timed as unknown as Backend);
+const model = new Seq2SeqModel(spec, backend);
 const rng = new Rng(1);
 initialize(model.params, spec, { scheme: 'pytorch', forgetBias: null }, rng);
 const trainer = new Trainer<Batch>(model, SEQ2SEQ_TRAIN, rng.fork('dropout'));

@@ -1,4 +1,5 @@
 // SeqLab's real training step (Model + Trainer: zeroGrad, forward, backward, clip, Adam) on one backend.
+import type { Backend } from '../src/engine/backend';
 import { createBackend } from '../src/runner/backends/registry';
 import { initialize } from '../src/engine/init';
 import { createModel, type Batch } from '../src/engine/model';
@@ -37,8 +38,8 @@ export const TRAIN: TrainSpec = {
   tbptt: null,
 };
 
-export async function measureSeqLab(backendName: string, c: BenchConfig, budgetMs: number, warmup = 2, minSteps = 3): Promise<SeqLabResult> {
-  const be = createBackend(backendName).backend;
+/** One training step of the config's model on `be`, over a fixed batch of uniform(−1, 1) inputs and targets (seed 1). */
+export function trainingStep(c: BenchConfig, be: Backend): () => void {
   const spec = modelSpec(c);
   const model = createModel(spec, be);
   const rng = new Rng(1);
@@ -49,7 +50,12 @@ export async function measureSeqLab(backendName: string, c: BenchConfig, budgetM
   for (let i = 0; i < x.length; i++) x[i] = rng.uniform() * 2 - 1;
   for (let i = 0; i < y.length; i++) y[i] = rng.uniform() * 2 - 1;
   const batch: Batch = { B: c.B, T: c.T, x, tokens: null, lengths: null, y };
-  const timing = await timeSteps(() => trainer.step(batch), { warmup, minSteps, maxSteps: 30, budgetMs });
+  return () => void trainer.step(batch);
+}
+
+export async function measureSeqLab(backendName: string, c: BenchConfig, budgetMs: number, warmup = 2, minSteps = 3): Promise<SeqLabResult> {
+  const be = createBackend(backendName).backend;
+  const timing = await timeSteps(trainingStep(c, be), { warmup, minSteps, maxSteps: 30, budgetMs });
   const wasmMemoryBytes = 'memoryBytes' in be && typeof be.memoryBytes === 'function' ? (be.memoryBytes as () => number)() : null;
   return { ...timing, backend: `${be.info.name}:${be.info.mode}`, wasmMemoryBytes };
 }

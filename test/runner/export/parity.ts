@@ -2,13 +2,15 @@
 // losses, gradient norms, learning rates, validation results, gradient flow, gate traces, attention maps and
 // alignments (to the digits both record), and final weights. Shared by the export's parity tests.
 import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AlignmentRecord, EvalRecord, GateRecord, GradFlowRecord, RunRecord, SelfAttentionRecord, StepRecord } from '../../../src/runner/events';
 import { loadExperiments } from '../../../src/runner/experiment';
-import { startRun } from '../../../src/runner/run';
+import { resumeRun, startRun } from '../../../src/runner/run';
 import { readJsonl } from '../../../src/runner/runDir';
 import { readSafetensors } from '../../../src/runner/safetensors';
-import type { ExportedRun } from '../../helpers/pytorchExport';
+import { exportAndTrain, PYTHON, runIn, type ExportedRun } from '../../helpers/pytorchExport';
+import type { Case } from './cases';
 
 const TOL = 1e-5;
 
@@ -107,3 +109,23 @@ export async function seqlabRun(e: ExportedRun, out = 'seqlab-run'): Promise<str
   return (await startRun(exp, { outDir: join(e.workspace, out) })).runDir;
 }
 
+
+/** Each case's export, trained by train.py once per test file, on first use. */
+export function exportedOnce(cases: Record<string, Case>): (name: string) => ExportedRun {
+  const trained = new Map<string, ExportedRun>();
+  return (name) => {
+    if (!trained.has(name)) trained.set(name, exportAndTrain(cases[name].files, [], { shardBytes: cases[name].shardBytes }));
+    return trained.get(name)!;
+  };
+}
+
+/** Runs move both ways: SeqLab resumes a copy of the train.py run, train.py resumes its own; each ends as SeqLab's straight run. */
+export async function assertMovesBothWays(e: ExportedRun): Promise<void> {
+  const full = await seqlabRun(e);
+  const bySeqlab = join(e.workspace, 'resumed-by-seqlab');
+  cpSync(e.runDir, bySeqlab, { recursive: true });
+  await resumeRun(bySeqlab);
+  assertSameRun(full, bySeqlab);
+  runIn(e.exportDir, PYTHON, ['train.py', '--device', 'cpu', '--resume', e.runDir]);
+  assertSameRun(full, e.runDir);
+}

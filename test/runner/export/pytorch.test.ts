@@ -6,26 +6,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord, RunSummary, SelfAttentionRecord, StepRecord } from '../../../src/runner/events';
 import { exportConfig } from '../../../src/runner/export/pytorch';
 import { loadExperiments } from '../../../src/runner/experiment';
 import { InputError } from '../../../src/runner/diagnostics';
-import { resumeRun } from '../../../src/runner/run';
 import { readJsonl } from '../../../src/runner/runDir';
 import { readSafetensors } from '../../../src/runner/safetensors';
 import { readSnapshot } from '../../../src/runner/snapshot';
-import { exportAndTrain, newestRun, PYTHON, requireTorch, runIn, type ExportedRun } from '../../helpers/pytorchExport';
+import { exportAndTrain, newestRun, PYTHON, requireTorch, runIn } from '../../helpers/pytorchExport';
 import { tempWorkspace } from '../../helpers/workspace';
 import { CASES } from './cases';
-import { assertSameRun, records, seqlabRun } from './parity';
+import { assertMovesBothWays, assertSameRun, exportedOnce, records, seqlabRun } from './parity';
 
-const trained = new Map<string, ExportedRun>();
-const exported = (name: string) => {
-  if (!trained.has(name)) trained.set(name, exportAndTrain(CASES[name].files, [], { shardBytes: CASES[name].shardBytes }));
-  return trained.get(name)!;
-};
+const exported = exportedOnce(CASES);
 
 for (const name of Object.keys(CASES)) {
   test(`train.py matches SeqLab: ${name}`, async () => {
@@ -95,24 +90,12 @@ const SHUFFLED = 'GRU resetAfter: bidirectional, cross entropy, SGD Nesterov + w
 
 test('runs move both ways: SeqLab resumes a train.py run and train.py resumes its own, each ending where one run ends', async () => {
   const e = exportAndTrain(CASES[SHUFFLED].files, ['--steps', '2']);
-  const full = await seqlabRun(e);
-  const bySeqlab = join(e.workspace, 'resumed-by-seqlab');
-  cpSync(e.runDir, bySeqlab, { recursive: true });
-  await resumeRun(bySeqlab);
-  assertSameRun(full, bySeqlab);
-  runIn(e.exportDir, PYTHON, ['train.py', '--device', 'cpu', '--resume', e.runDir]);
-  assertSameRun(full, e.runDir);
+  await assertMovesBothWays(e);
 });
 
 test('a Transformer run moves both ways too: SeqLab resumes its train.py run, train.py resumes it, each ending as one run', async () => {
   const e = exportAndTrain(CASES[TRANSFORMER].files, ['--steps', '2'], { shardBytes: CASES[TRANSFORMER].shardBytes });
-  const full = await seqlabRun(e);
-  const bySeqlab = join(e.workspace, 'resumed-by-seqlab');
-  cpSync(e.runDir, bySeqlab, { recursive: true });
-  await resumeRun(bySeqlab);
-  assertSameRun(full, bySeqlab);
-  runIn(e.exportDir, PYTHON, ['train.py', '--device', 'cpu', '--resume', e.runDir]);
-  assertSameRun(full, e.runDir);
+  await assertMovesBothWays(e);
 });
 
 test('the runner reads a train.py run folder as it reads its own: snapshot, summary and checkpoint names', () => {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelSpec } from '../../../src/engine/spec';
 import type { AlignmentRecord, EvalRecord, TaskRecord } from '../../../src/runner/events';
@@ -13,12 +13,11 @@ import { readJsonl } from '../../../src/runner/runDir';
 import { exportConfig } from '../../../src/runner/export/pytorch';
 import { InputError } from '../../../src/runner/diagnostics';
 import { corpusBleu, exactMatch, tokenAccuracy } from '../../../src/runner/seq2seq/metrics';
-import { resumeRun } from '../../../src/runner/run';
 import { readSnapshot } from '../../../src/runner/snapshot';
-import { exportAndTrain, newestRun, PYTHON, requireTorch, runIn, type ExportedRun } from '../../helpers/pytorchExport';
+import { exportAndTrain, newestRun, PYTHON, requireTorch, runIn } from '../../helpers/pytorchExport';
 import { tempWorkspace } from '../../helpers/workspace';
 import { SEQ2SEQ_CASES } from './cases';
-import { assertSameRun, records, seqlabRun } from './parity';
+import { assertMovesBothWays, assertSameRun, exportedOnce, records, seqlabRun } from './parity';
 
 /** The validation examples and beam hypotheses in tasks.jsonl: the same texts, BLEU, log-probabilities and scores. */
 function assertSameTranslations(seqlab: string, torch: string): void {
@@ -48,11 +47,7 @@ function assertSameTranslations(seqlab: string, torch: string): void {
 
 const COINS = 'sequence-to-sequence: RNN tanh, dot attention, teacher forcing 0.5 (SeqLab\'s coin flips), AdamW';
 
-const trained = new Map<string, ExportedRun>();
-const exported = (name: string) => {
-  if (!trained.has(name)) trained.set(name, exportAndTrain(SEQ2SEQ_CASES[name].files, [], { shardBytes: SEQ2SEQ_CASES[name].shardBytes }));
-  return trained.get(name)!;
-};
+const exported = exportedOnce(SEQ2SEQ_CASES);
 
 for (const name of Object.keys(SEQ2SEQ_CASES)) {
   test(`train.py matches SeqLab: ${name}`, async () => {
@@ -77,13 +72,7 @@ for (const name of Object.keys(SEQ2SEQ_CASES)) {
 
 test('a sequence-to-sequence run with teacher forcing 0.5 moves both ways: SeqLab resumes its train.py run, train.py resumes its own, each ending as one run', async () => {
   const e = exportAndTrain(SEQ2SEQ_CASES[COINS].files, ['--steps', '12']);
-  const full = await seqlabRun(e);
-  const bySeqlab = join(e.workspace, 'resumed-by-seqlab');
-  cpSync(e.runDir, bySeqlab, { recursive: true });
-  await resumeRun(bySeqlab);
-  assertSameRun(full, bySeqlab);
-  runIn(e.exportDir, PYTHON, ['train.py', '--device', 'cpu', '--resume', e.runDir]);
-  assertSameRun(full, e.runDir);
+  await assertMovesBothWays(e);
 });
 
 test('the runner reads a sequence-to-sequence train.py run as its own: completed, with alignments beside gates and gradient flow', () => {
