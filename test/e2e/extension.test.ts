@@ -153,6 +153,11 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     await page.locator('.tab', { hasText: 'tiny.seqlab.json' }).first().click();
     await page.keyboard.press('Control+Z');
     await until('the error to clear after undo', async () => (await problems())[0] === 0, 20_000);
+    // Run reads the config file: save, and wait until the file holds the undone text, so the run never sees "lstmx".
+    await page.keyboard.press('Control+S');
+    const config = join(workspace, 'tiny.seqlab.json');
+    await until('the config on disk without the edit', async () => /"gru"/.test(readFileSync(config, 'utf8')), 20_000,
+      () => `the file holds: ${readFileSync(config, 'utf8')}`);
     mark('diagnostics followed an edit and its undo');
 
     // 1. Run from the CodeLens; the dashboard opens beside the editor and its loss curve grows.
