@@ -1,4 +1,4 @@
-// Bundles the extension host, the CLI, the training worker (node) and the webviews (browser) with esbuild.
+// Bundles the extension host, the CLI, the training worker and the gemm helper thread (node) and the webviews (browser) with esbuild.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { buildWasmKernels } from './build-wasm-kernels.mjs';
@@ -12,6 +12,7 @@ const targets = [
   { entry: 'src/extension/extension.ts', outfile: 'dist/extension.js', platform: 'node' },
   { entry: 'src/cli/main.ts', outfile: 'dist/cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
   { entry: 'src/runner/worker.ts', outfile: 'dist/worker.js', platform: 'node' },
+  { entry: 'src/runner/backends/gemmWorker.ts', outfile: 'dist/gemmWorker.js', platform: 'node' },
   { entry: 'webview/dashboard/main.ts', outfile: 'dist/webview/dashboard.js', platform: 'browser' },
   { entry: 'webview/live/main.ts', outfile: 'dist/webview/live.js', platform: 'browser' },
 ].filter((t) => existsSync(t.entry));

@@ -31,10 +31,15 @@ export interface BackendInfo {
   /** The concrete mode that ran, e.g. "float64", "float32", "webasm", "headlessgl". */
   mode: string;
   dtype: DType;
+  /** Threads that share its large matrix products (the wasm backend's team); absent: one. */
+  threads?: number;
 }
 
 export interface Backend {
   readonly info: BackendInfo;
+
+  /** Releases what it holds besides memory (helper threads, GPU contexts); the backend must not be used after. */
+  destroy?(): void;
 
   /** A zero-filled buffer of this backend's dtype. */
   alloc(n: number): Buf;

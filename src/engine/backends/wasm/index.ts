@@ -6,12 +6,18 @@
 // alloc() returns Float32Array views into the module's shared linear memory, so kernels work on the
 // caller's arrays in place. Arrays from anywhere else (including Float64Array) still work: they are
 // staged through scratch memory, correct but slower.
+//
+// With GemmHelpers from the host, large matrix products are split across threads on that same memory (./threads.ts),
+// with the same bits as on one thread.
 
 import type { Activation, Backend, BackendInfo, Buf } from '../../backend';
 import { checkArgs, implementOps, OPS, sizeAt, type OpName, type OpSpec } from '../../backendOps';
 import { BackendUnavailableError } from '../unavailable';
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './compiled';
 import { Staging, WasmMemory } from './memory';
+import { controlBytes, GemmTeam, type GemmHelpers } from './threads';
+
+export type { GemmHelpers } from './threads';
 
 /**
  * The compiled kernels' exports: one per Backend op, taking its arguments in the same order as byte addresses,
@@ -19,6 +25,7 @@ import { Staging, WasmMemory } from './memory';
  */
 type Kernels = Record<OpName, (...args: number[]) => void> & {
   gemmWorkspaceBytes(n: number): number;
+  gemmTile(...args: number[]): void;
   expInto(x: number, y: number, n: number): void;
   sigmoidInto(x: number, y: number, n: number): void;
   tanhInto(x: number, y: number, n: number): void;
@@ -36,13 +43,27 @@ export interface WasmBackendOptions {
   maximumMemoryBytes?: number;
   /** The kernels to run; default: relaxed-simd where this engine accepts it, else simd128. */
   flavour?: WasmFlavour;
+  /** Threads that take a share of large matrix products; none: every product runs on the calling thread. */
+  helpers?: GemmHelpers;
+  /** Products of fewer multiply-adds (m·n·k) than this stay on the calling thread (default PARALLEL_MIN_MADDS). */
+  parallelMinMadds?: number;
 }
+
+/**
+ * Below this many multiply-adds a product runs faster on one thread than split: handing it over and waking the
+ * helpers costs more than its share of the arithmetic. Measured by bench/gemm-threads.ts (bench/README.md).
+ */
+export const PARALLEL_MIN_MADDS = 1 << 20;
 
 export interface WasmBackend extends Backend {
   /** Vectorized exp/sigmoid/tanh over n values, exposed so tests can check the approximations directly. */
   activation(kind: 'exp' | 'sigmoid' | 'tanh', x: Float32Array, y: Float32Array): void;
   /** Bytes of WebAssembly memory this backend holds (its arrays, workspace and staging). */
   memoryBytes(): number;
+  /** Threads that have started serving products, the calling thread included (helpers start asynchronously). */
+  readyThreads(): number;
+  /** Stops the helper threads; the backend must not be used after. */
+  destroy(): void;
 }
 
 /** True when this JavaScript engine can run the kernels (WebAssembly SIMD and shared memory). */
@@ -132,6 +153,34 @@ function kernelCall(op: OpSpec, kernel: (...args: number[]) => void, s: Staging,
   };
 }
 
+function startTeam(k: Kernels, module: WebAssembly.Module, mem: WasmMemory, helpers: GemmHelpers | undefined): GemmTeam | null {
+  if (!helpers || helpers.count === 0) return null;
+  const control = mem.reserve(controlBytes(1 + helpers.count));
+  if (control < 0) throw new RangeError('wasm threads: no WebAssembly memory for the control block');
+  return new GemmTeam(k.gemmTile, module, mem.memory, control, helpers);
+}
+
+/**
+ * gemm's last argument: scratch for packing its operands, grown to the largest n seen; with a team, one per thread
+ * (the caller's is the one returned).
+ */
+function gemmWorkspace(k: Kernels, mem: WasmMemory, team: GemmTeam | null): (argv: unknown[]) => number {
+  let ws = 0;
+  let wsBytes = 0;
+  return (argv) => {
+    const bytes = k.gemmWorkspaceBytes(sizeAt(OPS.gemm, argv, 1));
+    if (bytes <= wsBytes) return ws;
+    for (let i = (team?.threads ?? 1) - 1; i >= 0; i--) {
+      const at = mem.reserve(bytes);
+      if (at < 0) throw new RangeError(`wasm gemm: out of WebAssembly memory for a ${bytes}-byte workspace`);
+      team?.setWorkspace(i, at);
+      ws = at;
+    }
+    wsBytes = bytes;
+    return ws;
+  };
+}
+
 /** Each backend has its own memory: arrays from alloc() live as long as the backend (there is no free). */
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const flavour = options.flavour ?? (relaxedSimdSupported() ? 'relaxed-simd' : 'simd128');
@@ -143,24 +192,20 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const instance = new WebAssembly.Instance(module, { env: { memory: mem.memory } });
   const k = instance.exports as unknown as Kernels;
   const s = new Staging(mem);
-  let ws = 0;
-  let wsBytes = 0;
-  // gemm's last argument: scratch for packing its operands, grown to the largest n seen.
-  const workspace = (argv: unknown[]): number => {
-    const bytes = k.gemmWorkspaceBytes(sizeAt(OPS.gemm, argv, 1));
-    if (bytes > wsBytes) {
-      const at = mem.reserve(bytes);
-      if (at < 0) throw new RangeError(`wasm gemm: out of WebAssembly memory for a ${bytes}-byte workspace`);
-      ws = at;
-      wsBytes = bytes;
-    }
-    return ws;
+  const team = startTeam(k, module, mem, options.helpers);
+  const workspace = gemmWorkspace(k, mem, team);
+  const minMadds = options.parallelMinMadds ?? PARALLEL_MIN_MADDS;
+  const gemm = team === null ? k.gemm : (transA: number, transB: number, m: number, n: number, kk: number, a: number,
+    b: number, c: number, acc: number, ws: number): void => {
+    // gemm's own edge cases (empty, matrix-vector) and small products stay here.
+    if (m < 2 || n < 2 || kk < 1 || m * n * kk < minMadds) k.gemm(transA, transB, m, n, kk, a, b, c, acc, ws);
+    else team.gemm(transA, transB, m, n, kk, a, b, c, acc);
   };
-  const info: BackendInfo = { name: 'wasm', mode: flavour, dtype: 'float32' };
+  const info: BackendInfo = { name: 'wasm', mode: flavour, dtype: 'float32', threads: team?.threads ?? 1 };
 
   return {
     info,
-    ...implementOps((op) => kernelCall(op, k[op.name], s, op.name === 'gemm' ? workspace : null)),
+    ...implementOps((op) => op.name === 'gemm' ? kernelCall(op, gemm, s, workspace) : kernelCall(op, k[op.name], s, null)),
 
     alloc(n: number): Buf {
       if (!Number.isInteger(n) || n < 0) throw new RangeError(`wasm alloc: n must be a non-negative integer, got ${n}`);
@@ -171,6 +216,14 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
     memoryBytes() {
       return mem.memory.buffer.byteLength;
+    },
+
+    readyThreads() {
+      return team?.ready() ?? 1;
+    },
+
+    destroy() {
+      team?.stop();
     },
 
     activation(kind, x, y) {

@@ -175,15 +175,15 @@ function packStraight(m: usize, lda: i32, c0: i32, count: i32, k0: i32, kc: i32,
 }
 
 /**
- * Packs rows [k0, k0+kc) of a row-major k×n matrix into 8-column panels of panelBytes each (the layout packStraight
- * writes panel by panel), reading each row once from left to right: op(B) without transB, whose panels would otherwise
- * be read column strip by column strip, kc rows apart.
+ * Packs rows [k0, k0+kc) of columns [c0, c0+count) of a row-major matrix (lda floats per row) into 8-column panels of
+ * panelBytes each (the layout packStraight writes panel by panel), reading each row once from left to right: op(B)
+ * without transB, whose panels would otherwise be read column strip by column strip, kc rows apart.
  */
-function packRows(m: usize, n: i32, k0: i32, kc: i32, dst: usize, panelBytes: usize): void {
-  const full = n >> 3;
-  const rest = n & 7;
+function packRows(m: usize, lda: i32, c0: i32, count: i32, k0: i32, kc: i32, dst: usize, panelBytes: usize): void {
+  const full = count >> 3;
+  const rest = count & 7;
   for (let kk = 0; kk < kc; kk++) {
-    const s = m + (<usize>(k0 + kk) * n << 2);
+    const s = m + ((<usize>(k0 + kk) * lda + c0) << 2);
     let d = dst + (<usize>kk << 5);
     for (let p = 0; p < full; p++) {
       const o = <usize>p << 5;
@@ -312,36 +312,46 @@ export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usiz
     gemv(transA, transB, m, n, k, a, b, c, accumulate);
     return;
   }
+  gemmTile(transA, transB, m, n, k, a, b, c, accumulate, ws, 0, m, 0, n);
+}
+
+/**
+ * Rows [i0, i1) × columns [j0, j1) of gemm's blocked path (m, n ≥ 2, k ≥ 1), packing only the operand parts that
+ * tile reads. Every element of C is reduced in the same order whatever tile computes it, so threads that split C into
+ * tiles give the bits of one gemm call.
+ */
+export function gemmTile(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, ws: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32): void {
   const packA = ws;
   const packB = ws + (<usize>(MC * KC) << 2);
-  const nPanels = (n + 7) >> 3;
+  const nPanels = (j1 - j0 + 7) >> 3;
   const tmp = packB + (<usize>(KC * nPanels * 8) << 2);
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = min(KC, k - k0);
     const add = accumulate || k0 > 0;
     const panelBytes = <usize>(kc * 8) << 2;
-    if (!transB) packRows(b, n, k0, kc, packB, panelBytes);
-    for (let i0 = 0; i0 < m; i0 += MC) {
-      const mc = min(MC, m - i0);
+    if (!transB) packRows(b, n, j0, j1 - j0, k0, kc, packB, panelBytes);
+    for (let r = i0; r < i1; r += MC) {
+      const mc = min(MC, i1 - r);
       const aPanels = (mc + 3) >> 2;
       const aPanelBytes = <usize>(kc * 4) << 2;
       for (let q = 0; q < aPanels; q++) {
-        const r0 = i0 + (q << 2);
-        const rows = min(4, m - r0);
+        const r0 = r + (q << 2);
+        const rows = min(4, i1 - r0);
         const dst = packA + <usize>q * aPanelBytes;
         if (transA) packStraight(a, m, r0, rows, k0, kc, dst, 4);
         else packTransposed(a, k, r0, rows, k0, kc, dst, 4);
       }
       for (let p = 0; p < nPanels; p++) {
-        const j0 = p << 3;
-        const cols = min(8, n - j0);
+        const jp = j0 + (p << 3);
+        const cols = min(8, j1 - jp);
         const pb = packB + <usize>p * panelBytes;
         // A transposed B is packed during the first row block, each panel just before its first use: with one row
         // block (the per-step recurrent product h·W_hhᵀ, m = batch) the panel is still in L1 when it is read.
-        if (i0 == 0 && transB) packTransposed(b, k, j0, cols, k0, kc, pb, 8);
+        if (r == i0 && transB) packTransposed(b, k, jp, cols, k0, kc, pb, 8);
         for (let q = 0; q < aPanels; q++) {
-          const r0 = i0 + (q << 2);
-          micro(packA + <usize>q * aPanelBytes, pb, kc, c + ((<usize>r0 * n + j0) << 2), n, min(4, m - r0), cols, add, tmp);
+          const r0 = r + (q << 2);
+          micro(packA + <usize>q * aPanelBytes, pb, kc, c + ((<usize>r0 * n + jp) << 2), n, min(4, i1 - r0), cols, add, tmp);
         }
       }
     }
