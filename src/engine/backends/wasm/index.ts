@@ -60,8 +60,11 @@ export interface WasmBackend extends Backend {
   activation(kind: 'exp' | 'sigmoid' | 'tanh', x: Float32Array, y: Float32Array): void;
   /** Bytes of WebAssembly memory this backend holds (its arrays, workspace and staging). */
   memoryBytes(): number;
-  /** Threads that have started serving products, the calling thread included (helpers start asynchronously). */
-  readyThreads(): number;
+  /**
+   * Threads that have started serving products, the calling thread included (helpers start asynchronously), and the
+   * product tiles the helpers have computed so far.
+   */
+  threadStats(): { ready: number; helperTiles: number };
   /** Stops the helper threads; the backend must not be used after. */
   destroy(): void;
 }
@@ -218,8 +221,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       return mem.memory.buffer.byteLength;
     },
 
-    readyThreads() {
-      return team?.ready() ?? 1;
+    threadStats() {
+      return team?.stats() ?? { ready: 1, helperTiles: 0 };
     },
 
     destroy() {

@@ -19,10 +19,11 @@ export interface GemmHelpers {
 }
 
 // Int32 slots of the control block: the published product's generation, the claim word (generation tag and next
-// tile), tiles done, stop and ready flags, the product's arguments, then each thread's workspace address.
-const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4;
+// tile), tiles done, stop flag, helpers ready, the product's arguments, tiles helpers computed, then each thread's
+// workspace address.
+const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4, HELPED = 17;
 const TRANS_A = 5, TRANS_B = 6, M = 7, N = 8, K = 9, A = 10, B = 11, C = 12, ACC = 13, BY_COLUMNS = 14, CHUNK = 15, TILES = 16;
-const WORKSPACE = 17;
+const WORKSPACE = 18;
 /** The claim word holds the generation's low 20 bits above an 11-bit tile index (past the last tile, at most 2^11 − 1). */
 const TILE_BITS = 11, TAG_MASK = 0xfffff, INDEX_MASK = (1 << TILE_BITS) - 1;
 /** The largest team: a product has at most one tile per thread, fewer than the claim word's index can count. */
@@ -50,7 +51,7 @@ export function partitionGemm(m: number, n: number, threads: number): { byColumn
 }
 
 /** Claims tile after tile of the product tagged `tag` and computes each; returns when none is left. */
-function runTiles(gemmTile: GemmTile, ctl: Int32Array, tag: number, ws: number): void {
+function runTiles(gemmTile: GemmTile, ctl: Int32Array, tag: number, ws: number, helper: boolean): void {
   const transA = ctl[TRANS_A], transB = ctl[TRANS_B], m = ctl[M], n = ctl[N], k = ctl[K];
   const a = ctl[A] >>> 0, b = ctl[B] >>> 0, c = ctl[C] >>> 0, acc = ctl[ACC];
   const byColumns = ctl[BY_COLUMNS] === 1, chunk = ctl[CHUNK], tiles = ctl[TILES];
@@ -63,6 +64,7 @@ function runTiles(gemmTile: GemmTile, ctl: Int32Array, tag: number, ws: number):
     const lo = t * chunk;
     if (byColumns) gemmTile(transA, transB, m, n, k, a, b, c, acc, ws, 0, m, lo, Math.min(n, lo + chunk));
     else gemmTile(transA, transB, m, n, k, a, b, c, acc, ws, lo, Math.min(m, lo + chunk), 0, n);
+    if (helper) Atomics.add(ctl, HELPED, 1);
     if (Atomics.add(ctl, DONE, 1) + 1 === tiles) Atomics.notify(ctl, DONE);
   }
 }
@@ -77,7 +79,7 @@ export function serveGemmTiles(module: WebAssembly.Module, memory: WebAssembly.M
     Atomics.wait(ctl, GEN, seen);
     if (Atomics.load(ctl, STOP) !== 0) return;
     seen = Atomics.load(ctl, GEN);
-    runTiles(gemmTile, ctl, seen & TAG_MASK, ctl[WORKSPACE + index] >>> 0);
+    runTiles(gemmTile, ctl, seen & TAG_MASK, ctl[WORKSPACE + index] >>> 0, true);
   }
 }
 
@@ -98,9 +100,9 @@ export class GemmTeam {
     this.helpers = helpers.start(module, memory, control);
   }
 
-  /** Threads that have reached their serving loop (the caller counts as one). */
-  ready(): number {
-    return 1 + Atomics.load(this.ctl, READY);
+  /** Threads that have reached their serving loop (the caller counts as one), and the tiles helpers have computed. */
+  stats(): { ready: number; helperTiles: number } {
+    return { ready: 1 + Atomics.load(this.ctl, READY), helperTiles: Atomics.load(this.ctl, HELPED) };
   }
 
   /** Sets thread i's gemm workspace; call only between products. */
@@ -120,7 +122,7 @@ export class GemmTeam {
     Atomics.store(ctl, CLAIM, (gen & TAG_MASK) << TILE_BITS);
     Atomics.store(ctl, GEN, gen);
     Atomics.notify(ctl, GEN);
-    runTiles(this.gemmTile, ctl, gen & TAG_MASK, ctl[WORKSPACE] >>> 0);
+    runTiles(this.gemmTile, ctl, gen & TAG_MASK, ctl[WORKSPACE] >>> 0, false);
     for (let d = Atomics.load(ctl, DONE); d < tiles; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d);
   }
 
