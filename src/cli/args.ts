@@ -13,7 +13,7 @@ const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 
 /** Each command's options besides --help/-h. A flag given reads as the value "true". */
 const COMMAND_OPTIONS = {
-  run: { out: VALUE, init: VALUE, resume: VALUE, backend: VALUE, workspace: VALUE, 'allow-changed-data': FLAG },
+  run: { out: VALUE, init: VALUE, resume: VALUE, backend: VALUE, threads: VALUE, workspace: VALUE, 'allow-changed-data': FLAG },
   validate: { workspace: VALUE },
   runs: {},
   report: { out: VALUE },
@@ -22,7 +22,7 @@ const COMMAND_OPTIONS = {
   evaluate: { checkpoint: VALUE, workspace: VALUE },
   claims: { out: VALUE, quick: FLAG },
   export: { out: VALUE, format: VALUE, init: VALUE, workspace: VALUE },
-  backends: {},
+  backends: { threads: VALUE },
 } satisfies Record<string, OptionTable>;
 
 /** What may come before a command, or alone. */
@@ -74,4 +74,12 @@ function readOptions(args: string[], options: OptionTable): { positional: string
     else out.values[t.name] = t.value;
   }
   return out;
+}
+
+/** --threads: the most threads for the wasm backend's products, 0 (the default) for every core up to the cap. */
+export function threadsOption(args: CommandArgs): number {
+  const v = args.options.threads;
+  if (v === undefined) return 0;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--threads must be a whole number ≥ 0 (0: every core), got "${v}"`);
+  return Number(v);
 }

@@ -1,11 +1,12 @@
 // `seqlab backends`: every backend the backend setting can name, whether it starts in this process and why not,
-// what it runs here (the wasm kernel flavour, the GPU.js mode, the dtype), and what "auto" would pick.
-import { autoChoice, availableBackends, type BackendAvailability } from '../runner/backends/registry';
-import { UsageError, type CommandArgs } from './args';
+// what it runs here (the wasm kernel flavour and thread count, the GPU.js mode, the dtype), and what "auto" would pick.
+import { autoChoice, availableBackends, probeThreads, type BackendAvailability } from '../runner/backends/registry';
+import { threadsOption, UsageError, type CommandArgs } from './args';
 
 /** The table `seqlab backends` prints: one row per backend, then the auto choice. */
 export function backendsTable(list: BackendAvailability[]): string {
-  const rows = [['backend', 'starts', 'kernels', 'why not'], ...list.map((b) => [b.name, b.available ? 'yes' : 'no', b.kernels ?? '-', b.reason ?? ''])];
+  const why = (b: BackendAvailability) => b.reason ?? (b.threadsNote ? `one thread: ${b.threadsNote}` : '');
+  const rows = [['backend', 'starts', 'kernels', 'why not'], ...list.map((b) => [b.name, b.available ? 'yes' : 'no', b.kernels ?? '-', why(b)])];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => r.map((v, i) => (i < 3 ? v.padEnd(widths[i]) : v)).join('  ').trimEnd());
   const auto = autoChoice(list);
@@ -13,8 +14,8 @@ export function backendsTable(list: BackendAvailability[]): string {
   return lines.join('\n');
 }
 
-export function cmdBackends(args: CommandArgs): number {
+export async function cmdBackends(args: CommandArgs): Promise<number> {
   if (args.positional.length > 0) throw new UsageError(`backends takes no arguments, got "${args.positional[0]}"`);
-  process.stdout.write(backendsTable(availableBackends()) + '\n');
+  process.stdout.write(backendsTable(availableBackends(await probeThreads(threadsOption(args)))) + '\n');
   return 0;
 }

@@ -34,6 +34,8 @@ Options:
   --allow-changed-data     with --resume: go on although the data file changed since the run started
   --backend <name>         override backend.name (reference, reference64, wasm, wasm:simd128, gpu.js, ...;
                            "seqlab backends" lists them)
+  --threads <n>            at most n threads for the wasm backend's large matrix products (default 0: every core,
+                           up to 8); the results are the same bits on any number of threads
   --workspace <dir>        data files must be inside this folder (default: the config's folder)
 Ctrl-C stops after the current step and saves a checkpoint (status "stopped", exit code 130).`,
   validate: `Usage: seqlab validate <config> [--workspace <dir>]
@@ -93,9 +95,11 @@ decoding's exactMatch, tokenAccuracy and bleu, examples decoded greedily and by 
 ONNX (recurrent models without a decoder only): writes the run's newest checkpoint as an ONNX model (default: <run-dir>/model.onnx) with inputs "x" (features,
 [batch, steps, features]) or "tokens" (int64 ids) and "lengths" (int64 [batch]), and output "y" (the head's output
 with its activation, as "seqlab predict" gives).`,
-  backends: `Usage: seqlab backends
+  backends: `Usage: seqlab backends [--threads <n>]
 
 Lists every backend the config's backend.name (or --backend) can name: whether it starts in this process, and if not
 why; what it runs here ("kernels": the wasm backend's kernel flavour, relaxed-simd with fused multiply-add or
-baseline simd128; the GPU.js mode; the reference backend's dtype); and which one "auto" would pick.`,
+baseline simd128, and "×N threads" when its large matrix products are split across N threads, or why it gets one
+thread; the GPU.js mode; the reference backend's dtype); and which one "auto" would pick. The threads are those a
+run would get (--threads as for run: a cap, 0 for every core up to 8), checked by starting them.`,
 };

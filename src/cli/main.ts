@@ -19,7 +19,7 @@ import { resumeRun, startRun } from '../runner/run';
 import { makeRunId } from '../runner/runDir';
 import { sampleRun } from '../runner/sample';
 import { listRuns, type LoadModelOptions } from '../runner/savedRun';
-import { parseCommandLine, UsageError, type Command, type CommandArgs } from './args';
+import { parseCommandLine, threadsOption, UsageError, type Command, type CommandArgs } from './args';
 import { metricInfo } from '../shared/metrics';
 import { dataSummary } from './dataSummary';
 import { experimentMetricContext, runMetricContext } from './metricContext';
@@ -49,7 +49,7 @@ async function cmdRun(args: CommandArgs): Promise<number> {
     const resume = args.options.resume;
     if (resume) {
       const r = await resumeRun(resume, {
-        backend: args.options.backend, hooks: progress.hooks, configFile: args.positional[0],
+        backend: args.options.backend, threads: threadsOption(args), hooks: progress.hooks, configFile: args.positional[0],
         workspace: args.options.workspace, allowChangedData: args.options['allow-changed-data'] === 'true',
       });
       if (!r.alreadyComplete) announceReport([r.runDir], join(r.runDir, 'report.html'));
@@ -67,7 +67,7 @@ async function cmdRun(args: CommandArgs): Promise<number> {
       progress.setLabel(exps.length > 1 ? `[${i + 1}/${exps.length} ${assignmentLabel(exp.assignment)}] ` : '');
       progress.setMetricContext(experimentMetricContext(exp));
       const outDir = out && exps.length > 1 ? join(out, assignmentLabel(exp.assignment)) : out;
-      const r = await startRun(exp, { outDir, init: args.options.init, backend: args.options.backend, hooks: progress.hooks });
+      const r = await startRun(exp, { outDir, init: args.options.init, backend: args.options.backend, threads: threadsOption(args), hooks: progress.hooks });
       runDirs.push(r.runDir);
       statuses.push(r.summary.status);
     }

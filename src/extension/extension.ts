@@ -16,7 +16,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('SeqLab', { log: true });
   const trust = new TrustState(vscode.workspace.isTrusted);
   const index = new WorkspaceIndex(log);
-  const runs = new RunController(workerLauncher(context.extensionUri.fsPath), log);
+  const threads = () => vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>(SETTINGS.threads, 0);
+  const runs = new RunController(workerLauncher(context.extensionUri.fsPath, threads), log);
   const deps = { extensionUri: context.extensionUri, runs, index, log };
   const dashboards = new DashboardPanels(deps);
   const diagnostics = new ConfigDiagnostics(log);

@@ -38,6 +38,7 @@ export const SETTINGS_SECTION = 'seqlab';
 export const SETTINGS = {
   maxConcurrentRuns: 'maxConcurrentRuns',
   openDashboardOnRun: 'openDashboardOnRun',
+  threads: 'threads',
 } as const;
 
 /** contextValue of tree items, which menus' `viewItem` clauses match. */

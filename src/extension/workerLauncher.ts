@@ -5,11 +5,13 @@ import { formatDiagnostic } from '../runner/diagnostics';
 import { startWorker } from '../runner/workerClient';
 import type { Launcher } from './runTypes';
 
-export function workerLauncher(extensionPath: string): Launcher {
+/** threads: the seqlab.threads setting when a run starts (the wasm backend's thread cap, 0 for every core). */
+export function workerLauncher(extensionPath: string, threads: () => number): Launcher {
   const script = join(extensionPath, 'dist', 'worker.js');
   return async (request, sinks) => {
     let failure: string | null = null;
-    const run = startWorker(script, { configFile: request.configFile, workspace: request.workspace, sweepIndex: request.sweepIndex }, (m) => {
+    const req = { configFile: request.configFile, workspace: request.workspace, sweepIndex: request.sweepIndex, threads: threads() };
+    const run = startWorker(script, req, (m) => {
       switch (m.type) {
         case 'records': sinks.onRecords(m.records, m.taskRecords); break;
         case 'summary': sinks.onSummary(m.summary); break;

@@ -9,7 +9,7 @@ import { createModel, type SequenceModel } from '../engine/model';
 import { Rng } from '../engine/rng';
 import { exportParams, importParams } from '../engine/statedict';
 import { NonFiniteError, Trainer } from '../engine/trainer';
-import { createBackend } from './backends/registry';
+import { backendLabel, createBackend } from './backends/registry';
 import { loadInit, readLatestCheckpoint, writeCheckpoint, type Best } from './checkpoints';
 import { assignmentLabel } from './config/load';
 import type { Config } from './config/schema';
@@ -43,11 +43,14 @@ export interface RunOptions {
   init?: string;
   /** Overrides config.backend.name. */
   backend?: string;
+  /** The most threads the wasm backend's matrix products use (0 or absent: every core, up to a cap). */
+  threads?: number;
   hooks?: RunHooks;
 }
 
 export interface ResumeOptions {
   backend?: string;
+  threads?: number;
   hooks?: RunHooks;
   /** The config the run was started from, when the user names it; a run of another config is refused. */
   configFile?: string;
@@ -125,6 +128,7 @@ class Training {
   private readonly c: Config;
   private readonly hooks: RunHooks;
   private readonly trainer: Trainer<Batch>;
+  private readonly backend: Backend;
   private readonly backendLabel: string;
   private readonly batchOpts: BatchOptions;
   private readonly probes: Sequence[];
@@ -146,12 +150,13 @@ class Training {
   private finalDone = false;
 
   /** fromInit: the parameters come from --init, so they are saved as checkpoint step-0 for a resume to start from. */
-  constructor(private readonly exp: Experiment, opts: { backend?: string; hooks?: RunHooks }, private readonly fromInit: boolean) {
+  constructor(private readonly exp: Experiment, opts: { backend?: string; threads?: number; hooks?: RunHooks }, private readonly fromInit: boolean) {
     this.c = exp.config;
     this.hooks = opts.hooks ?? {};
     for (const w of exp.warnings) this.log('warning', `${w.file}:${w.start.line}:${w.start.column}: ${w.path}: ${w.message}`);
-    const backend = this.openBackend(opts.backend ?? this.c.backend.name);
-    this.backendLabel = `${backend.info.name}/${backend.info.mode}`;
+    const backend = this.openBackend(opts.backend ?? this.c.backend.name, opts.threads ?? 0);
+    this.backend = backend;
+    this.backendLabel = backendLabel(backend.info);
     this.model = createModel(exp.model, backend);
     const root = new Rng(this.c.seed);
     initialize(this.model.params, exp.model, exp.init, root.fork('init'));
@@ -171,10 +176,10 @@ class Training {
     this.hooks.onLog?.(level, message);
   }
 
-  private openBackend(name: string): Backend {
+  private openBackend(name: string, threads: number): Backend {
     let created;
     try {
-      created = createBackend(name, { fallback: this.c.backend.fallback });
+      created = createBackend(name, { fallback: this.c.backend.fallback, threads, onThreadError: (m) => this.log('warning', `${m}; its share runs on the other threads`) });
     } catch (e) {
       throw new InputError([fileDiagnostic(this.exp.configFile, (e as Error).message, 'backend.name')]);
     }
@@ -275,6 +280,8 @@ class Training {
       return this.finish(step, lastEval);
     } catch (e) {
       return this.fail(e);
+    } finally {
+      this.backend.destroy?.();
     }
   }
 

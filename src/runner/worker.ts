@@ -27,14 +27,14 @@ async function main(port: NonNullable<typeof parentPort>, req: WorkerRequest): P
   try {
     let result;
     if (req.resume) {
-      result = await resumeRun(req.resume, { backend: req.backend, workspace: req.workspace, hooks });
+      result = await resumeRun(req.resume, { backend: req.backend, threads: req.threads, workspace: req.workspace, hooks });
     } else {
       const { source, config, warnings } = readConfig(req.configFile);
       const runs = expandSweep(source, config);
       const run = runs[req.sweepIndex];
       if (!run) throw new Error(`sweep index ${req.sweepIndex} is out of range: the config has ${runs.length} run(s)`);
       const exp = prepareExperiment(source, run, { workspace: req.workspace, warnings });
-      result = await startRun(exp, { outDir: req.outDir, init: req.init, backend: req.backend, hooks });
+      result = await startRun(exp, { outDir: req.outDir, init: req.init, backend: req.backend, threads: req.threads, hooks });
     }
     post({ type: 'done', summary: result.summary });
   } catch (e) {

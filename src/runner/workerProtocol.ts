@@ -28,6 +28,8 @@ export interface WorkerRequest {
   resume?: string;
   /** Overrides the config's backend.name. */
   backend?: string;
+  /** The most threads for the wasm backend's matrix products (0 or absent: every core, up to a cap). */
+  threads?: number;
 }
 
 export type HostToWorker = { type: 'stop' };

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { loadExperiments } from '../../src/runner/experiment';
+import { DEFAULT_MAX_THREADS, threadPlan } from '../../src/runner/backends/gemmPool';
 import { resumeRun, startRun } from '../../src/runner/run';
 import { readJsonl } from '../../src/runner/runDir';
 import { readSafetensors } from '../../src/runner/safetensors';
@@ -52,7 +54,9 @@ test('a run writes its folder: config, records, checkpoints and a completed summ
   const summary = JSON.parse(readFileSync(join(r.runDir, 'summary.json'), 'utf8')) as RunSummary;
   assert.equal(summary.status, 'completed');
   assert.equal(summary.steps, 8);
-  assert.equal(summary.backend, 'wasm/relaxed-simd'); // the default "auto" picks the WASM backend, relaxed SIMD on Node 20
+  // The default "auto" picks the WASM backend, relaxed SIMD on Node 20, its products on every core (up to 8).
+  const threads = Math.min(DEFAULT_MAX_THREADS, availableParallelism());
+  assert.equal(summary.backend, `wasm/relaxed-simd${threads > 1 ? ` ×${threads} threads` : ''}`);
   assert.ok(summary.endedAt !== null && summary.finalValLoss !== null);
   const cfg = JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8')) as { model: { hiddenSize: number; bidirectional: boolean } };
   assert.equal(cfg.model.hiddenSize, 6);
@@ -141,10 +145,14 @@ test('the worker thread streams records in batches, stops gracefully on request,
   });
   const started = await run.started;
   assert.ok(started && started.totalSteps === 100000);
+  // The wasm backend's helper threads start inside this worker thread, from dist/gemmWorker.js.
+  const threads = Math.min(DEFAULT_MAX_THREADS, availableParallelism());
+  assert.equal(started.backend, `wasm/relaxed-simd${threads > 1 ? ` ×${threads} threads` : ''}`);
   const summary = await run.done;
   assert.equal(summary?.status, 'stopped');
   assert.ok(summary!.steps >= 3);
   assert.equal(messages[messages.length - 1].type, 'done');
+  assert.deepEqual(messages.filter((m) => m.type === 'log' && /gemm helper/.test(m.message)), []);
   const batches = messages.filter((m) => m.type === 'records');
   const records = batches.flatMap((m) => m.records);
   assert.ok(records.some((r) => r.kind === 'gates'));
@@ -159,4 +167,24 @@ test('the worker thread streams records in batches, stops gracefully on request,
   assert.equal(await badRun.done, null);
   const err = bad.find((m) => m.type === 'error');
   assert.ok(err && err.type === 'error' && err.kind === 'input' && /config file not found/.test(err.message));
+});
+
+test('a seeded run ends with the same parameter bytes on 1 and 3 threads (LSTM and GRU large enough to split products)', async () => {
+  for (const cell of ['lstm', 'gru']) {
+    const config = {
+      seed: 3, data: { source: 'adding', length: 32, trainSize: 64, validationSize: 0 },
+      model: { cell, hiddenSize: 64 }, train: { steps: 3, batchSize: 32, evalEvery: 0, checkpointEvery: 0, optimizer: { type: 'adam', lr: 0.01 } },
+    };
+    const [one, three] = await Promise.all([1, 3].map(async (threads) => {
+      const [exp] = loadExperiments(join(workspace(config), 'adding.seqlab.json'));
+      const r = await startRun(exp, { threads, backend: 'wasm' });
+      const planned = threadPlan(threads).threads; // 3 at most: no more than the cores
+      assert.equal(r.summary.backend, `wasm/relaxed-simd${planned > 1 ? ` ×${planned} threads` : ''}`);
+      return readSafetensors(join(r.runDir, 'checkpoints/final.safetensors')).tensors;
+    }));
+    for (const [name, t] of Object.entries(one)) {
+      const bytes = (x: { data: ArrayBufferView }) => Buffer.from(x.data.buffer, x.data.byteOffset, x.data.byteLength);
+      assert.ok(bytes(t).equals(bytes(three[name])), `${cell} ${name}`);
+    }
+  }
 });

@@ -6,6 +6,7 @@ import { createGpuJsBackend, type GpuJsMode } from '../../engine/backends/gpujs'
 import { createReferenceBackend } from '../../engine/backends/reference';
 import { BackendUnavailableError } from '../../engine/backends/unavailable';
 import { createWasmBackend, relaxedSimdSupported, wasmBackendSupported, type WasmFlavour } from '../../engine/backends/wasm';
+import { gemmHelpers, threadPlan, type ThreadPlan } from './gemmPool';
 import { AUTO_ORDER as GPUJS_AUTO_ORDER, pickGpuJsMode, probeGpuJsMode } from './gpujsProbe';
 
 export { BackendUnavailableError } from '../../engine/backends/unavailable';
@@ -43,6 +44,13 @@ export const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = ['wasm', 'gpu
 export interface CreateBackendOptions {
   /** Backend names to try, in order, when the requested one cannot start. Empty: no fallback. */
   fallback: string[];
+  /**
+   * Threads for the wasm backend's large matrix products: a cap (--threads, the seqlab.threads setting), 0 for every
+   * core up to DEFAULT_MAX_THREADS. Absent: one thread, for callers that do not destroy() the backend when done.
+   */
+  threads?: number;
+  /** Told when a helper thread fails; its share then runs on the other threads. */
+  onThreadError?: (message: string) => void;
 }
 
 export interface CreatedBackend {
@@ -56,8 +64,22 @@ export interface BackendAvailability {
   available: boolean;
   /** Why it cannot start; null when it can. */
   reason: string | null;
-  /** What it would run here (its info.mode): the wasm kernel flavour, the GPU.js mode, the dtype; null when unavailable. */
+  /**
+   * What it would run here: its info.mode (the wasm kernel flavour, the GPU.js mode, the dtype) and, for wasm on more
+   * than one thread, the thread count (backendLabel's form); null when unavailable.
+   */
   kernels: string | null;
+  /** Why the wasm backend would run on one thread only (one core, threads set to 1, no helper script); else null. */
+  threadsNote: string | null;
+}
+
+/** How runs and listings name a backend: name/mode, then the thread count when products are split across threads. */
+export function backendLabel(info: Backend['info']): string {
+  return `${info.name}/${info.mode}${threadsSuffix(info.threads ?? 1)}`;
+}
+
+function threadsSuffix(threads: number): string {
+  return threads > 1 ? ` ×${threads} threads` : '';
 }
 
 function isBackendName(name: string): name is BackendName {
@@ -96,8 +118,10 @@ function wasmFlavour(name: BackendName): WasmFlavour | 'auto' | null {
   return name.startsWith('wasm:') ? (name.slice('wasm:'.length) as WasmFlavour) : null;
 }
 
+type ThreadOptions = Pick<CreateBackendOptions, 'threads' | 'onThreadError'>;
+
 /** Starts one concrete backend (not 'auto'); throws BackendUnavailableError when it cannot. */
-function start(name: Exclude<BackendName, 'auto'>): Backend {
+function start(name: Exclude<BackendName, 'auto'>, opts: ThreadOptions): Backend {
   if (name === 'reference') return createReferenceBackend('float32');
   if (name === 'reference64') return createReferenceBackend('float64');
   const flavour = wasmFlavour(name);
@@ -105,18 +129,22 @@ function start(name: Exclude<BackendName, 'auto'>): Backend {
     if (!wasmBackendSupported()) throw new BackendUnavailableError(name, NO_WASM);
     allowRelaxedSimd();
     if (flavour === 'relaxed-simd' && !relaxedSimdSupported()) throw new BackendUnavailableError(name, NO_RELAXED);
-    return createWasmBackend({ flavour: flavour === 'auto' ? undefined : flavour });
+    const { threads } = opts.threads === undefined ? { threads: 1 } : threadPlan(opts.threads);
+    return createWasmBackend({
+      flavour: flavour === 'auto' ? undefined : flavour,
+      helpers: threads > 1 ? gemmHelpers(threads - 1, opts.onThreadError) : undefined,
+    });
   }
   const mode = gpuJsMode(name);
   if (mode === null) throw new Error(`backend '${name}' has no constructor`);
   return createGpuJsBackend(pickGpuJsMode(mode));
 }
 
-function startAuto(notes: string[]): Backend {
+function startAuto(notes: string[], opts: ThreadOptions): Backend {
   const reasons: string[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
-      const backend = start(candidate);
+      const backend = start(candidate, opts);
       notes.push(`auto chose ${candidate}${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}`);
       return backend;
     } catch (e) {
@@ -127,8 +155,8 @@ function startAuto(notes: string[]): Backend {
   throw new BackendUnavailableError('auto', `no backend in the auto order could start: ${reasons.join('; ')}`);
 }
 
-function startAny(name: BackendName, notes: string[]): Backend {
-  return name === 'auto' ? startAuto(notes) : start(name);
+function startAny(name: BackendName, notes: string[], opts: ThreadOptions): Backend {
+  return name === 'auto' ? startAuto(notes, opts) : start(name, opts);
 }
 
 /**
@@ -142,7 +170,7 @@ export function createBackend(name: string, options: CreateBackendOptions = { fa
   const notes: string[] = [];
   let first: BackendUnavailableError;
   try {
-    return { backend: startAny(requested, notes), notes };
+    return { backend: startAny(requested, notes, options), notes };
   } catch (e) {
     if (!(e instanceof BackendUnavailableError)) throw e;
     first = e;
@@ -150,7 +178,7 @@ export function createBackend(name: string, options: CreateBackendOptions = { fa
   const failures: string[] = [];
   for (const candidate of fallbacks) {
     try {
-      const backend = startAny(candidate, notes);
+      const backend = startAny(candidate, notes, options);
       notes.unshift(`backend ${requested} is unavailable (${first.message}); fell back to ${candidate}`
         + (failures.length > 0 ? ` after ${failures.join('; ')}` : ''));
       return { backend, notes };
@@ -163,19 +191,23 @@ export function createBackend(name: string, options: CreateBackendOptions = { fa
   throw new BackendUnavailableError(requested, `${first.message}; ${failures.join('; ')}`);
 }
 
-/** Probes every concrete backend without compiling kernels (headlessgl opens one small GL context). */
-export function availableBackends(): BackendAvailability[] {
+/**
+ * Probes every concrete backend without compiling kernels (headlessgl opens one small GL context); the wasm rows
+ * show `plan`'s threads, by default what a training run would get (probeThreads also starts them).
+ */
+export function availableBackends(plan: ThreadPlan = threadPlan(0)): BackendAvailability[] {
   allowRelaxedSimd();
   return BACKEND_NAMES.filter((n): n is Exclude<BackendName, 'auto'> => n !== 'auto').map((name): BackendAvailability => {
-    const unavailable = (reason: string): BackendAvailability => ({ name, available: false, reason, kernels: null });
-    const runs = (kernels: string): BackendAvailability => ({ name, available: true, reason: null, kernels });
+    const unavailable = (reason: string): BackendAvailability => ({ name, available: false, reason, kernels: null, threadsNote: null });
+    const runs = (kernels: string): BackendAvailability => ({ name, available: true, reason: null, kernels, threadsNote: null });
     if (name === 'reference' || name === 'reference64') return runs(name === 'reference' ? 'float32' : 'float64');
     const flavour = wasmFlavour(name);
     if (flavour !== null) {
       if (!wasmBackendSupported()) return unavailable(NO_WASM);
       const relaxed = relaxedSimdSupported();
       if (flavour === 'relaxed-simd' && !relaxed) return unavailable(NO_RELAXED);
-      return runs(flavour === 'auto' ? (relaxed ? 'relaxed-simd' : 'simd128') : flavour);
+      const mode = flavour === 'auto' ? (relaxed ? 'relaxed-simd' : 'simd128') : flavour;
+      return { ...runs(mode + threadsSuffix(plan.threads)), threadsNote: plan.reason };
     }
     const mode = gpuJsMode(name);
     if (mode === null) throw new Error(`backend '${name}' has no probe`);
@@ -195,4 +227,24 @@ export function autoChoice(list: BackendAvailability[]): BackendAvailability | n
     if (b?.available) return b;
   }
   return null;
+}
+
+/**
+ * The thread plan for a cap (as CreateBackendOptions.threads), checked by starting its helper threads on a small wasm
+ * backend: where they fail or do not start within `waitMs`, one thread, and why.
+ */
+export async function probeThreads(cap = 0, waitMs = 10000): Promise<ThreadPlan> {
+  const plan = threadPlan(cap);
+  if (plan.threads === 1 || !wasmBackendSupported()) return plan;
+  const errors: string[] = [];
+  const be = createWasmBackend({ flavour: 'simd128', helpers: gemmHelpers(plan.threads - 1, (m) => errors.push(m)) });
+  try {
+    for (const started = Date.now(); be.threadStats().ready < plan.threads; await new Promise((r) => setTimeout(r, 5))) {
+      if (errors.length > 0) return { threads: 1, reason: `worker threads fail here (${errors[0]})` };
+      if (Date.now() - started > waitMs) return { threads: 1, reason: `worker threads did not start within ${waitMs / 1000} s` };
+    }
+    return plan;
+  } finally {
+    be.destroy();
+  }
 }

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { DEFAULT_MAX_THREADS, threadPlan } from '../../../src/runner/backends/gemmPool';
 import {
-  AUTO_ORDER, BACKEND_NAMES, BackendUnavailableError, autoChoice, availableBackends, createBackend,
+  AUTO_ORDER, BACKEND_NAMES, BackendUnavailableError, autoChoice, availableBackends, backendLabel, createBackend, probeThreads,
 } from '../../../src/runner/backends/registry';
 
 test('reference and reference64 start with their dtype and no notes', () => {
@@ -65,7 +67,7 @@ test('availableBackends reports every concrete backend, with a reason exactly wh
 });
 
 test("wasm starts its best kernel flavour here, 'wasm:simd128' pins baseline SIMD, and availableBackends says which runs", () => {
-  const list = availableBackends();
+  const list = availableBackends(threadPlan(1));
   for (const b of list) assert.equal(b.kernels !== null, b.available, `${b.name}: kernels ${b.kernels}`);
   const by = new Map(list.map((b) => [b.name, b]));
   // The registry sets V8's relaxed-SIMD flag where it is needed, so Node 20 runs the relaxed-SIMD kernels.
@@ -83,4 +85,24 @@ test('autoChoice is the first available backend of AUTO_ORDER, or null when none
   const noWasm = list.map((b) => (b.name === 'wasm' ? { ...b, available: false, reason: 'test', kernels: null } : b));
   assert.equal(autoChoice(noWasm)?.name, AUTO_ORDER[1]);
   assert.equal(autoChoice(list.map((b) => ({ ...b, available: false, reason: 'test', kernels: null }))), null);
+});
+
+test('wasm with threads: every core up to the cap by default, the label says how many, and one thread says why', async () => {
+  const cores = availableParallelism();
+  assert.deepEqual(threadPlan(1), { threads: 1, reason: 'threads set to 1' });
+  assert.equal(threadPlan(0).threads, Math.min(cores, DEFAULT_MAX_THREADS));
+  assert.equal(threadPlan(2).threads, Math.min(cores, 2));
+  assert.throws(() => threadPlan(-1), /threads must be a whole number ≥ 0/);
+  const { backend } = createBackend('wasm', { fallback: [], threads: 2 });
+  try {
+    const n = Math.min(cores, 2);
+    assert.equal(backendLabel(backend.info), `wasm/relaxed-simd${n > 1 ? ` ×${n} threads` : ''}`);
+    assert.equal(backend.info.mode, 'relaxed-simd'); // the flavour alone; the threads have their own field
+  } finally {
+    backend.destroy?.();
+  }
+  // Without a thread option (callers that do not destroy their backend) it is one thread.
+  assert.equal(createBackend('wasm').backend.info.threads, undefined);
+  assert.equal((await probeThreads(1)).threads, 1);
+  assert.equal((await probeThreads(0)).threads, Math.min(cores, DEFAULT_MAX_THREADS));
 });

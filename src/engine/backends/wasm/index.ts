@@ -204,7 +204,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     if (m < 2 || n < 2 || kk < 1 || m * n * kk < minMadds) k.gemm(transA, transB, m, n, kk, a, b, c, acc, ws);
     else team.gemm(transA, transB, m, n, kk, a, b, c, acc);
   };
-  const info: BackendInfo = { name: 'wasm', mode: flavour, dtype: 'float32', threads: team?.threads ?? 1 };
+  const info: BackendInfo = { name: 'wasm', mode: flavour, dtype: 'float32', ...(team ? { threads: team.threads } : {}) };
 
   return {
     info,
