@@ -50,10 +50,12 @@ export interface WasmBackendOptions {
 }
 
 /**
- * Below this many multiply-adds a product runs faster on one thread than split: handing it over and waking the
- * helpers costs more than its share of the arithmetic. Measured by bench/gemm-threads.ts (bench/README.md).
+ * Below this many multiply-adds (about 4.2 million) a product runs as fast or faster on one thread than split: waking
+ * the helpers and packing the shared operand once per thread cost more than their share of the arithmetic. Measured
+ * on the 2-vCPU development machine by bench/gemm-threads.ts (figures in bench/README.md): from 4.2 million up, the
+ * LSTM step's products ran 1.3–2.0× faster on two threads in the less loaded runs; at 0.5–2 million, 0.6–1.5×.
  */
-export const PARALLEL_MIN_MADDS = 1 << 20;
+export const PARALLEL_MIN_MADDS = 1 << 22;
 
 export interface WasmBackend extends Backend {
   /** Vectorized exp/sigmoid/tanh over n values, exposed so tests can check the approximations directly. */
