@@ -1,7 +1,7 @@
 // The command line's grammar, without spawning the CLI.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCommandLine, UsageError } from '../../src/cli/args';
+import { parseCommandLine, threadsOption, UsageError, type CommandArgs } from '../../src/cli/args';
 
 test('a command takes its positional arguments and option values in any order; a value may contain "="', () => {
   assert.deepEqual(parseCommandLine(['sample', '--prime=a=b', 'run-dir', '--seed', '3']),
@@ -33,4 +33,13 @@ test('claims takes folders, --out and the --quick switch (on when given, with no
     { command: 'claims', help: false, positional: ['examples'], options: { out: 'runs', quick: 'true' } });
   assert.deepEqual(parseCommandLine(['claims']), { command: 'claims', help: false, positional: [], options: {} });
   assert.throws(() => parseCommandLine(['claims', '--quick=yes']), (e) => e instanceof UsageError && /^option --quick takes no value$/.test(e.message));
+});
+
+test('--threads (run, backends) is a whole number ≥ 0; absent, it is 0 (every core, up to the cap)', () => {
+  const threads = (argv: string[]) => threadsOption(parseCommandLine(argv) as CommandArgs);
+  assert.equal(threads(['run', 'c.seqlab.json', '--threads', '3']), 3);
+  assert.equal(threads(['backends', '--threads', '0']), 0);
+  assert.equal(threads(['run', 'c.seqlab.json']), 0);
+  for (const bad of ['-1', '2.5', 'all', ''])
+    assert.throws(() => threads(['run', 'c.seqlab.json', `--threads=${bad}`]), (e) => e instanceof UsageError && /^--threads must be a whole number ≥ 0/.test(e.message));
 });
