@@ -169,7 +169,7 @@ test('the worker thread streams records in batches, stops gracefully on request,
   assert.ok(err && err.type === 'error' && err.kind === 'input' && /config file not found/.test(err.message));
 });
 
-test('a seeded run ends with the same parameter bytes on 1 and 3 threads (LSTM and GRU large enough to split products)', async () => {
+test('a seeded run ends with the same parameter bytes with --threads 1 and 3 (3 is capped at the cores; LSTM and GRU large enough to split products)', async () => {
   for (const cell of ['lstm', 'gru']) {
     const config = {
       seed: 3, data: { source: 'adding', length: 32, trainSize: 64, validationSize: 0 },
