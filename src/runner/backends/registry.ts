@@ -6,7 +6,9 @@ import { createGpuJsBackend, type GpuJsMode } from '../../engine/backends/gpujs'
 import { createReferenceBackend } from '../../engine/backends/reference';
 import { BackendUnavailableError } from '../../engine/backends/unavailable';
 import { createWasmBackend, relaxedSimdSupported, wasmBackendSupported, type WasmFlavour } from '../../engine/backends/wasm';
-import { AUTO_ORDER as GPUJS_AUTO_ORDER, pickGpuJsMode, probeGpuJsMode } from './gpujsProbe';
+import { AUTO_ORDER as GPUJS_AUTO_ORDER, pickGpuJsMode, probeGpuJsMode, unavailableError } from './gpujsProbe';
+import { startWebGpuBackend } from './webgpu';
+import { describeAdapter } from './webgpuAdapter';
 
 export { BackendUnavailableError } from '../../engine/backends/unavailable';
 
@@ -96,8 +98,16 @@ function wasmFlavour(name: BackendName): WasmFlavour | 'auto' | null {
   return name.startsWith('wasm:') ? (name.slice('wasm:'.length) as WasmFlavour) : null;
 }
 
+/** gpu.js:webgpu on its own GPU thread; a software adapter is said in `notes` (it runs, but says nothing of GPU speed). */
+function startWebGpu(notes: string[]): Backend {
+  const started = startWebGpuBackend();
+  if (!('backend' in started)) throw unavailableError('webgpu', started.reason ?? 'unavailable');
+  if (started.adapter.software) notes.push(`gpu.js:webgpu runs on ${describeAdapter(started.adapter)}`);
+  return started.backend;
+}
+
 /** Starts one concrete backend (not 'auto'); throws BackendUnavailableError when it cannot. */
-function start(name: Exclude<BackendName, 'auto'>): Backend {
+function start(name: Exclude<BackendName, 'auto'>, notes: string[]): Backend {
   if (name === 'reference') return createReferenceBackend('float32');
   if (name === 'reference64') return createReferenceBackend('float64');
   const flavour = wasmFlavour(name);
@@ -109,14 +119,14 @@ function start(name: Exclude<BackendName, 'auto'>): Backend {
   }
   const mode = gpuJsMode(name);
   if (mode === null) throw new Error(`backend '${name}' has no constructor`);
-  return createGpuJsBackend(pickGpuJsMode(mode));
+  return mode === 'webgpu' ? startWebGpu(notes) : createGpuJsBackend(pickGpuJsMode(mode));
 }
 
 function startAuto(notes: string[]): Backend {
   const reasons: string[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
-      const backend = start(candidate);
+      const backend = start(candidate, notes);
       notes.push(`auto chose ${candidate}${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}`);
       return backend;
     } catch (e) {
@@ -128,7 +138,7 @@ function startAuto(notes: string[]): Backend {
 }
 
 function startAny(name: BackendName, notes: string[]): Backend {
-  return name === 'auto' ? startAuto(notes) : start(name);
+  return name === 'auto' ? startAuto(notes) : start(name, notes);
 }
 
 /**
@@ -184,7 +194,8 @@ export function availableBackends(): BackendAvailability[] {
       return usable ? runs(usable) : unavailable('no GPU.js mode works in this process');
     }
     const probe = probeGpuJsMode(mode);
-    return probe.available ? runs(mode) : unavailable(probe.reason ?? 'unavailable');
+    if (!probe.available) return unavailable(probe.reason ?? 'unavailable');
+    return runs(probe.detail ? `${mode} on ${probe.detail}` : mode);
   });
 }
 
