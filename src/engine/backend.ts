@@ -40,6 +40,12 @@ export interface Backend {
   alloc(n: number): Buf;
 
   /**
+   * Releases what the backend holds outside the JavaScript heap (GPU.js contexts, the GPU thread of gpu.js:webgpu);
+   * absent where there is nothing to release. The backend must not be used afterwards.
+   */
+  destroy?(): void;
+
+  /**
    * C = op(A)·op(B) (+ C when accumulate). op(A) is m×k: A is m×k, or k×m when transA.
    * op(B) is k×n: B is k×n, or n×k when transB. C is m×n.
    */

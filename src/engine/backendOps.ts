@@ -4,7 +4,7 @@
 
 import type { Activation, Backend, Buf } from './backend';
 
-export type OpName = Exclude<keyof Backend, 'info' | 'alloc'>;
+export type OpName = Exclude<keyof Backend, 'info' | 'alloc' | 'destroy'>;
 
 /**
  * in: only read. out: overwritten (only `blocks` of each row when given; the other blocks keep their values).

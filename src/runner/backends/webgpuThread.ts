@@ -5,26 +5,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { GPU } from 'gpu.js';
 import { createOpServer, type OpServer } from '../../engine/backends/gpuThread/server';
-import { State, beat, controlWords, signalText, stateOf } from '../../engine/backends/gpuThread/wire';
+import { State, signalText } from '../../engine/backends/gpuThread/wire';
+import { firstLine, signsOfLife } from './gpuThreadLife';
 import { adapterReport, type GpuThreadData } from './webgpuAdapter';
 
 const { control, probeOnly } = workerData as GpuThreadData;
-const words = controlWords(control);
-// Tells a waiting thread that this one still runs (wire.ts waitWhile); unref'd so it never keeps the thread alive.
-const heartbeat = setInterval(() => beat(words), 100);
-heartbeat.unref();
-
-const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
-
-// However this thread ends, a side still waiting learns why instead of waiting for the heartbeat to stop.
-process.on('uncaughtException', (e) => {
-  signalText(control, State.dead, `uncaught error on the GPU thread: ${firstLine(e)}`);
-  process.exit(1);
-});
-process.on('exit', (code) => {
-  const s = stateOf(words);
-  if (s === State.starting || s === State.request) signalText(control, State.dead, `the GPU thread exited (code ${code})`);
-});
+const life = signsOfLife(control);
 
 async function start(): Promise<OpServer | null> {
   let webgpu: typeof import('webgpu');
@@ -56,7 +42,7 @@ async function start(): Promise<OpServer | null> {
 
 void start().then((server) => {
   if (!server) {
-    clearInterval(heartbeat);
+    life.stop();
     parentPort?.close();
     return;
   }
@@ -65,7 +51,7 @@ void start().then((server) => {
   parentPort?.on('message', (m: { data: SharedArrayBuffer | null } | 'close') => {
     if (m === 'close') {
       server.destroy();
-      clearInterval(heartbeat);
+      life.stop();
       parentPort?.close();
       return;
     }

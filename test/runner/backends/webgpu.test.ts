@@ -1,0 +1,74 @@
+// gpu.js:webgpu from the registry's side, on a software Vulkan driver: the probe names the adapter and marks it
+// software, the backend starts by name (with a note) and never under 'auto', and a GPU thread that dies or hangs
+// makes the waiting op throw a clear error instead of blocking forever. Op parity is in
+// test/engine/backends/gpujs-parity.test.ts, training runs in test/cli/webgpu.test.ts.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { AUTO_ORDER, availableBackends, createBackend } from '../../../src/runner/backends/registry';
+import { AUTO_ORDER as GPUJS_AUTO_ORDER } from '../../../src/runner/backends/gpujsProbe';
+import { probeWebGpu, startWebGpuBackend, type WebGpuProbe } from '../../../src/runner/backends/webgpu';
+import { useSoftwareVulkan } from '../../helpers/vulkan';
+
+useSoftwareVulkan();
+
+/** Skips without a Vulkan driver Dawn accepts, as the headlessgl tests skip without a display; never on CI. */
+function requireAdapter(t: TestContext, probe: WebGpuProbe): boolean {
+  if (probe.available) return true;
+  if (!process.env.CI && /found no adapter/.test(probe.reason)) t.skip(`no WebGPU adapter here: ${probe.reason}`);
+  else assert.fail(`gpu.js:webgpu must start here but cannot: ${probe.reason}`);
+  return false;
+}
+
+test('the probe reports the software adapter, and seqlab backends lists gpu.js:webgpu on it, marked software', (t) => {
+  const probe = probeWebGpu();
+  if (!requireAdapter(t, probe)) return;
+  assert.equal(probe.adapter?.software, true, JSON.stringify(probe.adapter));
+  assert.ok(probe.adapter?.description, 'the adapter has a description');
+  const row = availableBackends().find((b) => b.name === 'gpu.js:webgpu');
+  assert.equal(row?.available, true);
+  assert.equal(row?.kernels, `webgpu on ${probe.adapter?.description} (${probe.adapter?.vendor}), software adapter: not a GPU speed`);
+});
+
+test('gpu.js:webgpu starts by name with a note that its adapter is software, and auto never picks it', (t) => {
+  if (!requireAdapter(t, probeWebGpu())) return;
+  const { backend, notes } = createBackend('gpu.js:webgpu');
+  try {
+    assert.deepEqual(backend.info, { name: 'gpu.js', mode: 'webgpu', dtype: 'float32' });
+    assert.match(notes.join('\n'), /^gpu\.js:webgpu runs on .*software adapter: not a GPU speed$/);
+    const c = new Float32Array(4);
+    backend.gemm(false, false, 2, 2, 1, new Float32Array([1, 2]), new Float32Array([3, 4]), c, false);
+    assert.deepEqual(Array.from(c), [3, 4, 6, 8]);
+  } finally {
+    backend.destroy?.();
+  }
+  assert.ok(!AUTO_ORDER.includes('gpu.js:webgpu') && !(GPUJS_AUTO_ORDER as readonly string[]).includes('webgpu'));
+  assert.notEqual(createBackend('auto').backend.info.mode, 'webgpu');
+  assert.notEqual(createBackend('gpu.js').backend.info.mode, 'webgpu');
+});
+
+test('a destroyed gpu.js:webgpu backend refuses further ops', (t) => {
+  if (!requireAdapter(t, probeWebGpu())) return;
+  const started = startWebGpuBackend();
+  assert.ok('backend' in started);
+  started.backend.destroy();
+  assert.throws(() => started.backend.sumRows(new Float32Array(2), 1, 2, new Float32Array(2)), /gpu\.js:webgpu: the backend was destroyed/);
+});
+
+const FAKE = join(__dirname, '../../helpers/fakeGpuThread.ts');
+
+for (const [how, message] of [
+  ['throw', /gpu\.js:webgpu: the GPU thread has ended \(uncaught error on the GPU thread: the fake GPU thread fails\)/],
+  ['exit', /gpu\.js:webgpu: the GPU thread has ended \(the GPU thread exited \(code 3\)\)/],
+  ['hang', /gpu\.js:webgpu sumRows: the GPU thread has not run for 1000 ms \(no heartbeat\)/],
+] as const) {
+  test(`an op whose GPU thread dies (${how}) throws why, and so does every op after it`, () => {
+    process.env.SEQLAB_FAKE_GPU_THREAD = how;
+    const started = startWebGpuBackend(FAKE, 1000);
+    assert.ok('backend' in started, JSON.stringify(started));
+    const op = () => started.backend.sumRows(new Float32Array(2), 1, 2, new Float32Array(2));
+    assert.throws(op, message);
+    assert.throws(op, message);
+    started.backend.destroy();
+  });
+}
