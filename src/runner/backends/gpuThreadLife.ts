@@ -16,7 +16,7 @@ export function signsOfLife(control: SharedArrayBuffer): { stop(): void } {
   });
   process.on('exit', (code) => {
     const s = stateOf(words);
-    if (s === State.starting || s === State.request) signalText(control, State.dead, `the GPU thread exited (code ${code})`);
+    if (s === State.starting || s === State.request || s === State.closing) signalText(control, State.dead, `the GPU thread exited (code ${code})`);
   });
   return { stop: () => clearInterval(heartbeat) };
 }

@@ -70,11 +70,8 @@ export function startWebGpuBackend(script?: string, stallMs?: number): { backend
   const link = {
     control,
     send: (data: SharedArrayBuffer | null) => worker.postMessage({ data }),
-    // The thread ends itself once GPU.js has let go of the device; terminate it if it has not after a while.
-    close: () => {
-      worker.postMessage('close');
-      setTimeout(() => void worker.terminate(), 5000).unref();
-    },
+    close: () => worker.postMessage('close'),
+    terminate: () => void worker.terminate(),
   };
   const backend = createGpuThreadBackend(link, { name: 'gpu.js', mode: 'webgpu', dtype: 'float32' }, { stallMs: stallMs ?? STALL_MS });
   return { backend, adapter: probe.adapter };

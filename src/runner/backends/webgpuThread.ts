@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { GPU } from 'gpu.js';
 import { createOpServer, type OpServer } from '../../engine/backends/gpuThread/server';
-import { State, signalText } from '../../engine/backends/gpuThread/wire';
+import { State, controlWords, signal, signalText } from '../../engine/backends/gpuThread/wire';
 import { firstLine, signsOfLife } from './gpuThreadLife';
 import { adapterReport, type GpuThreadData } from './webgpuAdapter';
 
@@ -50,9 +50,13 @@ void start().then((server) => {
   // One request at a time: the other side waits for each reply before it sends the next.
   parentPort?.on('message', (m: { data: SharedArrayBuffer | null } | 'close') => {
     if (m === 'close') {
-      server.destroy();
-      life.stop();
-      parentPort?.close();
+      try {
+        server.destroy();
+      } finally {
+        life.stop();
+        signal(controlWords(control), State.closed);
+        parentPort?.close();
+      }
       return;
     }
     data = m.data ?? data;

@@ -4,11 +4,14 @@
 // test/engine/backends/gpujs-parity.test.ts, training runs in test/cli/webgpu.test.ts.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { AUTO_ORDER, availableBackends, createBackend } from '../../../src/runner/backends/registry';
 import { AUTO_ORDER as GPUJS_AUTO_ORDER } from '../../../src/runner/backends/gpujsProbe';
 import { probeWebGpu, startWebGpuBackend, type WebGpuProbe } from '../../../src/runner/backends/webgpu';
+import { startWorker, type WorkerMessage } from '../../../src/runner/workerClient';
 import { useSoftwareVulkan } from '../../helpers/vulkan';
+import { tempWorkspace } from '../../helpers/workspace';
 
 useSoftwareVulkan();
 
@@ -72,3 +75,24 @@ for (const [how, message] of [
     started.backend.destroy();
   });
 }
+
+test("the extension's training worker (dist/worker.js) trains on gpu.js:webgpu, its GPU thread nested in the worker", async (t) => {
+  if (!requireAdapter(t, probeWebGpu())) return;
+  const script = resolve(__dirname, '../../../dist/worker.js');
+  assert.ok(existsSync(script), 'build first: node scripts/build.mjs');
+  const dir = tempWorkspace({
+    'w.seqlab.json': {
+      seed: 5, data: { source: 'adding', length: 6, trainSize: 16, validationSize: 8 }, model: { cell: 'gru', hiddenSize: 4 },
+      train: { steps: 4, batchSize: 8, evalEvery: 2, checkpointEvery: 2 },
+    },
+  }, 'seqlab-webgpu-worker-');
+  const messages: WorkerMessage[] = [];
+  const run = startWorker(script, { configFile: join(dir, 'w.seqlab.json'), workspace: dir, sweepIndex: 0, backend: 'gpu.js:webgpu' },
+    (m) => messages.push(m));
+  const started = await run.started;
+  assert.equal(started?.backend, 'gpu.js/webgpu', JSON.stringify(messages.filter((m) => m.type === 'error')));
+  const summary = await run.done;
+  assert.equal(summary?.status, 'completed');
+  assert.equal(summary?.steps, 4);
+  assert.ok(messages.some((m) => m.type === 'log' && /gpu\.js:webgpu runs on .*software adapter/.test(m.message)));
+});

@@ -14,8 +14,10 @@ export interface GpuThreadLink {
   readonly control: SharedArrayBuffer;
   /** Tells the GPU thread a request is in shared memory; `data` goes along when it is new to the thread. */
   send(data: SharedArrayBuffer | null): void;
-  /** Ends the GPU thread. */
+  /** Asks the GPU thread to release the device and end (it signals closed). */
   close(): void;
+  /** Ends the GPU thread at once, for one that does not answer. */
+  terminate(): void;
 }
 
 export interface GpuThreadBackend extends Backend {
@@ -61,9 +63,18 @@ export function createGpuThreadBackend(link: GpuThreadLink, info: BackendInfo, o
     info,
     ...implementOps((op: OpSpec) => (...argv: unknown[]) => call(op, argv)),
     alloc: (n) => new Float32Array(n),
+    // Waits until the GPU thread has let go of the device: a thread torn down while it still calls into Dawn (when
+    // the training worker ends right after the run) can abort the whole process.
     destroy() {
-      ended ??= new Error(`${label}: the backend was destroyed`);
+      if (ended) return link.terminate();
+      ended = new Error(`${label}: the backend was destroyed`);
+      signal(control, State.closing);
       link.close();
+      try {
+        waitWhile(control, State.closing, opts.stallMs, `${label} close`);
+      } catch {
+        link.terminate();
+      }
     },
   };
 }

@@ -23,6 +23,10 @@ export const State = {
   failed: 5,
   /** The GPU thread has ended; the text area says why. */
   dead: 6,
+  /** The backend asks the GPU thread to release the device and end. */
+  closing: 7,
+  /** The GPU thread has released everything; it makes no more WebGPU calls. */
+  closed: 8,
 } as const;
 
 const STATE = 0;
