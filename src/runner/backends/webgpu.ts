@@ -27,14 +27,16 @@ export function gpuThreadScript(): string {
 
 interface Started {
   probe: WebGpuProbe;
-  worker: Worker;
+  worker: Worker | null;
   control: SharedArrayBuffer;
 }
 
 /** Spawns a GPU thread and blocks until it has reported its adapter or why it has none. */
 export function spawnGpuThread(probeOnly: boolean, script = gpuThreadScript(), stallMs = STALL_MS): Started {
-  if (!existsSync(script)) throw new Error(`gpu.js:webgpu: the GPU thread's script ${script} is missing (run the build)`);
   const control = new SharedArrayBuffer(CONTROL_BYTES);
+  if (!existsSync(script)) {
+    return { probe: { available: false, adapter: null, reason: `the GPU thread's script ${script} is missing from this build` }, worker: null, control };
+  }
   const workerData: GpuThreadData = { control, probeOnly };
   const worker = script.endsWith('.ts') ? new Worker(FROM_SOURCE(script), { eval: true, workerData }) : new Worker(script, { workerData });
   worker.unref();
@@ -53,9 +55,9 @@ let probed: WebGpuProbe | null = null;
 /** Whether gpu.js:webgpu can start here, and on which adapter; asked once per process (a short-lived GPU thread). */
 export function probeWebGpu(): WebGpuProbe {
   if (!probed) {
-    const { probe, worker } = spawnGpuThread(true);
-    void worker.terminate();
-    probed = probe;
+    // The probe thread ends by itself once it has reported (about 30 ms later here); terminating it instead could
+    // catch it inside a Dawn call, which aborts the process.
+    probed = spawnGpuThread(true).probe;
   }
   return probed;
 }
@@ -63,10 +65,8 @@ export function probeWebGpu(): WebGpuProbe {
 /** The backend on a new GPU thread, or the probe that says why there is none. */
 export function startWebGpuBackend(script?: string, stallMs?: number): { backend: GpuThreadBackend; adapter: AdapterReport } | WebGpuProbe {
   const { probe, worker, control } = spawnGpuThread(false, script, stallMs);
-  if (!probe.available) {
-    void worker.terminate();
-    return probe;
-  }
+  // A thread that found no adapter ends by itself, as the probe's does.
+  if (!probe.available || !worker) return probe;
   const link = {
     control,
     send: (data: SharedArrayBuffer | null) => worker.postMessage({ data }),
