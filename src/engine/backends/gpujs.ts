@@ -40,7 +40,9 @@ export interface GpuJsBackend extends Backend {
  * probes the host); a kernel that GPU.js nevertheless moves to its cpu fallback throws rather than run under a false name.
  */
 export function createGpuJsBackend(mode: GpuJsSyncMode, dtype: DType = 'float32'): GpuJsBackend {
-  if (dtype !== 'float32') throw float32Only(mode, dtype);
+  if (dtype !== 'float32') {
+    throw new BackendUnavailableError(`gpu.js:${mode}`, `GPU.js computes in float32 only; dtype '${dtype}' needs the reference backend ('reference64')`);
+  }
   const gpu = new GPU({ mode });
   const kernels = new Map<string, IKernelRunShortcut>();
   const run = (c: KernelCall): Float32Array => {
@@ -66,9 +68,4 @@ export function createGpuJsBackend(mode: GpuJsSyncMode, dtype: DType = 'float32'
       void gpu.destroy();
     },
   };
-}
-
-/** The refusal of a dtype other than float32, for every GPU.js mode. */
-export function float32Only(mode: GpuJsMode, dtype: DType): BackendUnavailableError {
-  return new BackendUnavailableError(`gpu.js:${mode}`, `GPU.js computes in float32 only; dtype '${dtype}' needs the reference backend ('reference64')`);
 }

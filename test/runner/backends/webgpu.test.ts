@@ -50,6 +50,25 @@ test('gpu.js:webgpu starts by name with a note that its adapter is software, and
   assert.notEqual(createBackend('gpu.js').backend.info.mode, 'webgpu');
 });
 
+test('bad arguments are refused before the GPU thread, an op that fails there says so, and the backend keeps working', (t) => {
+  if (!requireAdapter(t, probeWebGpu())) return;
+  const started = startWebGpuBackend();
+  assert.ok('backend' in started);
+  const be = started.backend;
+  try {
+    assert.throws(() => be.gemm(false, false, 2, 2, 2, new Float32Array(3), new Float32Array(4), new Float32Array(4), false),
+      /^RangeError: gpu\.js gemm: a has 3 values, needs 4$/);
+    const k = (1 << 20) + 1;
+    assert.throws(() => be.gemm(false, false, 1, 1, k, new Float32Array(k), new Float32Array(k), new Float32Array(1), false),
+      /^Error: gpu\.js:webgpu gemm failed on the GPU thread: gpu\.js gemm: inner dimension 1048577 exceeds the kernel loop bound/);
+    const out = new Float32Array([1, 1]);
+    be.sumRows(new Float32Array([1, 2, 3, 4]), 2, 2, out);
+    assert.deepEqual(Array.from(out), [5, 7]);
+  } finally {
+    be.destroy();
+  }
+});
+
 test('a destroyed gpu.js:webgpu backend refuses further ops', (t) => {
   if (!requireAdapter(t, probeWebGpu())) return;
   const started = startWebGpuBackend();
