@@ -35,6 +35,7 @@ async function start(): Promise<OpServer | null> {
     signalText(control, State.ready, report);
     return null;
   }
+  // GPU.js asks navigator.gpu for the default adapter as this thread did, so it runs on the one reported.
   const server = createOpServer(new GPU({ mode: 'webgpu' }));
   signalText(control, State.ready, report);
   return server;
