@@ -1,12 +1,11 @@
 // `seqlab run --backend gpu.js:webgpu` on a software Vulkan driver: RNN, GRU and LSTM train with the losses of the
 // float64 reference to float32 tolerance, a resume from a middle checkpoint continues on the GPU thread to the same
 // losses, and the CLI exits when the run ends (the GPU thread keeps nothing alive).
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { probeWebGpu } from '../../src/runner/backends/webgpu';
-import { useSoftwareVulkan } from '../helpers/vulkan';
+import { skipWithoutWebGpu, useSoftwareVulkan } from '../helpers/vulkan';
 import { tempWorkspace } from '../helpers/workspace';
 import { cli } from './helpers';
 
@@ -39,19 +38,10 @@ function run(args: string[], dir: string): string {
   return r.stdout + r.stderr;
 }
 
-function skipWithoutAdapter(t: TestContext): boolean {
-  const probe = probeWebGpu();
-  if (probe.available) return false;
-  if (!process.env.CI && /found no adapter/.test(probe.reason)) {
-    t.skip(`no WebGPU adapter here: ${probe.reason}`);
-    return true;
-  }
-  assert.fail(`gpu.js:webgpu must start here but cannot: ${probe.reason}`);
-}
 
 for (const cell of ['rnn', 'gru', 'lstm']) {
   test(`seqlab run --backend gpu.js:webgpu trains a ${cell} with the reference's losses, and resumes to them`, (t) => {
-    if (skipWithoutAdapter(t)) return;
+    if (skipWithoutWebGpu(t)) return;
     const dir = tempWorkspace({ 'c.seqlab.json': config(cell) }, 'seqlab-webgpu-');
     const out = run(['run', 'c.seqlab.json', '--out', 'gpu', '--backend', 'gpu.js:webgpu'], dir);
     assert.match(out, /run gpu \(gpu\.js\/webgpu\)/);

@@ -2,7 +2,10 @@
 // without a GPU, CI included. Dawn (the `webgpu` package) rejects Debian 12's lavapipe (Mesa 22.3: "Vulkan
 // shaderUniform*ArrayDynamicIndexing required"), so SwiftShader from Debian's chromium package, which .ci/run installs
 // for the webview tests, comes first; lavapipe of a newer Mesa is the other candidate.
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import type { TestContext } from 'node:test';
+import { probeWebGpu } from '../../src/runner/backends/webgpu';
 
 const SOFTWARE_ICDS = ['/usr/lib/chromium/vk_swiftshader_icd.json', '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json'];
 
@@ -16,4 +19,18 @@ export function useSoftwareVulkan(): string | null {
   const icd = SOFTWARE_ICDS.find((f) => existsSync(f)) ?? null;
   if (icd) process.env.VK_ICD_FILENAMES = icd;
   return icd;
+}
+
+/**
+ * Skips the test (and returns true) only for a missing system capability, no Vulkan driver Dawn accepts, as the
+ * headlessgl tests skip without a display; never on CI. Fails it when gpu.js:webgpu must start here but cannot.
+ */
+export function skipWithoutWebGpu(t: TestContext): boolean {
+  const probe = probeWebGpu();
+  if (probe.available) return false;
+  if (!process.env.CI && /found no adapter/.test(probe.reason)) {
+    t.skip(`no WebGPU adapter here: ${probe.reason}`);
+    return true;
+  }
+  assert.fail(`gpu.js:webgpu must start here but cannot: ${probe.reason}`);
 }

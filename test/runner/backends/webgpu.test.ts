@@ -2,30 +2,23 @@
 // software, the backend starts by name (with a note) and never under 'auto', and a GPU thread that dies or hangs
 // makes the waiting op throw a clear error instead of blocking forever. Op parity is in
 // test/engine/backends/gpujs-parity.test.ts, training runs in test/cli/webgpu.test.ts.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AUTO_ORDER, availableBackends, createBackend } from '../../../src/runner/backends/registry';
 import { AUTO_ORDER as GPUJS_AUTO_ORDER } from '../../../src/runner/backends/gpujsProbe';
-import { probeWebGpu, startWebGpuBackend, type WebGpuProbe } from '../../../src/runner/backends/webgpu';
+import { probeWebGpu, startWebGpuBackend } from '../../../src/runner/backends/webgpu';
 import { startWorker, type WorkerMessage } from '../../../src/runner/workerClient';
-import { useSoftwareVulkan } from '../../helpers/vulkan';
+import { skipWithoutWebGpu, useSoftwareVulkan } from '../../helpers/vulkan';
 import { tempWorkspace } from '../../helpers/workspace';
 
 useSoftwareVulkan();
 
-/** Skips without a Vulkan driver Dawn accepts, as the headlessgl tests skip without a display; never on CI. */
-function requireAdapter(t: TestContext, probe: WebGpuProbe): boolean {
-  if (probe.available) return true;
-  if (!process.env.CI && /found no adapter/.test(probe.reason)) t.skip(`no WebGPU adapter here: ${probe.reason}`);
-  else assert.fail(`gpu.js:webgpu must start here but cannot: ${probe.reason}`);
-  return false;
-}
 
 test('the probe reports the software adapter, and seqlab backends lists gpu.js:webgpu on it, marked software', (t) => {
+  if (skipWithoutWebGpu(t)) return;
   const probe = probeWebGpu();
-  if (!requireAdapter(t, probe)) return;
   assert.equal(probe.adapter?.software, true, JSON.stringify(probe.adapter));
   assert.ok(probe.adapter?.description, 'the adapter has a description');
   const row = availableBackends().find((b) => b.name === 'gpu.js:webgpu');
@@ -34,7 +27,7 @@ test('the probe reports the software adapter, and seqlab backends lists gpu.js:w
 });
 
 test('gpu.js:webgpu starts by name with a note that its adapter is software, and auto never picks it', (t) => {
-  if (!requireAdapter(t, probeWebGpu())) return;
+  if (skipWithoutWebGpu(t)) return;
   const { backend, notes } = createBackend('gpu.js:webgpu');
   try {
     assert.deepEqual(backend.info, { name: 'gpu.js', mode: 'webgpu', dtype: 'float32' });
@@ -51,7 +44,7 @@ test('gpu.js:webgpu starts by name with a note that its adapter is software, and
 });
 
 test('bad arguments are refused before the GPU thread, an op that fails there says so, and the backend keeps working', (t) => {
-  if (!requireAdapter(t, probeWebGpu())) return;
+  if (skipWithoutWebGpu(t)) return;
   const started = startWebGpuBackend();
   assert.ok('backend' in started);
   const be = started.backend;
@@ -70,7 +63,7 @@ test('bad arguments are refused before the GPU thread, an op that fails there sa
 });
 
 test('a destroyed gpu.js:webgpu backend refuses further ops', (t) => {
-  if (!requireAdapter(t, probeWebGpu())) return;
+  if (skipWithoutWebGpu(t)) return;
   const started = startWebGpuBackend();
   assert.ok('backend' in started);
   started.backend.destroy();
@@ -96,7 +89,7 @@ for (const [how, message] of [
 }
 
 test("the extension's training worker (dist/worker.js) trains on gpu.js:webgpu, its GPU thread nested in the worker", async (t) => {
-  if (!requireAdapter(t, probeWebGpu())) return;
+  if (skipWithoutWebGpu(t)) return;
   const script = resolve(__dirname, '../../../dist/worker.js');
   assert.ok(existsSync(script), 'build first: node scripts/build.mjs');
   const dir = tempWorkspace({
