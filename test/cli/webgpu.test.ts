@@ -1,6 +1,7 @@
-// `seqlab run --backend gpu.js:webgpu` on a software Vulkan driver: RNN, GRU and LSTM train with the losses of the
-// float64 reference to float32 tolerance, a resume from a middle checkpoint continues on the GPU thread to the same
-// losses, and the CLI exits when the run ends (the GPU thread keeps nothing alive).
+// `seqlab run --backend gpu.js:webgpu` on a software Vulkan driver: RNN, GRU, LSTM, a Transformer and a
+// sequence-to-sequence model with additive attention train with the losses of the float64 reference to float32
+// tolerance, a resume from a middle checkpoint continues on the GPU thread to the same losses, and the CLI exits when
+// the run ends (the GPU thread keeps nothing alive).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -12,11 +13,23 @@ import { cli } from './helpers';
 useSoftwareVulkan();
 
 const STEPS = 12;
-const config = (cell: string) => ({
-  name: `webgpu-${cell}`,
+const ADDING = { source: 'adding', length: 8, trainSize: 32, validationSize: 8 };
+/** Each model kind, small: the software driver is slow. */
+const MODELS: Record<string, { data: object; model: object; decode?: object }> = {
+  rnn: { data: ADDING, model: { cell: 'rnn', hiddenSize: 6 } },
+  gru: { data: ADDING, model: { cell: 'gru', hiddenSize: 6 } },
+  lstm: { data: ADDING, model: { cell: 'lstm', hiddenSize: 6 } },
+  transformer: { data: ADDING, model: { cell: 'transformer', hiddenSize: 8, numLayers: 1, heads: 2 } },
+  'seq2seq with additive attention': {
+    data: { source: 'reverse', minLength: 3, maxLength: 5, symbols: 5, trainSize: 32, validationSize: 8 },
+    model: { cell: 'gru', hiddenSize: 6, embedding: { dim: 4 }, decoder: { attention: 'additive', embedding: { dim: 4 } } },
+    decode: { beam: 1, maxLength: 7, examples: 2 },
+  },
+};
+const config = (kind: string) => ({
+  name: 'webgpu',
   seed: 3,
-  data: { source: 'adding', length: 8, trainSize: 32, validationSize: 8 },
-  model: { cell, hiddenSize: 6 },
+  ...MODELS[kind],
   train: { steps: STEPS, batchSize: 8, evalEvery: 6, checkpointEvery: 6, optimizer: { type: 'adam', lr: 0.01 } },
   instrumentation: { gradFlowEvery: 3, gatesEvery: 6, probes: [0] },
 });
@@ -39,7 +52,7 @@ function run(args: string[], dir: string): string {
 }
 
 
-for (const cell of ['rnn', 'gru', 'lstm']) {
+for (const cell of Object.keys(MODELS)) {
   test(`seqlab run --backend gpu.js:webgpu trains a ${cell} with the reference's losses, and resumes to them`, (t) => {
     if (skipWithoutWebGpu(t)) return;
     const dir = tempWorkspace({ 'c.seqlab.json': config(cell) }, 'seqlab-webgpu-');
