@@ -8,7 +8,7 @@ import { createGpuThreadBackend, type GpuThreadBackend } from '../../engine/back
 import { CONTROL_BYTES, State, controlWords, readText, waitWhile } from '../../engine/backends/gpuThread/wire';
 import type { AdapterReport, GpuThreadData } from './webgpuAdapter';
 
-/** Start-up (loading Dawn, asking for an adapter) took 30–250 ms here; ops on a software driver a few ms each. */
+/** Start-up (loading Dawn, asking for an adapter) took under a second here; ops on a software driver milliseconds. */
 const STALL_MS = 60_000;
 /**
  * A worker thread does not inherit tsx's loader, so running from source (tests) the .ts entry is loaded through
