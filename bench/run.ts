@@ -96,7 +96,12 @@ async function main(): Promise<void> {
   const load0 = loadavg();
   const sweep = quick ? [] : SWEEP;
   // 'gpu.js' is an alias of its first working mode, which is listed on its own; the wasm flavours have the sizes table.
-  const others = quick ? [] : availableBackends().filter((b) => b.available).map((b): string => b.name).filter((n) => n !== PRIMARY && n !== 'gpu.js' && !n.startsWith('wasm:'));
+  const available = quick ? [] : availableBackends().filter((b) => b.available);
+  const others = available.map((b): string => b.name).filter((n) => n !== PRIMARY && n !== 'gpu.js' && !n.startsWith('wasm:'));
+  // gpu.js:webgpu runs on whatever adapter WebGPU found: the table names it, and marks a software one (no speed figure).
+  const webgpu = available.find((b) => b.name === 'gpu.js:webgpu');
+  const softwareAdapter = Boolean(webgpu?.kernels?.includes('software adapter'));
+  const label = (b: string) => (b === 'gpu.js:webgpu' && softwareAdapter ? `${b} *` : b);
   log(`${quick ? 'quick' : 'full'} run; SeqLab backends: ${[PRIMARY, ...others].join(', ')}`);
 
   // Each configuration's systems run back to back, so the machine's load drifts little between them.
@@ -210,11 +215,12 @@ async function main(): Promise<void> {
     out('SeqLab on every available backend (LSTM reference configuration; others: wasm only):');
     out(['backend', ...REFERENCE.map((c) => c.cell)].map((h, i) => pad(h, i === 0 ? 20 : 10)).join(' '));
     for (const b of [PRIMARY, ...others]) {
-      out([b, ...REFERENCE.map((c) => {
+      out([label(b), ...REFERENCE.map((c) => {
         const r = seq.results.get(`${b}|${c.id}`);
         return r === undefined ? '—' : r.ok ? fmt(r.value.ms) : 'failed';
       })].map((v, i) => pad(v, i === 0 ? 20 : 10)).join(' '));
     }
+    if (webgpu) out(`${softwareAdapter ? '* ' : ''}gpu.js:webgpu ran ${webgpu.kernels}${softwareAdapter ? ' (software driver, not a speed figure)' : ''}`);
   }
   if (sweep.length) {
     out();

@@ -57,5 +57,6 @@ export async function measureSeqLab(backendName: string, c: BenchConfig, budgetM
   const be = createBackend(backendName).backend;
   const timing = await timeSteps(trainingStep(c, be), { warmup, minSteps, maxSteps: 30, budgetMs });
   const wasmMemoryBytes = 'memoryBytes' in be && typeof be.memoryBytes === 'function' ? (be.memoryBytes as () => number)() : null;
+  be.destroy?.();
   return { ...timing, backend: `${be.info.name}:${be.info.mode}`, wasmMemoryBytes };
 }

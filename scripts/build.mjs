@@ -5,14 +5,17 @@ import { buildWasmKernels } from './build-wasm-kernels.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: false };
-// gpu.js loads its native `gl` module at run time, so it stays a real dependency, not bundled.
-const nodeExternal = ['vscode', 'gpu.js', 'gl'];
+// gpu.js loads its native `gl` module at run time, and `webgpu` its native Dawn binary (dawn.node, beside its
+// index.js), so they stay real dependencies, not bundled.
+const nodeExternal = ['vscode', 'gpu.js', 'gl', 'webgpu'];
 
 const targets = [
   { entry: 'src/extension/extension.ts', outfile: 'dist/extension.js', platform: 'node' },
   { entry: 'src/cli/main.ts', outfile: 'dist/cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
   { entry: 'src/runner/worker.ts', outfile: 'dist/worker.js', platform: 'node' },
   { entry: 'src/runner/backends/gemmWorker.ts', outfile: 'dist/gemmWorker.js', platform: 'node' },
+  // The GPU thread of gpu.js:webgpu, found beside whichever bundle starts it (src/runner/backends/webgpu.ts).
+  { entry: 'src/runner/backends/webgpuThread.ts', outfile: 'dist/webgpuThread.js', platform: 'node' },
   { entry: 'webview/dashboard/main.ts', outfile: 'dist/webview/dashboard.js', platform: 'browser' },
   { entry: 'webview/live/main.ts', outfile: 'dist/webview/live.js', platform: 'browser' },
 ].filter((t) => existsSync(t.entry));

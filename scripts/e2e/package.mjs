@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/gemmWorker.js']) {
+for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/gemmWorker.js', 'dist/webgpuThread.js']) {
   if (!existsSync(join(root, f))) { console.error(`package: ${f} is missing; run node scripts/build.mjs first`); process.exit(1); }
 }
 const out = join(root, 'out', `seqlab-${version}.vsix`);

@@ -2,8 +2,8 @@
 //
 // Every buffer is a dense row-major typed array of the backend's dtype that the caller owns;
 // a backend never keeps a reference to one after a call returns, so callers may pass subarray views.
-// Calls are synchronous: GPU.js's sync modes (cpu, webasm, headlessgl) fit this contract;
-// a backend that can only read results back asynchronously reports itself unavailable.
+// Calls are synchronous: GPU.js's sync modes (cpu, webasm, headlessgl) fit this contract; its webgpu mode, which reads
+// results back only asynchronously, runs on a GPU thread that the calling thread waits on (backends/gpuThread/).
 //
 // Layout conventions shared with the model code:
 // - A batch of one time step is B rows. Gate pre-activations for a row are G blocks of H values,
@@ -43,6 +43,12 @@ export interface Backend {
 
   /** A zero-filled buffer of this backend's dtype. */
   alloc(n: number): Buf;
+
+  /**
+   * Releases what the backend holds outside the JavaScript heap (GPU.js contexts, the GPU thread of gpu.js:webgpu);
+   * absent where there is nothing to release. The backend must not be used afterwards.
+   */
+  destroy?(): void;
 
   /**
    * C = op(A)·op(B) (+ C when accumulate). op(A) is m×k: A is m×k, or k×m when transA.

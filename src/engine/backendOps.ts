@@ -142,7 +142,7 @@ export function sizeAt(op: OpSpec, argv: ArrayLike<unknown>, i: number): number 
 }
 
 /** Values the buffer (or mask) at position i needs in this call. */
-function requiredLength(op: OpSpec, argv: ArrayLike<unknown>, i: number): number {
+export function requiredLength(op: OpSpec, argv: ArrayLike<unknown>, i: number): number {
   return lengthFrom(op.args[i], sizeAt(op, argv, 0), sizeAt(op, argv, 1), sizeAt(op, argv, 2));
 }
 

@@ -84,7 +84,7 @@ export async function startRun(exp: Experiment, opts: RunOptions = {}): Promise<
   run.open(new RunDir(claimed.dir), claimed.runId);
   run.writeHeader({ dataFiles, init: opts.init ?? null });
   run.begin(false);
-  return run.loop();
+  return run.loopAndRelease();
 }
 
 /**
@@ -105,7 +105,7 @@ export async function resumeRun(runDir: string, opts: ResumeOptions = {}): Promi
   run.restore(info.init ?? null);
   run.writeHeader(null);
   run.begin(true);
-  return run.loop();
+  return run.loopAndRelease();
 }
 
 /**
@@ -258,8 +258,17 @@ class Training {
     this.hooks.onStart?.({ runId: this.runId, dir: this.rd.dir, startStep: this.startStep, totalSteps: this.c.train.steps, backend: this.backendLabel });
   }
 
+  /** The loop, then the backend's resources released (the GPU thread of gpu.js:webgpu ends with the run). */
+  async loopAndRelease(): Promise<RunResult> {
+    try {
+      return await this.loop();
+    } finally {
+      this.model.backend.destroy?.();
+    }
+  }
+
   /** Trains to the configured number of steps, or until a stop request or a failure (a full disk included). */
-  async loop(): Promise<RunResult> {
+  private async loop(): Promise<RunResult> {
     const total = this.c.train.steps;
     let step = this.startStep;
     // A resumed run evaluated at its checkpoint's step already when that step was due.

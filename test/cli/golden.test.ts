@@ -8,20 +8,24 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_THREADS } from '../../src/runner/backends/gemmPool';
 import { readSafetensors } from '../../src/runner/safetensors';
+import { skipWithoutWebGpu, useSoftwareVulkan } from '../helpers/vulkan';
 import { tempDir } from '../helpers/workspace';
 import { cli } from './helpers';
 
 const fixtures = join(__dirname, '../runner/fixtures');
 
 // The config's default backend ("auto", which picks wasm and, on Node 20 with the flag the CLI sets, its relaxed-SIMD
-// kernels), wasm's baseline-SIMD kernels and the reference backend must all land on PyTorch's step.
+// kernels), wasm's baseline-SIMD kernels, the reference backend and GPU.js's webgpu kernels on the GPU thread (a software
+// Vulkan driver here) must all land on PyTorch's step.
 const backends = [
   { flag: [], label: 'wasm/relaxed-simd' }, { flag: ['--backend', 'wasm:simd128'], label: 'wasm/simd128' },
-  { flag: ['--backend', 'reference'], label: 'reference/float32' },
+  { flag: ['--backend', 'reference'], label: 'reference/float32' }, { flag: ['--backend', 'gpu.js:webgpu'], label: 'gpu.js/webgpu' },
 ];
+useSoftwareVulkan();
 
 for (const cell of ['rnn', 'gru', 'lstm', 'transformer']) for (const backend of backends) {
-  test(`${cell} on ${backend.label}: one SGD step from --init matches PyTorch 1.13 (loss, gradNorm, final parameters)`, () => {
+  test(`${cell} on ${backend.label}: one SGD step from --init matches PyTorch 1.13 (loss, gradNorm, final parameters)`, (t) => {
+    if (backend.label === 'gpu.js/webgpu' && skipWithoutWebGpu(t)) return;
     const dir = tempDir();
     cpSync(join(fixtures, `golden-${cell}`), dir, { recursive: true });
     const r = cli(['run', 'one-sgd-step.seqlab.json', '--init', 'w.safetensors', '--out', 'run', ...backend.flag], dir);

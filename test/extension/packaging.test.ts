@@ -14,7 +14,7 @@ test('the .vsix file list holds the bundles, schema, example templates and walkt
   const r = spawnSync(process.execPath, [vsce, 'ls'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-  for (const f of ['package.json', 'dist/extension.js', 'dist/worker.js', 'dist/gemmWorker.js', 'dist/webview/dashboard.js', 'dist/webview/live.js',
+  for (const f of ['package.json', 'dist/extension.js', 'dist/worker.js', 'dist/gemmWorker.js', 'dist/webgpuThread.js', 'dist/webview/dashboard.js', 'dist/webview/live.js',
     'schemas/seqlab.schema.json', 'examples/vanishing-gradients/adding.seqlab.json',
     'examples/airline-passengers/passengers.csv', 'node_modules/gpu.js/package.json']) {
     assert.ok(files.includes(f), `${f} is missing from the package`);

@@ -7,7 +7,9 @@ import { createReferenceBackend } from '../../engine/backends/reference';
 import { BackendUnavailableError } from '../../engine/backends/unavailable';
 import { createWasmBackend, relaxedSimdSupported, wasmBackendSupported, type WasmFlavour } from '../../engine/backends/wasm';
 import { gemmHelpers, threadPlan, type ThreadPlan } from './gemmPool';
-import { AUTO_ORDER as GPUJS_AUTO_ORDER, pickGpuJsMode, probeGpuJsMode } from './gpujsProbe';
+import { AUTO_ORDER as GPUJS_AUTO_ORDER, pickGpuJsMode, probeGpuJsMode, unavailableError } from './gpujsProbe';
+import { startWebGpuBackend } from './webgpu';
+import { describeAdapter } from './webgpuAdapter';
 
 export { BackendUnavailableError } from '../../engine/backends/unavailable';
 
@@ -120,8 +122,16 @@ function wasmFlavour(name: BackendName): WasmFlavour | 'auto' | null {
 
 type ThreadOptions = Pick<CreateBackendOptions, 'threads' | 'onThreadError'>;
 
+/** gpu.js:webgpu on its own GPU thread; a software adapter is said in `notes` (it runs, but says nothing of GPU speed). */
+function startWebGpu(notes: string[]): Backend {
+  const started = startWebGpuBackend();
+  if (!('backend' in started)) throw unavailableError('webgpu', started.reason ?? 'unavailable');
+  if (started.adapter.software) notes.push(`gpu.js:webgpu runs on ${describeAdapter(started.adapter)}`);
+  return started.backend;
+}
+
 /** Starts one concrete backend (not 'auto'); throws BackendUnavailableError when it cannot. */
-function start(name: Exclude<BackendName, 'auto'>, opts: ThreadOptions): Backend {
+function start(name: Exclude<BackendName, 'auto'>, notes: string[], opts: ThreadOptions): Backend {
   if (name === 'reference') return createReferenceBackend('float32');
   if (name === 'reference64') return createReferenceBackend('float64');
   const flavour = wasmFlavour(name);
@@ -137,14 +147,14 @@ function start(name: Exclude<BackendName, 'auto'>, opts: ThreadOptions): Backend
   }
   const mode = gpuJsMode(name);
   if (mode === null) throw new Error(`backend '${name}' has no constructor`);
-  return createGpuJsBackend(pickGpuJsMode(mode));
+  return mode === 'webgpu' ? startWebGpu(notes) : createGpuJsBackend(pickGpuJsMode(mode));
 }
 
 function startAuto(notes: string[], opts: ThreadOptions): Backend {
   const reasons: string[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
-      const backend = start(candidate, opts);
+      const backend = start(candidate, notes, opts);
       notes.push(`auto chose ${candidate}${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}`);
       return backend;
     } catch (e) {
@@ -156,7 +166,7 @@ function startAuto(notes: string[], opts: ThreadOptions): Backend {
 }
 
 function startAny(name: BackendName, notes: string[], opts: ThreadOptions): Backend {
-  return name === 'auto' ? startAuto(notes, opts) : start(name, opts);
+  return name === 'auto' ? startAuto(notes, opts) : start(name, notes, opts);
 }
 
 /**
@@ -216,7 +226,8 @@ export function availableBackends(plan: ThreadPlan = threadPlan(0)): BackendAvai
       return usable ? runs(usable) : unavailable('no GPU.js mode works in this process');
     }
     const probe = probeGpuJsMode(mode);
-    return probe.available ? runs(mode) : unavailable(probe.reason ?? 'unavailable');
+    if (!probe.available) return unavailable(probe.reason ?? 'unavailable');
+    return runs(probe.detail ? `${mode} on ${probe.detail}` : mode);
   });
 }
 

@@ -234,7 +234,8 @@ const train = obj({
 const backendName = oneOf(['auto', 'reference', 'reference64', 'wasm', 'wasm:simd128', 'wasm:relaxed-simd', 'gpu.js', 'gpu.js:cpu', 'gpu.js:webasm', 'gpu.js:headlessgl', 'gpu.js:webgpu'], {
   description: 'Compute backend. "auto" picks the fastest available: wasm (SIMD), then gpu.js:webasm, then reference. '
     + '"wasm" runs its relaxed-SIMD kernels (fused multiply-add) where the engine accepts them, else baseline SIMD; '
-    + '"wasm:simd128" pins baseline SIMD, whose results are the same bits on every machine. `seqlab backends` lists what starts here.',
+    + '"wasm:simd128" pins baseline SIMD, whose results are the same bits on every machine. "gpu.js:webgpu" runs the GPU.js kernels on '
+    + 'WebGPU (Vulkan, Metal or D3D12), copying every op\'s operands to the GPU; auto never picks it. `seqlab backends` lists what starts here.',
   default: 'auto',
 });
 

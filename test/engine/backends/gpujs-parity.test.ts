@@ -16,10 +16,10 @@ import { createReferenceBackend } from '../../../src/engine/backends/reference';
 import { createModel, type Batch } from '../../../src/engine/model';
 import { makeBatch, makeModel, makeSpec, makeTransformer, makeTransformerSpec, type SpecOverrides, type TransformerOverrides } from '../helpers/models';
 import { TestRandom } from '../helpers/random';
-import {
-  BackendUnavailableError, createGpuJsBackend, type GpuJsMode, type GpuJsBackend,
-} from '../../../src/engine/backends/gpujs';
+import { createGpuJsBackend, type GpuJsMode, type GpuJsSyncMode } from '../../../src/engine/backends/gpujs';
 import { probeGpuJsMode } from '../../../src/runner/backends/gpujsProbe';
+import { startWebGpuBackend } from '../../../src/runner/backends/webgpu';
+import { useSoftwareVulkan } from '../../helpers/vulkan';
 
 type Role = 'in' | 'out';
 interface BufSpec { len: number; role: Role; lo?: number; hi?: number; spikes?: boolean }
@@ -260,11 +260,11 @@ function rowsOf(op: OpCase): number {
 }
 
 /**
- * A mode may be skipped only for a missing system capability (no X display, `gl` not built), and never on
- * CI, where .ci/run installs both: there a missing headlessgl is a failure, not a skip.
+ * A mode may be skipped only for a missing system capability (no X display, `gl` not built, no Vulkan driver Dawn
+ * accepts), and never on CI, where .ci/run installs them: there a missing headlessgl or webgpu is a failure, not a skip.
  */
 function skipOrFail(t: TestContext, mode: GpuJsMode, reason: string): void {
-  const systemGap = /DISPLAY is not set|`gl` module did not load/.test(reason);
+  const systemGap = /DISPLAY is not set|`gl` module did not load|found no adapter/.test(reason);
   if (systemGap && !process.env.CI) {
     t.skip(`gpu.js:${mode} unavailable here: ${reason}`);
     return;
@@ -330,33 +330,41 @@ function compareModel(gpu: Backend, over: SpecOverrides | TransformerOverrides):
   assert.ok(norm > 1e-6, `${tag}: the reference gradients are all zero, so the comparison shows nothing`);
 }
 
-const MODES: GpuJsMode[] = ['cpu', 'webasm', 'headlessgl'];
+const MODES: GpuJsSyncMode[] = ['cpu', 'webasm', 'headlessgl'];
 const reference = createReferenceBackend('float64');
+
+/** Every op, then whole models' losses and gradients, on one GPU.js backend. */
+async function checkAll(t: TestContext, gpu: Backend, mode: GpuJsMode): Promise<void> {
+  assert.deepEqual(gpu.info, { name: 'gpu.js', mode, dtype: 'float32' });
+  await t.test('every op', () => ALL_CASES.forEach((op, i) => compare(gpu, reference, op, 1000 + i)));
+  for (const over of [...MODEL_CASES, ...TRANSFORMER_CASES]) {
+    await t.test(`loss and every gradient: ${JSON.stringify(over)}`, () => compareModel(gpu, over));
+  }
+}
 
 for (const mode of MODES) {
   test(`gpu.js:${mode} matches the float64 reference on every op, and on whole models`, async (t) => {
     const probe = probeGpuJsMode(mode);
     if (!probe.available) return skipOrFail(t, mode, probe.reason ?? 'unknown');
-    const gpu: GpuJsBackend = createGpuJsBackend(mode);
+    const gpu = createGpuJsBackend(mode);
     try {
-      assert.deepEqual(gpu.info, { name: 'gpu.js', mode, dtype: 'float32' });
-      await t.test('every op', () => ALL_CASES.forEach((op, i) => compare(gpu, reference, op, 1000 + i)));
-      for (const over of [...MODEL_CASES, ...TRANSFORMER_CASES]) {
-        await t.test(`loss and every gradient: ${JSON.stringify(over)}`, () => compareModel(gpu, over));
-      }
+      await checkAll(t, gpu, mode);
     } finally {
       gpu.destroy();
     }
   });
 }
 
-test('gpu.js:webgpu is refused with the reason: GPU.js webgpu kernels are asynchronous only', () => {
-  assert.throws(() => createGpuJsBackend('webgpu'), (e: unknown) => {
-    assert.ok(e instanceof BackendUnavailableError);
-    assert.match(e.message, /webgpu/);
-    assert.match(e.message, /asynchronous/);
-    return true;
-  });
+// The same kernels in webgpu mode, on a GPU thread the synchronous backend waits on (a software Vulkan driver here).
+test('gpu.js:webgpu matches the float64 reference on every op, and on whole models', async (t) => {
+  useSoftwareVulkan();
+  const started = startWebGpuBackend();
+  if (!('backend' in started)) return skipOrFail(t, 'webgpu', started.reason ?? 'unknown');
+  try {
+    await checkAll(t, started.backend, 'webgpu');
+  } finally {
+    started.backend.destroy();
+  }
 });
 
 test('gpu.js refuses float64, and buffers of the wrong dtype or length or bad sizes, with errors naming op and argument', () => {

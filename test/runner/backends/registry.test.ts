@@ -6,6 +6,10 @@ import {
   AUTO_ORDER, BACKEND_NAMES, BackendUnavailableError, autoChoice, availableBackends, backendLabel, createBackend, probeThreads,
 } from '../../../src/runner/backends/registry';
 
+// gpu.js:webgpu serves as the backend that cannot start, whatever the machine: the Vulkan loader is pointed at a
+// driver file that does not exist, so WebGPU finds no adapter. ./webgpu.test.ts runs it on a software driver.
+process.env.VK_ICD_FILENAMES = '/nonexistent/seqlab-no-vulkan-driver.json';
+
 test('reference and reference64 start with their dtype and no notes', () => {
   const f32 = createBackend('reference');
   assert.deepEqual(f32.backend.info, { name: 'reference', mode: 'float32', dtype: 'float32' });
@@ -20,7 +24,7 @@ test('an unavailable backend with no fallback throws BackendUnavailableError nam
   assert.throws(() => createBackend('gpu.js:webgpu', { fallback: [] }), (e: unknown) => {
     assert.ok(e instanceof BackendUnavailableError);
     assert.equal(e.backend, 'gpu.js:webgpu');
-    assert.match(e.message, /'webgpu' is unavailable: .*asynchronous/);
+    assert.match(e.message, /'webgpu' is unavailable: .*found no adapter/);
     assert.match(e.message, /available instead: .*gpu\.js:cpu/);
     return true;
   });
@@ -30,13 +34,13 @@ test('an unavailable backend moves down the fallback list and the notes say what
   const { backend, notes } = createBackend('gpu.js:webgpu', { fallback: ['gpu.js:cpu', 'reference'] });
   assert.deepEqual(backend.info, { name: 'gpu.js', mode: 'cpu', dtype: 'float32' });
   assert.equal(notes.length, 1);
-  assert.match(notes[0], /^backend gpu\.js:webgpu is unavailable \(.*asynchronous.*\); fell back to gpu\.js:cpu$/);
+  assert.match(notes[0], /^backend gpu\.js:webgpu is unavailable \(.*found no adapter.*\); fell back to gpu\.js:cpu$/);
 });
 
 test('when every fallback fails too, the error lists each reason', () => {
   assert.throws(() => createBackend('gpu.js:webgpu', { fallback: ['gpu.js:webgpu'] }), (e: unknown) => {
     assert.ok(e instanceof BackendUnavailableError);
-    assert.match(e.message, /asynchronous.*; gpu\.js:webgpu is unavailable too/);
+    assert.match(e.message, /found no adapter.*; gpu\.js:webgpu is unavailable too/);
     return true;
   });
 });
