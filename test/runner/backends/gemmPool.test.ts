@@ -34,3 +34,43 @@ test('helpers that never start leave every tile to the calling thread: the produ
   assert.ok(out[0].equals(out[1]));
   assert.deepEqual(split.threadStats(), { ready: 1, helperTiles: 0 });
 });
+
+test('a helper thread that fails inside its share makes the product throw, instead of leaving the caller waiting', () => {
+  const threads = resolve(__dirname, '../../../src/engine/backends/wasm/threads.ts');
+  const wasm = resolve(__dirname, '../../../src/engine/backends/wasm/index.ts');
+  // A helper whose kernel throws on every tile, as a wasm trap would. Run in a child process: before the fix, the
+  // calling thread blocked in Atomics.wait forever, which no timer in this process could interrupt.
+  const helper = `require('tsx/cjs');
+    const { workerData } = require('node:worker_threads');
+    const Real = WebAssembly.Instance;
+    WebAssembly.Instance = function (m, i) { new Real(m, i); return { exports: { gemmTile() { throw new Error('injected fault'); } } }; };
+    require(${JSON.stringify(threads)}).serveGemmTiles(workerData.module, workerData.memory, workerData.control, workerData.index);`;
+  const script = `
+    const { Worker } = require('node:worker_threads');
+    const { createWasmBackend } = require(${JSON.stringify(wasm)});
+    const errors = [];
+    const helpers = { count: 1, start(module, memory, control) {
+      const w = new Worker(${JSON.stringify(helper)}, { eval: true, workerData: { module, memory, control, index: 1 } });
+      w.on('error', (e) => errors.push(e.message));
+      return { stop: () => void w.terminate() };
+    } };
+    const be = createWasmBackend({ flavour: 'simd128', helpers, parallelMinMadds: 0 });
+    const n = 256, a = be.alloc(n * n), b = be.alloc(n * n), c = be.alloc(n * n);
+    const attempt = () => { try { be.gemm(false, false, n, n, n, a, b, c, false); return null; } catch (e) { return e.message; } };
+    const go = () => {
+      if (be.threadStats().ready < 2) return setTimeout(go, 5);
+      // The calling thread may take both tiles of a product before the helper wakes; within a few products it does not.
+      let first = null;
+      for (let i = 0; i < 200 && first === null; i++) first = attempt();
+      const again = attempt();
+      setTimeout(() => { console.log(JSON.stringify({ first, again, errors })); be.destroy(); }, 200);
+    };
+    go();`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.signal, null, 'the product never returned: the calling thread waits for the failed helper');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim()) as { first: string | null; again: string | null; errors: string[] };
+  assert.match(out.first ?? 'no product reached the failing helper', /helper thread failed inside its share/);
+  assert.match(out.again ?? 'the next product ran', /helper thread failed/, 'the backend stays failed');
+  assert.ok(out.errors.some((m) => m.includes('injected fault')), `the helper's own error reaches the host: ${out.errors.join('; ')}`);
+});

@@ -19,11 +19,13 @@ export interface GemmHelpers {
 }
 
 // Int32 slots of the control block: the published product's generation, the claim word (generation tag and next
-// tile), tiles done, stop flag, helpers ready, the product's arguments, tiles helpers computed, then each thread's
-// workspace address.
-const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4, HELPED = 17;
+// tile), tiles done, stop flag, helpers ready, the product's arguments, tiles helpers computed, a helper failed, then
+// each thread's workspace address.
+const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4, HELPED = 17, FAILED = 18;
 const TRANS_A = 5, TRANS_B = 6, M = 7, N = 8, K = 9, A = 10, B = 11, C = 12, ACC = 13, BY_COLUMNS = 14, CHUNK = 15, TILES = 16;
-const WORKSPACE = 18;
+const WORKSPACE = 19;
+/** Added to DONE by a helper that failed inside a tile: more than any product's tiles, so the caller stops waiting. */
+const FAILED_DONE = 1 << 20;
 /** The claim word holds the generation's low 20 bits above an 11-bit tile index (past the last tile, at most 2^11 − 1). */
 const TILE_BITS = 11, TAG_MASK = 0xfffff, INDEX_MASK = (1 << TILE_BITS) - 1;
 /** The largest team: a product has at most one tile per thread, fewer than the claim word's index can count. */
@@ -79,7 +81,15 @@ export function serveGemmTiles(module: WebAssembly.Module, memory: WebAssembly.M
     Atomics.wait(ctl, GEN, seen);
     if (Atomics.load(ctl, STOP) !== 0) return;
     seen = Atomics.load(ctl, GEN);
-    runTiles(gemmTile, ctl, seen & TAG_MASK, ctl[WORKSPACE + index] >>> 0, true);
+    try {
+      runTiles(gemmTile, ctl, seen & TAG_MASK, ctl[WORKSPACE + index] >>> 0, true);
+    } catch (e) {
+      // The tile it claimed will never be done: release the caller, which reports the product as failed.
+      Atomics.store(ctl, FAILED, 1);
+      Atomics.add(ctl, DONE, FAILED_DONE);
+      Atomics.notify(ctl, DONE);
+      throw e;
+    }
   }
 }
 
@@ -124,6 +134,10 @@ export class GemmTeam {
     Atomics.notify(ctl, GEN);
     runTiles(this.gemmTile, ctl, gen & TAG_MASK, ctl[WORKSPACE] >>> 0, false);
     for (let d = Atomics.load(ctl, DONE); d < tiles; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d);
+    if (Atomics.load(ctl, FAILED) !== 0) {
+      throw new Error(`wasm gemm (${m}×${n}×${k}): a helper thread failed inside its share, so the product is incomplete; `
+        + 'its error is reported separately; with threads set to 1 no helper threads run.');
+    }
   }
 
   /** Stops the helpers; the team must not be used after. */
