@@ -1,14 +1,15 @@
 // The machine's measured peak for 128-bit WebAssembly SIMD on one thread: a register-resident loop of 12 independent
 // f32x4 multiply-add chains (acc = acc·b + c), no memory traffic, in both kernel flavours: simd128 (f32x4.mul then f32x4.add) and relaxed-simd (f32x4.relaxed_madd, one fused FMA on x64 with
 // FMA3). 12 chains cover a multiply-add's latency (4–6 cycles) at two issues per cycle, so the loop runs at the core's
-// SIMD throughput. Flops = iterations · 12 chains · 4 lanes · 2; the figure is the best of several timed runs.
+// SIMD throughput. Flops = iterations · 12 chains · 4 lanes · 2; the figure is the best of 15 timed runs of about 20 ms
+// (on a shared machine the best run is the one least disturbed).
 //   npx tsx bench/simdPeak.ts
 import { setFlagsFromString } from 'node:v8';
 
 export type PeakFlavour = 'simd128' | 'relaxed-simd';
 
 const CHAINS = 12;
-const ITERATIONS = 20_000_000;
+const ITERATIONS = 5_000_000; // about 20 ms per run: short runs give a loaded machine's gaps a chance to show
 
 const chains = Array.from({ length: CHAINS }, (_, i) => i);
 // Hand-assembled (a few dozen bytes; compiling AssemblyScript at run time would take longer than the measurement).
@@ -44,7 +45,7 @@ function peakModule(flavour: PeakFlavour): Uint8Array<ArrayBuffer> {
 }
 
 /** Best GFLOP/s of the multiply-add loop over `runs` timed runs, on the calling thread. */
-export function measureSimdPeak(flavour: PeakFlavour, runs = 5): number {
+export function measureSimdPeak(flavour: PeakFlavour, runs = 15): number {
   if (flavour === 'relaxed-simd') setFlagsFromString('--experimental-wasm-relaxed-simd');
   const instance = new WebAssembly.Instance(new WebAssembly.Module(peakModule(flavour)));
   const peak = instance.exports.peak as (n: number, b: number, c: number) => number;
