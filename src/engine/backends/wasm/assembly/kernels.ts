@@ -98,8 +98,8 @@ export function tanhInto(x: usize, y: usize, n: i32): void {
 
 // ---------------------------------------------------------------------------------------------
 // GEMM: C (m×n) = op(A)·op(B) (+ C). Goto-style: for each KC-deep slice, op(B) is packed into
-// 8-column panels (row by row up front without transB, panel by panel as first used with it) and op(A) into 4-row
-// panels of MC-row blocks; a 4×8 register-blocked micro-kernel
+// 8-column panels (row by row up front without transB, panel by panel as first used with it; read in place without
+// transB when there is one row block) and op(A) into 4-row panels of MC-row blocks; a 4×8 register-blocked micro-kernel
 // (8 f32x4 accumulators) streams one A panel against one B panel, which stays in L1.
 // Packing absorbs both transposes, so the micro-kernel is the same for all four combinations.
 // ---------------------------------------------------------------------------------------------
@@ -201,7 +201,9 @@ function packRows(m: usize, lda: i32, c0: i32, count: i32, k0: i32, kc: i32, dst
 
 /**
  * 4×8 micro-kernel: tile = Apanel(kc×4)ᵀ·Bpanel(kc×8), written (or added, when add) to C at rows×cols. The B panel's
- * rows are bStride bytes apart: 32 when packed, a row of B when read in place.
+ * rows are bStride bytes apart: 32 when packed, a row of B when read in place. Why 4×8: its 11 live vectors (plus
+ * simd128's product temporary) fit the 15 xmm registers V8 allocates on x64; 4×12 and 6×8 were measured slower
+ * (spills with 16 live vectors; with 6-row panels a batch of 32 leaves a 2-row last panel): bench/README.md.
  */
 function micro(pa: usize, pb: usize, bStride: usize, kc: i32, c: usize, ldc: i32, rows: i32, cols: i32, add: bool, tmp: usize): void {
   let c00 = splat(0), c01 = splat(0), c10 = splat(0), c11 = splat(0);
