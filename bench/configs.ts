@@ -67,3 +67,15 @@ export function matmulFlops(c: BenchConfig): number {
   const pass = 2 * c.T * c.B * G * c.H;
   return 3 * pass * (c.I + c.H) - pass * c.I;
 }
+
+export type GemmShape = { name: string; transA: boolean; transB: boolean; m: number; n: number; k: number };
+
+/** The products of one LSTM layer's training step at hidden size H, forward and backward. */
+export function lstmGemmShapes(H: number, B = 32, T = 64, I = 16): GemmShape[] {
+  return [
+    { name: 'h·W_hhᵀ', transA: false, transB: true, m: B, n: 4 * H, k: H },
+    { name: 'dpre·W_hh', transA: false, transB: false, m: B, n: H, k: 4 * H },
+    { name: 'X·W_ihᵀ', transA: false, transB: true, m: B * T, n: 4 * H, k: I },
+    { name: 'dW_hh', transA: true, transB: false, m: 4 * H, n: H, k: B * T },
+  ];
+}

@@ -7,21 +7,10 @@ import { setFlagsFromString } from 'node:v8';
 import { loadavg } from 'node:os';
 import { createWasmBackend, type WasmBackend } from '../src/engine/backends/wasm';
 import { gemmHelpers, threadPlan } from '../src/runner/backends/gemmPool';
+import { lstmGemmShapes as shapes, type GemmShape as Shape } from './configs';
 import { median } from './timing';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
-
-type Shape = { name: string; transA: boolean; transB: boolean; m: number; n: number; k: number };
-
-/** The products of one LSTM layer's step at hidden size H (bench/configs.ts's B, T, I). */
-function shapes(H: number, B = 32, T = 64, I = 16): Shape[] {
-  return [
-    { name: 'h·W_hhᵀ', transA: false, transB: true, m: B, n: 4 * H, k: H },
-    { name: 'dpre·W_hh', transA: false, transB: false, m: B, n: H, k: 4 * H },
-    { name: 'X·W_ihᵀ', transA: false, transB: true, m: B * T, n: 4 * H, k: I },
-    { name: 'dW_hh', transA: true, transB: false, m: 4 * H, n: H, k: B * T },
-  ];
-}
 
 /** A product on `be` repeated `reps` times per call; returns the µs per product. */
 function timer(be: WasmBackend, s: Shape): (reps: number) => number {

@@ -5,8 +5,8 @@
 // only. `--transformer`: the sequence-to-sequence and Transformer steps alone (SeqLab and PyTorch), printed,
 // results.json left as it is.
 // `--data [--small]`: peak memory of loading JSONL and CSV files (bench/dataMemory.ts) alone, printed.
-// `--sizes`: the hidden-size sweep alone (bench/sizes.ts), printed, results.json left as it is. `--cells lstm,gru,rnn`:
-// the cells of the hidden-size sweep (default lstm).
+// `--sizes`: the hidden-size sweep alone (bench/sizes.ts), printed, results.json left as it is (`--sizes --quick`:
+// H = 128 and 512 only). `--cells lstm,gru,rnn`: the cells of the hidden-size sweep (default lstm).
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,8 @@ import { availableBackends } from '../src/runner/backends/registry';
 import { REFERENCE, sizeConfigs, SWEEP, TRANSFORMER, type BenchConfig, type RecurrentCell } from './configs';
 import { runDataMemory } from './dataMemory';
 import { SEQ2SEQ } from './seq2seq';
-import { measureSizes, sizesTable, type SizeRow } from './sizes';
+import { measureSimdPeak } from './simdPeak';
+import { measureSizes, sizesTable, type Peaks, type SizeRow } from './sizes';
 import { measureBrain, measureTf, measureTorch, torchAvailable, type BrainResult, type TfResult } from './others';
 import type { Timing } from './timing';
 import type { SeqLabResult } from './seqlab';
@@ -24,6 +25,7 @@ import type { SeqLabJob, WorkerReply } from './seqlab-worker';
 
 const transformerOnly = process.argv.includes('--transformer');
 const sizesOnly = process.argv.includes('--sizes');
+const quickSizes = sizesOnly && process.argv.includes('--quick');
 const quick = process.argv.includes('--quick') || transformerOnly || sizesOnly;
 const BUDGET_MS = quick ? 2000 : 4000;
 const cellsArg = process.argv[process.argv.indexOf('--cells') + 1];
@@ -106,18 +108,27 @@ async function main(): Promise<void> {
 
   // Each configuration's systems run back to back, so the machine's load drifts little between them.
   const runner = new SeqLabRunner();
-  const sizes = (): Promise<SizeRow[]> => measureSizes(sizeConfigs(SIZE_CELLS),
-    (backend, c) => runner.run({ backend, config: c, budgetMs: BUDGET_MS, warmup: 1, minSteps: 3 }),
+  const sizes = (): Promise<SizeRow[]> => measureSizes(sizeConfigs(SIZE_CELLS).filter((c) => !quickSizes || c.H === 128 || c.H === 512),
+    (backend, c, threads) => runner.run({ backend, config: c, budgetMs: BUDGET_MS, warmup: 1, minSteps: 3, threads }),
     async (c, threads) => {
       if (!torchAvailable().ok) return undefined;
       const r = await attempt(`torch ${threads}t ${c.id}`, () => measureTorch([c], threads, BUDGET_MS / 2).results[c.id].ms);
       if (r.ok) log(`torch ${threads} thread(s) ${c.id}: ${r.value.toFixed(1)} ms/step`);
       return r.ok ? r.value : undefined;
     });
-  if (sizesOnly) {
+  // The one-thread 128-bit SIMD peaks the sizes table is measured against, on this (otherwise idle) thread, before and
+  // after the sweep: the better of the two, as load from other jobs only lowers it.
+  const peaks = (): Peaks => ({ relaxed: measureSimdPeak('relaxed-simd'), simd128: measureSimdPeak('simd128') });
+  const sizeSweep = async (): Promise<{ rows: SizeRow[]; peaks: Peaks }> => {
+    const before = peaks();
     const rows = await sizes();
+    const after = peaks();
+    return { rows, peaks: { relaxed: Math.max(before.relaxed, after.relaxed), simd128: Math.max(before.simd128, after.simd128) } };
+  };
+  if (sizesOnly) {
+    const { rows, peaks: peak } = await sizeSweep();
     await runner.close();
-    console.log([machineLine(load0), '', ...sizesTable(rows), `load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`].join('\n'));
+    console.log([machineLine(load0), '', ...sizesTable(rows, peak), `load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`].join('\n'));
     return;
   }
   const seqResults = new Map<string, Outcome<SeqLabResult>>();
@@ -163,7 +174,7 @@ async function main(): Promise<void> {
     // PyTorch has no truncated-BPTT mode in this script; its T=1024 row is full BPTT.
     if (c.tbptt === null) await measureTorchOne(c, [lstmThreads]);
   }
-  const sizeRows = quick ? [] : await sizes();
+  const { rows: sizeRows, peaks: sizePeaks } = quick ? { rows: [], peaks: null } : await sizeSweep();
   // SeqLab's slower backends (10–100× slower than wasm): the LSTM reference configuration, two steps.
   for (const backend of others)
     seqResults.set(`${backend}|${REFERENCE[0].id}`, await runner.run({ backend, config: REFERENCE[0], budgetMs: BUDGET_MS / 2, warmup: 1, minSteps: 2 }));
@@ -234,9 +245,9 @@ async function main(): Promise<void> {
         r?.wasmMemoryBytes ? (r.wasmMemoryBytes / 2 ** 20).toFixed(0) : '—'].map((v, i) => pad(v, i === 0 ? 34 : 10)).join(' '));
     }
   }
-  if (sizeRows.length) {
+  if (sizeRows.length && sizePeaks) {
     out();
-    for (const l of sizesTable(sizeRows)) out(l);
+    for (const l of sizesTable(sizeRows, sizePeaks)) out(l);
   }
   out();
   out(`Sequence to sequence (${SEQ2SEQ.id}: embedding ${SEQ2SEQ.E}, vocabulary ${SEQ2SEQ.V}, teacher forcing, Adam), SeqLab ${PRIMARY}:`);
@@ -279,7 +290,7 @@ async function main(): Promise<void> {
     started: started.toISOString(), finished: new Date().toISOString(), quick,
     machine: { cpu: cpus()[0]?.model ?? null, cores: cpus().length, node: process.version, loadAverageStart: load0, loadAverageEnd: load1 },
     seqlab: Object.fromEntries(seq.results), eventLoopMaxDelayMs: seq.eventLoopMaxMs,
-    tfjs: tf, brain, torch: torchCheck.ok ? torch : { unavailable: torchCheck.reason }, seq2seq: s2s, sizes: sizeRows,
+    tfjs: tf, brain, torch: torchCheck.ok ? torch : { unavailable: torchCheck.reason }, seq2seq: s2s, sizes: sizeRows, simdPeaks: sizePeaks,
     targets, table: lines,
   }, null, 2)}\n`);
   log(`wrote ${file}`);

@@ -53,5 +53,5 @@ export async function measureSeq2Seq(backendName: string, c: Seq2SeqBenchConfig,
   const batch: Batch = { B: c.B, T: c.S, x: null, tokens, lengths: null, y, target: { steps: c.U, lengths: null } };
   const timing = await timeSteps(() => trainer.step(batch), { warmup, minSteps, maxSteps: 30, budgetMs });
   const wasmMemoryBytes = 'memoryBytes' in be && typeof be.memoryBytes === 'function' ? (be.memoryBytes as () => number)() : null;
-  return { ...timing, backend: `${be.info.name}:${be.info.mode}`, wasmMemoryBytes };
+  return { ...timing, backend: `${be.info.name}:${be.info.mode}`, wasmMemoryBytes, threads: be.info.threads ?? 1 };
 }

@@ -12,6 +12,8 @@ export interface SeqLabJob {
   budgetMs: number;
   warmup: number;
   minSteps: number;
+  /** The wasm backend's thread team (0: every core); absent: one thread. */
+  threads?: number;
 }
 
 export type WorkerReply = { ok: true; result: SeqLabResult } | { ok: false; error: string };
@@ -19,7 +21,7 @@ export type WorkerReply = { ok: true; result: SeqLabResult } | { ok: false; erro
 parentPort!.on('message', (job: SeqLabJob) => {
   const c = job.config;
   const measured = 'attention' in c ? measureSeq2Seq(job.backend, c, job.budgetMs, job.warmup, job.minSteps)
-    : measureSeqLab(job.backend, c, job.budgetMs, job.warmup, job.minSteps);
+    : measureSeqLab(job.backend, c, job.budgetMs, job.warmup, job.minSteps, job.threads);
   measured.then(
     (result) => parentPort!.postMessage({ ok: true, result } satisfies WorkerReply),
     (e: unknown) => parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) } satisfies WorkerReply),

@@ -1,5 +1,6 @@
 // SeqLab's real training step (Model + Trainer: zeroGrad, forward, backward, clip, Adam) on one backend.
 import type { Backend } from '../src/engine/backend';
+import type { WasmBackend } from '../src/engine/backends/wasm';
 import { createBackend } from '../src/runner/backends/registry';
 import { initialize } from '../src/engine/init';
 import { createModel, type Batch } from '../src/engine/model';
@@ -13,6 +14,8 @@ export interface SeqLabResult extends Timing {
   backend: string;
   /** WebAssembly memory in use after the run (wasm backend only), bytes. */
   wasmMemoryBytes: number | null;
+  /** Threads the backend's matrix products ran on (the calling thread included). */
+  threads: number;
 }
 
 
@@ -53,10 +56,19 @@ export function trainingStep(c: BenchConfig, be: Backend): () => void {
   return () => void trainer.step(batch);
 }
 
-export async function measureSeqLab(backendName: string, c: BenchConfig, budgetMs: number, warmup = 2, minSteps = 3): Promise<SeqLabResult> {
-  const be = createBackend(backendName).backend;
-  const timing = await timeSteps(trainingStep(c, be), { warmup, minSteps, maxSteps: 30, budgetMs });
-  const wasmMemoryBytes = 'memoryBytes' in be && typeof be.memoryBytes === 'function' ? (be.memoryBytes as () => number)() : null;
-  be.destroy?.();
-  return { ...timing, backend: `${be.info.name}:${be.info.mode}`, wasmMemoryBytes };
+/**
+ * `threads`: the wasm backend's thread team as a run's --threads sets it (0: every core); absent: one thread. The
+ * helpers are awaited before timing and stopped after, so one worker can measure many backends in turn.
+ */
+export async function measureSeqLab(backendName: string, c: BenchConfig, budgetMs: number, warmup = 2, minSteps = 3, threads?: number): Promise<SeqLabResult> {
+  const be = createBackend(backendName, { fallback: [], threads }).backend;
+  const team = be.info.threads ?? 1;
+  if ('threadStats' in be) while ((be as WasmBackend).threadStats().ready < team) await new Promise((r) => setTimeout(r, 5));
+  try {
+    const timing = await timeSteps(trainingStep(c, be), { warmup, minSteps, maxSteps: 30, budgetMs });
+    const wasmMemoryBytes = 'memoryBytes' in be && typeof be.memoryBytes === 'function' ? (be.memoryBytes as () => number)() : null;
+    return { ...timing, backend: `${be.info.name}:${be.info.mode}`, wasmMemoryBytes, threads: team };
+  } finally {
+    be.destroy?.();
+  }
 }

@@ -98,8 +98,8 @@ export function tanhInto(x: usize, y: usize, n: i32): void {
 
 // ---------------------------------------------------------------------------------------------
 // GEMM: C (m×n) = op(A)·op(B) (+ C). Goto-style: for each KC-deep slice, op(B) is packed into
-// 8-column panels (row by row up front without transB, panel by panel as first used with it) and op(A) into 4-row
-// panels of MC-row blocks; a 4×8 register-blocked micro-kernel
+// 8-column panels (row by row up front without transB, panel by panel as first used with it; read in place without
+// transB when there is one row block) and op(A) into 4-row panels of MC-row blocks; a 4×8 register-blocked micro-kernel
 // (8 f32x4 accumulators) streams one A panel against one B panel, which stays in L1.
 // Packing absorbs both transposes, so the micro-kernel is the same for all four combinations.
 // ---------------------------------------------------------------------------------------------
@@ -199,8 +199,13 @@ function packRows(m: usize, lda: i32, c0: i32, count: i32, k0: i32, kc: i32, dst
   }
 }
 
-/** 4×8 micro-kernel: tile = Apanel(kc×4)ᵀ·Bpanel(kc×8), written (or added, when add) to C at rows×cols. */
-function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32, cols: i32, add: bool, tmp: usize): void {
+/**
+ * 4×8 micro-kernel: tile = Apanel(kc×4)ᵀ·Bpanel(kc×8), written (or added, when add) to C at rows×cols. The B panel's
+ * rows are bStride bytes apart: 32 when packed, a row of B when read in place. Why 4×8: its 11 live vectors (plus
+ * simd128's product temporary) fit the 15 xmm registers V8 allocates on x64; 4×12 and 6×8 were measured slower
+ * (spills with 16 live vectors; with 6-row panels a batch of 32 leaves a 2-row last panel): bench/README.md.
+ */
+function micro(pa: usize, pb: usize, bStride: usize, kc: i32, c: usize, ldc: i32, rows: i32, cols: i32, add: bool, tmp: usize): void {
   let c00 = splat(0), c01 = splat(0), c10 = splat(0), c11 = splat(0);
   let c20 = splat(0), c21 = splat(0), c30 = splat(0), c31 = splat(0);
   for (let kk = 0; kk < kc; kk++) {
@@ -214,7 +219,7 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32, col
     c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
     a = v128.load32_splat(pa, 12);
     c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
-    pa += 16; pb += 32;
+    pa += 16; pb += bStride;
   }
   const ldcb = <usize>ldc << 2;
   if (rows == 4 && cols == 8) {
@@ -326,11 +331,15 @@ export function gemmTile(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: 
   const packB = ws + (<usize>(MC * KC) << 2);
   const nPanels = (j1 - j0 + 7) >> 3;
   const tmp = packB + (<usize>(KC * nPanels * 8) << 2);
+  // With one row block (m ≤ MC: the per-step product dpre·W_hh, m = batch) each B panel is read by that block alone,
+  // right after it would be packed: full panels of a non-transposed B are read in place instead, sparing a copy of B
+  // per call. The same multiply-adds in the same order: the bits do not change.
+  const inPlace = !transB && m <= MC;
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = min(KC, k - k0);
     const add = accumulate || k0 > 0;
     const panelBytes = <usize>(kc * 8) << 2;
-    if (!transB) packRows(b, n, j0, j1 - j0, k0, kc, packB, panelBytes);
+    if (!transB && !inPlace) packRows(b, n, j0, j1 - j0, k0, kc, packB, panelBytes);
     for (let r = i0; r < i1; r += MC) {
       const mc = min(MC, i1 - r);
       const aPanels = (mc + 3) >> 2;
@@ -345,13 +354,18 @@ export function gemmTile(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: 
       for (let p = 0; p < nPanels; p++) {
         const jp = j0 + (p << 3);
         const cols = min(8, j1 - jp);
-        const pb = packB + <usize>p * panelBytes;
+        let pb = packB + <usize>p * panelBytes;
+        let bStride: usize = 32;
         // A transposed B is packed during the first row block, each panel just before its first use: with one row
         // block (the per-step recurrent product h·W_hhᵀ, m = batch) the panel is still in L1 when it is read.
         if (r == i0 && transB) packTransposed(b, k, jp, cols, k0, kc, pb, 8);
+        if (inPlace && cols == 8) {
+          pb = b + ((<usize>k0 * n + jp) << 2);
+          bStride = <usize>n << 2;
+        } else if (inPlace) packStraight(b, n, jp, cols, k0, kc, pb, 8);
         for (let q = 0; q < aPanels; q++) {
           const r0 = r + (q << 2);
-          micro(packA + <usize>q * aPanelBytes, pb, kc, c + ((<usize>r0 * n + jp) << 2), n, min(4, i1 - r0), cols, add, tmp);
+          micro(packA + <usize>q * aPanelBytes, pb, bStride, kc, c + ((<usize>r0 * n + jp) << 2), n, min(4, i1 - r0), cols, add, tmp);
         }
       }
     }
