@@ -51,6 +51,8 @@ class SeqLabRunner {
   private readonly worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'seqlab-worker.ts'))});`, { eval: true });
   private readonly eld = monitorEventLoopDelay({ resolution: 5 });
   eventLoopMaxMs = 0;
+  /** The worst delay during jobs on one thread and during jobs on the wasm thread team, apart. */
+  readonly eventLoopMaxByTeam = { one: 0, team: 0 };
 
   async run(job: SeqLabJob): Promise<Outcome<SeqLabResult>> {
     this.eld.reset();
@@ -66,6 +68,8 @@ class SeqLabRunner {
     });
     this.eld.disable();
     this.eventLoopMaxMs = Math.max(this.eventLoopMaxMs, this.eld.max / 1e6);
+    const kind = reply.ok && reply.result.threads > 1 ? 'team' : 'one';
+    this.eventLoopMaxByTeam[kind] = Math.max(this.eventLoopMaxByTeam[kind], this.eld.max / 1e6);
     const what = `seqlab ${job.backend} ${job.config.id}`;
     if (reply.ok) log(`${what}: ${reply.result.ms.toFixed(1)} ms/step (${reply.result.steps} steps)`);
     else log(`${what}: FAILED ${reply.error}`);
@@ -128,7 +132,9 @@ async function main(): Promise<void> {
   if (sizesOnly) {
     const { rows, peaks: peak } = await sizeSweep();
     await runner.close();
-    console.log([machineLine(load0), '', ...sizesTable(rows, peak), `load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`].join('\n'));
+    console.log([machineLine(load0), '', ...sizesTable(rows, peak), `load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+      `Main thread's worst event-loop delay while SeqLab trained in a worker: ${runner.eventLoopMaxByTeam.one.toFixed(1)} ms on one thread, `
+      + `${runner.eventLoopMaxByTeam.team.toFixed(1)} ms on the thread team`].join('\n'));
     return;
   }
   const seqResults = new Map<string, Outcome<SeqLabResult>>();
