@@ -128,7 +128,6 @@ class Training {
   private readonly c: Config;
   private readonly hooks: RunHooks;
   private readonly trainer: Trainer<Batch>;
-  private readonly backend: Backend;
   private readonly backendLabel: string;
   private readonly batchOpts: BatchOptions;
   private readonly probes: Sequence[];
@@ -155,7 +154,6 @@ class Training {
     this.hooks = opts.hooks ?? {};
     for (const w of exp.warnings) this.log('warning', `${w.file}:${w.start.line}:${w.start.column}: ${w.path}: ${w.message}`);
     const backend = this.openBackend(opts.backend ?? this.c.backend.name, opts.threads ?? 0);
-    this.backend = backend;
     this.backendLabel = backendLabel(backend.info);
     this.model = createModel(exp.model, backend);
     const root = new Rng(this.c.seed);
@@ -289,8 +287,6 @@ class Training {
       return this.finish(step, lastEval);
     } catch (e) {
       return this.fail(e);
-    } finally {
-      this.backend.destroy?.();
     }
   }
 

@@ -82,7 +82,11 @@ export function waitWhile(control: Int32Array, state: number, stallMs: number, w
   let beats = Atomics.load(control, HEARTBEAT);
   let since = Date.now();
   for (;;) {
-    if (Atomics.wait(control, STATE, state, 250) !== 'timed-out' || stateOf(control) !== state) return stateOf(control);
+    Atomics.wait(control, STATE, state, 250);
+    // Only a changed state ends the wait: a wake-up alone can be the late notify of the previous call's signal (the
+    // GPU thread stored `done`, this side saw it and sent the next request before that notify arrived).
+    const current = stateOf(control);
+    if (current !== state) return current;
     const now = Atomics.load(control, HEARTBEAT);
     if (now !== beats) {
       beats = now;
