@@ -128,7 +128,7 @@ function wasmFlavour(name: BackendName): WasmFlavour | 'auto' | null {
   return name.startsWith('wasm:') ? (name.slice('wasm:'.length) as WasmFlavour) : null;
 }
 
-type ThreadOptions = Pick<CreateBackendOptions, 'threads' | 'onThreadError' | 'timeStep' | 'gpu'>;
+type StartOptions = Pick<CreateBackendOptions, 'threads' | 'onThreadError' | 'timeStep' | 'gpu'>;
 
 /** gpu.js:webgpu on its own GPU thread; a software adapter is said in `notes` (it runs, but says nothing of GPU speed). */
 function startWebGpu(notes: string[]): Backend {
@@ -139,7 +139,7 @@ function startWebGpu(notes: string[]): Backend {
 }
 
 /** Starts one concrete backend (not 'auto'); throws BackendUnavailableError when it cannot. */
-function start(name: Exclude<BackendName, 'auto'>, notes: string[], opts: ThreadOptions): Backend {
+function start(name: Exclude<BackendName, 'auto'>, notes: string[], opts: StartOptions): Backend {
   if (name === 'reference') return createReferenceBackend('float32');
   if (name === 'reference64') return createReferenceBackend('float64');
   const flavour = wasmFlavour(name);
@@ -158,7 +158,7 @@ function start(name: Exclude<BackendName, 'auto'>, notes: string[], opts: Thread
   return mode === 'webgpu' ? startWebGpu(notes) : createGpuJsBackend(pickGpuJsMode(mode));
 }
 
-function startAuto(notes: string[], opts: ThreadOptions): Backend {
+function startAuto(notes: string[], opts: StartOptions): Backend {
   const reasons: string[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
@@ -180,7 +180,7 @@ function startAuto(notes: string[], opts: ThreadOptions): Backend {
   throw new BackendUnavailableError('auto', `no backend in the auto order could start: ${reasons.join('; ')}`);
 }
 
-function startAny(name: BackendName, notes: string[], opts: ThreadOptions): Backend {
+function startAny(name: BackendName, notes: string[], opts: StartOptions): Backend {
   return name === 'auto' ? startAuto(notes, opts) : start(name, notes, opts);
 }
 
