@@ -78,12 +78,14 @@ export async function startCodeServer(cs: CodeServerInstall, opts: {
   port: number; extensionsDir: string; userDataDir: string; workspace: string; timeoutMs?: number;
   /** Keep workspace trust on (the workspace then opens untrusted when the settings say not to prompt). */
   workspaceTrust?: boolean;
+  /** The environment of code-server and the extension hosts it starts (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<RunningCodeServer> {
   const args = [cs.entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${opts.port}`, '--disable-telemetry', '--disable-update-check',
     ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--extensions-dir', opts.extensionsDir, '--user-data-dir', opts.userDataDir, opts.workspace];
   // Its own process group, so stop() ends code-server and the extension hosts it forks, and nothing else.
-  const child: ChildProcess = spawn(cs.node, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(cs.node, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
   let out = '';
   child.stdout?.on('data', (b: Buffer) => { out += b.toString(); });
   child.stderr?.on('data', (b: Buffer) => { out += b.toString(); });

@@ -24,6 +24,7 @@ import { removeStaleTemps, WriteError } from './files';
 import { readRunFile, reopenRun } from './reopen';
 import { checkpointPair, claimRunDir, makeRunId, RunDir, type DataFingerprint, type RunInfo } from './runDir';
 import { readSummary } from './snapshot';
+import { stepTimer } from './stepTiming';
 import { alignmentRecords } from './seq2seq/evaluate';
 
 export interface RunHooks {
@@ -177,7 +178,10 @@ class Training {
   private openBackend(name: string, threads: number): Backend {
     let created;
     try {
-      created = createBackend(name, { fallback: this.c.backend.fallback, threads, onThreadError: (m) => this.log('warning', `${m}; its share runs on the other threads`) });
+      created = createBackend(name, {
+        fallback: this.c.backend.fallback, threads, timeStep: stepTimer(this.exp),
+        onThreadError: (m) => this.log('warning', `${m}; its share runs on the other threads`),
+      });
     } catch (e) {
       throw new InputError([fileDiagnostic(this.exp.configFile, (e as Error).message, 'backend.name')]);
     }

@@ -60,3 +60,11 @@ test('seqlab backends --help prints its usage; an argument is a usage error (exi
   assert.equal(extra.code, 2);
   assert.match(extra.stderr, /seqlab: backends takes no arguments, got "wasm"/);
 });
+
+test("with a hardware WebGPU adapter the auto line adds that a run times gpu.js:webgpu; with a software one it does not", () => {
+  const list: BackendAvailability[] = [{ name: 'wasm', available: true, reason: null, kernels: 'simd128', threadsNote: null }];
+  const adapter = { vendor: 'acme', architecture: '', device: '', description: 'Acme X1', software: false };
+  const autoLine = (software: boolean) => backendsTable(list, { available: true, adapter: { ...adapter, software }, reason: null }).split('\n').at(-1);
+  assert.equal(autoLine(false), "auto would pick: wasm (simd128), or gpu.js:webgpu in a run where one timed step of the run's model is faster on it (hardware adapter)");
+  assert.equal(autoLine(true), 'auto would pick: wasm (simd128)');
+});

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Frame, type Page } from 'playwright-core';
 import { findCodeServer, freePort, installVsix, startCodeServer, writeUserSettings, type RunningCodeServer } from '../../scripts/e2e/codeServer';
+import { softwareVulkanIcd } from '../helpers/vulkan';
 
 const root = resolve(import.meta.dirname, '../..');
 const artifacts = join(root, 'test-artifacts', 'e2e');
@@ -240,6 +241,73 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
   } catch (e) {
     const page = browser.contexts()[0]?.pages()[0];
     if (page) await page.screenshot({ path: join(artifacts, 'failure.png') }).catch(() => undefined);
+    if (server) console.error(server.output().slice(-3000));
+    for (const log of findFiles(userDataDir, 'SeqLab.log')) console.error(`--- ${log}\n${readFileSync(log, 'utf8').slice(-4000)}`);
+    throw e;
+  } finally {
+    await browser.close();
+    await server?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+// gpu.js:webgpu from the installed .vsix, with the Dawn binary it carries, on the software Vulkan driver (SwiftShader,
+// in Debian's chromium): code-server gets VK_ICD_FILENAMES, and its extension host, the training worker and the
+// worker's GPU thread inherit it. The config names the backend with no fallback, so the run cannot end on another.
+const icd = softwareVulkanIcd();
+const skipWebGpu = skip || (!process.env.CI && !icd ? 'no software Vulkan driver (SwiftShader from chromium)' : false);
+
+function summaryOf(workspace: string): { status: string; steps: number; backend: string } | null {
+  const dir = join(workspace, '.seqlab', 'runs');
+  const id = existsSync(dir) ? readdirSync(dir)[0] : undefined;
+  if (!id || !existsSync(join(dir, id, 'summary.json'))) return null;
+  try { return JSON.parse(readFileSync(join(dir, id, 'summary.json'), 'utf8')) as { status: string; steps: number; backend: string }; }
+  catch { return null; } // caught mid-write
+}
+
+test('SeqLab in code-server trains a run on gpu.js:webgpu (SwiftShader) from the installed .vsix', { skip: skipWebGpu, timeout: 300_000 }, async () => {
+  if (missing || typeof cs === 'string') assert.fail(`end-to-end prerequisites missing on CI: ${missing}`);
+  assert.ok(icd, 'no software Vulkan driver for gpu.js:webgpu on CI: /usr/lib/chromium/vk_swiftshader_icd.json is missing');
+  mkdirSync(artifacts, { recursive: true });
+  const tmp = mkdtempSync(join(tmpdir(), 'seqlab-e2e-webgpu-'));
+  const workspace = join(tmp, 'workspace');
+  mkdirSync(workspace);
+  cpSync(join(root, 'test/e2e/fixtures/webgpu.seqlab.json'), join(workspace, 'webgpu.seqlab.json'));
+  const extensionsDir = join(tmp, 'extensions');
+  const userDataDir = join(tmp, 'user-data');
+  writeUserSettings(userDataDir);
+  installVsix(cs, packageVsix(), extensionsDir, userDataDir);
+  mark('webgpu: packaged and installed the vsix');
+
+  let server: RunningCodeServer | null = null;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  try {
+    server = await startCodeServer(cs, { port: await freePort(), extensionsDir, userDataDir, workspace, env: { ...process.env, VK_ICD_FILENAMES: icd } });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'webgpu.seqlab.json' }).first().dblclick({ timeout: 60_000 });
+    await page.locator('.tab', { hasText: 'webgpu.seqlab.json' }).first().waitFor({ timeout: 30_000 });
+    const runLens = page.locator('.codelens-decoration a', { hasText: /Run$/ }).first();
+    await runLens.waitFor({ timeout: 60_000 });
+    await runLens.click();
+    mark('webgpu: clicked the Run lens');
+    // 20 steps took 3.5 s from the CLI on SwiftShader; the GPU thread's start and the worker's add seconds more.
+    const done = await until('the gpu.js:webgpu run to end', async () => {
+      const s = summaryOf(workspace);
+      return s && s.status !== 'running' ? s : null;
+    }, 180_000, () => `summary: ${JSON.stringify(summaryOf(workspace))}`);
+    await page.screenshot({ path: join(artifacts, 'webgpu.png') });
+    assert.deepEqual({ status: done.status, steps: done.steps, backend: done.backend }, { status: 'completed', steps: 20, backend: 'gpu.js/webgpu' });
+    // The run's log names the adapter and says it is software, as a run from the CLI does.
+    await until('the SeqLab log to name the SwiftShader adapter', async () =>
+      findFiles(userDataDir, 'SeqLab.log').some((f) => /gpu\.js:webgpu runs on SwiftShader.*software adapter/.test(readFileSync(f, 'utf8'))), 30_000,
+    () => findFiles(userDataDir, 'SeqLab.log').map((f) => readFileSync(f, 'utf8').slice(-2000)).join('\n'));
+    mark('webgpu: the run completed on gpu.js/webgpu');
+  } catch (e) {
+    const page = browser.contexts()[0]?.pages()[0];
+    if (page) await page.screenshot({ path: join(artifacts, 'webgpu-failure.png') }).catch(() => undefined);
     if (server) console.error(server.output().slice(-3000));
     for (const log of findFiles(userDataDir, 'SeqLab.log')) console.error(`--- ${log}\n${readFileSync(log, 'utf8').slice(-4000)}`);
     throw e;

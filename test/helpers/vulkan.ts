@@ -15,10 +15,14 @@ const SOFTWARE_ICDS = ['/usr/lib/chromium/vk_swiftshader_icd.json', '/usr/share/
  * and child processes (the CLI) inherit it.
  */
 export function useSoftwareVulkan(): string | null {
-  if (process.env.VK_ICD_FILENAMES) return process.env.VK_ICD_FILENAMES;
-  const icd = SOFTWARE_ICDS.find((f) => existsSync(f)) ?? null;
+  const icd = softwareVulkanIcd();
   if (icd) process.env.VK_ICD_FILENAMES = icd;
   return icd;
+}
+
+/** The software Vulkan driver useSoftwareVulkan would use (VK_ICD_FILENAMES first), without setting it; null if none. */
+export function softwareVulkanIcd(): string | null {
+  return process.env.VK_ICD_FILENAMES || (SOFTWARE_ICDS.find((f) => existsSync(f)) ?? null);
 }
 
 /**

@@ -6,6 +6,7 @@ import { createGpuJsBackend, type GpuJsMode } from '../../engine/backends/gpujs'
 import { createReferenceBackend } from '../../engine/backends/reference';
 import { BackendUnavailableError } from '../../engine/backends/unavailable';
 import { createWasmBackend, relaxedSimdSupported, wasmBackendSupported, type WasmFlavour } from '../../engine/backends/wasm';
+import { measureAuto, type GpuCandidate, type StepTimer } from './autoMeasure';
 import { gemmHelpers, threadPlan, type ThreadPlan } from './gemmPool';
 import { AUTO_ORDER as GPUJS_AUTO_ORDER, pickGpuJsMode, probeGpuJsMode, unavailableError } from './gpujsProbe';
 import { startWebGpuBackend } from './webgpu';
@@ -53,6 +54,13 @@ export interface CreateBackendOptions {
   threads?: number;
   /** Told when a helper thread fails; its share then runs on the other threads. */
   onThreadError?: (message: string) => void;
+  /**
+   * For 'auto' in a run: times one step of the run's model on a backend. Given, auto also times gpu.js:webgpu when it
+   * has a hardware adapter and starts the faster (./autoMeasure.ts); absent, auto starts the first of AUTO_ORDER.
+   */
+  timeStep?: StepTimer;
+  /** The GPU backend auto may time instead of gpu.js:webgpu: tests stand one in, as no hardware adapter is here. */
+  gpu?: GpuCandidate;
 }
 
 export interface CreatedBackend {
@@ -120,7 +128,7 @@ function wasmFlavour(name: BackendName): WasmFlavour | 'auto' | null {
   return name.startsWith('wasm:') ? (name.slice('wasm:'.length) as WasmFlavour) : null;
 }
 
-type ThreadOptions = Pick<CreateBackendOptions, 'threads' | 'onThreadError'>;
+type StartOptions = Pick<CreateBackendOptions, 'threads' | 'onThreadError' | 'timeStep' | 'gpu'>;
 
 /** gpu.js:webgpu on its own GPU thread; a software adapter is said in `notes` (it runs, but says nothing of GPU speed). */
 function startWebGpu(notes: string[]): Backend {
@@ -131,7 +139,7 @@ function startWebGpu(notes: string[]): Backend {
 }
 
 /** Starts one concrete backend (not 'auto'); throws BackendUnavailableError when it cannot. */
-function start(name: Exclude<BackendName, 'auto'>, notes: string[], opts: ThreadOptions): Backend {
+function start(name: Exclude<BackendName, 'auto'>, notes: string[], opts: StartOptions): Backend {
   if (name === 'reference') return createReferenceBackend('float32');
   if (name === 'reference64') return createReferenceBackend('float64');
   const flavour = wasmFlavour(name);
@@ -150,13 +158,20 @@ function start(name: Exclude<BackendName, 'auto'>, notes: string[], opts: Thread
   return mode === 'webgpu' ? startWebGpu(notes) : createGpuJsBackend(pickGpuJsMode(mode));
 }
 
-function startAuto(notes: string[], opts: ThreadOptions): Backend {
+function startAuto(notes: string[], opts: StartOptions): Backend {
   const reasons: string[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
       const backend = start(candidate, notes, opts);
-      notes.push(`auto chose ${candidate}${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}`);
-      return backend;
+      const skipped = reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
+      if (!opts.timeStep) {
+        notes.push(`auto chose ${candidate}${skipped}`);
+        return backend;
+      }
+      const fresh = () => start(candidate, [], opts);
+      const measured = measureAuto({ name: candidate, backend, fresh }, opts.timeStep, opts.gpu);
+      notes.push(measured.note + skipped);
+      return measured.backend;
     } catch (e) {
       if (!(e instanceof BackendUnavailableError)) throw e;
       reasons.push(`${candidate}: ${e.message}`);
@@ -165,7 +180,7 @@ function startAuto(notes: string[], opts: ThreadOptions): Backend {
   throw new BackendUnavailableError('auto', `no backend in the auto order could start: ${reasons.join('; ')}`);
 }
 
-function startAny(name: BackendName, notes: string[], opts: ThreadOptions): Backend {
+function startAny(name: BackendName, notes: string[], opts: StartOptions): Backend {
   return name === 'auto' ? startAuto(notes, opts) : start(name, notes, opts);
 }
 

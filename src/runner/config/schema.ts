@@ -235,7 +235,7 @@ const backendName = oneOf(['auto', 'reference', 'reference64', 'wasm', 'wasm:sim
   description: 'Compute backend. "auto" picks the fastest available: wasm (SIMD), then gpu.js:webasm, then reference. '
     + '"wasm" runs its relaxed-SIMD kernels (fused multiply-add) where the engine accepts them, else baseline SIMD; '
     + '"wasm:simd128" pins baseline SIMD, whose results are the same bits on every machine. "gpu.js:webgpu" runs the GPU.js kernels on '
-    + 'WebGPU (Vulkan, Metal or D3D12), copying every op\'s operands to the GPU; auto never picks it. `seqlab backends` lists what starts here.',
+    + 'WebGPU (Vulkan, Metal or D3D12), copying every op\'s operands to the GPU; auto picks it only when its adapter is hardware and one timed training step of the run\'s model is faster there than on the CPU backend, never on a software adapter. `seqlab backends` lists what starts here.',
   default: 'auto',
 });
 
