@@ -3,8 +3,12 @@
 /** What ./webgpu.ts hands the GPU thread. */
 export interface GpuThreadData {
   control: SharedArrayBuffer;
-  /** Report the adapter and end, without starting GPU.js (`seqlab backends`). */
-  probeOnly: boolean;
+}
+
+/** What the GPU thread's script prints when run as a probe process: the adapter report (JSON) or why there is none. */
+export interface ProbeLine {
+  ready: boolean;
+  text: string;
 }
 
 export interface AdapterReport {

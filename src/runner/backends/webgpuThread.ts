@@ -2,14 +2,17 @@
 // asks for an adapter, reports it in shared memory, then serves the ops of the gpu.js:webgpu backend, one request per
 // message, with GPU.js in webgpu mode (src/engine/backends/gpuThread/server.ts). A worker thread, because WebGPU
 // answers only asynchronously and the training thread must block while it waits (Atomics.wait).
-import { parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { GPU } from 'gpu.js';
 import { createOpServer, type OpServer } from '../../engine/backends/gpuThread/server';
-import { State, controlWords, signal, signalText } from '../../engine/backends/gpuThread/wire';
+import { CONTROL_BYTES, State, controlWords, readText, signal, signalText, stateOf } from '../../engine/backends/gpuThread/wire';
 import { firstLine, signsOfLife } from './gpuThreadLife';
-import { adapterReport, type GpuThreadData } from './webgpuAdapter';
+import { adapterReport, type GpuThreadData, type ProbeLine } from './webgpuAdapter';
 
-const { control, probeOnly } = workerData as GpuThreadData;
+// Run as a process of its own (./webgpu.ts probeWebGpu), it only probes, and prints its report as one JSON line
+// (an uncaught error ends that process without one, which the prober reports by its exit code).
+const { control }: GpuThreadData = isMainThread ? { control: new SharedArrayBuffer(CONTROL_BYTES) } : workerData;
+const probeOnly = isMainThread;
 const life = signsOfLife(control);
 
 async function start(): Promise<OpServer | null> {
@@ -42,6 +45,10 @@ async function start(): Promise<OpServer | null> {
 }
 
 void start().then((server) => {
+  if (isMainThread) {
+    const probe: ProbeLine = { ready: stateOf(controlWords(control)) === State.ready, text: readText(control) };
+    process.stdout.write(`${JSON.stringify(probe)}\n`);
+  }
   if (!server) {
     life.stop();
     parentPort?.close();

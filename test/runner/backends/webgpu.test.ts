@@ -4,11 +4,12 @@
 // test/engine/backends/gpujs-parity.test.ts, training runs in test/cli/webgpu.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AUTO_ORDER, availableBackends, createBackend } from '../../../src/runner/backends/registry';
 import { AUTO_ORDER as GPUJS_AUTO_ORDER } from '../../../src/runner/backends/gpujsProbe';
-import { probeWebGpu, startWebGpuBackend } from '../../../src/runner/backends/webgpu';
+import { probeInProcess, probeWebGpu, startWebGpuBackend } from '../../../src/runner/backends/webgpu';
 import { startWorker, type WorkerMessage } from '../../../src/runner/workerClient';
 import { skipWithoutWebGpu, useSoftwareVulkan } from '../../helpers/vulkan';
 import { tempWorkspace } from '../../helpers/workspace';
@@ -107,4 +108,21 @@ test("the extension's training worker (dist/worker.js) trains on gpu.js:webgpu, 
   assert.equal(summary?.status, 'completed');
   assert.equal(summary?.steps, 4);
   assert.ok(messages.some((m) => m.type === 'log' && /gpu\.js:webgpu runs on .*software adapter/.test(m.message)));
+});
+
+test('the probe runs in a process of its own: one that crashes (as a driver inside Dawn may) only makes webgpu unavailable, and its stderr stays out', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seqlab-probe-'));
+  const crash = join(dir, 'crash.js');
+  writeFileSync(crash, "process.stderr.write('driver noise\\n'); process.abort();");
+  const crashed = probeInProcess(crash, 30_000);
+  assert.equal(crashed.available, false);
+  assert.match(crashed.reason ?? '', /the WebGPU probe process ended without a report \(signal SIGABRT: driver noise\)/);
+  const adapter = { vendor: 'v', architecture: 'a', device: '', description: 'Test GPU', software: false };
+  const good = join(dir, 'good.js');
+  writeFileSync(good, `console.log(${JSON.stringify(JSON.stringify({ ready: true, text: JSON.stringify(adapter) }))});`);
+  assert.deepEqual(probeInProcess(good, 30_000), { available: true, adapter, reason: null });
+  const none = join(dir, 'none.js');
+  writeFileSync(none, `console.log(${JSON.stringify(JSON.stringify({ ready: false, text: 'no adapter here' }))});`);
+  assert.deepEqual(probeInProcess(none, 30_000), { available: false, adapter: null, reason: 'no adapter here' });
+  rmSync(dir, { recursive: true });
 });
