@@ -190,8 +190,10 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     await saveInput.waitFor({ state: 'visible', timeout: 30_000 });
     await until('the save dialog to propose a .csv path', async () => (await saveInput.inputValue()).endsWith('.csv'), 15_000);
     await page.keyboard.press('Enter');
-    const csv = await until('the exported CSV in the workspace', async () => readdirSync(workspace).find((f) => f.endsWith('.csv')), 30_000);
-    assert.match(readFileSync(join(workspace, csv), 'utf8').split('\n')[0], /step.*loss/);
+    // The file can appear before its bytes do (VS Code's fs.writeFile creates, then writes): wait for the header row.
+    const csv = await until('the exported CSV in the workspace with a step,loss header', async () =>
+      readdirSync(workspace).find((f) => f.endsWith('.csv') && /step.*loss/.test(readFileSync(join(workspace, f), 'utf8').split('\n')[0])), 30_000,
+      () => `workspace holds ${readdirSync(workspace).join(', ')}`);
     mark(`exported ${csv}`);
 
     // 3. Run again from the palette with the config's editor active.
