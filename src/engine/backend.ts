@@ -45,6 +45,12 @@ export interface Backend {
   alloc(n: number): Buf;
 
   /**
+   * Whole time loops of one recurrent direction in one call, for a backend where every op call costs a round trip
+   * (gpu.js:webgpu: a GPU thread, a submit and a readback). Absent elsewhere: the direction runs its steps one by one.
+   */
+  readonly sequence?: SequenceOps;
+
+  /**
    * Releases what the backend holds outside the JavaScript heap (GPU.js contexts, the GPU thread of gpu.js:webgpu);
    * absent where there is nothing to release. The backend must not be used afterwards.
    */
@@ -134,4 +140,31 @@ export interface Backend {
    * writes dq[r, :] = Σ_s g[r, s, :], adds Σ_r g[r, s, :] into dk[s, :] and Σ_{r,s} de[r, s]·th[r, s, :] into dv.
    */
   additiveScoresBackward(rows: number, keys: number, A: number, th: Buf, v: Buf, de: Buf, dq: Buf, dk: Buf, dv: Buf): void;
+}
+
+/**
+ * A direction's time loop as one op (cells/direction.ts runs the same loop step by step where a backend lacks these).
+ * Sizes: B rows, T steps, H hidden, S = T + 1 state slots. Buffers are time-major and indexed by time t, whatever the
+ * direction: `xg` is W_ih·x_t + b_ih for every step (T·B×G·H), `hs` (and `cs`) the direction's state slots as
+ * cells/direction.ts lays them out (h_t in slot t+1 going forward, slot t in reverse; the initial state in the other
+ * end slot, set by the caller). `masks` holds every step's B-row mask (1 where the row has that step).
+ * Forward writes every other slot of hs (and cs) and the per-step values the backward pass reads (gates, hg).
+ * Backward takes dhs (T·B×H, the gradient from above), `carry` (in: the gradient reaching the final state; out: dL/dh0)
+ * and for LSTM `dc` the same for the cell state; it writes the pre-activation gradients of every step and `dhTotal`,
+ * each step's total dL/dh_t (for the gradient-flow trace).
+ */
+export interface SequenceOps {
+  rnnSequenceForward(act: Activation, B: number, T: number, H: number, S: number, reverse: boolean, xg: Buf, wHh: Buf, bHh: Buf,
+    masks: Buf, hs: Buf): void;
+  rnnSequenceBackward(act: Activation, B: number, T: number, H: number, S: number, reverse: boolean, hs: Buf, dhs: Buf, wHh: Buf,
+    masks: Buf, carry: Buf, dpre: Buf, dhTotal: Buf): void;
+  lstmSequenceForward(B: number, T: number, H: number, S: number, reverse: boolean, xg: Buf, wHh: Buf, bHh: Buf, masks: Buf,
+    hs: Buf, cs: Buf, gates: Buf): void;
+  lstmSequenceBackward(B: number, T: number, H: number, S: number, reverse: boolean, gates: Buf, cs: Buf, dhs: Buf, wHh: Buf,
+    masks: Buf, carry: Buf, dc: Buf, dpre: Buf, dhTotal: Buf): void;
+  /** Reset-after GRU (torch.nn.GRU); hg (T·B×3H) keeps W_hh·h_{t−1} + b_hh for the backward pass. */
+  gruSequenceForward(B: number, T: number, H: number, S: number, reverse: boolean, xg: Buf, wHh: Buf, bHh: Buf, masks: Buf,
+    hs: Buf, gates: Buf, hg: Buf): void;
+  gruSequenceBackward(B: number, T: number, H: number, S: number, reverse: boolean, gates: Buf, hg: Buf, hs: Buf, dhs: Buf,
+    wHh: Buf, masks: Buf, carry: Buf, dxg: Buf, dhg: Buf, dhTotal: Buf): void;
 }

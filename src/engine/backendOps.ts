@@ -2,9 +2,10 @@
 // length in terms of the op's sizes and its role. The WASM and GPU.js adapters validate, stage and write back from
 // this table, so an op's shape is written down once; `satisfies` below checks it against backend.ts's signatures.
 
-import type { Activation, Backend, Buf } from './backend';
+import type { Activation, Backend, Buf, SequenceOps } from './backend';
 
-export type OpName = Exclude<keyof Backend, 'info' | 'alloc' | 'destroy'>;
+export type OpName = Exclude<keyof Backend, 'info' | 'alloc' | 'destroy' | 'sequence'>;
+export type SequenceOpName = keyof SequenceOps;
 
 /**
  * in: only read. out: overwritten (only `blocks` of each row when given; the other blocks keep their values).
@@ -98,26 +99,47 @@ const TABLE = {
     output('dq', 'rows*A'), acc('dk', 'keys*A'), acc('dv', 'A')],
 } as const satisfies { readonly [K in OpName]: ArgsOf<Backend[K]> };
 
+// Sizes B, T, H, S: per-step buffers are T·B rows, state slots S·B rows (S = T + 1, checked by the backend).
+const seqHead = [size('B'), size('T'), size('H'), size('S'), flag('reverse')] as const;
+const SEQUENCE_TABLE = {
+  rnnSequenceForward: [act, ...seqHead, input('xg', 'B*T*H'), input('wHh', 'H*H'), input('bHh', 'H'), input('masks', 'B*T'),
+    inout('hs', 'B*S*H')],
+  rnnSequenceBackward: [act, ...seqHead, input('hs', 'B*S*H'), input('dhs', 'B*T*H'), input('wHh', 'H*H'), input('masks', 'B*T'),
+    inout('carry', 'B*H'), output('dpre', 'B*T*H'), output('dhTotal', 'B*T*H')],
+  lstmSequenceForward: [...seqHead, input('xg', '4*B*T*H'), input('wHh', '4*H*H'), input('bHh', '4*H'), input('masks', 'B*T'),
+    inout('hs', 'B*S*H'), inout('cs', 'B*S*H'), output('gates', '4*B*T*H')],
+  lstmSequenceBackward: [...seqHead, input('gates', '4*B*T*H'), input('cs', 'B*S*H'), input('dhs', 'B*T*H'), input('wHh', '4*H*H'),
+    input('masks', 'B*T'), inout('carry', 'B*H'), inout('dc', 'B*H'), output('dpre', '4*B*T*H'), output('dhTotal', 'B*T*H')],
+  gruSequenceForward: [...seqHead, input('xg', '3*B*T*H'), input('wHh', '3*H*H'), input('bHh', '3*H'), input('masks', 'B*T'),
+    inout('hs', 'B*S*H'), output('gates', '3*B*T*H'), output('hg', '3*B*T*H')],
+  gruSequenceBackward: [...seqHead, input('gates', '3*B*T*H'), input('hg', '3*B*T*H'), input('hs', 'B*S*H'), input('dhs', 'B*T*H'),
+    input('wHh', '3*H*H'), input('masks', 'B*T'), inout('carry', 'B*H'), output('dxg', '3*B*T*H'), output('dhg', '3*B*T*H'),
+    output('dhTotal', 'B*T*H')],
+} as const satisfies { readonly [K in SequenceOpName]: ArgsOf<SequenceOps[K]> };
+
 const OP_NAMES = Object.keys(TABLE) as OpName[];
+const SEQUENCE_NAMES = Object.keys(SEQUENCE_TABLE) as SequenceOpName[];
 
 /** An argument with its length formula and flag resolved to argument positions, for the adapters. */
 export interface OpArg extends ArgSpec {
-  /** buf, mask and counts: the required length is coef times the op's sizes whose bits are set (1: first, 2: second, 4: third). */
+  /** buf, mask and counts: the required length is coef times the product of the op's sizes, the i-th to the power powers[i]. */
   readonly coef: number;
-  readonly sizeBits: number;
+  readonly powers: readonly [number, number, number, number];
   /** buf: position of its accumulateIf flag, −1 for none. */
   readonly accumulateAt: number;
 }
 
-export interface OpSpec {
-  readonly name: OpName;
+export interface OpSpec<N extends OpName | SequenceOpName = OpName> {
+  readonly name: N;
   readonly args: readonly OpArg[];
   /** Positions of the size arguments, in order. */
   readonly sizes: readonly number[];
 }
+/** A Backend op's or a sequence op's spec. */
+export type AnyOpSpec = OpSpec<OpName | SequenceOpName>;
 
-function resolve(name: OpName): OpSpec {
-  const specs: readonly ArgSpec[] = TABLE[name];
+function resolve(name: OpName | SequenceOpName): AnyOpSpec {
+  const specs: readonly ArgSpec[] = name in TABLE ? TABLE[name as OpName] : SEQUENCE_TABLE[name as SequenceOpName];
   const sizes = specs.flatMap((a, i) => (a.kind === 'size' ? [i] : []));
   const position = (what: string, kind: Kind) => {
     const i = specs.findIndex((a) => a.name === what && a.kind === kind);
@@ -128,36 +150,39 @@ function resolve(name: OpName): OpSpec {
     const terms = a.kind === 'mask' || a.kind === 'counts' ? [specs[sizes[0]].name] : a.length ? a.length.split('*') : [];
     const numbers = terms.filter((t) => /^\d+$/.test(t));
     const coef = numbers.reduce((c, t) => c * Number(t), 1);
-    const sizeBits = terms.filter((t) => !numbers.includes(t)).reduce((bits, t) => bits | (1 << sizes.indexOf(position(t, 'size'))), 0);
-    return { ...a, coef, sizeBits, accumulateAt: a.accumulateIf ? position(a.accumulateIf, 'flag') : -1 };
+    const powers: [number, number, number, number] = [0, 0, 0, 0];
+    for (const t of terms) if (!numbers.includes(t)) powers[sizes.indexOf(position(t, 'size'))]++;
+    return { ...a, coef, powers, accumulateAt: a.accumulateIf ? position(a.accumulateIf, 'flag') : -1 };
   });
   return { name, args, sizes };
 }
 
 export const OPS = Object.fromEntries(OP_NAMES.map((name) => [name, resolve(name)])) as unknown as Record<OpName, OpSpec>;
+export const SEQUENCE_OPS = Object.fromEntries(SEQUENCE_NAMES.map((name) => [name, resolve(name)])) as unknown as Record<SequenceOpName, OpSpec<SequenceOpName>>;
 
 /** The op's i-th size in this call (0 past its last size). */
-export function sizeAt(op: OpSpec, argv: ArrayLike<unknown>, i: number): number {
+export function sizeAt(op: AnyOpSpec, argv: ArrayLike<unknown>, i: number): number {
   return i < op.sizes.length ? (argv[op.sizes[i]] as number) : 0;
 }
 
 /** Values the buffer (or mask) at position i needs in this call. */
-export function requiredLength(op: OpSpec, argv: ArrayLike<unknown>, i: number): number {
-  return lengthFrom(op.args[i], sizeAt(op, argv, 0), sizeAt(op, argv, 1), sizeAt(op, argv, 2));
+export function requiredLength(op: AnyOpSpec, argv: ArrayLike<unknown>, i: number): number {
+  return lengthFrom(op.args[i], sizeAt(op, argv, 0), sizeAt(op, argv, 1), sizeAt(op, argv, 2), sizeAt(op, argv, 3));
 }
 
-function lengthFrom(a: OpArg, s0: number, s1: number, s2: number): number {
-  return a.coef * (a.sizeBits & 1 ? s0 : 1) * (a.sizeBits & 2 ? s1 : 1) * (a.sizeBits & 4 ? s2 : 1);
+function lengthFrom(a: OpArg, s0: number, s1: number, s2: number, s3: number): number {
+  const [p0, p1, p2, p3] = a.powers;
+  return a.coef * s0 ** p0 * s1 ** p1 * s2 ** p2 * s3 ** p3;
 }
 
 /** Values of the buffer at position i that the op writes: all it needs, or B rows of its written blocks. */
-export function writtenLength(op: OpSpec, argv: ArrayLike<unknown>, i: number): number {
+export function writtenLength(op: AnyOpSpec, argv: ArrayLike<unknown>, i: number): number {
   const b = op.args[i].blocks;
   return b ? sizeAt(op, argv, 0) * (b.to - b.from) * sizeAt(op, argv, 1) : requiredLength(op, argv, i);
 }
 
 /** The role the buffer at position i has in this call (gemm's c is accumulated into when its flag says so). */
-export function roleIn(op: OpSpec, argv: ArrayLike<unknown>, i: number): Role {
+export function roleIn(op: AnyOpSpec, argv: ArrayLike<unknown>, i: number): Role {
   const a = op.args[i];
   return a.accumulateAt >= 0 && argv[a.accumulateAt] ? 'acc' : a.role;
 }
@@ -168,26 +193,26 @@ export function roleIn(op: OpSpec, argv: ArrayLike<unknown>, i: number): Role {
  * Int32Array of one per row, or an unknown choice.
  * Allocates nothing when the arguments are valid: it runs on every op call of the training loop.
  */
-export function checkArgs(backend: string, op: OpSpec, argv: ArrayLike<unknown>, float32Only: boolean): void {
+export function checkArgs(backend: string, op: AnyOpSpec, argv: ArrayLike<unknown>, float32Only: boolean): void {
   for (let j = 0; j < op.sizes.length; j++) {
     const v = argv[op.sizes[j]];
     if (!Number.isInteger(v) || (v as number) < 0) invalid(backend, op, argv, op.sizes[j], float32Only);
   }
-  const s0 = sizeAt(op, argv, 0), s1 = sizeAt(op, argv, 1), s2 = sizeAt(op, argv, 2);
+  const s0 = sizeAt(op, argv, 0), s1 = sizeAt(op, argv, 1), s2 = sizeAt(op, argv, 2), s3 = sizeAt(op, argv, 3);
   for (let i = 0; i < op.args.length; i++) {
     const a = op.args[i];
     const v = argv[i] as Buf | null;
     const bad = a.kind === 'buf' || (a.kind === 'mask' && v !== null)
-      ? (float32Only && !(v instanceof Float32Array)) || v!.length < lengthFrom(a, s0, s1, s2)
+      ? (float32Only && !(v instanceof Float32Array)) || v!.length < lengthFrom(a, s0, s1, s2, s3)
       : a.kind === 'counts'
-        ? v !== null && (!((v as unknown) instanceof Int32Array) || v.length < lengthFrom(a, s0, s1, s2))
+        ? v !== null && (!((v as unknown) instanceof Int32Array) || v.length < lengthFrom(a, s0, s1, s2, s3))
         : a.kind === 'choice' && !a.values.includes(v as unknown as Activation);
     if (bad) invalid(backend, op, argv, i, float32Only);
   }
 }
 
 /** The error for argument i, which checkArgs found invalid (kept out of checkArgs so that stays small and fast). */
-function invalid(backend: string, op: OpSpec, argv: ArrayLike<unknown>, i: number, float32Only: boolean): never {
+function invalid(backend: string, op: AnyOpSpec, argv: ArrayLike<unknown>, i: number, float32Only: boolean): never {
   const a = op.args[i];
   const v = argv[i];
   const at = `${backend} ${op.name}: ${a.name}`;
@@ -204,4 +229,9 @@ function invalid(backend: string, op: OpSpec, argv: ArrayLike<unknown>, i: numbe
 /** The Backend ops from one implementation per op, each taking the op's arguments in the table's order. */
 export function implementOps(make: (op: OpSpec) => (...args: never[]) => void): Pick<Backend, OpName> {
   return Object.fromEntries(OP_NAMES.map((name) => [name, make(OPS[name])])) as unknown as Pick<Backend, OpName>;
+}
+
+/** The sequence ops (backend.ts SequenceOps) from one implementation per op, as implementOps. */
+export function implementSequenceOps(make: (op: AnyOpSpec) => (...args: never[]) => void): SequenceOps {
+  return Object.fromEntries(SEQUENCE_NAMES.map((name) => [name, make(SEQUENCE_OPS[name])])) as unknown as SequenceOps;
 }

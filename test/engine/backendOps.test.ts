@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Backend } from '../../src/engine/backend';
-import { checkArgs, OPS, roleIn, writtenLength, type OpName } from '../../src/engine/backendOps';
+import { checkArgs, OPS, roleIn, SEQUENCE_OPS, writtenLength, type OpName } from '../../src/engine/backendOps';
 import { createReferenceBackend } from '../../src/engine/backends/reference';
 
 test('the table has every Backend op, each with as many arguments as the reference backend declares', () => {
@@ -31,6 +31,16 @@ test('checkArgs accepts a valid call and names backend, op and argument for each
   assert.throws(() => checkArgs('x', OPS.softmaxRows, softmax(Int32Array.of(3)), true), /^RangeError: x softmaxRows: valid has 1 values, needs 2$/);
   assert.throws(() => checkArgs('x', OPS.softmaxRows, softmax(f(2)), false),
     /^TypeError: x softmaxRows: valid must be an Int32Array of counts or null, got Float32Array$/);
+});
+
+test('sequence ops: lengths over four sizes, squares included (W_hh is G·H×H), checked like any op', () => {
+  const f = (n: number) => new Float32Array(n);
+  const [B, T, H] = [2, 3, 4];
+  const lstm = (wHh: Float32Array) => [B, T, H, T + 1, false, f(4 * B * T * H), wHh, f(4 * H), f(B * T), f(B * (T + 1) * H),
+    f(B * (T + 1) * H), f(4 * B * T * H)];
+  checkArgs('x', SEQUENCE_OPS.lstmSequenceForward, lstm(f(4 * H * H)), true);
+  assert.throws(() => checkArgs('x', SEQUENCE_OPS.lstmSequenceForward, lstm(f(4 * H)), true),
+    /^RangeError: x lstmSequenceForward: wHh has 16 values, needs 64$/);
 });
 
 test('roles and written lengths: gemm accumulates into c only when asked; partly written buffers count their blocks', () => {

@@ -6,9 +6,11 @@
 // order) and "every h_t" (the layer's outputs) are each one contiguous T·B×H view, which lets the
 // W_hh gradient be a single gemm after the backward sweep.
 //
-// Subclasses (one per cell) implement one step forward and its backward, side by side.
+// Subclasses (one per cell) implement one step forward and its backward, side by side. On a backend with sequence
+// ops (backend.ts SequenceOps: one call for the whole loop, where each op costs a round trip) a cell that has them
+// runs its whole loop as one op each way instead.
 
-import type { Backend, Buf } from '../backend';
+import type { Backend, Buf, SequenceOps } from '../backend';
 import type { Param } from '../params';
 import { Projection, slice, whole, type LayerNormSlices } from './projection';
 
@@ -53,6 +55,9 @@ export abstract class Direction {
   private readonly dh: Buf;
   /** dL/dh_{t−1} flowing to the previous step. */
   private readonly carry: Buf;
+  /** For the sequence ops: every step's mask in one T·B buffer, and every step's total dL/dh_t (T·B·H). */
+  private seqMasks: Buf | null = null;
+  private seqDh: Buf | null = null;
 
   constructor(protected readonly be: Backend, protected readonly p: DirectionParams, shape: DirectionShape, readonly G: number) {
     const { B, T, H } = shape;
@@ -135,6 +140,8 @@ export abstract class Direction {
   forward(input: Buf, masks: StepMasks, h0: Buf | null, c0: Buf | null): void {
     this.xproj.forward(0, this.T * this.B, input);
     this.begin(h0, c0);
+    const seq = this.sequenceOps();
+    if (seq) return this.forwardSequence!(seq, this.allMasks(masks));
     for (let s = 0; s < this.T; s++) {
       const t = this.reverse ? this.T - 1 - s : s;
       this.stepForward(t, masks[t]);
@@ -174,9 +181,16 @@ export abstract class Direction {
   backward(input: Buf, masks: StepMasks, dInput: Buf | null, flowSq: Float64Array | null, flowOffset: number,
     final: { h: Buf; c: Buf | null } | null = null): void {
     this.beginBackward(final);
-    for (let s = this.T - 1; s >= 0; s--) {
-      const t = this.reverse ? this.T - 1 - s : s;
-      this.backStep(t, masks[t], flowSq, flowOffset);
+    const seq = this.sequenceOps();
+    if (seq) {
+      this.seqDh ??= this.be.alloc(this.T * this.B * this.H);
+      this.backwardSequence!(seq, this.allMasks(masks), this.carry, this.seqDh);
+      if (flowSq) this.addFlow(this.seqDh, flowSq, flowOffset);
+    } else {
+      for (let s = this.T - 1; s >= 0; s--) {
+        const t = this.reverse ? this.T - 1 - s : s;
+        this.backStep(t, masks[t], flowSq, flowOffset);
+      }
     }
     this.xproj.backward(0, this.T * this.B, dInput);
     this.finishBackward(input);
@@ -215,6 +229,34 @@ export abstract class Direction {
     this.stepBackward(t, mask, dh, carry);
   }
 
+  /** The backend's sequence ops, when it has them and this cell runs on them (not with layer norm on W_hh·h). */
+  private sequenceOps(): SequenceOps | null {
+    return this.be.sequence && this.forwardSequence && this.backwardSequence && !this.p.lnHh ? this.be.sequence : null;
+  }
+
+  /** Every step's mask in one T·B buffer (1 for every row of a step without one). */
+  private allMasks(masks: StepMasks): Buf {
+    const { B, T } = this;
+    this.seqMasks ??= this.be.alloc(T * B);
+    for (let t = 0; t < T; t++) {
+      const m = masks[t];
+      const rows = this.seqMasks.subarray(t * B, (t + 1) * B);
+      if (m) rows.set(m.subarray(0, B));
+      else rows.fill(1);
+    }
+    return this.seqMasks;
+  }
+
+  /** flowSq[flowOffset + t] += Σ (dL/dh_t)² from each step's total gradient, as backStep adds it. */
+  private addFlow(dhTotal: Buf, flowSq: Float64Array, flowOffset: number): void {
+    const n = this.B * this.H;
+    for (let t = 0; t < this.T && flowOffset + t < flowSq.length; t++) {
+      let sq = 0;
+      for (let i = t * n; i < (t + 1) * n; i++) sq += dhTotal[i] * dhTotal[i];
+      flowSq[flowOffset + t] += sq;
+    }
+  }
+
   /** After a backward pass: the gradient of the initial state h0 (and c0 for cells that have one). */
   initialGrad(): { h: Buf; c: Buf | null } {
     return { h: this.carry, c: this.cellCarry() };
@@ -237,6 +279,14 @@ export abstract class Direction {
   protected cellCarry(): Buf | null {
     return null;
   }
+
+  /** The whole forward loop as one sequence op, after xproj's forward and begin(); for cells that have one. */
+  protected forwardSequence?(ops: SequenceOps, masks: Buf): void;
+  /**
+   * The whole backward loop as one sequence op, after beginBackward(): carry holds the gradient reaching the final
+   * state and receives dL/dh0; writes the projections' dOut and each step's total dL/dh_t into dhTotal.
+   */
+  protected backwardSequence?(ops: SequenceOps, masks: Buf, carry: Buf, dhTotal: Buf): void;
 
   /** Computes h_t (and whatever the cell keeps) from xproj's rows of step t and h_{t−1}. */
   protected abstract stepForward(t: number, mask: Float32Array | null): void;

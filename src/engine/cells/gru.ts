@@ -9,7 +9,7 @@
 // Here z admits the candidate, as in the model document this project follows; Cho et al. (and torch) let z keep
 // the old state, h_t = z⊙h_{t−1} + (1−z)⊙n, which is this with z replaced by 1−z.
 
-import type { Backend, Buf } from '../backend';
+import type { Backend, Buf, SequenceOps } from '../backend';
 import { Direction, lnBlocks, type DirectionParams, type DirectionShape } from './direction';
 import { Projection, slice } from './projection';
 
@@ -46,6 +46,18 @@ export class GruResetAfterDirection extends Direction {
 
   protected gateValues(): { names: readonly string[]; values: Buf } {
     return { names: GATE_NAMES, values: this.gates };
+  }
+
+  protected forwardSequence(ops: SequenceOps, masks: Buf): void {
+    const { B, T, H } = this;
+    ops.gruSequenceForward(B, T, H, T + 1, this.reverse, this.xproj.out, this.p.wHh.value, this.p.bHh.value, masks,
+      this.hs, this.gates, this.hproj.out);
+  }
+
+  protected backwardSequence(ops: SequenceOps, masks: Buf, carry: Buf, dhTotal: Buf): void {
+    const { B, T, H } = this;
+    ops.gruSequenceBackward(B, T, H, T + 1, this.reverse, this.gates, this.hproj.out, this.hs, this.dhs, this.p.wHh.value,
+      masks, carry, this.xproj.dOut, this.hproj.dOut, dhTotal);
   }
 }
 

@@ -1,7 +1,7 @@
 // LSTM (torch.nn.LSTM): [i f g o] = [σ σ tanh σ](W_ih·x_t + b_ih + W_hh·h_{t−1} + b_hh),
 // c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t).
 
-import type { Backend, Buf } from '../backend';
+import type { Backend, Buf, SequenceOps } from '../backend';
 import { Direction, type DirectionParams, type DirectionShape } from './direction';
 import type { Projection } from './projection';
 
@@ -56,5 +56,17 @@ export class LstmDirection extends Direction {
     this.be.lstmBackward(B, H, this.stepRows(this.gates, t, 4 * H), this.slot(this.cs, this.prevSlotOf(t)),
       this.slot(this.cs, this.slotOf(t)), dh, this.dc, mask, this.xproj.rowsDOut(t * B, B), dhPrev);
     this.hproj.backward(t * B, B, dhPrev);
+  }
+
+  protected forwardSequence(ops: SequenceOps, masks: Buf): void {
+    const { B, T, H } = this;
+    ops.lstmSequenceForward(B, T, H, T + 1, this.reverse, this.xproj.out, this.p.wHh.value, this.p.bHh.value, masks,
+      this.hs, this.cs, this.gates);
+  }
+
+  protected backwardSequence(ops: SequenceOps, masks: Buf, carry: Buf, dhTotal: Buf): void {
+    const { B, T, H } = this;
+    ops.lstmSequenceBackward(B, T, H, T + 1, this.reverse, this.gates, this.cs, this.dhs, this.p.wHh.value, masks,
+      carry, this.dc, this.xproj.dOut, dhTotal);
   }
 }

@@ -1,6 +1,6 @@
 // Elman RNN (torch.nn.RNN): h_t = act(W_ih·x_t + b_ih + W_hh·h_{t−1} + b_hh).
 
-import type { Activation, Backend, Buf } from '../backend';
+import type { Activation, Backend, Buf, SequenceOps } from '../backend';
 import { Direction, type DirectionParams, type DirectionShape } from './direction';
 import type { Projection } from './projection';
 
@@ -25,5 +25,16 @@ export class RnnDirection extends Direction {
     // dpre = dh⊙act'(pre); dh_{t−1} = dpreᵀ·W_hh (+ dh on padded rows)
     this.be.rnnBackward(this.act, B, H, this.h(t), dh, mask, this.xproj.rowsDOut(t * B, B), dhPrev);
     this.hproj.backward(t * B, B, dhPrev);
+  }
+
+  protected forwardSequence(ops: SequenceOps, masks: Buf): void {
+    const { B, T, H } = this;
+    ops.rnnSequenceForward(this.act, B, T, H, T + 1, this.reverse, this.xproj.out, this.p.wHh.value, this.p.bHh.value, masks, this.hs);
+  }
+
+  protected backwardSequence(ops: SequenceOps, masks: Buf, carry: Buf, dhTotal: Buf): void {
+    const { B, T, H } = this;
+    ops.rnnSequenceBackward(this.act, B, T, H, T + 1, this.reverse, this.hs, this.dhs, this.p.wHh.value, masks, carry,
+      this.xproj.dOut, dhTotal);
   }
 }

@@ -58,13 +58,12 @@ void start().then((server) => {
   // One request at a time: the other side waits for each reply before it sends the next.
   parentPort?.on('message', (m: { data: SharedArrayBuffer | null } | 'close') => {
     if (m === 'close') {
-      try {
-        server.destroy();
-      } finally {
+      // Closed only once GPU.js has released everything: the other side may end this thread right after.
+      void server.destroy().catch(() => undefined).finally(() => {
         life.stop();
         signal(controlWords(control), State.closed);
         parentPort?.close();
-      }
+      });
       return;
     }
     data = m.data ?? data;

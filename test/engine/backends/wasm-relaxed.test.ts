@@ -44,7 +44,7 @@ function runBoth(name: OpName, choice: number, seed: number): { simd128: number[
       if (a.kind === 'choice') return a.values[choice];
       if (a.kind === 'mask') return Float32Array.from({ length: rows }, (_, r) => (r % 3 === 1 ? 0 : 1));
       if (a.kind === 'counts') return Int32Array.from({ length: rows }, (_, r) => r % (sizes[1] + 1));
-      const len = a.coef * op.sizes.reduce((n, _, q) => n * (a.sizeBits & (1 << q) ? sizes[q] : 1), 1);
+      const len = a.coef * op.sizes.reduce((n, _, q) => n * sizes[q] ** a.powers[q], 1);
       const b = be.alloc(len);
       b.set(Float32Array.from(rnd.fill(new Float64Array(len), -1.5, 1.5)));
       buffers.push(b);

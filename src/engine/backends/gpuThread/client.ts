@@ -2,10 +2,11 @@
 // operands copied into shared memory (./wire.ts), the thread told, and this thread blocks (Atomics.wait) until the
 // results are there; then they are copied into the caller's buffers. That is how an asynchronous WebGPU device
 // serves the synchronous Backend contract.
-// No residency: every op copies its operands up and its results back, as the other GPU.js modes do. This gives
-// reach and correctness, not speed; keeping tensors on the GPU needs the asynchronous training step (issue 14).
+// Every op copies its operands up and its results back, as the other GPU.js modes do; the sequence ops (a recurrent
+// direction's whole time loop in one call, backend.ts SequenceOps) keep the loop's state on the GPU between steps,
+// so a direction costs two round trips per training step instead of several per time step.
 import type { Backend, BackendInfo } from '../../backend';
-import { checkArgs, implementOps, type OpSpec } from '../../backendOps';
+import { checkArgs, implementOps, implementSequenceOps, type AnyOpSpec } from '../../backendOps';
 import { State, controlWords, copyResults, encodeCall, layout, readText, signal, waitWhile } from './wire';
 
 /** How this side reaches the GPU thread; the host (src/runner/backends) spawns the thread and implements it. */
@@ -33,7 +34,7 @@ export function createGpuThreadBackend(link: GpuThreadLink, info: BackendInfo, o
   let dataIsNew = true;
   let ended: Error | null = null;
 
-  const call = (op: OpSpec, argv: unknown[]): void => {
+  const call = (op: AnyOpSpec, argv: unknown[]): void => {
     if (ended) throw ended;
     checkArgs(info.name, op, argv, true);
     const { offsets, words } = layout(op, argv);
@@ -61,7 +62,8 @@ export function createGpuThreadBackend(link: GpuThreadLink, info: BackendInfo, o
 
   return {
     info,
-    ...implementOps((op: OpSpec) => (...argv: unknown[]) => call(op, argv)),
+    ...implementOps((op) => (...argv: unknown[]) => call(op, argv)),
+    sequence: implementSequenceOps((op) => (...argv: unknown[]) => call(op, argv)),
     alloc: (n) => new Float32Array(n),
     // Waits until the GPU thread has let go of the device: a thread torn down while it still calls into Dawn (when
     // the training worker ends right after the run) can abort the whole process.

@@ -5,7 +5,7 @@
 // Everything an op needs is in its table row (../../backendOps.ts): buffer lengths follow from its sizes, so only
 // the sizes, flags, choices and each buffer's offset (−1 for a null mask or counts) are sent.
 import type { Activation } from '../../backend';
-import { OPS, requiredLength, roleIn, type OpSpec } from '../../backendOps';
+import { OPS, SEQUENCE_OPS, requiredLength, roleIn, type AnyOpSpec } from '../../backendOps';
 
 /** The state word: who holds the shared memory now. */
 export const State = {
@@ -39,7 +39,7 @@ const TEXT_AT = (ARGS + MAX_ARGS) * 4;
 const TEXT_MAX = 8192;
 export const CONTROL_BYTES = TEXT_AT + TEXT_MAX;
 
-const OP_LIST = Object.values(OPS);
+const OP_LIST: AnyOpSpec[] = [...Object.values(OPS), ...Object.values(SEQUENCE_OPS)];
 
 export function controlWords(control: SharedArrayBuffer): Int32Array {
   return new Int32Array(control, 0, ARGS + MAX_ARGS);
@@ -98,7 +98,7 @@ export function waitWhile(control: Int32Array, state: number, stallMs: number, w
 }
 
 /** Where each buffer argument of a call goes in `data` (float32 words; −1 for a null mask or counts), and the words needed. */
-export function layout(op: OpSpec, argv: ArrayLike<unknown>): { offsets: number[]; words: number } {
+export function layout(op: AnyOpSpec, argv: ArrayLike<unknown>): { offsets: number[]; words: number } {
   const offsets: number[] = [];
   let words = 0;
   op.args.forEach((a, i) => {
@@ -114,7 +114,7 @@ export function layout(op: OpSpec, argv: ArrayLike<unknown>): { offsets: number[
 }
 
 /** Puts a checked call into shared memory: its scalars in control, the buffers the GPU thread reads into data. */
-export function encodeCall(op: OpSpec, argv: ArrayLike<unknown>, offsets: number[], control: Int32Array, data: SharedArrayBuffer): void {
+export function encodeCall(op: AnyOpSpec, argv: ArrayLike<unknown>, offsets: number[], control: Int32Array, data: SharedArrayBuffer): void {
   if (op.args.length > MAX_ARGS) throw new Error(`gpu thread wire: ${op.name} has more than ${MAX_ARGS} arguments`);
   control[OP] = OP_LIST.indexOf(op);
   op.args.forEach((a, i) => {
@@ -132,12 +132,12 @@ export function encodeCall(op: OpSpec, argv: ArrayLike<unknown>, offsets: number
 }
 
 /** True for an output the op overwrites entirely, whose old values the GPU thread need not see. */
-function writtenWhole(op: OpSpec, argv: ArrayLike<unknown>, i: number): boolean {
+function writtenWhole(op: AnyOpSpec, argv: ArrayLike<unknown>, i: number): boolean {
   return roleIn(op, argv, i) === 'out' && op.args[i].blocks === null;
 }
 
 /** The GPU thread's side: the call in shared memory, with views into data for its buffers. */
-export function decodeCall(control: Int32Array, data: SharedArrayBuffer): { op: OpSpec; argv: unknown[] } {
+export function decodeCall(control: Int32Array, data: SharedArrayBuffer): { op: AnyOpSpec; argv: unknown[] } {
   const op = OP_LIST[control[OP]];
   if (!op) throw new Error(`gpu thread wire: unknown op index ${control[OP]}`);
   const argv: unknown[] = op.args.map((a, i) => {
@@ -157,7 +157,7 @@ export function decodeCall(control: Int32Array, data: SharedArrayBuffer): { op: 
 }
 
 /** Copies every buffer the call writes from data back into the caller's buffers. */
-export function copyResults(op: OpSpec, argv: ArrayLike<unknown>, offsets: number[], data: SharedArrayBuffer): void {
+export function copyResults(op: AnyOpSpec, argv: ArrayLike<unknown>, offsets: number[], data: SharedArrayBuffer): void {
   op.args.forEach((a, i) => {
     if (a.kind !== 'buf' || a.role === 'in') return;
     const n = requiredLength(op, argv, i);

@@ -596,3 +596,65 @@ export const additiveScoresBackwardSource = `function (th, v, de, rows, keys, A)
   }
   return sum;
 }`;
+
+// The sequence pipelines (./sequence.ts) run a direction's whole time loop in one GPU.js pipeline. They reuse the
+// cell kernels above, reading step t out of whole-sequence buffers: withOffsets gives each named buffer an offset
+// argument right after it, added to every index into it.
+
+/** `source` with an offset argument `<name>Off` after each buffer in `names`, added to every read of that buffer. */
+export function withOffsets(source: string, names: readonly string[]): string {
+  const open = source.indexOf('{');
+  let head = source.slice(0, open);
+  let body = source.slice(open);
+  for (const name of names) {
+    const inHead = new RegExp(`\\b${name}\\b`);
+    if (!inHead.test(head)) throw new Error(`internal: kernel has no argument ${name}`);
+    head = head.replace(inHead, `${name}, ${name}Off`);
+    body = body.replace(new RegExp(`\\b${name}\\[`, 'g'), `${name}[${name}Off + `);
+  }
+  return head + body;
+}
+
+/**
+ * Output m·n (n = the gate width): the recurrent term W_hh·h_{t−1} + b_hh of every row, h_{t−1} being the m×k rows of
+ * hs from hsOff. The same sums in the same order as the gemm kernel followed by addRowVector.
+ */
+export const recurrentSource = `function (hs, hsOff, w, bias, n, k) {
+  const i = this.thread.x;
+  const r = Math.floor((i + 0.5) / n);
+  const c = i - r * n;
+  let ai = hsOff + r * k;
+  let bi = c * k;
+  let s = 0;
+  for (let p = 0; p < k; p++) {
+    s += hs[ai] * w[bi];
+    ai += 1;
+    bi += 1;
+  }
+  return s + bias[c];
+}`;
+
+/** Output B·H: the total dL/dh_t, the gradient from above (dhs from dhsOff) plus what flowed back from step t+1. */
+export const totalGradSource = `function (dhs, dhsOff, carry) {
+  const i = this.thread.x;
+  return dhs[dhsOff + i] + carry[i];
+}`;
+
+/**
+ * Output m·n: dL/dh_{t−1} = its direct part (n values per row at addOff) + dpre·W_hh (dpre: m×k rows at dOff), all three
+ * read from a cell backward kernel's packed output. The same sums in the same order as gemm, then the host's add.
+ */
+export const carrySource = `function (packed, dOff, w, addOff, n, k) {
+  const i = this.thread.x;
+  const r = Math.floor((i + 0.5) / n);
+  const c = i - r * n;
+  let ai = dOff + r * k;
+  let bi = c;
+  let s = 0;
+  for (let p = 0; p < k; p++) {
+    s += packed[ai] * w[bi];
+    ai += 1;
+    bi += n;
+  }
+  return packed[addOff + i] + s;
+}`;

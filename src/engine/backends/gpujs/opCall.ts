@@ -4,7 +4,7 @@
 // (../gpuThread/server.ts) differ only in how they wait for a kernel.
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import type { Buf } from '../../backend';
-import { checkArgs, roleIn, sizeAt, writtenLength, type OpSpec } from '../../backendOps';
+import { checkArgs, roleIn, sizeAt, writtenLength, type AnyOpSpec, type OpSpec } from '../../backendOps';
 import { LOOP_MAX, planOp, type KernelArg, type KernelCall, type OpResult, type Plan } from './dispatch';
 
 /** Kernels index in float32 arithmetic (GLSL floats, webasm f32), which is exact only up to 2^24. */
@@ -67,7 +67,7 @@ export function checkedOutput(kernel: IKernelRunShortcut, mode: string, c: Kerne
 }
 
 /** Copies (or, for accumulators, adds) each written segment into its buffer; partly written buffers by block. */
-export function writeBack(op: OpSpec, argv: unknown[], out: OpResult): void {
+export function writeBack(op: AnyOpSpec, argv: unknown[], out: OpResult): void {
   if (!out) return;
   let offset = 0;
   let w = 0;
