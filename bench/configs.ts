@@ -53,6 +53,9 @@ export function sizeConfigs(cells: readonly RecurrentCell[]): BenchConfig[] {
   return cells.flatMap((cell) => SIZES.map((H) => config(cell, 64, H)));
 }
 
+/** Hidden sizes of the GPU sweep (bench/gpuSizes.ts) on a hardware adapter: the CPU sweep's and 2048. */
+export const GPU_SIZES = [...SIZES, 2048];
+
 /** Gates per cell: the recurrent matrices are G·H rows. */
 const GATES: Record<RecurrentCell, number> = { lstm: 4, gru: 3, rnn: 1 };
 

@@ -13,7 +13,10 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { availableBackends } from '../src/runner/backends/registry';
-import { REFERENCE, sizeConfigs, SWEEP, TRANSFORMER, type BenchConfig, type RecurrentCell } from './configs';
+import { probeWebGpu } from '../src/runner/backends/webgpu';
+import { describeAdapter } from '../src/runner/backends/webgpuAdapter';
+import { GPU_SIZES, REFERENCE, sizeConfigs, SWEEP, TRANSFORMER, type BenchConfig, type RecurrentCell } from './configs';
+import { gpuSizesTable, measureGpuSizes, type GpuSweep } from './gpuSizes';
 import { runDataMemory } from './dataMemory';
 import { SEQ2SEQ } from './seq2seq';
 import { measureSimdPeak } from './simdPeak';
@@ -129,10 +132,21 @@ async function main(): Promise<void> {
     const after = peaks();
     return { rows, peaks: { relaxed: Math.max(before.relaxed, after.relaxed), simd128: Math.max(before.simd128, after.simd128) } };
   };
+  // gpu.js:webgpu beside the CPU path, when WebGPU finds an adapter: every size to 2048 on hardware, H = 64 on software.
+  const gpuSweep = async (): Promise<{ sweep: GpuSweep | null; lines: string[] }> => {
+    const probe = probeWebGpu();
+    if (!probe.available) return { sweep: null, lines: [`gpu.js:webgpu not measured: ${probe.reason}`] };
+    const software = probe.adapter.software;
+    const sizes = software ? [64] : quickSizes ? [128, 512] : GPU_SIZES;
+    const sweep = await measureGpuSizes(SIZE_CELLS, sizes, describeAdapter(probe.adapter), software,
+      (backend, c, threads) => runner.run({ backend, config: c, budgetMs: BUDGET_MS, warmup: 1, minSteps: 3, threads }));
+    return { sweep, lines: gpuSizesTable(sweep) };
+  };
   if (sizesOnly) {
     const { rows, peaks: peak } = await sizeSweep();
+    const gpu = await gpuSweep();
     await runner.close();
-    console.log([machineLine(load0), '', ...sizesTable(rows, peak), `load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+    console.log([machineLine(load0), '', ...sizesTable(rows, peak), '', ...gpu.lines, `load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
       `Main thread's worst event-loop delay while SeqLab trained in a worker: ${runner.eventLoopMaxByTeam.one.toFixed(1)} ms on one thread, `
       + `${runner.eventLoopMaxByTeam.team.toFixed(1)} ms on the thread team`].join('\n'));
     return;
@@ -181,6 +195,7 @@ async function main(): Promise<void> {
     if (c.tbptt === null) await measureTorchOne(c, [lstmThreads]);
   }
   const { rows: sizeRows, peaks: sizePeaks } = quick ? { rows: [], peaks: null } : await sizeSweep();
+  const gpuSizes = quick ? null : await gpuSweep();
   // SeqLab's slower backends (10–100× slower than wasm): the LSTM reference configuration, two steps.
   for (const backend of others)
     seqResults.set(`${backend}|${REFERENCE[0].id}`, await runner.run({ backend, config: REFERENCE[0], budgetMs: BUDGET_MS / 2, warmup: 1, minSteps: 2 }));
@@ -255,6 +270,10 @@ async function main(): Promise<void> {
     out();
     for (const l of sizesTable(sizeRows, sizePeaks)) out(l);
   }
+  if (gpuSizes) {
+    out();
+    for (const l of gpuSizes.lines) out(l);
+  }
   out();
   out(`Sequence to sequence (${SEQ2SEQ.id}: embedding ${SEQ2SEQ.E}, vocabulary ${SEQ2SEQ.V}, teacher forcing, Adam), SeqLab ${PRIMARY}:`);
   out(['config', 'SeqLab', 'torch 1t', 'torch 2t', '× best'].map((h, i) => pad(h, i === 0 ? 8 : 10)).join(' '));
@@ -296,7 +315,7 @@ async function main(): Promise<void> {
     started: started.toISOString(), finished: new Date().toISOString(), quick,
     machine: { cpu: cpus()[0]?.model ?? null, cores: cpus().length, node: process.version, loadAverageStart: load0, loadAverageEnd: load1 },
     seqlab: Object.fromEntries(seq.results), eventLoopMaxDelayMs: seq.eventLoopMaxMs,
-    tfjs: tf, brain, torch: torchCheck.ok ? torch : { unavailable: torchCheck.reason }, seq2seq: s2s, sizes: sizeRows, simdPeaks: sizePeaks,
+    tfjs: tf, brain, torch: torchCheck.ok ? torch : { unavailable: torchCheck.reason }, seq2seq: s2s, sizes: sizeRows, simdPeaks: sizePeaks, gpuSizes: gpuSizes?.sweep ?? null,
     targets, table: lines,
   }, null, 2)}\n`);
   log(`wrote ${file}`);

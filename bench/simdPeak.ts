@@ -3,7 +3,10 @@
 // FMA3). 12 chains cover a multiply-add's latency (4–6 cycles) at two issues per cycle, so the loop runs at the core's
 // SIMD throughput. Flops = iterations · 12 chains · 4 lanes · 2; the figure is the best of 15 timed runs of about 20 ms
 // (on a shared machine the best run is the one least disturbed).
-//   npx tsx bench/simdPeak.ts
+//   npx tsx bench/simdPeak.ts              one thread
+//   npx tsx bench/simdPeak.ts --procs 2    that many processes at once (relaxed-simd): whether the cores' SIMD units
+//                                           add up (separate cores) or are shared (hyperthreads of one core)
+import { spawn } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 
 export type PeakFlavour = 'simd128' | 'relaxed-simd';
@@ -59,6 +62,28 @@ export function measureSimdPeak(flavour: PeakFlavour, runs = 15): number {
   return (ITERATIONS * CHAINS * 4 * 2) / (best / 1000) / 1e9;
 }
 
+/** Each of n processes' relaxed-simd peak, measured at the same time (each runs its 15 timed runs). */
+function concurrentPeaks(n: number): Promise<number[]> {
+  return Promise.all(Array.from({ length: n }, () => new Promise<number>((done, fail) => {
+    const child = spawn(process.execPath, [...process.execArgv, __filename, '--one'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => (code === 0 ? done(Number(out)) : fail(new Error(`simdPeak --one exited with ${code}`))));
+  })));
+}
+
 if (require.main === module) {
-  for (const f of ['simd128', 'relaxed-simd'] as const) console.log(`${f}: ${measureSimdPeak(f).toFixed(1)} GFLOP/s peak, one thread`);
+  const procs = process.argv.indexOf('--procs');
+  if (process.argv.includes('--one')) {
+    console.log(measureSimdPeak('relaxed-simd', 60));
+  } else if (procs > 0) {
+    const n = Number(process.argv[procs + 1]);
+    void concurrentPeaks(1).then(async ([alone]) => {
+      const together = await concurrentPeaks(n);
+      const sum = together.reduce((a, b) => a + b, 0);
+      console.log(`relaxed-simd: one process alone ${alone.toFixed(1)} GFLOP/s; ${n} at once ${together.map((g) => g.toFixed(1)).join(' + ')} = ${sum.toFixed(1)} GFLOP/s (${(sum / alone).toFixed(2)}× one)`);
+    });
+  } else {
+    for (const f of ['simd128', 'relaxed-simd'] as const) console.log(`${f}: ${measureSimdPeak(f).toFixed(1)} GFLOP/s peak, one thread`);
+  }
 }
