@@ -85,31 +85,61 @@ function summaries(workspace: string): { runId: string; status: string }[] {
   });
 }
 
-test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop, tree', { skip, timeout: 240_000 }, async () => {
+/** A workspace in a temp folder with the packaged .vsix installed for a code-server user there. */
+function prepare(prefix: string, settings?: Record<string, unknown>): { tmp: string; workspace: string; extensionsDir: string; userDataDir: string } {
   if (missing || typeof cs === 'string') assert.fail(`end-to-end prerequisites missing on CI: ${missing}`);
   mkdirSync(artifacts, { recursive: true });
-  const tmp = mkdtempSync(join(tmpdir(), 'seqlab-e2e-'));
+  const tmp = mkdtempSync(join(tmpdir(), prefix));
   const workspace = join(tmp, 'workspace');
   mkdirSync(workspace);
-  cpSync(join(root, 'test/e2e/fixtures/tiny.seqlab.json'), join(workspace, 'tiny.seqlab.json'));
-  // A real example next to it: its experiments must appear in the tree (and it is read, not trained).
-  const example = join(root, 'examples', 'airline-passengers');
-  if (existsSync(example)) cpSync(example, join(workspace, 'airline-passengers'), { recursive: true });
   const extensionsDir = join(tmp, 'extensions');
   const userDataDir = join(tmp, 'user-data');
-  // Workspace trust on, without the startup prompt: the folder opens untrusted (restricted mode).
-  writeUserSettings(userDataDir, { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' });
+  writeUserSettings(userDataDir, settings);
   installVsix(cs, packageVsix(), extensionsDir, userDataDir);
-  mark('packaged and installed the vsix');
+  return { tmp, workspace, extensionsDir, userDataDir };
+}
 
+/**
+ * Starts code-server on the prepared workspace, opens it in Chromium and runs `body` on the loaded workbench. On a
+ * failure it saves `failureShot` and prints code-server's output and SeqLab's log; it always closes both and removes
+ * the temp folder.
+ */
+async function inCodeServer(at: ReturnType<typeof prepare>, failureShot: string, extra: { workspaceTrust?: boolean; env?: NodeJS.ProcessEnv },
+  body: (page: Page) => Promise<void>): Promise<void> {
+  if (typeof cs === 'string') assert.fail(cs);
   let server: RunningCodeServer | null = null;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--no-first-run'] });
   try {
-    server = await startCodeServer(cs, { port: await freePort(), extensionsDir, userDataDir, workspace, workspaceTrust: true });
+    server = await startCodeServer(cs, { port: await freePort(), extensionsDir: at.extensionsDir, userDataDir: at.userDataDir, workspace: at.workspace, ...extra });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(at.workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await body(page);
+  } catch (e) {
+    const page = browser.contexts()[0]?.pages()[0];
+    if (page) await page.screenshot({ path: join(artifacts, failureShot) }).catch(() => undefined);
+    if (server) console.error(server.output().slice(-3000));
+    for (const log of findFiles(at.userDataDir, 'SeqLab.log')) console.error(`--- ${log}\n${readFileSync(log, 'utf8').slice(-4000)}`);
+    throw e;
+  } finally {
+    await browser.close();
+    await server?.stop();
+    rmSync(at.tmp, { recursive: true, force: true });
+  }
+}
+
+test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop, tree', { skip, timeout: 240_000 }, async () => {
+  // Workspace trust on, without the startup prompt: the folder opens untrusted (restricted mode).
+  const at = prepare('seqlab-e2e-', { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' });
+  const { workspace } = at;
+  cpSync(join(root, 'test/e2e/fixtures/tiny.seqlab.json'), join(workspace, 'tiny.seqlab.json'));
+  // A real example next to it: its experiments must appear in the tree (and it is read, not trained).
+  const example = join(root, 'examples', 'airline-passengers');
+  if (existsSync(example)) cpSync(example, join(workspace, 'airline-passengers'), { recursive: true });
+  mark('packaged and installed the vsix');
+
+  await inCodeServer(at, 'failure.png', { workspaceTrust: true }, async (page) => {
     mark('workbench loaded');
 
     // Open the config from the Explorer.
@@ -240,17 +270,7 @@ test('SeqLab in code-server: run from CodeLens and palette, live dashboard, stop
     }, 60_000);
     assert.ok(restored.points > 0);
     mark(`dashboard restored after reload with ${restored.points} points`);
-  } catch (e) {
-    const page = browser.contexts()[0]?.pages()[0];
-    if (page) await page.screenshot({ path: join(artifacts, 'failure.png') }).catch(() => undefined);
-    if (server) console.error(server.output().slice(-3000));
-    for (const log of findFiles(userDataDir, 'SeqLab.log')) console.error(`--- ${log}\n${readFileSync(log, 'utf8').slice(-4000)}`);
-    throw e;
-  } finally {
-    await browser.close();
-    await server?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 // gpu.js:webgpu from the installed .vsix, with the Dawn binary it carries, on the software Vulkan driver (SwiftShader,
@@ -268,27 +288,13 @@ function summaryOf(workspace: string): { status: string; steps: number; backend:
 }
 
 test('SeqLab in code-server trains a run on gpu.js:webgpu (SwiftShader) from the installed .vsix', { skip: skipWebGpu, timeout: 300_000 }, async () => {
-  if (missing || typeof cs === 'string') assert.fail(`end-to-end prerequisites missing on CI: ${missing}`);
   assert.ok(icd, 'no software Vulkan driver for gpu.js:webgpu on CI: /usr/lib/chromium/vk_swiftshader_icd.json is missing');
-  mkdirSync(artifacts, { recursive: true });
-  const tmp = mkdtempSync(join(tmpdir(), 'seqlab-e2e-webgpu-'));
-  const workspace = join(tmp, 'workspace');
-  mkdirSync(workspace);
+  const at = prepare('seqlab-e2e-webgpu-');
+  const { workspace, userDataDir } = at;
   cpSync(join(root, 'test/e2e/fixtures/webgpu.seqlab.json'), join(workspace, 'webgpu.seqlab.json'));
-  const extensionsDir = join(tmp, 'extensions');
-  const userDataDir = join(tmp, 'user-data');
-  writeUserSettings(userDataDir);
-  installVsix(cs, packageVsix(), extensionsDir, userDataDir);
   mark('webgpu: packaged and installed the vsix');
 
-  let server: RunningCodeServer | null = null;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  try {
-    server = await startCodeServer(cs, { port: await freePort(), extensionsDir, userDataDir, workspace, env: { ...process.env, VK_ICD_FILENAMES: icd } });
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await inCodeServer(at, 'webgpu-failure.png', { env: { ...process.env, VK_ICD_FILENAMES: icd } }, async (page) => {
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'webgpu.seqlab.json' }).first().dblclick({ timeout: 60_000 });
     await page.locator('.tab', { hasText: 'webgpu.seqlab.json' }).first().waitFor({ timeout: 30_000 });
     const runLens = page.locator('.codelens-decoration a', { hasText: /Run$/ }).first();
@@ -307,15 +313,5 @@ test('SeqLab in code-server trains a run on gpu.js:webgpu (SwiftShader) from the
       findFiles(userDataDir, 'SeqLab.log').some((f) => /gpu\.js:webgpu runs on SwiftShader.*software adapter/.test(readFileSync(f, 'utf8'))), 30_000,
     () => findFiles(userDataDir, 'SeqLab.log').map((f) => readFileSync(f, 'utf8').slice(-2000)).join('\n'));
     mark('webgpu: the run completed on gpu.js/webgpu');
-  } catch (e) {
-    const page = browser.contexts()[0]?.pages()[0];
-    if (page) await page.screenshot({ path: join(artifacts, 'webgpu-failure.png') }).catch(() => undefined);
-    if (server) console.error(server.output().slice(-3000));
-    for (const log of findFiles(userDataDir, 'SeqLab.log')) console.error(`--- ${log}\n${readFileSync(log, 'utf8').slice(-4000)}`);
-    throw e;
-  } finally {
-    await browser.close();
-    await server?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });

@@ -44,6 +44,31 @@ const slotOf = (sh: Shape, t: number) => (sh.reverse ? t : t + 1);
 const prevSlotOf = (sh: Shape, t: number) => (sh.reverse ? t + 1 : t);
 
 /**
+ * The backward loop every cell shares, from the last step processed to the first: dh_t = dhs_t + carry; the cell's
+ * backward kernel (`back`, given the previous step's packed output, null at the first); carry = that output's direct
+ * dh_{t−1} (at addOff) + its dpre (G·H wide, at dOff)·W_hh. Returns each step's dh and packed output, then the carry.
+ */
+function backwardLoop(k: KernelOf, sh: Shape, G: number, dOff: number, addOff: number) {
+  const { B, H } = sh;
+  const total = k('seqTotalGrad', K.totalGradSource, B * H);
+  const carry = k('seqCarry', K.carrySource, B * H);
+  return (dhs: Handle, w: Handle, carry0: Handle, back: (t: number, dh: Handle, prev: Handle | null) => Handle): Handle[] => {
+    const out: Handle[] = [];
+    let c = carry0;
+    let prev: Handle | null = null;
+    for (let s = sh.T - 1; s >= 0; s--) {
+      const t = stepAt(sh, s);
+      const dh = total(dhs, t * B * H, c);
+      prev = back(t, dh, prev);
+      c = carry(prev, dOff, w, addOff, H, G * H);
+      out.push(dh, prev);
+    }
+    out.push(c);
+    return out;
+  };
+}
+
+/**
  * Each trace is an orchestration function for createPipeline (its declared parameters are the pipeline's arguments,
  * in the op's order of input buffers) and returns its handles: per step, what the host needs of that step.
  */
@@ -67,21 +92,11 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
   },
   rnnSequenceBackward(k, sh) {
     const { B, H } = sh;
-    const total = k('seqTotalGrad', K.totalGradSource, B * H);
     const back = k('seqRnnBackward', cell.rnnBackward, 2 * B * H);
-    const carry = k('seqCarry', K.carrySource, B * H);
+    const loop = backwardLoop(k, sh, 1, 0, B * H);
+    // Packed [dpre | direct dh_{t−1}].
     return function (hs, dhs, w, masks, carry0) {
-      const out: Handle[] = [];
-      let c = carry0;
-      for (let s = sh.T - 1; s >= 0; s--) {
-        const t = stepAt(sh, s);
-        const dh = total(dhs, t * B * H, c);
-        const packed = back(hs, slotOf(sh, t) * B * H, dh, masks, t * B, 1, B, H, sh.relu);
-        c = carry(packed, 0, w, B * H, H, H);
-        out.push(dh, packed);
-      }
-      out.push(c);
-      return out;
+      return loop(dhs, w, carry0, (t, dh) => back(hs, slotOf(sh, t) * B * H, dh, masks, t * B, 1, B, H, sh.relu));
     };
   },
   lstmSequenceForward(k, sh) {
@@ -110,23 +125,12 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
   },
   lstmSequenceBackward(k, sh) {
     const { B, H } = sh;
-    const total = k('seqTotalGrad', K.totalGradSource, B * H);
     const back = k('seqLstmBackward', cell.lstmBackward, 6 * B * H);
-    const carry = k('seqCarry', K.carrySource, B * H);
+    const loop = backwardLoop(k, sh, 4, B * H, 5 * B * H);
+    // Packed [dc_{t−1} | dpre | direct dh_{t−1}]: dc_{t−1} first, where the next step's kernel reads dc.
     return function (gates, cs, dhs, w, masks, carry0, dc0) {
-      const out: Handle[] = [];
-      let c = carry0, dc = dc0;
-      for (let s = sh.T - 1; s >= 0; s--) {
-        const t = stepAt(sh, s);
-        const dh = total(dhs, t * B * H, c);
-        // Packed [dc_{t−1} | dpre | direct dh_{t−1}]; dc_{t−1} first, where the next step's kernel reads dc.
-        const packed = back(gates, t * 4 * B * H, cs, prevSlotOf(sh, t) * B * H, cs, slotOf(sh, t) * B * H, dh, dc, masks, t * B, 1, B, H);
-        c = carry(packed, B * H, w, 5 * B * H, H, 4 * H);
-        dc = packed;
-        out.push(dh, packed);
-      }
-      out.push(c);
-      return out;
+      return loop(dhs, w, carry0, (t, dh, prev) =>
+        back(gates, t * 4 * B * H, cs, prevSlotOf(sh, t) * B * H, cs, slotOf(sh, t) * B * H, dh, prev ?? dc0, masks, t * B, 1, B, H));
     };
   },
   gruSequenceForward(k, sh) {
@@ -150,22 +154,12 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
   },
   gruSequenceBackward(k, sh) {
     const { B, H } = sh;
-    const total = k('seqTotalGrad', K.totalGradSource, B * H);
     const back = k('seqGruBackward', cell.gruBackward, 7 * B * H);
-    const carry = k('seqCarry', K.carrySource, B * H);
+    const loop = backwardLoop(k, sh, 3, 3 * B * H, 6 * B * H);
+    // Packed [dxg | dhg | direct dh_{t−1}].
     return function (gates, hg, hs, dhs, w, masks, carry0) {
-      const out: Handle[] = [];
-      let c = carry0;
-      for (let s = sh.T - 1; s >= 0; s--) {
-        const t = stepAt(sh, s);
-        const dh = total(dhs, t * B * H, c);
-        // Packed [dxg | dhg | direct dh_{t−1}].
-        const packed = back(gates, t * 3 * B * H, hg, t * 3 * B * H, hs, prevSlotOf(sh, t) * B * H, dh, masks, t * B, 1, B, H);
-        c = carry(packed, 3 * B * H, w, 6 * B * H, H, 3 * H);
-        out.push(dh, packed);
-      }
-      out.push(c);
-      return out;
+      return loop(dhs, w, carry0, (t, dh) =>
+        back(gates, t * 3 * B * H, hg, t * 3 * B * H, hs, prevSlotOf(sh, t) * B * H, dh, masks, t * B, 1, B, H));
     };
   },
 };
