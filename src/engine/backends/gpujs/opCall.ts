@@ -32,16 +32,19 @@ export function planCall(op: OpSpec, argv: unknown[]): Plan | null {
   return planOp(op.name, inputs, [...sizes, ...options], written);
 }
 
+/** Throws for a buffer (by its length) that kernels could not index exactly. */
+export function checkIndexable(what: string, lengths: readonly number[]): void {
+  for (const a of lengths) {
+    if (a > MAX_INDEX) throw new RangeError(`gpu.js ${what}: ${a} values exceed 2^24, the largest index float32 kernel arithmetic addresses exactly`);
+  }
+}
+
 /**
  * The compiled kernel for a call, compiled on first use and kept in `kernels`: one per output length, because
  * GPU.js's dynamicOutput resizes wrongly on headlessgl when an output grows past its first texture.
  */
 export function kernelFor(gpu: GPU, kernels: Map<string, IKernelRunShortcut>, c: KernelCall): IKernelRunShortcut {
-  for (const a of [c.outputLength, ...c.args.map((x) => (typeof x === 'number' ? 0 : x.length))]) {
-    if (a > MAX_INDEX) {
-      throw new RangeError(`gpu.js ${c.name}: ${a} values exceed 2^24, the largest index float32 kernel arithmetic addresses exactly`);
-    }
-  }
+  checkIndexable(c.name, [c.outputLength, ...c.args.map((x) => (typeof x === 'number' ? 0 : x.length))]);
   const key = `${c.name}:${c.outputLength}`;
   let kernel = kernels.get(key);
   if (!kernel) {

@@ -8,7 +8,7 @@ import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import type { Activation } from '../../backend';
 import { sizeAt, type AnyOpSpec, type SequenceOpName } from '../../backendOps';
 import * as K from './kernels';
-import { kernelFor } from './opCall';
+import { checkIndexable, kernelFor } from './opCall';
 
 type Handle = unknown;
 type Kernel = (...args: unknown[]) => Handle;
@@ -215,7 +215,7 @@ function scatter(op: AnyOpSpec, sh: Shape, argv: unknown[], outs: Outputs): void
 
 /** Runs the sequence ops of one GPU.js instance (webgpu mode), one pipeline per op and shape, kept for reuse. */
 export class SequenceRunner {
-  private readonly pipelines = new Map<string, Pipeline & { fallbackReason: string | null }>();
+  private readonly pipelines = new Map<string, Pipeline & { backend: string | null; fallbackReason: string | null }>();
 
   constructor(private readonly gpu: GPU, private readonly kernels: Map<string, IKernelRunShortcut>) {}
 
@@ -227,6 +227,8 @@ export class SequenceRunner {
     if (S !== T + 1) throw new RangeError(`gpu.js ${name}: S must be T + 1 state slots, got T = ${T}, S = ${S}`);
     if (T === 0 || B === 0 || H === 0) return;
     const sh: Shape = { B, T, H, reverse: argv[rnn ? 5 : 4] === true, relu: rnn && (argv[0] as Activation) === 'relu' ? 1 : 0 };
+    // The kernels index the whole-sequence buffers at t's offset, in float32 arithmetic.
+    checkIndexable(name, op.args.flatMap((a, i) => (a.kind === 'buf' ? [(argv[i] as Float32Array).length] : [])));
     const key = `${name}:${B}:${T}:${H}:${sh.reverse}:${sh.relu}`;
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {
@@ -237,7 +239,9 @@ export class SequenceRunner {
     }
     const inputs = op.args.flatMap((a, i) => (a.kind === 'buf' && a.role !== 'out' ? [argv[i] as Float32Array] : []));
     const outs = await pipeline!(...inputs);
-    if (pipeline!.fallbackReason) throw new Error(`gpu.js ${name}: the pipeline left webgpu's fused executor: ${pipeline!.fallbackReason}`);
+    // GPU.js may run a plan its fused executor declines through its generic one (still webgpu kernels), but one that
+    // ended on its cpu fallback would make the backend's name a lie.
+    if (pipeline!.backend !== 'webgpu') throw new Error(`gpu.js ${name}: the pipeline ran on ${pipeline!.backend}, not webgpu: ${pipeline!.fallbackReason}`);
     scatter(op, sh, argv, outs);
   }
 

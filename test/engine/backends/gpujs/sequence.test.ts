@@ -6,8 +6,10 @@
 // Accuracy against the float64 reference is test/engine/backends/gpujs-parity.test.ts (its webgpu models run here).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { GPU } from 'gpu.js';
 import type { Backend } from '../../../../src/engine/backend';
-import { implementOps } from '../../../../src/engine/backendOps';
+import { implementOps, SEQUENCE_OPS } from '../../../../src/engine/backendOps';
+import { SequenceRunner } from '../../../../src/engine/backends/gpujs/sequence';
 import { createModel } from '../../../../src/engine/model';
 import { startWebGpuBackend } from '../../../../src/runner/backends/webgpu';
 import { skipWithoutWebGpu, useSoftwareVulkan } from '../../../helpers/vulkan';
@@ -74,4 +76,13 @@ test('gpu.js:webgpu: whole-sequence ops give bit-identical results to the step-b
   } finally {
     be.destroy();
   }
+});
+
+test('a sequence longer than float32 kernel indexing reaches (2^24 values in one buffer) is refused, naming the op', async () => {
+  // Refused before any GPU work: the runner needs no device for this.
+  const runner = new SequenceRunner({} as GPU, new Map());
+  const [B, T, H] = [4097, 4096, 1];
+  const f = (n: number) => new Float32Array(n);
+  await assert.rejects(runner.run(SEQUENCE_OPS.rnnSequenceForward, ['tanh', B, T, H, T + 1, false, f(B * T * H), f(1), f(1), f(B * T), f(1)]),
+    /^RangeError: gpu\.js rnnSequenceForward: 16781312 values exceed 2\^24/);
 });
