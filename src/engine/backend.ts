@@ -143,28 +143,31 @@ export interface Backend {
 }
 
 /**
- * A direction's time loop as one op (cells/direction.ts runs the same loop step by step where a backend lacks these).
- * Sizes: B rows, T steps, H hidden, S = T + 1 state slots. Buffers are time-major and indexed by time t, whatever the
- * direction: `xg` is W_ih·x_t + b_ih for every step (T·B×G·H), `hs` (and `cs`) the direction's state slots as
+ * A direction's whole pass as one op (cells/direction.ts runs the same computation op by op where a backend lacks
+ * these). Sizes: B rows, T steps, H hidden, S = T + 1 state slots, I input width. Buffers are time-major and indexed
+ * by time t, whatever the direction: `input` is the direction's input (T·B×I), `hs` (and `cs`) its state slots as
  * cells/direction.ts lays them out (h_t in slot t+1 going forward, slot t in reverse; the initial state in the other
  * end slot, set by the caller). `masks` holds every step's B-row mask (1 where the row has that step).
- * Forward writes every other slot of hs (and cs) and the per-step values the backward pass reads (gates, hg).
+ * Forward computes the input projection W_ih·x_t + b_ih of every step, then the time loop; it writes every other slot
+ * of hs (and cs) and what the backward pass reads (gates, and hg = W_hh·h_{t−1} + b_hh for the GRU).
  * Backward takes dhs (T·B×H, the gradient from above), `carry` (in: the gradient reaching the final state; out: dL/dh0)
- * and for LSTM `dc` the same for the cell state; it writes the pre-activation gradients of every step and `dhTotal`,
- * each step's total dL/dh_t (for the gradient-flow trace).
+ * and for LSTM `dc` the same for the cell state; it adds the gradients of W_ih, b_ih, W_hh, b_hh and of the input into
+ * theirs, and writes `dhTotal`, each step's total dL/dh_t (for the gradient-flow trace).
  */
 export interface SequenceOps {
-  rnnSequenceForward(act: Activation, B: number, T: number, H: number, S: number, reverse: boolean, xg: Buf, wHh: Buf, bHh: Buf,
-    masks: Buf, hs: Buf): void;
-  rnnSequenceBackward(act: Activation, B: number, T: number, H: number, S: number, reverse: boolean, hs: Buf, dhs: Buf, wHh: Buf,
-    masks: Buf, carry: Buf, dpre: Buf, dhTotal: Buf): void;
-  lstmSequenceForward(B: number, T: number, H: number, S: number, reverse: boolean, xg: Buf, wHh: Buf, bHh: Buf, masks: Buf,
-    hs: Buf, cs: Buf, gates: Buf): void;
-  lstmSequenceBackward(B: number, T: number, H: number, S: number, reverse: boolean, gates: Buf, cs: Buf, dhs: Buf, wHh: Buf,
-    masks: Buf, carry: Buf, dc: Buf, dpre: Buf, dhTotal: Buf): void;
+  rnnSequenceForward(act: Activation, B: number, T: number, H: number, S: number, I: number, reverse: boolean, input: Buf, wIh: Buf,
+    bIh: Buf, wHh: Buf, bHh: Buf, masks: Buf, hs: Buf): void;
+  rnnSequenceBackward(act: Activation, B: number, T: number, H: number, S: number, I: number, reverse: boolean, hs: Buf, dhs: Buf,
+    input: Buf, wIh: Buf, wHh: Buf, masks: Buf, carry: Buf, dInput: Buf, dWih: Buf, dbIh: Buf, dWhh: Buf, dbHh: Buf, dhTotal: Buf): void;
+  lstmSequenceForward(B: number, T: number, H: number, S: number, I: number, reverse: boolean, input: Buf, wIh: Buf, bIh: Buf,
+    wHh: Buf, bHh: Buf, masks: Buf, hs: Buf, cs: Buf, gates: Buf): void;
+  lstmSequenceBackward(B: number, T: number, H: number, S: number, I: number, reverse: boolean, gates: Buf, cs: Buf, hs: Buf,
+    dhs: Buf, input: Buf, wIh: Buf, wHh: Buf, masks: Buf, carry: Buf, dc: Buf, dInput: Buf, dWih: Buf, dbIh: Buf, dWhh: Buf,
+    dbHh: Buf, dhTotal: Buf): void;
   /** Reset-after GRU (torch.nn.GRU); hg (T·B×3H) keeps W_hh·h_{t−1} + b_hh for the backward pass. */
-  gruSequenceForward(B: number, T: number, H: number, S: number, reverse: boolean, xg: Buf, wHh: Buf, bHh: Buf, masks: Buf,
-    hs: Buf, gates: Buf, hg: Buf): void;
-  gruSequenceBackward(B: number, T: number, H: number, S: number, reverse: boolean, gates: Buf, hg: Buf, hs: Buf, dhs: Buf,
-    wHh: Buf, masks: Buf, carry: Buf, dxg: Buf, dhg: Buf, dhTotal: Buf): void;
+  gruSequenceForward(B: number, T: number, H: number, S: number, I: number, reverse: boolean, input: Buf, wIh: Buf, bIh: Buf,
+    wHh: Buf, bHh: Buf, masks: Buf, hs: Buf, gates: Buf, hg: Buf): void;
+  gruSequenceBackward(B: number, T: number, H: number, S: number, I: number, reverse: boolean, gates: Buf, hg: Buf, hs: Buf,
+    dhs: Buf, input: Buf, wIh: Buf, wHh: Buf, masks: Buf, carry: Buf, dInput: Buf, dWih: Buf, dbIh: Buf, dWhh: Buf, dbHh: Buf,
+    dhTotal: Buf): void;
 }

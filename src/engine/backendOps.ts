@@ -99,22 +99,27 @@ const TABLE = {
     output('dq', 'rows*A'), acc('dk', 'keys*A'), acc('dv', 'A')],
 } as const satisfies { readonly [K in OpName]: ArgsOf<Backend[K]> };
 
-// Sizes B, T, H, S: per-step buffers are T·B rows, state slots S·B rows (S = T + 1, checked by the backend).
-const seqHead = [size('B'), size('T'), size('H'), size('S'), flag('reverse')] as const;
+// Sizes B, T, H, S, I: per-step buffers are T·B rows, state slots S·B rows (S = T + 1, checked by the backend).
+const seqHead = [size('B'), size('T'), size('H'), size('S'), size('I'), flag('reverse')] as const;
+/** W_ih, b_ih, W_hh, b_hh of a cell with G gate blocks. */
+const weights = (G: string) => [input('wIh', `${G}*H*I`), input('bIh', `${G}*H`), input('wHh', `${G}*H*H`), input('bHh', `${G}*H`)] as const;
+/** The input's and the parameters' gradients, added into. */
+const grads = (G: string) => [acc('dInput', 'B*T*I'), acc('dWih', `${G}*H*I`), acc('dbIh', `${G}*H`), acc('dWhh', `${G}*H*H`),
+  acc('dbHh', `${G}*H`)] as const;
 const SEQUENCE_TABLE = {
-  rnnSequenceForward: [act, ...seqHead, input('xg', 'B*T*H'), input('wHh', 'H*H'), input('bHh', 'H'), input('masks', 'B*T'),
-    inout('hs', 'B*S*H')],
-  rnnSequenceBackward: [act, ...seqHead, input('hs', 'B*S*H'), input('dhs', 'B*T*H'), input('wHh', 'H*H'), input('masks', 'B*T'),
-    inout('carry', 'B*H'), output('dpre', 'B*T*H'), output('dhTotal', 'B*T*H')],
-  lstmSequenceForward: [...seqHead, input('xg', '4*B*T*H'), input('wHh', '4*H*H'), input('bHh', '4*H'), input('masks', 'B*T'),
-    inout('hs', 'B*S*H'), inout('cs', 'B*S*H'), output('gates', '4*B*T*H')],
-  lstmSequenceBackward: [...seqHead, input('gates', '4*B*T*H'), input('cs', 'B*S*H'), input('dhs', 'B*T*H'), input('wHh', '4*H*H'),
-    input('masks', 'B*T'), inout('carry', 'B*H'), inout('dc', 'B*H'), output('dpre', '4*B*T*H'), output('dhTotal', 'B*T*H')],
-  gruSequenceForward: [...seqHead, input('xg', '3*B*T*H'), input('wHh', '3*H*H'), input('bHh', '3*H'), input('masks', 'B*T'),
-    inout('hs', 'B*S*H'), output('gates', '3*B*T*H'), output('hg', '3*B*T*H')],
+  rnnSequenceForward: [act, ...seqHead, input('input', 'B*T*I'), ...weights('1'), input('masks', 'B*T'), inout('hs', 'B*S*H')],
+  rnnSequenceBackward: [act, ...seqHead, input('hs', 'B*S*H'), input('dhs', 'B*T*H'), input('input', 'B*T*I'), input('wIh', 'H*I'),
+    input('wHh', 'H*H'), input('masks', 'B*T'), inout('carry', 'B*H'), ...grads('1'), output('dhTotal', 'B*T*H')],
+  lstmSequenceForward: [...seqHead, input('input', 'B*T*I'), ...weights('4'), input('masks', 'B*T'), inout('hs', 'B*S*H'),
+    inout('cs', 'B*S*H'), output('gates', '4*B*T*H')],
+  lstmSequenceBackward: [...seqHead, input('gates', '4*B*T*H'), input('cs', 'B*S*H'), input('hs', 'B*S*H'), input('dhs', 'B*T*H'),
+    input('input', 'B*T*I'), input('wIh', '4*H*I'), input('wHh', '4*H*H'), input('masks', 'B*T'), inout('carry', 'B*H'),
+    inout('dc', 'B*H'), ...grads('4'), output('dhTotal', 'B*T*H')],
+  gruSequenceForward: [...seqHead, input('input', 'B*T*I'), ...weights('3'), input('masks', 'B*T'), inout('hs', 'B*S*H'),
+    output('gates', '3*B*T*H'), output('hg', '3*B*T*H')],
   gruSequenceBackward: [...seqHead, input('gates', '3*B*T*H'), input('hg', '3*B*T*H'), input('hs', 'B*S*H'), input('dhs', 'B*T*H'),
-    input('wHh', '3*H*H'), input('masks', 'B*T'), inout('carry', 'B*H'), output('dxg', '3*B*T*H'), output('dhg', '3*B*T*H'),
-    output('dhTotal', 'B*T*H')],
+    input('input', 'B*T*I'), input('wIh', '3*H*I'), input('wHh', '3*H*H'), input('masks', 'B*T'), inout('carry', 'B*H'),
+    ...grads('3'), output('dhTotal', 'B*T*H')],
 } as const satisfies { readonly [K in SequenceOpName]: ArgsOf<SequenceOps[K]> };
 
 const OP_NAMES = Object.keys(TABLE) as OpName[];
@@ -124,7 +129,7 @@ const SEQUENCE_NAMES = Object.keys(SEQUENCE_TABLE) as SequenceOpName[];
 export interface OpArg extends ArgSpec {
   /** buf, mask and counts: the required length is coef times the product of the op's sizes, the i-th to the power powers[i]. */
   readonly coef: number;
-  readonly powers: readonly [number, number, number, number];
+  readonly powers: readonly number[];
   /** buf: position of its accumulateIf flag, −1 for none. */
   readonly accumulateAt: number;
 }
@@ -150,7 +155,7 @@ function resolve(name: OpName | SequenceOpName): AnyOpSpec {
     const terms = a.kind === 'mask' || a.kind === 'counts' ? [specs[sizes[0]].name] : a.length ? a.length.split('*') : [];
     const numbers = terms.filter((t) => /^\d+$/.test(t));
     const coef = numbers.reduce((c, t) => c * Number(t), 1);
-    const powers: [number, number, number, number] = [0, 0, 0, 0];
+    const powers = sizes.map(() => 0);
     for (const t of terms) if (!numbers.includes(t)) powers[sizes.indexOf(position(t, 'size'))]++;
     return { ...a, coef, powers, accumulateAt: a.accumulateIf ? position(a.accumulateIf, 'flag') : -1 };
   });
@@ -167,12 +172,13 @@ export function sizeAt(op: AnyOpSpec, argv: ArrayLike<unknown>, i: number): numb
 
 /** Values the buffer (or mask) at position i needs in this call. */
 export function requiredLength(op: AnyOpSpec, argv: ArrayLike<unknown>, i: number): number {
-  return lengthFrom(op.args[i], sizeAt(op, argv, 0), sizeAt(op, argv, 1), sizeAt(op, argv, 2), sizeAt(op, argv, 3));
+  return lengthFrom(op, op.args[i], argv);
 }
 
-function lengthFrom(a: OpArg, s0: number, s1: number, s2: number, s3: number): number {
-  const [p0, p1, p2, p3] = a.powers;
-  return a.coef * s0 ** p0 * s1 ** p1 * s2 ** p2 * s3 ** p3;
+function lengthFrom(op: AnyOpSpec, a: OpArg, argv: ArrayLike<unknown>): number {
+  let n = a.coef;
+  for (let j = 0; j < op.sizes.length; j++) if (a.powers[j]) n *= (argv[op.sizes[j]] as number) ** a.powers[j];
+  return n;
 }
 
 /** Values of the buffer at position i that the op writes: all it needs, or B rows of its written blocks. */
@@ -198,14 +204,13 @@ export function checkArgs(backend: string, op: AnyOpSpec, argv: ArrayLike<unknow
     const v = argv[op.sizes[j]];
     if (!Number.isInteger(v) || (v as number) < 0) invalid(backend, op, argv, op.sizes[j], float32Only);
   }
-  const s0 = sizeAt(op, argv, 0), s1 = sizeAt(op, argv, 1), s2 = sizeAt(op, argv, 2), s3 = sizeAt(op, argv, 3);
   for (let i = 0; i < op.args.length; i++) {
     const a = op.args[i];
     const v = argv[i] as Buf | null;
     const bad = a.kind === 'buf' || (a.kind === 'mask' && v !== null)
-      ? (float32Only && !(v instanceof Float32Array)) || v!.length < lengthFrom(a, s0, s1, s2, s3)
+      ? (float32Only && !(v instanceof Float32Array)) || v!.length < lengthFrom(op, a, argv)
       : a.kind === 'counts'
-        ? v !== null && (!((v as unknown) instanceof Int32Array) || v.length < lengthFrom(a, s0, s1, s2, s3))
+        ? v !== null && (!((v as unknown) instanceof Int32Array) || v.length < lengthFrom(op, a, argv))
         : a.kind === 'choice' && !a.values.includes(v as unknown as Activation);
     if (bad) invalid(backend, op, argv, i, float32Only);
   }

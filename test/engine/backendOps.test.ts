@@ -33,14 +33,18 @@ test('checkArgs accepts a valid call and names backend, op and argument for each
     /^TypeError: x softmaxRows: valid must be an Int32Array of counts or null, got Float32Array$/);
 });
 
-test('sequence ops: lengths over four sizes, squares included (W_hh is G·H×H), checked like any op', () => {
+test('sequence ops: lengths over five sizes, squares included (W_hh is G·H×H), checked like any op', () => {
   const f = (n: number) => new Float32Array(n);
-  const [B, T, H] = [2, 3, 4];
-  const lstm = (wHh: Float32Array) => [B, T, H, T + 1, false, f(4 * B * T * H), wHh, f(4 * H), f(B * T), f(B * (T + 1) * H),
-    f(B * (T + 1) * H), f(4 * B * T * H)];
+  const [B, T, H, I] = [2, 3, 4, 5];
+  const lstm = (wHh: Float32Array) => [B, T, H, T + 1, I, false, f(B * T * I), f(4 * H * I), f(4 * H), wHh, f(4 * H), f(B * T),
+    f(B * (T + 1) * H), f(B * (T + 1) * H), f(4 * B * T * H)];
   checkArgs('x', SEQUENCE_OPS.lstmSequenceForward, lstm(f(4 * H * H)), true);
   assert.throws(() => checkArgs('x', SEQUENCE_OPS.lstmSequenceForward, lstm(f(4 * H)), true),
     /^RangeError: x lstmSequenceForward: wHh has 16 values, needs 64$/);
+  // The input's width is the fifth size: 4·H·I values for W_ih.
+  const short = lstm(f(4 * H * H));
+  short[7] = f(4 * H * H);
+  assert.throws(() => checkArgs('x', SEQUENCE_OPS.lstmSequenceForward, short, true), /^RangeError: x lstmSequenceForward: wIh has 64 values, needs 80$/);
 });
 
 test('roles and written lengths: gemm accumulates into c only when asked; partly written buffers count their blocks', () => {

@@ -55,9 +55,13 @@ export abstract class Direction {
   private readonly dh: Buf;
   /** dL/dh_{t−1} flowing to the previous step. */
   private readonly carry: Buf;
-  /** For the sequence ops: every step's mask in one T·B buffer, and every step's total dL/dh_t (T·B·H). */
+  /**
+   * For the sequence ops: every step's mask in one T·B buffer, every step's total dL/dh_t (T·B·H), and where the
+   * input's gradient goes when nobody needs it.
+   */
   private seqMasks: Buf | null = null;
   private seqDh: Buf | null = null;
+  private seqDInput: Buf | null = null;
 
   constructor(protected readonly be: Backend, protected readonly p: DirectionParams, shape: DirectionShape, readonly G: number) {
     const { B, T, H } = shape;
@@ -138,10 +142,10 @@ export abstract class Direction {
 
   /** Runs the direction over the whole input (T·B×inSize, time-major) from h0/c0 (zero when null). */
   forward(input: Buf, masks: StepMasks, h0: Buf | null, c0: Buf | null): void {
-    this.xproj.forward(0, this.T * this.B, input);
     this.begin(h0, c0);
     const seq = this.sequenceOps();
-    if (seq) return this.forwardSequence!(seq, this.allMasks(masks));
+    if (seq) return this.forwardSequence!(seq, input, this.allMasks(masks));
+    this.xproj.forward(0, this.T * this.B, input);
     for (let s = 0; s < this.T; s++) {
       const t = this.reverse ? this.T - 1 - s : s;
       this.stepForward(t, masks[t]);
@@ -183,14 +187,16 @@ export abstract class Direction {
     this.beginBackward(final);
     const seq = this.sequenceOps();
     if (seq) {
-      this.seqDh ??= this.be.alloc(this.T * this.B * this.H);
-      this.backwardSequence!(seq, this.allMasks(masks), this.carry, this.seqDh);
+      const { B, T, H } = this;
+      this.seqDh ??= this.be.alloc(T * B * H);
+      const dIn = dInput ?? (this.seqDInput ??= this.be.alloc(T * B * this.xproj.inWidth));
+      this.backwardSequence!(seq, input, this.allMasks(masks), this.carry, dIn, this.seqDh);
       if (flowSq) this.addFlow(this.seqDh, flowSq, flowOffset);
-    } else {
-      for (let s = this.T - 1; s >= 0; s--) {
-        const t = this.reverse ? this.T - 1 - s : s;
-        this.backStep(t, masks[t], flowSq, flowOffset);
-      }
+      return;
+    }
+    for (let s = this.T - 1; s >= 0; s--) {
+      const t = this.reverse ? this.T - 1 - s : s;
+      this.backStep(t, masks[t], flowSq, flowOffset);
     }
     this.xproj.backward(0, this.T * this.B, dInput);
     this.finishBackward(input);
@@ -229,9 +235,10 @@ export abstract class Direction {
     this.stepBackward(t, mask, dh, carry);
   }
 
-  /** The backend's sequence ops, when it has them and this cell runs on them (not with layer norm on W_hh·h). */
+  /** The backend's sequence ops, when it has them and this cell runs on them (not with layer norm). */
   private sequenceOps(): SequenceOps | null {
-    return this.be.sequence && this.forwardSequence && this.backwardSequence && !this.p.lnHh ? this.be.sequence : null;
+    const { p } = this;
+    return this.be.sequence && this.forwardSequence && this.backwardSequence && !p.lnHh && !p.lnIh ? this.be.sequence : null;
   }
 
   /** Every step's mask in one T·B buffer (1 for every row of a step without one). */
@@ -280,13 +287,14 @@ export abstract class Direction {
     return null;
   }
 
-  /** The whole forward loop as one sequence op, after xproj's forward and begin(); for cells that have one. */
-  protected forwardSequence?(ops: SequenceOps, masks: Buf): void;
+  /** The whole forward pass (input projection and time loop) as one sequence op, after begin(); for cells that have one. */
+  protected forwardSequence?(ops: SequenceOps, input: Buf, masks: Buf): void;
   /**
-   * The whole backward loop as one sequence op, after beginBackward(): carry holds the gradient reaching the final
-   * state and receives dL/dh0; writes the projections' dOut and each step's total dL/dh_t into dhTotal.
+   * The whole backward pass as one sequence op, after beginBackward(): carry holds the gradient reaching the final
+   * state and receives dL/dh0; adds the parameters' gradients and the input's (into dInput), and writes each step's
+   * total dL/dh_t into dhTotal.
    */
-  protected backwardSequence?(ops: SequenceOps, masks: Buf, carry: Buf, dhTotal: Buf): void;
+  protected backwardSequence?(ops: SequenceOps, input: Buf, masks: Buf, carry: Buf, dInput: Buf, dhTotal: Buf): void;
 
   /** Computes h_t (and whatever the cell keeps) from xproj's rows of step t and h_{t−1}. */
   protected abstract stepForward(t: number, mask: Float32Array | null): void;

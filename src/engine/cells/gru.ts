@@ -48,16 +48,16 @@ export class GruResetAfterDirection extends Direction {
     return { names: GATE_NAMES, values: this.gates };
   }
 
-  protected forwardSequence(ops: SequenceOps, masks: Buf): void {
-    const { B, T, H } = this;
-    ops.gruSequenceForward(B, T, H, T + 1, this.reverse, this.xproj.out, this.p.wHh.value, this.p.bHh.value, masks,
-      this.hs, this.gates, this.hproj.out);
+  protected forwardSequence(ops: SequenceOps, input: Buf, masks: Buf): void {
+    const { B, T, H, p } = this;
+    ops.gruSequenceForward(B, T, H, T + 1, this.xproj.inWidth, this.reverse, input, p.wIh.value, p.bIh.value, p.wHh.value,
+      p.bHh.value, masks, this.hs, this.gates, this.hproj.out);
   }
 
-  protected backwardSequence(ops: SequenceOps, masks: Buf, carry: Buf, dhTotal: Buf): void {
-    const { B, T, H } = this;
-    ops.gruSequenceBackward(B, T, H, T + 1, this.reverse, this.gates, this.hproj.out, this.hs, this.dhs, this.p.wHh.value,
-      masks, carry, this.xproj.dOut, this.hproj.dOut, dhTotal);
+  protected backwardSequence(ops: SequenceOps, input: Buf, masks: Buf, carry: Buf, dInput: Buf, dhTotal: Buf): void {
+    const { B, T, H, p } = this;
+    ops.gruSequenceBackward(B, T, H, T + 1, this.xproj.inWidth, this.reverse, this.gates, this.hproj.out, this.hs, this.dhs,
+      input, p.wIh.value, p.wHh.value, masks, carry, dInput, p.wIh.grad, p.bIh.grad, p.wHh.grad, p.bHh.grad, dhTotal);
   }
 }
 

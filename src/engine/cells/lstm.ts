@@ -58,15 +58,15 @@ export class LstmDirection extends Direction {
     this.hproj.backward(t * B, B, dhPrev);
   }
 
-  protected forwardSequence(ops: SequenceOps, masks: Buf): void {
-    const { B, T, H } = this;
-    ops.lstmSequenceForward(B, T, H, T + 1, this.reverse, this.xproj.out, this.p.wHh.value, this.p.bHh.value, masks,
-      this.hs, this.cs, this.gates);
+  protected forwardSequence(ops: SequenceOps, input: Buf, masks: Buf): void {
+    const { B, T, H, p } = this;
+    ops.lstmSequenceForward(B, T, H, T + 1, this.xproj.inWidth, this.reverse, input, p.wIh.value, p.bIh.value, p.wHh.value,
+      p.bHh.value, masks, this.hs, this.cs, this.gates);
   }
 
-  protected backwardSequence(ops: SequenceOps, masks: Buf, carry: Buf, dhTotal: Buf): void {
-    const { B, T, H } = this;
-    ops.lstmSequenceBackward(B, T, H, T + 1, this.reverse, this.gates, this.cs, this.dhs, this.p.wHh.value, masks,
-      carry, this.dc, this.xproj.dOut, dhTotal);
+  protected backwardSequence(ops: SequenceOps, input: Buf, masks: Buf, carry: Buf, dInput: Buf, dhTotal: Buf): void {
+    const { B, T, H, p } = this;
+    ops.lstmSequenceBackward(B, T, H, T + 1, this.xproj.inWidth, this.reverse, this.gates, this.cs, this.hs, this.dhs, input,
+      p.wIh.value, p.wHh.value, masks, carry, this.dc, dInput, p.wIh.grad, p.bIh.grad, p.wHh.grad, p.bHh.grad, dhTotal);
   }
 }

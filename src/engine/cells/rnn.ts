@@ -27,14 +27,15 @@ export class RnnDirection extends Direction {
     this.hproj.backward(t * B, B, dhPrev);
   }
 
-  protected forwardSequence(ops: SequenceOps, masks: Buf): void {
-    const { B, T, H } = this;
-    ops.rnnSequenceForward(this.act, B, T, H, T + 1, this.reverse, this.xproj.out, this.p.wHh.value, this.p.bHh.value, masks, this.hs);
+  protected forwardSequence(ops: SequenceOps, input: Buf, masks: Buf): void {
+    const { B, T, H, p } = this;
+    ops.rnnSequenceForward(this.act, B, T, H, T + 1, this.xproj.inWidth, this.reverse, input, p.wIh.value, p.bIh.value,
+      p.wHh.value, p.bHh.value, masks, this.hs);
   }
 
-  protected backwardSequence(ops: SequenceOps, masks: Buf, carry: Buf, dhTotal: Buf): void {
-    const { B, T, H } = this;
-    ops.rnnSequenceBackward(this.act, B, T, H, T + 1, this.reverse, this.hs, this.dhs, this.p.wHh.value, masks, carry,
-      this.xproj.dOut, dhTotal);
+  protected backwardSequence(ops: SequenceOps, input: Buf, masks: Buf, carry: Buf, dInput: Buf, dhTotal: Buf): void {
+    const { B, T, H, p } = this;
+    ops.rnnSequenceBackward(this.act, B, T, H, T + 1, this.xproj.inWidth, this.reverse, this.hs, this.dhs, input, p.wIh.value,
+      p.wHh.value, masks, carry, dInput, p.wIh.grad, p.bIh.grad, p.wHh.grad, p.bHh.grad, dhTotal);
   }
 }

@@ -658,3 +658,12 @@ export const carrySource = `function (packed, dOff, w, addOff, n, k) {
   }
   return packed[addOff + i] + s;
 }`;
+
+/** Output na + nb: na values of a from aOff, then b's from bOff (gathering each step's rows into one buffer). */
+export const concatSource = `function (a, aOff, na, b, bOff) {
+  const i = this.thread.x;
+  if (i < na) {
+    return a[aOff + i];
+  }
+  return b[bOff + i - na];
+}`;

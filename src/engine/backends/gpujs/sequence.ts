@@ -1,9 +1,10 @@
-// A recurrent direction's whole time loop as one GPU.js pipeline (gpu.createPipeline), for the sequence ops of
-// backend.ts (SequenceOps) on the GPU thread. The pipeline is traced once per shape: every step's kernels are recorded
-// into one plan, which on webgpu runs as one command encoder over buffers that stay on the GPU (the hidden and cell
-// state, the recurrent term, the gates) and one readback at the end. Per step it runs the recurrent product and the
-// cell kernels of ./kernels.ts, which the op-by-op path runs too, reading step t at an offset into the whole-sequence
-// buffers (withOffsets), so both paths compute the same sums in the same order.
+// A recurrent direction's whole forward or backward pass as one GPU.js pipeline (gpu.createPipeline), for the
+// sequence ops of backend.ts (SequenceOps) on the GPU thread. The pipeline is traced once per shape: every kernel is
+// recorded into one plan, which on webgpu runs as one command encoder over buffers that stay on the GPU (the input
+// projection, the hidden and cell state, the recurrent term, the gradients flowing back) and one readback at the end.
+// It runs the kernels of ./kernels.ts that the op-by-op path runs, on the same operands: the cell kernels read step t
+// at an offset into the whole-sequence buffers (withOffsets), and the per-step gradients are gathered into one
+// time-major buffer before the parameter-gradient products, so both paths compute the same sums in the same order.
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import type { Activation } from '../../backend';
 import { sizeAt, type AnyOpSpec, type SequenceOpName } from '../../backendOps';
@@ -20,6 +21,7 @@ interface Shape {
   B: number;
   T: number;
   H: number;
+  I: number;
   reverse: boolean;
   relu: number;
 }
@@ -43,41 +45,93 @@ const stepAt = (sh: Shape, s: number) => (sh.reverse ? sh.T - 1 - s : s);
 const slotOf = (sh: Shape, t: number) => (sh.reverse ? t : t + 1);
 const prevSlotOf = (sh: Shape, t: number) => (sh.reverse ? t + 1 : t);
 
+/** W_ih·x_t + b_ih for every step at once (T·B×G·H): the op path's gemm and addRowVector, as one kernel. */
+function inputProjection(k: KernelOf, sh: Shape, G: number) {
+  const proj = k('seqProjection', K.recurrentSource, sh.T * sh.B * G * sh.H);
+  return (input: Handle, wIh: Handle, bIh: Handle) => proj(input, 0, wIh, bIh, G * sh.H, sh.I);
+}
+
 /**
  * The backward loop every cell shares, from the last step processed to the first: dh_t = dhs_t + carry; the cell's
  * backward kernel (`back`, given the previous step's packed output, null at the first); carry = that output's direct
- * dh_{t−1} (at addOff) + its dpre (G·H wide, at dOff)·W_hh. Returns each step's dh and packed output, then the carry.
+ * dh_{t−1} (at addOff) + its dpre (G·H wide, at dOff)·W_hh. Returns each step's dh in processing order, each step's
+ * packed output by time index, and the final carry.
  */
 function backwardLoop(k: KernelOf, sh: Shape, G: number, dOff: number, addOff: number) {
   const { B, H } = sh;
   const total = k('seqTotalGrad', K.totalGradSource, B * H);
   const carry = k('seqCarry', K.carrySource, B * H);
-  return (dhs: Handle, w: Handle, carry0: Handle, back: (t: number, dh: Handle, prev: Handle | null) => Handle): Handle[] => {
-    const out: Handle[] = [];
+  return (dhs: Handle, w: Handle, carry0: Handle, back: (t: number, dh: Handle, prev: Handle | null) => Handle) => {
+    const dh: Handle[] = [];
+    const packed: Handle[] = new Array(sh.T);
     let c = carry0;
     let prev: Handle | null = null;
     for (let s = sh.T - 1; s >= 0; s--) {
       const t = stepAt(sh, s);
-      const dh = total(dhs, t * B * H, c);
-      prev = back(t, dh, prev);
+      dh.push(total(dhs, t * B * H, c));
+      prev = packed[t] = back(t, dh[dh.length - 1], prev);
       c = carry(prev, dOff, w, addOff, H, G * H);
-      out.push(dh, prev);
     }
-    out.push(c);
-    return out;
+    return { dh, packed, carry: c, last: prev! };
   };
 }
 
 /**
+ * One time-major T·B×width buffer from each step's rows (`width`·B values at `off` in that step's packed output),
+ * concatenated pairwise on the GPU: a kernel writes a whole new buffer, never into part of one.
+ */
+function gather(k: KernelOf, sh: Shape, width: number) {
+  const n = width * sh.B;
+  return (packed: Handle[], off: number): Handle => {
+    let parts = packed.map((h) => ({ h, off, len: n }));
+    while (parts.length > 1 || parts[0].off !== 0) {
+      const next: typeof parts = [];
+      for (let i = 0; i < parts.length; i += 2) {
+        const [a, b] = [parts[i], parts[i + 1] ?? null];
+        const len = a.len + (b ? b.len : 0);
+        const cat = k('seqConcat', K.concatSource, len);
+        next.push({ h: b ? cat(a.h, a.off, a.len, b.h, b.off) : a.off ? cat(a.h, a.off, a.len, a.h, 0) : a.h, off: 0, len });
+      }
+      parts = next;
+    }
+    return parts[0].h;
+  };
+}
+
+/**
+ * The parameters' and the input's gradients from the pre-activation gradients of every step: dx (of the input
+ * projection) and dh (of the recurrent one; the same buffer for LSTM and RNN), T·B×G·H each. Returns
+ * [dW_ih, db_ih, dW_hh, db_hh, dInput], as Projection.accumulateParamGrads and Projection.backward compute them.
+ */
+function paramGrads(k: KernelOf, sh: Shape, G: number) {
+  const { B, T, H, I } = sh;
+  const gemmTN = (n: number) => k('seqGemmTN', K.withOffsets(K.gemmSource(true, false), ['b']), G * H * n);
+  const [wIhGrad, wHhGrad] = [gemmTN(I), gemmTN(H)];
+  const sums = k('seqSumRows', K.sumRowsSource, G * H);
+  const dInput = k('seqGemmNN', K.gemmSource(false, false), T * B * I);
+  return (dx: Handle, dh: Handle, input: Handle, hs: Handle, wIh: Handle): Handle[] => [
+    wIhGrad(dx, input, 0, G * H, I, T * B),
+    sums(dx, T * B, G * H),
+    // The recurrent product's inputs: h_{t−1} for every step, one contiguous run of the slots.
+    wHhGrad(dh, hs, (sh.reverse ? 1 : 0) * B * H, G * H, H, T * B),
+    sums(dh, T * B, G * H),
+    dInput(dx, wIh, T * B, I, G * H),
+  ];
+}
+
+/**
  * Each trace is an orchestration function for createPipeline (its declared parameters are the pipeline's arguments,
- * in the op's order of input buffers) and returns its handles: per step, what the host needs of that step.
+ * in the op's order of input buffers) and returns its handles: forward, per step what the host keeps of that step;
+ * backward, each step's total dL/dh, the final carry (and for LSTM the last cell-gradient output), then paramGrads'.
  */
 const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handle[]) => Handle[]> = {
   rnnSequenceForward(k, sh) {
     const { B, H } = sh;
+    const project = inputProjection(k, sh, 1);
     const rec = k('seqRecurrent', K.recurrentSource, B * H);
     const step = k('seqRnnForward', cell.rnnForward, B * H);
-    return function (xg, w, b, masks, hs) {
+    return function (input, wIh, bIh, w, b, masks, hs) {
+      const xg = project(input, wIh, bIh);
       const out: Handle[] = [];
       let h = hs, hOff = prevSlotOf(sh, stepAt(sh, 0)) * B * H;
       for (let s = 0; s < sh.T; s++) {
@@ -94,17 +148,23 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
     const { B, H } = sh;
     const back = k('seqRnnBackward', cell.rnnBackward, 2 * B * H);
     const loop = backwardLoop(k, sh, 1, 0, B * H);
+    const rows = gather(k, sh, H);
+    const grads = paramGrads(k, sh, 1);
     // Packed [dpre | direct dh_{t−1}].
-    return function (hs, dhs, w, masks, carry0) {
-      return loop(dhs, w, carry0, (t, dh) => back(hs, slotOf(sh, t) * B * H, dh, masks, t * B, 1, B, H, sh.relu));
+    return function (hs, dhs, input, wIh, w, masks, carry0) {
+      const r = loop(dhs, w, carry0, (t, dh) => back(hs, slotOf(sh, t) * B * H, dh, masks, t * B, 1, B, H, sh.relu));
+      const dpre = rows(r.packed, 0);
+      return [...r.dh, r.carry, ...grads(dpre, dpre, input, hs, wIh)];
     };
   },
   lstmSequenceForward(k, sh) {
     const { B, H } = sh;
+    const project = inputProjection(k, sh, 4);
     const rec = k('seqRecurrent', K.recurrentSource, 4 * B * H);
     const gates = k('seqLstmGates', cell.lstmGates, 4 * B * H);
     const state = k('seqLstmState', cell.lstmState, 2 * B * H);
-    return function (xg, w, b, masks, hs, cs) {
+    return function (input, wIh, bIh, w, b, masks, hs, cs) {
+      const xg = project(input, wIh, bIh);
       const out: Handle[] = [];
       const init = prevSlotOf(sh, stepAt(sh, 0)) * B * H;
       // The state kernel packs [c | h]: after the first step both come from its output.
@@ -127,18 +187,24 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
     const { B, H } = sh;
     const back = k('seqLstmBackward', cell.lstmBackward, 6 * B * H);
     const loop = backwardLoop(k, sh, 4, B * H, 5 * B * H);
+    const rows = gather(k, sh, 4 * H);
+    const grads = paramGrads(k, sh, 4);
     // Packed [dc_{t−1} | dpre | direct dh_{t−1}]: dc_{t−1} first, where the next step's kernel reads dc.
-    return function (gates, cs, dhs, w, masks, carry0, dc0) {
-      return loop(dhs, w, carry0, (t, dh, prev) =>
+    return function (gates, cs, hs, dhs, input, wIh, w, masks, carry0, dc0) {
+      const r = loop(dhs, w, carry0, (t, dh, prev) =>
         back(gates, t * 4 * B * H, cs, prevSlotOf(sh, t) * B * H, cs, slotOf(sh, t) * B * H, dh, prev ?? dc0, masks, t * B, 1, B, H));
+      const dpre = rows(r.packed, B * H);
+      return [...r.dh, r.carry, r.last, ...grads(dpre, dpre, input, hs, wIh)];
     };
   },
   gruSequenceForward(k, sh) {
     const { B, H } = sh;
+    const project = inputProjection(k, sh, 3);
     const rec = k('seqRecurrent', K.recurrentSource, 3 * B * H);
     const gates = k('seqGruGates', cell.gruGates, 3 * B * H);
     const state = k('seqGruState', cell.gruState, B * H);
-    return function (xg, w, b, masks, hs) {
+    return function (input, wIh, bIh, w, b, masks, hs) {
+      const xg = project(input, wIh, bIh);
       const out: Handle[] = [];
       let h = hs, hOff = prevSlotOf(sh, stepAt(sh, 0)) * B * H;
       for (let s = 0; s < sh.T; s++) {
@@ -156,61 +222,58 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
     const { B, H } = sh;
     const back = k('seqGruBackward', cell.gruBackward, 7 * B * H);
     const loop = backwardLoop(k, sh, 3, 3 * B * H, 6 * B * H);
+    const rows = gather(k, sh, 3 * H);
+    const grads = paramGrads(k, sh, 3);
     // Packed [dxg | dhg | direct dh_{t−1}].
-    return function (gates, hg, hs, dhs, w, masks, carry0) {
-      return loop(dhs, w, carry0, (t, dh) =>
+    return function (gates, hg, hs, dhs, input, wIh, w, masks, carry0) {
+      const r = loop(dhs, w, carry0, (t, dh) =>
         back(gates, t * 3 * B * H, hg, t * 3 * B * H, hs, prevSlotOf(sh, t) * B * H, dh, masks, t * B, 1, B, H));
+      return [...r.dh, r.carry, ...grads(rows(r.packed, 0), rows(r.packed, 3 * B * H), input, hs, wIh)];
     };
   },
 };
 
 /**
- * Writes a pipeline's outputs into the op's written buffers (argv, the decoded call): each step's rows at its time
- * index, state slots at their slot.
+ * Writes a pipeline's outputs into the op's written buffers (argv, the decoded call): forward, each step's rows at its
+ * time index and state slots at their slot; backward, the per-step dL/dh, the carries, and the gradients added into
+ * their accumulators.
  */
 function scatter(op: AnyOpSpec, sh: Shape, argv: unknown[], outs: Outputs): void {
   const { B, T, H } = sh;
   const BH = B * H;
   const buf = (name: string) => argv[op.args.findIndex((a) => a.name === name)] as Float32Array;
-  const rows = (dst: string, t: number, width: number, src: Float32Array, from = 0) =>
-    buf(dst).set(src.subarray(from, from + width * B), t * width * B);
+  const rows = (dst: string, t: number, width: number, src: Float32Array) => buf(dst).set(src.subarray(0, width * B), t * width * B);
+  const name = op.name as SequenceOpName;
+  if (name.endsWith('Backward')) {
+    // Processing order: the first output is the step processed first (s = T − 1).
+    for (let s = 0; s < T; s++) rows('dhTotal', stepAt(sh, s), H, outs[T - 1 - s]);
+    buf('carry').set(outs[T]);
+    const lstm = name === 'lstmSequenceBackward';
+    // dc_{t−1} of the last step processed is what reaches the initial cell state.
+    if (lstm) buf('dc').set(outs[T + 1].subarray(0, BH));
+    const grads = outs.slice(lstm ? T + 2 : T + 1);
+    ['dWih', 'dbIh', 'dWhh', 'dbHh', 'dInput'].forEach((g, i) => {
+      const dst = buf(g);
+      const add = grads[i];
+      for (let j = 0; j < dst.length; j++) dst[j] += add[j];
+    });
+    return;
+  }
   for (let s = 0; s < T; s++) {
     const t = stepAt(sh, s);
     const slot = slotOf(sh, t) * BH;
-    // Backward outputs come in processing order, the step processed first (s = T − 1) first.
-    const back = 2 * (T - 1 - s);
-    switch (op.name as SequenceOpName) {
-      case 'rnnSequenceForward':
-        buf('hs').set(outs[s], slot);
-        break;
-      case 'lstmSequenceForward':
-        rows('gates', t, 4 * H, outs[2 * s]);
-        buf('cs').set(outs[2 * s + 1].subarray(0, BH), slot);
-        buf('hs').set(outs[2 * s + 1].subarray(BH, 2 * BH), slot);
-        break;
-      case 'gruSequenceForward':
-        rows('hg', t, 3 * H, outs[3 * s]);
-        rows('gates', t, 3 * H, outs[3 * s + 1]);
-        buf('hs').set(outs[3 * s + 2], slot);
-        break;
-      case 'rnnSequenceBackward':
-        rows('dhTotal', t, H, outs[back]);
-        rows('dpre', t, H, outs[back + 1]);
-        break;
-      case 'lstmSequenceBackward':
-        rows('dhTotal', t, H, outs[back]);
-        rows('dpre', t, 4 * H, outs[back + 1], BH);
-        // dc_{t−1} of the last step processed (s = 0) is what reaches the initial cell state.
-        if (s === 0) buf('dc').set(outs[back + 1].subarray(0, BH));
-        break;
-      case 'gruSequenceBackward':
-        rows('dhTotal', t, H, outs[back]);
-        rows('dxg', t, 3 * H, outs[back + 1]);
-        rows('dhg', t, 3 * H, outs[back + 1], 3 * BH);
-        break;
+    if (name === 'rnnSequenceForward') {
+      buf('hs').set(outs[s], slot);
+    } else if (name === 'lstmSequenceForward') {
+      rows('gates', t, 4 * H, outs[2 * s]);
+      buf('cs').set(outs[2 * s + 1].subarray(0, BH), slot);
+      buf('hs').set(outs[2 * s + 1].subarray(BH, 2 * BH), slot);
+    } else {
+      rows('hg', t, 3 * H, outs[3 * s]);
+      rows('gates', t, 3 * H, outs[3 * s + 1]);
+      buf('hs').set(outs[3 * s + 2], slot);
     }
   }
-  if (op.name.endsWith('Backward')) buf('carry').set(outs[outs.length - 1]);
 }
 
 /** Runs the sequence ops of one GPU.js instance (webgpu mode), one pipeline per op and shape, kept for reuse. */
@@ -225,11 +288,12 @@ export class SequenceRunner {
     const rnn = name.startsWith('rnn');
     const [B, T, H, S] = [0, 1, 2, 3].map((i) => sizeAt(op, argv, i));
     if (S !== T + 1) throw new RangeError(`gpu.js ${name}: S must be T + 1 state slots, got T = ${T}, S = ${S}`);
-    if (T === 0 || B === 0 || H === 0) return;
-    const sh: Shape = { B, T, H, reverse: argv[rnn ? 5 : 4] === true, relu: rnn && (argv[0] as Activation) === 'relu' ? 1 : 0 };
+    if (T === 0 || B === 0 || H === 0 || sizeAt(op, argv, 4) === 0) return;
+    const I = sizeAt(op, argv, 4);
+    const sh: Shape = { B, T, H, I, reverse: argv[rnn ? 6 : 5] === true, relu: rnn && (argv[0] as Activation) === 'relu' ? 1 : 0 };
     // The kernels index the whole-sequence buffers at t's offset, in float32 arithmetic.
     checkIndexable(name, op.args.flatMap((a, i) => (a.kind === 'buf' ? [(argv[i] as Float32Array).length] : [])));
-    const key = `${name}:${B}:${T}:${H}:${sh.reverse}:${sh.relu}`;
+    const key = `${name}:${B}:${T}:${H}:${I}:${sh.reverse}:${sh.relu}`;
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {
       const kernel: KernelOf = (kname, source, outputLength) =>
@@ -237,7 +301,7 @@ export class SequenceRunner {
       pipeline = this.gpu.createPipeline(TRACES[name](kernel, sh) as never) as never;
       this.pipelines.set(key, pipeline!);
     }
-    const inputs = op.args.flatMap((a, i) => (a.kind === 'buf' && a.role !== 'out' ? [argv[i] as Float32Array] : []));
+    const inputs = op.args.flatMap((a, i) => (a.kind === 'buf' && (a.role === 'in' || a.role === 'inout') ? [argv[i] as Float32Array] : []));
     const outs = await pipeline!(...inputs);
     // GPU.js may run a plan its fused executor declines through its generic one (still webgpu kernels), but one that
     // ended on its cpu fallback would make the backend's name a lie.

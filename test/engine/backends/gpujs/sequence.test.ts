@@ -1,8 +1,9 @@
-// The sequence ops of gpu.js:webgpu (a recurrent direction's whole time loop as one GPU.js pipeline, on the GPU
-// thread), on a software Vulkan driver: the same model on the same device, once with them and once step by step
-// (the backend with its sequence ops taken away), must give the same loss, gradients, gradient flow through time and
-// gate traces, bit for bit, since both run the same kernels' sums in the same order; and with them a training step
-// must cost a number of GPU-thread round trips that does not grow with the sequence length.
+// The sequence ops of gpu.js:webgpu (a recurrent direction's whole forward or backward pass, input projection and
+// parameter gradients included, as one GPU.js pipeline on the GPU thread), on a software Vulkan driver: the same model
+// on the same device, once with them and once op by op (the backend with its sequence ops taken away), must give the
+// same loss, gradients and gradient flow through time, bit for bit, since both run the same kernels' sums in the same
+// order; and with them a training step must cost a number of GPU-thread round trips that does not grow with the
+// sequence length.
 // Accuracy against the float64 reference is test/engine/backends/gpujs-parity.test.ts (its webgpu models run here).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -81,8 +82,9 @@ test('gpu.js:webgpu: whole-sequence ops give bit-identical results to the step-b
 test('a sequence longer than float32 kernel indexing reaches (2^24 values in one buffer) is refused, naming the op', async () => {
   // Refused before any GPU work: the runner needs no device for this.
   const runner = new SequenceRunner({} as GPU, new Map());
-  const [B, T, H] = [4097, 4096, 1];
+  const [B, T, H, I] = [4097, 4096, 1, 1];
   const f = (n: number) => new Float32Array(n);
-  await assert.rejects(runner.run(SEQUENCE_OPS.rnnSequenceForward, ['tanh', B, T, H, T + 1, false, f(B * T * H), f(1), f(1), f(B * T), f(1)]),
+  await assert.rejects(runner.run(SEQUENCE_OPS.rnnSequenceForward, ['tanh', B, T, H, T + 1, I, false, f(B * T * I), f(1), f(1), f(1), f(1),
+    f(B * T), f(1)]),
     /^RangeError: gpu\.js rnnSequenceForward: 16781312 values exceed 2\^24/);
 });
