@@ -616,18 +616,19 @@ export function withOffsets(source: string, names: readonly string[]): string {
 }
 
 /**
- * Output m·n (n = the gate width): the recurrent term W_hh·h_{t−1} + b_hh of every row, h_{t−1} being the m×k rows of
- * hs from hsOff. The same sums in the same order as the gemm kernel followed by addRowVector.
+ * Output m·n: x·Wᵀ + bias for m rows of k values (x from xOff) and W of n×k, n being a gate width: the recurrent term
+ * W_hh·h_{t−1} + b_hh of a step, or the input projection W_ih·x_t + b_ih of every step. The same sums in the same order
+ * as the gemm kernel followed by addRowVector.
  */
-export const recurrentSource = `function (hs, hsOff, w, bias, n, k) {
+export const affineSource = `function (x, xOff, w, bias, n, k) {
   const i = this.thread.x;
   const r = Math.floor((i + 0.5) / n);
   const c = i - r * n;
-  let ai = hsOff + r * k;
+  let ai = xOff + r * k;
   let bi = c * k;
   let s = 0;
   for (let p = 0; p < k; p++) {
-    s += hs[ai] * w[bi];
+    s += x[ai] * w[bi];
     ai += 1;
     bi += 1;
   }

@@ -47,7 +47,7 @@ const prevSlotOf = (sh: Shape, t: number) => (sh.reverse ? t + 1 : t);
 
 /** W_ih·x_t + b_ih for every step at once (T·B×G·H): the op path's gemm and addRowVector, as one kernel. */
 function inputProjection(k: KernelOf, sh: Shape, G: number) {
-  const proj = k('seqProjection', K.recurrentSource, sh.T * sh.B * G * sh.H);
+  const proj = k('seqProjection', K.affineSource, sh.T * sh.B * G * sh.H);
   return (input: Handle, wIh: Handle, bIh: Handle) => proj(input, 0, wIh, bIh, G * sh.H, sh.I);
 }
 
@@ -109,14 +109,17 @@ function paramGrads(k: KernelOf, sh: Shape, G: number) {
   const [wIhGrad, wHhGrad] = [gemmTN(I), gemmTN(H)];
   const sums = k('seqSumRows', K.sumRowsSource, G * H);
   const dInput = k('seqGemmNN', K.gemmSource(false, false), T * B * I);
-  return (dx: Handle, dh: Handle, input: Handle, hs: Handle, wIh: Handle): Handle[] => [
-    wIhGrad(dx, input, 0, G * H, I, T * B),
-    sums(dx, T * B, G * H),
-    // The recurrent product's inputs: h_{t−1} for every step, one contiguous run of the slots.
-    wHhGrad(dh, hs, (sh.reverse ? 1 : 0) * B * H, G * H, H, T * B),
-    sums(dh, T * B, G * H),
-    dInput(dx, wIh, T * B, I, G * H),
-  ];
+  return (dx: Handle, dh: Handle, input: Handle, hs: Handle, wIh: Handle): Handle[] => {
+    const dbIh = sums(dx, T * B, G * H);
+    return [
+      wIhGrad(dx, input, 0, G * H, I, T * B),
+      dbIh,
+      // The recurrent product's inputs: h_{t−1} for every step, one contiguous run of the slots.
+      wHhGrad(dh, hs, (sh.reverse ? 1 : 0) * B * H, G * H, H, T * B),
+      dh === dx ? dbIh : sums(dh, T * B, G * H),
+      dInput(dx, wIh, T * B, I, G * H),
+    ];
+  };
 }
 
 /**
@@ -128,7 +131,7 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
   rnnSequenceForward(k, sh) {
     const { B, H } = sh;
     const project = inputProjection(k, sh, 1);
-    const rec = k('seqRecurrent', K.recurrentSource, B * H);
+    const rec = k('seqRecurrent', K.affineSource, B * H);
     const step = k('seqRnnForward', cell.rnnForward, B * H);
     return function (input, wIh, bIh, w, b, masks, hs) {
       const xg = project(input, wIh, bIh);
@@ -160,7 +163,7 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
   lstmSequenceForward(k, sh) {
     const { B, H } = sh;
     const project = inputProjection(k, sh, 4);
-    const rec = k('seqRecurrent', K.recurrentSource, 4 * B * H);
+    const rec = k('seqRecurrent', K.affineSource, 4 * B * H);
     const gates = k('seqLstmGates', cell.lstmGates, 4 * B * H);
     const state = k('seqLstmState', cell.lstmState, 2 * B * H);
     return function (input, wIh, bIh, w, b, masks, hs, cs) {
@@ -200,7 +203,7 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
   gruSequenceForward(k, sh) {
     const { B, H } = sh;
     const project = inputProjection(k, sh, 3);
-    const rec = k('seqRecurrent', K.recurrentSource, 3 * B * H);
+    const rec = k('seqRecurrent', K.affineSource, 3 * B * H);
     const gates = k('seqGruGates', cell.gruGates, 3 * B * H);
     const state = k('seqGruState', cell.gruState, B * H);
     return function (input, wIh, bIh, w, b, masks, hs) {
