@@ -227,9 +227,9 @@ export abstract class Direction {
     const above = this.stepRows(this.dhs, t, this.H);
     let sq = 0;
     for (let i = 0; i < dh.length; i++) {
-      const v = above[i] + carry[i];
-      dh[i] = v;
-      sq += v * v;
+      dh[i] = above[i] + carry[i];
+      // The stored value (rounded to the backend's dtype), as the backward pass uses it and the sequence ops report it.
+      sq += dh[i] * dh[i];
     }
     if (flowSq && flowOffset + t < flowSq.length) flowSq[flowOffset + t] += sq;
     this.stepBackward(t, mask, dh, carry);

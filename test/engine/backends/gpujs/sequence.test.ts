@@ -23,6 +23,8 @@ const CASES: SpecOverrides[] = [
   { cell: 'gru', hiddenSize: 6, bidirectional: true },
   { cell: 'rnn', hiddenSize: 4, numLayers: 2 },
   { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 5, bidirectional: true },
+  // A head on every step: every dh_t is a sum of the gradient from above and the carry.
+  { cell: 'gru', hiddenSize: 4, numLayers: 2, head: { output: 'all' } },
 ];
 
 /** The backend's ops, counting each call (each is a GPU-thread round trip on gpu.js:webgpu); sequence ops kept or not. */
