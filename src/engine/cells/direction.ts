@@ -7,8 +7,8 @@
 // W_hh gradient be a single gemm after the backward sweep.
 //
 // Subclasses (one per cell) implement one step forward and its backward, side by side. On a backend with sequence
-// ops (backend.ts SequenceOps: one call for the whole loop, where each op costs a round trip) a cell that has them
-// runs its whole loop as one op each way instead.
+// ops (backend.ts SequenceOps: one call for a direction's whole pass, where each op costs a round trip) a cell that
+// has them runs forward and backward as one op each instead (input projection and parameter gradients included).
 
 import type { Backend, Buf, SequenceOps } from '../backend';
 import type { Param } from '../params';
