@@ -39,11 +39,12 @@ export function createOpServer(gpu: GPU): OpServer {
       }
     },
     // GPU.js's own teardown releases the pipelines (after any call in flight) and then the kernels; a buffer
-    // released later, from a pipeline's queued release, could reach Dawn after the thread has let go of it.
-    destroy() {
+    // released later, from a pipeline's queued release, could reach Dawn after the thread has let go of it, so the
+    // releases of evicted pipelines are awaited first.
+    async destroy() {
       kernels.clear();
-      sequences.clear();
-      return gpu.destroy();
+      await sequences.clear();
+      await gpu.destroy();
     },
   };
 }

@@ -279,41 +279,72 @@ function scatter(op: AnyOpSpec, sh: Shape, argv: unknown[], outs: Outputs): void
   }
 }
 
+/**
+ * Pipelines kept at once. Each holds GPU buffers for every step of its shape (for an LSTM at B = 32, T = 64, H = 512
+ * about 100 MB each way), and a run meets a new shape for each length bucket of its data (recurrentModel.ts
+ * graphSteps), evaluation batch and last partial batch: the least recently used one goes.
+ */
+export const MAX_PIPELINES = 16;
+
+type KeptPipeline = Pipeline & { backend: string | null; fallbackReason: string | null; destroy(): Promise<void> };
+
 /** Runs the sequence ops of one GPU.js instance (webgpu mode), one pipeline per op and shape, kept for reuse. */
 export class SequenceRunner {
-  private readonly pipelines = new Map<string, Pipeline & { backend: string | null; fallbackReason: string | null }>();
+  /** In use order, most recent last. */
+  private readonly pipelines = new Map<string, KeptPipeline>();
+  /** Releases of evicted pipelines, which GPU.js finishes in the background. */
+  private releases: Promise<void>[] = [];
 
-  constructor(private readonly gpu: GPU, private readonly kernels: Map<string, IKernelRunShortcut>) {}
+  constructor(private readonly gpu: GPU, private readonly kernels: Map<string, IKernelRunShortcut>, private readonly keep = MAX_PIPELINES) {}
+
+  /** Pipelines held now. */
+  get size(): number {
+    return this.pipelines.size;
+  }
 
   /** Runs a decoded, checked call and writes its results into argv's written buffers. */
   async run(op: AnyOpSpec, argv: unknown[]): Promise<void> {
     const name = op.name as SequenceOpName;
     const rnn = name.startsWith('rnn');
-    const [B, T, H, S] = [0, 1, 2, 3].map((i) => sizeAt(op, argv, i));
+    const [B, T, H, S, I] = [0, 1, 2, 3, 4].map((i) => sizeAt(op, argv, i));
     if (S !== T + 1) throw new RangeError(`gpu.js ${name}: S must be T + 1 state slots, got T = ${T}, S = ${S}`);
-    if (T === 0 || B === 0 || H === 0 || sizeAt(op, argv, 4) === 0) return;
-    const I = sizeAt(op, argv, 4);
+    if (T === 0 || B === 0 || H === 0 || I === 0) return;
     const sh: Shape = { B, T, H, I, reverse: argv[rnn ? 6 : 5] === true, relu: rnn && (argv[0] as Activation) === 'relu' ? 1 : 0 };
     // The kernels index the whole-sequence buffers at t's offset, in float32 arithmetic.
     checkIndexable(name, op.args.flatMap((a, i) => (a.kind === 'buf' ? [(argv[i] as Float32Array).length] : [])));
-    const key = `${name}:${B}:${T}:${H}:${I}:${sh.reverse}:${sh.relu}`;
-    let pipeline = this.pipelines.get(key);
-    if (!pipeline) {
-      const kernel: KernelOf = (kname, source, outputLength) =>
-        kernelFor(this.gpu, this.kernels, { name: kname, source, outputLength, args: [] }) as unknown as Kernel;
-      pipeline = this.gpu.createPipeline(TRACES[name](kernel, sh) as never) as never;
-      this.pipelines.set(key, pipeline!);
-    }
+    const pipeline = this.pipelineFor(`${name}:${B}:${T}:${H}:${I}:${sh.reverse}:${sh.relu}`, () => TRACES[name](this.kernelOf, sh));
     const inputs = op.args.flatMap((a, i) => (a.kind === 'buf' && (a.role === 'in' || a.role === 'inout') ? [argv[i] as Float32Array] : []));
-    const outs = await pipeline!(...inputs);
+    const outs = await pipeline(...inputs);
     // GPU.js may run a plan its fused executor declines through its generic one (still webgpu kernels), but one that
     // ended on its cpu fallback would make the backend's name a lie.
-    if (pipeline!.backend !== 'webgpu') throw new Error(`gpu.js ${name}: the pipeline ran on ${pipeline!.backend}, not webgpu: ${pipeline!.fallbackReason}`);
+    if (pipeline.backend !== 'webgpu') throw new Error(`gpu.js ${name}: the pipeline ran on ${pipeline.backend}, not webgpu: ${pipeline.fallbackReason}`);
     scatter(op, sh, argv, outs);
   }
 
-  /** Forgets its pipelines; gpu.destroy() releases them. */
-  clear(): void {
+  /** Forgets its pipelines (gpu.destroy() releases those it holds) once the evicted ones are released. */
+  async clear(): Promise<void> {
     this.pipelines.clear();
+    await Promise.all(this.releases);
+    this.releases = [];
+  }
+
+  private readonly kernelOf: KernelOf = (name, source, outputLength) =>
+    kernelFor(this.gpu, this.kernels, { name, source, outputLength, args: [] }) as unknown as Kernel;
+
+  /** The pipeline for key, traced on first use; the least recently used one is released past `keep`. */
+  private pipelineFor(key: string, trace: () => (...args: Handle[]) => Handle[]): KeptPipeline {
+    let pipeline = this.pipelines.get(key);
+    if (pipeline) {
+      this.pipelines.delete(key);
+    } else {
+      pipeline = this.gpu.createPipeline(trace() as never) as unknown as KeptPipeline;
+      if (this.pipelines.size >= this.keep) {
+        const [oldKey, old] = this.pipelines.entries().next().value!;
+        this.pipelines.delete(oldKey);
+        this.releases.push(old.destroy().catch(() => undefined));
+      }
+    }
+    this.pipelines.set(key, pipeline);
+    return pipeline;
   }
 }

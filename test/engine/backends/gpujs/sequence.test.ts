@@ -90,3 +90,36 @@ test('a sequence longer than float32 kernel indexing reaches (2^24 values in one
     f(B * T), f(1)]),
     /^RangeError: gpu\.js rnnSequenceForward: 16781312 values exceed 2\^24/);
 });
+
+test('the GPU thread keeps a bounded number of pipelines, releasing the least recently used one', async () => {
+  // A stand-in GPU.js: kernels that are never run and pipelines that return zeros, each remembering its release.
+  let T = 1;
+  const made: number[] = [];
+  const released: number[] = [];
+  const gpu = {
+    createKernel: () => ({ setLoopMaxIterations: () => () => null }),
+    createPipeline: () => {
+      const id = made.length;
+      made.push(T);
+      const steps = T;
+      return Object.assign(async () => Array.from({ length: steps }, () => new Float32Array(2)), {
+        backend: 'webgpu', fallbackReason: null, destroy: async () => { released.push(id); },
+      });
+    },
+  } as unknown as GPU;
+  const runner = new SequenceRunner(gpu, new Map(), 2);
+  const run = async (steps: number) => {
+    T = steps;
+    const f = (n: number) => new Float32Array(n);
+    await runner.run(SEQUENCE_OPS.rnnSequenceForward, ['tanh', 1, steps, 2, steps + 1, 1, false, f(steps), f(2), f(2), f(4), f(2), f(steps), f(2 * (steps + 1))]);
+  };
+  await run(1);
+  await run(2);
+  await run(3); // a third shape: the first goes
+  assert.deepEqual({ size: runner.size, made, released }, { size: 2, made: [1, 2, 3], released: [0] });
+  await run(2); // reused, and now the most recent
+  await run(1); // traced again; T = 3 is the least recently used
+  assert.deepEqual({ size: runner.size, made, released }, { size: 2, made: [1, 2, 3, 1], released: [0, 2] });
+  await runner.clear();
+  assert.equal(runner.size, 0);
+});
