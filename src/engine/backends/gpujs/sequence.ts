@@ -52,6 +52,31 @@ function inputProjection(k: KernelOf, sh: Shape, G: number) {
 }
 
 /**
+ * The forward loop of the cells whose state is h alone (RNN, GRU): the input projection of every step, then per step
+ * the recurrent term W_hh·h_{t−1} + b_hh and the cell's kernels (`step`: the new h, and what the host keeps of the
+ * step, returned in step order).
+ */
+function forwardLoop(k: KernelOf, sh: Shape, G: number) {
+  const { B, H } = sh;
+  const project = inputProjection(k, sh, G);
+  const rec = k('seqRecurrent', K.affineSource, G * B * H);
+  return (input: Handle, wIh: Handle, bIh: Handle, w: Handle, b: Handle, hs: Handle,
+    step: (t: number, xg: Handle, hg: Handle, h: Handle, hOff: number) => { h: Handle; keep: Handle[] }): Handle[] => {
+    const xg = project(input, wIh, bIh);
+    const out: Handle[] = [];
+    let h = hs, hOff = prevSlotOf(sh, stepAt(sh, 0)) * B * H;
+    for (let s = 0; s < sh.T; s++) {
+      const t = stepAt(sh, s);
+      const next = step(t, xg, rec(h, hOff, w, b, G * H, H), h, hOff);
+      h = next.h;
+      hOff = 0;
+      out.push(...next.keep);
+    }
+    return out;
+  };
+}
+
+/**
  * The backward loop every cell shares, from the last step processed to the first: dh_t = dhs_t + carry; the cell's
  * backward kernel (`back`, given the previous step's packed output, null at the first); carry = that output's direct
  * dh_{t−1} (at addOff) + its dpre (G·H wide, at dOff)·W_hh. Returns each step's dh in processing order, each step's
@@ -130,21 +155,13 @@ function paramGrads(k: KernelOf, sh: Shape, G: number) {
 const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handle[]) => Handle[]> = {
   rnnSequenceForward(k, sh) {
     const { B, H } = sh;
-    const project = inputProjection(k, sh, 1);
-    const rec = k('seqRecurrent', K.affineSource, B * H);
+    const loop = forwardLoop(k, sh, 1);
     const step = k('seqRnnForward', cell.rnnForward, B * H);
     return function (input, wIh, bIh, w, b, masks, hs) {
-      const xg = project(input, wIh, bIh);
-      const out: Handle[] = [];
-      let h = hs, hOff = prevSlotOf(sh, stepAt(sh, 0)) * B * H;
-      for (let s = 0; s < sh.T; s++) {
-        const t = stepAt(sh, s);
-        const hg = rec(h, hOff, w, b, H, H);
-        h = step(xg, t * B * H, hg, h, hOff, masks, t * B, 1, B, H, sh.relu);
-        hOff = 0;
-        out.push(h);
-      }
-      return out;
+      return loop(input, wIh, bIh, w, b, hs, (t, xg, hg, h, hOff) => {
+        const next = step(xg, t * B * H, hg, h, hOff, masks, t * B, 1, B, H, sh.relu);
+        return { h: next, keep: [next] };
+      });
     };
   },
   rnnSequenceBackward(k, sh) {
@@ -202,23 +219,15 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
   },
   gruSequenceForward(k, sh) {
     const { B, H } = sh;
-    const project = inputProjection(k, sh, 3);
-    const rec = k('seqRecurrent', K.affineSource, 3 * B * H);
+    const loop = forwardLoop(k, sh, 3);
     const gates = k('seqGruGates', cell.gruGates, 3 * B * H);
     const state = k('seqGruState', cell.gruState, B * H);
     return function (input, wIh, bIh, w, b, masks, hs) {
-      const xg = project(input, wIh, bIh);
-      const out: Handle[] = [];
-      let h = hs, hOff = prevSlotOf(sh, stepAt(sh, 0)) * B * H;
-      for (let s = 0; s < sh.T; s++) {
-        const t = stepAt(sh, s);
-        const hg = rec(h, hOff, w, b, 3 * H, H);
+      return loop(input, wIh, bIh, w, b, hs, (t, xg, hg, h, hOff) => {
         const g = gates(xg, t * 3 * B * H, hg, H);
-        h = state(g, h, hOff, masks, t * B, 1, H);
-        hOff = 0;
-        out.push(hg, g, h);
-      }
-      return out;
+        const next = state(g, h, hOff, masks, t * B, 1, H);
+        return { h: next, keep: [hg, g, next] };
+      });
     };
   },
   gruSequenceBackward(k, sh) {
