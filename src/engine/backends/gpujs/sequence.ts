@@ -289,9 +289,9 @@ function scatter(op: AnyOpSpec, sh: Shape, argv: unknown[], outs: Outputs): void
 }
 
 /**
- * Pipelines kept at once. Each holds GPU buffers for every step of its shape (for an LSTM at B = 32, T = 64, H = 512
- * about 100 MB each way), and a run meets a new shape for each length bucket of its data (recurrentModel.ts
- * graphSteps), evaluation batch and last partial batch: the least recently used one goes.
+ * Pipelines kept at once. Each holds GPU buffers for every step of its shape (for an LSTM at B = 32, T = 64, H = 512,
+ * counting its buffers, some 60 MB forward and 130 MB backward), and a run meets a new shape for each length bucket of
+ * its data (recurrentModel.ts graphSteps), evaluation batch and last partial batch: the least recently used one goes.
  */
 export const MAX_PIPELINES = 16;
 
