@@ -3,8 +3,8 @@
 // results are there; then they are copied into the caller's buffers. That is how an asynchronous WebGPU device
 // serves the synchronous Backend contract.
 // Every op copies its operands up and its results back, as the other GPU.js modes do; the sequence ops (a recurrent
-// direction's whole time loop in one call, backend.ts SequenceOps) keep the loop's state on the GPU between steps,
-// so a direction costs two round trips per training step instead of several per time step.
+// direction's whole forward or backward pass in one call, backend.ts SequenceOps) keep what lies between their kernels
+// on the GPU, so a direction costs two round trips per training step instead of several per time step.
 import type { Backend, BackendInfo } from '../../backend';
 import { checkArgs, implementOps, implementSequenceOps, type AnyOpSpec } from '../../backendOps';
 import { State, controlWords, copyResults, encodeCall, layout, readText, signal, waitWhile } from './wire';

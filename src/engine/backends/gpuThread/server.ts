@@ -1,6 +1,6 @@
 // The GPU thread's side of ./client.ts: runs each request in shared memory as GPU.js kernels in webgpu mode, the same
 // plans and write-back as the synchronous GPU.js modes (../gpujs/), awaiting each kernel, then signals the result.
-// A sequence op (a direction's whole time loop) runs as one GPU.js pipeline (../gpujs/sequence.ts).
+// A sequence op (a direction's whole forward or backward pass) runs as one GPU.js pipeline (../gpujs/sequence.ts).
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import { SEQUENCE_OPS, type OpSpec } from '../../backendOps';
 import { runPlanAsync, type KernelCall } from '../gpujs/dispatch';

@@ -31,12 +31,15 @@ const tanh = (x: string): string => `(2 / (1 + Math.exp(-2 * (${x}))) - 1)`;
  * The gemm kernels compute op(A)·op(B) only; accumulation into C happens on the host, so C is never uploaded.
  * The operand indices advance by a stride instead of being recomputed from p, which saves two index
  * multiplications per term in the inner loop.
+ * `epilogue` (for the sequence pipelines, ./sequence.ts): 'bias' adds bias[c] to each row, as addRowVector after the
+ * product would; 'add' adds add[i], as the host adds the product into an accumulator. The same sums either way.
  */
-export function gemmSource(transA: boolean, transB: boolean): string {
+export function gemmSource(transA: boolean, transB: boolean, epilogue: 'none' | 'bias' | 'add' = 'none'): string {
   // A(r, p) is a[r·k + p], or a[p·m + r] when transposed; B(p, c) is b[p·n + c], or b[c·k + p].
   const [aStart, aStep] = transA ? ['r', 'm'] : ['r * k', '1'];
   const [bStart, bStep] = transB ? ['c * k', '1'] : ['c', 'n'];
-  return `function (a, b, m, n, k) {
+  const [extra, result] = { none: ['', 's'], bias: [', bias', 's + bias[c]'], add: [', add', 's + add[i]'] }[epilogue];
+  return `function (a, b, m, n, k${extra}) {
     const i = this.thread.x;
     const r = Math.floor((i + 0.5) / n);
     const c = i - r * n;
@@ -48,7 +51,7 @@ export function gemmSource(transA: boolean, transB: boolean): string {
       ai += ${aStep};
       bi += ${bStep};
     }
-    return s;
+    return ${result};
   }`;
 }
 
@@ -597,9 +600,9 @@ export const additiveScoresBackwardSource = `function (th, v, de, rows, keys, A)
   return sum;
 }`;
 
-// The sequence pipelines (./sequence.ts) run a direction's whole time loop in one GPU.js pipeline. They reuse the
-// cell kernels above, reading step t out of whole-sequence buffers: withOffsets gives each named buffer an offset
-// argument right after it, added to every index into it.
+// The sequence pipelines (./sequence.ts) run a direction's whole pass in one GPU.js pipeline. They reuse the kernels
+// above, reading step t out of whole-sequence buffers: withOffsets gives each named buffer an offset argument right
+// after it, added to every index into it.
 
 /** `source` with an offset argument `<name>Off` after each buffer in `names`, added to every read of that buffer. */
 export function withOffsets(source: string, names: readonly string[]): string {
@@ -615,49 +618,10 @@ export function withOffsets(source: string, names: readonly string[]): string {
   return head + body;
 }
 
-/**
- * Output m·n: x·Wᵀ + bias for m rows of k values (x from xOff) and W of n×k, n being a gate width: the recurrent term
- * W_hh·h_{t−1} + b_hh of a step, or the input projection W_ih·x_t + b_ih of every step. The same sums in the same order
- * as the gemm kernel followed by addRowVector.
- */
-export const affineSource = `function (x, xOff, w, bias, n, k) {
-  const i = this.thread.x;
-  const r = Math.floor((i + 0.5) / n);
-  const c = i - r * n;
-  let ai = xOff + r * k;
-  let bi = c * k;
-  let s = 0;
-  for (let p = 0; p < k; p++) {
-    s += x[ai] * w[bi];
-    ai += 1;
-    bi += 1;
-  }
-  return s + bias[c];
-}`;
-
 /** Output B·H: the total dL/dh_t, the gradient from above (dhs from dhsOff) plus what flowed back from step t+1. */
 export const totalGradSource = `function (dhs, dhsOff, carry) {
   const i = this.thread.x;
   return dhs[dhsOff + i] + carry[i];
-}`;
-
-/**
- * Output m·n: dL/dh_{t−1} = its direct part (n values per row at addOff) + dpre·W_hh (dpre: m×k rows at dOff), all three
- * read from a cell backward kernel's packed output. The same sums in the same order as gemm, then the host's add.
- */
-export const carrySource = `function (packed, dOff, w, addOff, n, k) {
-  const i = this.thread.x;
-  const r = Math.floor((i + 0.5) / n);
-  const c = i - r * n;
-  let ai = dOff + r * k;
-  let bi = c;
-  let s = 0;
-  for (let p = 0; p < k; p++) {
-    s += packed[ai] * w[bi];
-    ai += 1;
-    bi += n;
-  }
-  return packed[addOff + i] + s;
 }`;
 
 /** Output na + nb: na values of a from aOff, then b's from bOff (gathering each step's rows into one buffer). */

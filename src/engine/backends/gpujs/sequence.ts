@@ -9,7 +9,7 @@ import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import type { Activation } from '../../backend';
 import { sizeAt, type AnyOpSpec, type SequenceOpName } from '../../backendOps';
 import * as K from './kernels';
-import { checkIndexable, kernelFor } from './opCall';
+import { checkIndexable, kernelFor, writeBack } from './opCall';
 
 type Handle = unknown;
 type Kernel = (...args: unknown[]) => Handle;
@@ -45,10 +45,13 @@ const stepAt = (sh: Shape, s: number) => (sh.reverse ? sh.T - 1 - s : s);
 const slotOf = (sh: Shape, t: number) => (sh.reverse ? t : t + 1);
 const prevSlotOf = (sh: Shape, t: number) => (sh.reverse ? t + 1 : t);
 
-/** W_ih·x_t + b_ih for every step at once (T·B×G·H): the op path's gemm and addRowVector, as one kernel. */
+/** x·Wᵀ + b (gemm NT then addRowVector on the op path, as one kernel), x read from an offset: W_hh·h_{t−1} + b_hh. */
+const affine = K.withOffsets(K.gemmSource(false, true, 'bias'), ['a']);
+
+/** W_ih·x_t + b_ih for every step at once (T·B×G·H). */
 function inputProjection(k: KernelOf, sh: Shape, G: number) {
-  const proj = k('seqProjection', K.affineSource, sh.T * sh.B * G * sh.H);
-  return (input: Handle, wIh: Handle, bIh: Handle) => proj(input, 0, wIh, bIh, G * sh.H, sh.I);
+  const proj = k('seqProjection', affine, sh.T * sh.B * G * sh.H);
+  return (input: Handle, wIh: Handle, bIh: Handle) => proj(input, 0, wIh, sh.T * sh.B, G * sh.H, sh.I, bIh);
 }
 
 /**
@@ -59,7 +62,7 @@ function inputProjection(k: KernelOf, sh: Shape, G: number) {
 function forwardLoop(k: KernelOf, sh: Shape, G: number) {
   const { B, H } = sh;
   const project = inputProjection(k, sh, G);
-  const rec = k('seqRecurrent', K.affineSource, G * B * H);
+  const rec = k('seqRecurrent', affine, G * B * H);
   return (input: Handle, wIh: Handle, bIh: Handle, w: Handle, b: Handle, hs: Handle,
     step: (t: number, xg: Handle, hg: Handle, h: Handle, hOff: number) => { h: Handle; keep: Handle[] }): Handle[] => {
     const xg = project(input, wIh, bIh);
@@ -67,7 +70,7 @@ function forwardLoop(k: KernelOf, sh: Shape, G: number) {
     let h = hs, hOff = prevSlotOf(sh, stepAt(sh, 0)) * B * H;
     for (let s = 0; s < sh.T; s++) {
       const t = stepAt(sh, s);
-      const next = step(t, xg, rec(h, hOff, w, b, G * H, H), h, hOff);
+      const next = step(t, xg, rec(h, hOff, w, B, G * H, H, b), h, hOff);
       h = next.h;
       hOff = 0;
       out.push(...next.keep);
@@ -85,7 +88,8 @@ function forwardLoop(k: KernelOf, sh: Shape, G: number) {
 function backwardLoop(k: KernelOf, sh: Shape, G: number, dOff: number, addOff: number) {
   const { B, H } = sh;
   const total = k('seqTotalGrad', K.totalGradSource, B * H);
-  const carry = k('seqCarry', K.carrySource, B * H);
+  // dpre·W_hh (gemm NN) plus the direct part, both read from the packed output, as the host adds them op by op.
+  const carry = k('seqCarry', K.withOffsets(K.gemmSource(false, false, 'add'), ['a', 'add']), B * H);
   return (dhs: Handle, w: Handle, carry0: Handle, back: (t: number, dh: Handle, prev: Handle | null) => Handle) => {
     const dh: Handle[] = [];
     const packed: Handle[] = new Array(sh.T);
@@ -95,7 +99,7 @@ function backwardLoop(k: KernelOf, sh: Shape, G: number, dOff: number, addOff: n
       const t = stepAt(sh, s);
       dh.push(total(dhs, t * B * H, c));
       prev = packed[t] = back(t, dh[dh.length - 1], prev);
-      c = carry(prev, dOff, w, addOff, H, G * H);
+      c = carry(prev, dOff, w, B, H, G * H, prev, addOff);
     }
     return { dh, packed, carry: c, last: prev! };
   };
@@ -126,7 +130,7 @@ function gather(k: KernelOf, sh: Shape, width: number) {
 /**
  * The parameters' and the input's gradients from the pre-activation gradients of every step: dx (of the input
  * projection) and dh (of the recurrent one; the same buffer for LSTM and RNN), T·B×G·H each. Returns
- * [dW_ih, db_ih, dW_hh, db_hh, dInput], as Projection.accumulateParamGrads and Projection.backward compute them.
+ * [dInput, dW_ih, db_ih, dW_hh, db_hh] (the op table's order), as Projection.backward and accumulateParamGrads compute them.
  */
 function paramGrads(k: KernelOf, sh: Shape, G: number) {
   const { B, T, H, I } = sh;
@@ -137,12 +141,12 @@ function paramGrads(k: KernelOf, sh: Shape, G: number) {
   return (dx: Handle, dh: Handle, input: Handle, hs: Handle, wIh: Handle): Handle[] => {
     const dbIh = sums(dx, T * B, G * H);
     return [
+      dInput(dx, wIh, T * B, I, G * H),
       wIhGrad(dx, input, 0, G * H, I, T * B),
       dbIh,
       // The recurrent product's inputs: h_{t−1} for every step, one contiguous run of the slots.
       wHhGrad(dh, hs, (sh.reverse ? 1 : 0) * B * H, G * H, H, T * B),
       dh === dx ? dbIh : sums(dh, T * B, G * H),
-      dInput(dx, wIh, T * B, I, G * H),
     ];
   };
 }
@@ -180,7 +184,7 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
   lstmSequenceForward(k, sh) {
     const { B, H } = sh;
     const project = inputProjection(k, sh, 4);
-    const rec = k('seqRecurrent', K.affineSource, 4 * B * H);
+    const rec = k('seqRecurrent', affine, 4 * B * H);
     const gates = k('seqLstmGates', cell.lstmGates, 4 * B * H);
     const state = k('seqLstmState', cell.lstmState, 2 * B * H);
     return function (input, wIh, bIh, w, b, masks, hs, cs) {
@@ -191,7 +195,7 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
       let h = hs, hOff = init, c = cs, cOff = init;
       for (let s = 0; s < sh.T; s++) {
         const t = stepAt(sh, s);
-        const hg = rec(h, hOff, w, b, 4 * H, H);
+        const hg = rec(h, hOff, w, B, 4 * H, H, b);
         const g = gates(xg, t * 4 * B * H, hg, H);
         const ch = state(g, h, hOff, c, cOff, masks, t * B, 1, H, B);
         h = ch;
@@ -247,8 +251,7 @@ const TRACES: Record<SequenceOpName, (k: KernelOf, sh: Shape) => (...args: Handl
 
 /**
  * Writes a pipeline's outputs into the op's written buffers (argv, the decoded call): forward, each step's rows at its
- * time index and state slots at their slot; backward, the per-step dL/dh, the carries, and the gradients added into
- * their accumulators.
+ * time index and state slots at their slot; backward, through writeBack, which adds into the accumulators.
  */
 function scatter(op: AnyOpSpec, sh: Shape, argv: unknown[], outs: Outputs): void {
   const { B, T, H } = sh;
@@ -258,17 +261,13 @@ function scatter(op: AnyOpSpec, sh: Shape, argv: unknown[], outs: Outputs): void
   const name = op.name as SequenceOpName;
   if (name.endsWith('Backward')) {
     // Processing order: the first output is the step processed first (s = T − 1).
-    for (let s = 0; s < T; s++) rows('dhTotal', stepAt(sh, s), H, outs[T - 1 - s]);
-    buf('carry').set(outs[T]);
+    const dhTotal = new Float32Array(T * BH);
+    for (let s = 0; s < T; s++) dhTotal.set(outs[T - 1 - s].subarray(0, BH), stepAt(sh, s) * BH);
     const lstm = name === 'lstmSequenceBackward';
-    // dc_{t−1} of the last step processed is what reaches the initial cell state.
-    if (lstm) buf('dc').set(outs[T + 1].subarray(0, BH));
-    const grads = outs.slice(lstm ? T + 2 : T + 1);
-    ['dWih', 'dbIh', 'dWhh', 'dbHh', 'dInput'].forEach((g, i) => {
-      const dst = buf(g);
-      const add = grads[i];
-      for (let j = 0; j < dst.length; j++) dst[j] += add[j];
-    });
+    // The written buffers in the table's order: carry, (LSTM) dc — dc_{t−1} of the last step processed, at the start of
+    // its packed output — the gradients, added into their accumulators, then dhTotal.
+    const dc = lstm ? [outs[T + 1].subarray(0, BH)] : [];
+    writeBack(op, argv, [outs[T], ...dc, ...outs.slice(T + 1 + dc.length), dhTotal]);
     return;
   }
   for (let s = 0; s < T; s++) {
