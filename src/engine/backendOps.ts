@@ -122,7 +122,7 @@ const SEQUENCE_TABLE = {
     ...grads('3'), output('dhTotal', 'B*T*H')],
 } as const satisfies { readonly [K in SequenceOpName]: ArgsOf<SequenceOps[K]> };
 
-const OP_NAMES = Object.keys(TABLE) as OpName[];
+export const OP_NAMES = Object.keys(TABLE) as OpName[];
 const SEQUENCE_NAMES = Object.keys(SEQUENCE_TABLE) as SequenceOpName[];
 
 /** An argument with its length formula and flag resolved to argument positions, for the adapters. */

@@ -1,5 +1,6 @@
-// Worker threads for the wasm backend's large matrix products: how many (from the cores and the user's cap), the
-// helper script, and the GemmHelpers the engine is given. The engine does the splitting; this only starts threads.
+// Worker threads for the wasm backend's large matrix products and row-wise kernels: how many (from the cores and the
+// user's cap), the helper script, and the GemmHelpers the engine is given. The engine does the splitting; this only
+// starts threads.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';

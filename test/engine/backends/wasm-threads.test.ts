@@ -1,12 +1,14 @@
-// The wasm backend's matrix products split across helper threads (src/engine/backends/wasm/threads.ts, helpers from
-// src/runner/backends/gemmPool.ts) give the bits of one thread: every product and every training step, for 1 to 4
-// threads and both kernel flavours. parallelMinMadds 0 sends even the smallest products to the helpers.
+// The wasm backend's matrix products and row-wise kernels split across helper threads (src/engine/backends/wasm/
+// threads.ts, helpers from src/runner/backends/gemmPool.ts) give the bits of one thread: every product, every op and
+// every training step, for 1 to 4 threads and both kernel flavours. parallelMinMadds and parallelMinRowValues 0 send
+// even the smallest products and kernels to the helpers.
 import { setFlagsFromString } from 'node:v8';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Buf } from '../../../src/engine/backend';
 import { createWasmBackend, type WasmBackend, type WasmFlavour } from '../../../src/engine/backends/wasm';
 import { partitionGemm } from '../../../src/engine/backends/wasm/threads';
+import { OP_NAMES, OPS, requiredLength, type OpName } from '../../../src/engine/backendOps';
 import { initialize } from '../../../src/engine/init';
 import { createModel, type Batch } from '../../../src/engine/model';
 import { Rng } from '../../../src/engine/rng';
@@ -24,7 +26,7 @@ after(() => started.forEach((be) => be.destroy()));
 /** A backend with `threads` threads, once every helper serves (so the helpers do take tiles). */
 async function team(flavour: WasmFlavour, threads: number): Promise<WasmBackend> {
   const errors: string[] = [];
-  const be = createWasmBackend({ flavour, helpers: gemmHelpers(threads - 1, (e) => errors.push(e)), parallelMinMadds: 0 });
+  const be = createWasmBackend({ flavour, helpers: gemmHelpers(threads - 1, (e) => errors.push(e)), parallelMinMadds: 0, parallelMinRowValues: 0 });
   started.push(be);
   for (let waited = 0; be.threadStats().ready < threads; waited += 10) {
     assert.deepEqual(errors, []);
@@ -77,6 +79,55 @@ for (const flavour of FLAVOURS) {
         }
       }
       assert.ok(be.threadStats().helperTiles > 0, `${threads} threads: the helpers computed no tile`);
+      be.destroy();
+    }
+  });
+}
+
+/** Ops that add every row into one result (or are gemm), which must stay on the calling thread. */
+const NOT_ROW_WISE: OpName[] = ['gemm', 'sumRows', 'layerNormBackward', 'additiveScoresBackward'];
+
+/**
+ * Calls op on random arguments (9 rows: uneven blocks for 2 to 4 threads; a mask with zeros, or counts) and returns
+ * every buffer it may write, as bytes.
+ */
+function callOp(be: WasmBackend, name: OpName, withMask: boolean): Buffer[] {
+  const op = OPS[name];
+  const rnd = new TestRandom(OP_NAMES.indexOf(name) + 1);
+  const sizes = [9, 6, 5];
+  const argv: unknown[] = op.args.map((a, i) => (a.kind === 'size' ? sizes[op.sizes.indexOf(i)] : a.kind === 'choice' ? a.values[1] : false));
+  op.args.forEach((a, i) => {
+    const len = requiredLength(op, argv, i);
+    if (a.kind === 'buf') argv[i] = rnd.fill(be.alloc(len), -2, 2);
+    else if (a.kind === 'mask') argv[i] = withMask ? Float32Array.from({ length: len }, (_, r) => (r % 3 === 1 ? 0 : 1)) : null;
+    else if (a.kind === 'counts') argv[i] = withMask ? Int32Array.from({ length: len }, (_, r) => 1 + (r % (argv[op.sizes[1]] as number))) : null;
+  });
+  (be[name] as (...args: unknown[]) => void)(...argv);
+  return op.args.flatMap((a, i) => (a.kind === 'buf' && a.role !== 'in' ? [Buffer.from(bytes(argv[i] as Buf))] : []));
+}
+
+for (const flavour of FLAVOURS) {
+  test(`[${flavour}] every op but gemm on 2, 3 and 4 threads gives the bytes of 1 thread; row-wise ones are split by rows`, async () => {
+    const one = createWasmBackend({ flavour });
+    const rowWise = OP_NAMES.filter((n) => !NOT_ROW_WISE.includes(n));
+    for (let threads = 2; threads <= 4; threads++) {
+      const be = await team(flavour, threads);
+      const split = new Set<OpName>();
+      const call = (name: OpName, withMask: boolean): Buffer[] => {
+        const before = be.threadStats().helperTiles;
+        const got = callOp(be, name, withMask);
+        if (be.threadStats().helperTiles > before) split.add(name);
+        return got;
+      };
+      for (const name of OP_NAMES.filter((n) => n !== 'gemm')) {
+        for (const withMask of [false, true]) {
+          const got = call(name, withMask);
+          callOp(one, name, withMask).forEach((want, i) => assert.ok(got[i].equals(want), `${threads} threads: ${name} output ${i}, mask ${withMask}`));
+        }
+      }
+      // A helper may be too slow to claim rows of one call, but not of every call of a row-wise op.
+      for (let round = 0; round < 50 && split.size < rowWise.length; round++) for (const name of rowWise) call(name, true);
+      assert.deepEqual([...split].sort(), [...rowWise].sort(), `${threads} threads: the ops a helper computed rows of`);
       be.destroy();
     }
   });

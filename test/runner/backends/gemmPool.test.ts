@@ -44,7 +44,7 @@ test('a helper thread that fails inside its share makes the product throw, inste
     const { workerData } = require('node:worker_threads');
     const Real = WebAssembly.Instance;
     WebAssembly.Instance = function (m, i) { new Real(m, i); return { exports: { gemmTile() { throw new Error('injected fault'); } } }; };
-    require(${JSON.stringify(threads)}).serveGemmTiles(workerData.module, workerData.memory, workerData.control, workerData.index);`;
+    require(${JSON.stringify(threads)}).serveTeam(workerData.module, workerData.memory, workerData.control, workerData.index);`;
   const script = `
     const { Worker } = require('node:worker_threads');
     const { createWasmBackend } = require(${JSON.stringify(wasm)});

@@ -7,15 +7,15 @@
 // caller's arrays in place. Arrays from anywhere else (including Float64Array) still work: they are
 // staged through scratch memory, correct but slower.
 //
-// With GemmHelpers from the host, large matrix products are split across threads on that same memory (./threads.ts),
-// with the same bits as on one thread.
+// With GemmHelpers from the host, large matrix products and row-wise kernels are split across threads on that same
+// memory (./threads.ts), with the same bits as on one thread.
 
 import type { Activation, Backend, BackendInfo, Buf } from '../../backend';
-import { checkArgs, implementOps, OPS, sizeAt, type OpName, type OpSpec } from '../../backendOps';
+import { checkArgs, implementOps, OP_NAMES, OPS, sizeAt, type OpName, type OpSpec } from '../../backendOps';
 import { BackendUnavailableError } from '../unavailable';
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './compiled';
 import { Staging, WasmMemory } from './memory';
-import { controlBytes, GemmTeam, type GemmHelpers } from './threads';
+import { controlBytes, MAX_ROW_ARGS, ROW_COUNT, ThreadTeam, type GemmHelpers } from './threads';
 
 export type { GemmHelpers } from './threads';
 
@@ -47,15 +47,25 @@ export interface WasmBackendOptions {
   helpers?: GemmHelpers;
   /** Products of fewer multiply-adds (m·n·k) than this stay on the calling thread (default PARALLEL_MIN_MADDS). */
   parallelMinMadds?: number;
+  /** Row-wise kernels over fewer values (all their per-row buffers together) stay there too (default PARALLEL_MIN_ROW_VALUES). */
+  parallelMinRowValues?: number;
 }
 
 /**
- * Below this many multiply-adds (about 4.2 million) a product runs as fast or faster on one thread than split: waking
- * the helpers and packing the shared operand once per thread cost more than their share of the arithmetic. Measured
- * on the 2-vCPU development machine by bench/gemm-threads.ts (figures in bench/README.md): from 4.2 million up, the
- * LSTM step's products ran 1.3–2.0× faster on two threads in the less loaded runs; at 0.5–2 million, 0.6–1.5×.
+ * Below this many multiply-adds (about half a million) a product runs about as fast or faster on one thread than
+ * split: handing it over and packing the shared operand once per thread cost more than their share of the arithmetic.
+ * Measured on the 2-vCPU development machine by bench/gemm-threads.ts (figures in bench/README.md), with helpers that
+ * spin between jobs: at 0.5 million the LSTM step's two per-step products ran 0.92× and 1.31× on two threads, from
+ * 1.2 million up 1.16–1.94×; at 0.3 million and below, 0.6–1.2×.
  */
-export const PARALLEL_MIN_MADDS = 1 << 22;
+export const PARALLEL_MIN_MADDS = 1 << 19;
+
+/**
+ * Below this many values (every per-row buffer of the call together) a row-wise kernel runs on the calling thread:
+ * the hand-over costs about what the helper saves. Measured by bench/gemm-threads.ts (bench/README.md): the LSTM
+ * step kernels ran 1.08–1.58× on two threads at 13–16 thousand values, 0.5–0.85× below 10 thousand.
+ */
+export const PARALLEL_MIN_ROW_VALUES = 1 << 14;
 
 export interface WasmBackend extends Backend {
   /** Vectorized exp/sigmoid/tanh over n values, exposed so tests can check the approximations directly. */
@@ -158,18 +168,53 @@ function kernelCall(op: OpSpec, kernel: (...args: number[]) => void, s: Staging,
   };
 }
 
-function startTeam(k: Kernels, module: WebAssembly.Module, mem: WasmMemory, helpers: GemmHelpers | undefined): GemmTeam | null {
+function startTeam(instance: WebAssembly.Instance, module: WebAssembly.Module, mem: WasmMemory, helpers: GemmHelpers | undefined): ThreadTeam | null {
   if (!helpers || helpers.count === 0) return null;
   const control = mem.reserve(controlBytes(1 + helpers.count));
   if (control < 0) throw new RangeError('wasm threads: no WebAssembly memory for the control block');
-  return new GemmTeam(k.gemmTile, module, mem.memory, control, helpers);
+  return new ThreadTeam(instance.exports, module, mem.memory, control, helpers);
+}
+
+type Kernel = (...args: number[]) => void;
+
+/**
+ * The op's kernel, split by rows over the team when it is row-wise and large enough. Row-wise: its first size counts
+ * rows ('B' or 'rows'), every buffer that grows with it holds one contiguous block per row, and every other buffer is
+ * only read (sumRows, layer norm's backward and the attention scores' backward add every row into one result, so
+ * they are not). Each row is computed on its own, so the split gives the bits of one thread.
+ */
+function splitByRows(op: OpSpec, kernel: Kernel, team: ThreadTeam | null, minValues: number): Kernel {
+  const rowsAt = op.sizes[0];
+  const rowWise = op.name !== 'gemm' && ['B', 'rows'].includes(op.args[rowsAt].name) && op.args.length <= MAX_ROW_ARGS
+    && op.args.every((a) => a.kind !== 'buf' || (a.powers[0] === 0 ? a.role === 'in' : a.powers[0] === 1));
+  if (team === null || !rowWise) return kernel;
+  const index = OP_NAMES.indexOf(op.name);
+  const moves = op.args.map((a) => a.kind !== 'size' && a.kind !== 'flag' && a.kind !== 'choice' && a.powers[0] === 1);
+  const at = new Float64Array(MAX_ROW_ARGS);
+  const strides = new Int32Array(MAX_ROW_ARGS);
+  return (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) => {
+    at[0] = a0; at[1] = a1; at[2] = a2; at[3] = a3; at[4] = a4; at[5] = a5;
+    at[6] = a6; at[7] = a7; at[8] = a8; at[9] = a9; at[10] = a10; at[11] = a11;
+    let perRow = 0;
+    for (let i = 0; i < op.args.length; i++) {
+      if (!moves[i]) { strides[i] = i === rowsAt ? ROW_COUNT : 0; continue; }
+      const a = op.args[i];
+      let values = a.coef;
+      for (let j = 1; j < op.sizes.length; j++) if (a.powers[j]) values *= at[op.sizes[j]] ** a.powers[j];
+      strides[i] = values * 4; // float32 buffers and int32 counts alike
+      perRow += values;
+    }
+    const rows = at[rowsAt];
+    if (rows < 2 || rows * perRow < minValues) kernel(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+    else team.rows(index, rows, at, strides);
+  };
 }
 
 /**
  * gemm's last argument: scratch for packing its operands, grown to the largest n seen; with a team, one per thread
  * (the caller's is the one returned).
  */
-function gemmWorkspace(k: Kernels, mem: WasmMemory, team: GemmTeam | null): (argv: unknown[]) => number {
+function gemmWorkspace(k: Kernels, mem: WasmMemory, team: ThreadTeam | null): (argv: unknown[]) => number {
   let ws = 0;
   let wsBytes = 0;
   return (argv) => {
@@ -197,9 +242,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const instance = new WebAssembly.Instance(module, { env: { memory: mem.memory } });
   const k = instance.exports as unknown as Kernels;
   const s = new Staging(mem);
-  const team = startTeam(k, module, mem, options.helpers);
+  const team = startTeam(instance, module, mem, options.helpers);
   const workspace = gemmWorkspace(k, mem, team);
   const minMadds = options.parallelMinMadds ?? PARALLEL_MIN_MADDS;
+  const minRowValues = options.parallelMinRowValues ?? PARALLEL_MIN_ROW_VALUES;
   const gemm = team === null ? k.gemm : (transA: number, transB: number, m: number, n: number, kk: number, a: number,
     b: number, c: number, acc: number, ws: number): void => {
     // gemm's own edge cases (empty, matrix-vector) and small products stay here.
@@ -210,7 +256,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
   return {
     info,
-    ...implementOps((op) => op.name === 'gemm' ? kernelCall(op, gemm, s, workspace) : kernelCall(op, k[op.name], s, null)),
+    ...implementOps((op) => op.name === 'gemm' ? kernelCall(op, gemm, s, workspace)
+      : kernelCall(op, splitByRows(op, k[op.name], team, minRowValues), s, null)),
 
     alloc(n: number): Buf {
       if (!Number.isInteger(n) || n < 0) throw new RangeError(`wasm alloc: n must be a non-negative integer, got ${n}`);

@@ -1,35 +1,54 @@
-// Large matrix products of the wasm backend split across threads that share its memory. The engine starts no
-// threads: a host passes GemmHelpers (the runner's backends/gemmPool.ts starts worker_threads), each of which
-// instantiates the same kernels on the same memory and runs serveGemmTiles. Work changes hands through an Int32
-// control block in that memory with Atomics, with no message per product: the caller publishes a product, every
-// thread (the caller too) claims tiles of C until none are left, and the caller waits until all are done.
-// The tiles are a fixed partition of C, and gemmTile reduces each element in the same order whatever tile holds it,
-// so the bits depend neither on how many threads ran nor on which thread claimed which tile; a helper that never
-// started only means the caller claims more tiles.
+// The wasm backend's work split across threads that share its memory: large matrix products by tiles of C, and
+// row-wise kernels (a recurrent cell's step, layer norm, softmax) by blocks of rows. The engine starts no threads: a
+// host passes GemmHelpers (the runner's backends/gemmPool.ts starts worker_threads), each of which instantiates the
+// same kernels on the same memory and runs serveTeam. Work changes hands through an Int32 control block in that memory
+// with Atomics, with no message per job: the caller publishes a job, every thread (the caller too) claims tiles until
+// none are left, and the caller waits until all are done.
+// The tiles are a fixed partition, gemmTile reduces each element of C in the same order whatever tile holds it, and a
+// row-wise kernel computes each row on its own, so the bits depend neither on how many threads ran nor on which
+// thread claimed which tile; a helper that never started only means the caller claims more tiles.
+import { OP_NAMES } from '../../backendOps';
 
 /** A host's way to start helper threads; the engine itself imports no thread API. */
 export interface GemmHelpers {
   /** Helper threads to start, besides the thread that calls the backend. */
   readonly count: number;
   /**
-   * Starts them. Helper i (1..count) must run serveGemmTiles(module, memory, control, i). Returns how to stop them
+   * Starts them. Helper i (1..count) must run serveTeam(module, memory, control, i). Returns how to stop them
    * (after stop, none may touch the memory again).
    */
   start(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number): { stop(): void };
 }
 
-// Int32 slots of the control block: the published product's generation, the claim word (generation tag and next
-// tile), tiles done, stop flag, helpers ready, the product's arguments, tiles helpers computed, a helper failed, then
-// each thread's workspace address.
-const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4, HELPED = 17, FAILED = 18;
-const TRANS_A = 5, TRANS_B = 6, M = 7, N = 8, K = 9, A = 10, B = 11, C = 12, ACC = 13, BY_COLUMNS = 14, CHUNK = 15, TILES = 16;
-const WORKSPACE = 19;
-/** Added to DONE by a helper that failed inside a tile: more than any product's tiles, so the caller stops waiting. */
+/** The most arguments a row-wise kernel takes. */
+export const MAX_ROW_ARGS = 12;
+
+// Int32 slots of the control block: the published job's generation, the claim word (generation tag and tiles left),
+// tiles done, stop flag, helpers ready, tiles helpers computed, a helper failed, the job's kind and tile size; then a
+// gemm's arguments, or a row-wise kernel's (its index in OP_NAMES, its rows, its arguments and how each moves with the
+// rows); then each thread's gemm workspace address.
+const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4, HELPED = 5, FAILED = 6, JOB = 7, CHUNK = 8, TILES = 9;
+const TRANS_A = 10, TRANS_B = 11, M = 12, N = 13, K = 14, A = 15, B = 16, C = 17, ACC = 18, BY_COLUMNS = 19;
+const KERNEL = 10, ROWS = 11, ARGS = 12, STRIDES = ARGS + MAX_ROW_ARGS;
+const WORKSPACE = STRIDES + MAX_ROW_ARGS;
+const GEMM_JOB = 0, ROWS_JOB = 1;
+/** A row-wise kernel's argument that is the row count: each tile passes its own. */
+export const ROW_COUNT = -1;
+/** Added to DONE by a helper that failed inside a tile: more than any job's tiles, so the caller stops waiting. */
 const FAILED_DONE = 1 << 20;
-/** The claim word holds the generation's low 20 bits above an 11-bit tile index (past the last tile, at most 2^11 − 1). */
-const TILE_BITS = 11, TAG_MASK = 0xfffff, INDEX_MASK = (1 << TILE_BITS) - 1;
-/** The largest team: a product has at most one tile per thread, fewer than the claim word's index can count. */
+/**
+ * The claim word holds the generation's low 20 bits above an 11-bit count of tiles not yet claimed. A thread claims
+ * tile `left − 1` by decrementing the count; the job cannot finish before that tile does, so its arguments stay put
+ * while the thread reads them after the claim.
+ */
+const TILE_BITS = 11, TAG_MASK = 0xfffff, LEFT_MASK = (1 << TILE_BITS) - 1;
+/** The largest team: a job has at most one tile per thread, fewer than the claim word can count. */
 export const MAX_THREADS = 256;
+/**
+ * How long a thread spins on the control block before it sleeps, in ms. A training step's jobs come tens of
+ * microseconds apart, less than a sleeping thread takes to wake; past this, the thread sleeps and costs nothing.
+ */
+export const SPIN_MS = 0.25;
 
 /** Bytes of control block for a team of `threads` (the caller included). */
 export function controlBytes(threads: number): number {
@@ -38,6 +57,14 @@ export function controlBytes(threads: number): number {
 
 type GemmTile = (transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number,
   accumulate: number, ws: number, i0: number, i1: number, j0: number, j1: number) => void;
+type Kernel = (...args: number[]) => void;
+/** What a thread runs: gemm tiles, and the row-wise kernels by their index in OP_NAMES. */
+interface Kernels { gemmTile: GemmTile; byIndex: readonly Kernel[] }
+
+function kernelsOf(exports: WebAssembly.Exports): Kernels {
+  const all = exports as Record<string, Kernel>;
+  return { gemmTile: all.gemmTile as unknown as GemmTile, byIndex: OP_NAMES.map((name) => all[name]) };
+}
 
 /**
  * How C (m×n) is cut into tiles for `threads`: along its longer side (each tile packs the whole of the other
@@ -52,39 +79,71 @@ export function partitionGemm(m: number, n: number, threads: number): { byColumn
   return { byColumns, chunk, tiles: Math.ceil(side / chunk) };
 }
 
-/** Claims tile after tile of the product tagged `tag` and computes each; returns when none is left. */
-function runTiles(gemmTile: GemmTile, ctl: Int32Array, tag: number, ws: number, helper: boolean): void {
-  const transA = ctl[TRANS_A], transB = ctl[TRANS_B], m = ctl[M], n = ctl[N], k = ctl[K];
-  const a = ctl[A] >>> 0, b = ctl[B] >>> 0, c = ctl[C] >>> 0, acc = ctl[ACC];
-  const byColumns = ctl[BY_COLUMNS] === 1, chunk = ctl[CHUNK], tiles = ctl[TILES];
+/** Spins while ctl[slot] holds `value`, for at most SPIN_MS; true when it changed. */
+function spinWhile(ctl: Int32Array, slot: number, value: number): boolean {
+  const until = performance.now() + SPIN_MS;
+  for (let i = 1; ; i++) {
+    if (Atomics.load(ctl, slot) !== value) return true;
+    if ((i & 255) === 0 && performance.now() > until) return false;
+  }
+}
+
+/** Waits while ctl[slot] holds `value`: spinning first, then asleep. */
+function waitWhile(ctl: Int32Array, slot: number, value: number): void {
+  if (!spinWhile(ctl, slot, value)) Atomics.wait(ctl, slot, value);
+}
+
+/** Tile t of the row-wise job in ctl: the kernel on rows [t·chunk, …), each row-strided address moved there. */
+function rowsTile(kernels: Kernels, ctl: Int32Array, t: number, at: Float64Array): void {
+  const rows = ctl[ROWS], chunk = ctl[CHUNK];
+  const r0 = t * chunk;
+  const count = Math.min(rows, r0 + chunk) - r0;
+  for (let i = 0; i < MAX_ROW_ARGS; i++) {
+    const v = ctl[ARGS + i] >>> 0, stride = ctl[STRIDES + i];
+    // Address 0 is a null mask or counts: it stays null.
+    at[i] = stride === ROW_COUNT ? count : stride > 0 && v !== 0 ? v + r0 * stride : v;
+  }
+  kernels.byIndex[ctl[KERNEL]](at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7], at[8], at[9], at[10], at[11]);
+}
+
+/** Tile t of the gemm job in ctl. */
+function gemmTile(kernels: Kernels, ctl: Int32Array, t: number, ws: number): void {
+  const m = ctl[M], n = ctl[N], lo = t * ctl[CHUNK], hi = lo + ctl[CHUNK];
+  const byColumns = ctl[BY_COLUMNS] === 1;
+  kernels.gemmTile(ctl[TRANS_A], ctl[TRANS_B], m, n, ctl[K], ctl[A] >>> 0, ctl[B] >>> 0, ctl[C] >>> 0, ctl[ACC], ws,
+    byColumns ? 0 : lo, byColumns ? m : Math.min(m, hi), byColumns ? lo : 0, byColumns ? Math.min(n, hi) : n);
+}
+
+/** Claims tile after tile of the job tagged `tag` and computes each; returns when none is left. */
+function runTiles(kernels: Kernels, ctl: Int32Array, tag: number, ws: number, at: Float64Array, helper: boolean): void {
   for (;;) {
     const word = Atomics.load(ctl, CLAIM);
-    // Arguments read while a later product was being published fail here: its claim word has another tag.
-    if (word >>> TILE_BITS !== tag || (word & INDEX_MASK) >= tiles) return;
-    if (Atomics.compareExchange(ctl, CLAIM, word, word + 1) !== word) continue;
-    const t = word & INDEX_MASK;
-    const lo = t * chunk;
-    if (byColumns) gemmTile(transA, transB, m, n, k, a, b, c, acc, ws, 0, m, lo, Math.min(n, lo + chunk));
-    else gemmTile(transA, transB, m, n, k, a, b, c, acc, ws, lo, Math.min(m, lo + chunk), 0, n);
+    if (word >>> TILE_BITS !== tag || (word & LEFT_MASK) === 0) return;
+    if (Atomics.compareExchange(ctl, CLAIM, word, word - 1) !== word) continue;
+    const t = (word & LEFT_MASK) - 1;
+    const tiles = ctl[TILES];
+    if (ctl[JOB] === GEMM_JOB) gemmTile(kernels, ctl, t, ws);
+    else rowsTile(kernels, ctl, t, at);
     if (helper) Atomics.add(ctl, HELPED, 1);
     if (Atomics.add(ctl, DONE, 1) + 1 === tiles) Atomics.notify(ctl, DONE);
   }
 }
 
-/** A helper thread's life: instantiate the kernels on the shared memory, then serve products until stopped. */
-export function serveGemmTiles(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number, index: number): void {
-  const gemmTile = (new WebAssembly.Instance(module, { env: { memory } }).exports as { gemmTile: GemmTile }).gemmTile;
+/** A helper thread's life: instantiate the kernels on the shared memory, then serve jobs until stopped. */
+export function serveTeam(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number, index: number): void {
+  const kernels = kernelsOf(new WebAssembly.Instance(module, { env: { memory } }).exports);
   const ctl = new Int32Array(memory.buffer, control, WORKSPACE + index + 1);
+  const at = new Float64Array(MAX_ROW_ARGS);
   let seen = Atomics.load(ctl, GEN);
   Atomics.add(ctl, READY, 1);
   for (;;) {
-    Atomics.wait(ctl, GEN, seen);
+    waitWhile(ctl, GEN, seen);
     if (Atomics.load(ctl, STOP) !== 0) return;
     seen = Atomics.load(ctl, GEN);
     try {
-      runTiles(gemmTile, ctl, seen & TAG_MASK, ctl[WORKSPACE + index] >>> 0, true);
+      runTiles(kernels, ctl, seen & TAG_MASK, ctl[WORKSPACE + index] >>> 0, at, true);
     } catch (e) {
-      // The tile it claimed will never be done: release the caller, which reports the product as failed.
+      // The tile it claimed will never be done: release the caller, which reports the job as failed.
       Atomics.store(ctl, FAILED, 1);
       Atomics.add(ctl, DONE, FAILED_DONE);
       Atomics.notify(ctl, DONE);
@@ -93,19 +152,22 @@ export function serveGemmTiles(module: WebAssembly.Module, memory: WebAssembly.M
   }
 }
 
-/** The calling thread's side: publishes products, takes its share, waits for the rest. */
-export class GemmTeam {
+/** The calling thread's side: publishes jobs, takes its share, waits for the rest. */
+export class ThreadTeam {
   private readonly ctl: Int32Array;
   private readonly helpers: { stop(): void };
+  private readonly kernels: Kernels;
+  private readonly at = new Float64Array(MAX_ROW_ARGS);
   private generation = 0;
   /** Threads in the team, the caller included. */
   readonly threads: number;
 
   /** control: the byte address of controlBytes(1 + helpers.count) zeroed bytes in memory. */
-  constructor(private readonly gemmTile: GemmTile, module: WebAssembly.Module, memory: WebAssembly.Memory, control: number,
+  constructor(exports: WebAssembly.Exports, module: WebAssembly.Module, memory: WebAssembly.Memory, control: number,
     helpers: GemmHelpers) {
     if (!(helpers.count >= 0 && helpers.count < MAX_THREADS)) throw new RangeError(`wasm threads: ${helpers.count} helpers, expected 0..${MAX_THREADS - 1}`);
     this.threads = 1 + helpers.count;
+    this.kernels = kernelsOf(exports);
     this.ctl = new Int32Array(memory.buffer, control, WORKSPACE + this.threads);
     this.helpers = helpers.start(module, memory, control);
   }
@@ -115,7 +177,7 @@ export class GemmTeam {
     return { ready: 1 + Atomics.load(this.ctl, READY), helperTiles: Atomics.load(this.ctl, HELPED) };
   }
 
-  /** Sets thread i's gemm workspace; call only between products. */
+  /** Sets thread i's gemm workspace; call only between jobs. */
   setWorkspace(i: number, address: number): void {
     this.ctl[WORKSPACE + i] = address | 0;
   }
@@ -125,17 +187,38 @@ export class GemmTeam {
     const ctl = this.ctl;
     const { byColumns, chunk, tiles } = partitionGemm(m, n, this.threads);
     ctl[TRANS_A] = transA; ctl[TRANS_B] = transB; ctl[M] = m; ctl[N] = n; ctl[K] = k;
-    ctl[A] = a | 0; ctl[B] = b | 0; ctl[C] = c | 0; ctl[ACC] = acc;
-    ctl[BY_COLUMNS] = byColumns ? 1 : 0; ctl[CHUNK] = chunk; ctl[TILES] = tiles;
+    ctl[A] = a | 0; ctl[B] = b | 0; ctl[C] = c | 0; ctl[ACC] = acc; ctl[BY_COLUMNS] = byColumns ? 1 : 0;
+    this.run(GEMM_JOB, chunk, tiles, `gemm (${m}×${n}×${k})`);
+  }
+
+  /**
+   * The row-wise kernel OP_NAMES[kernel] on `rows` rows, by blocks of rows over every thread. args: its arguments
+   * (byte addresses, counts, 0/1 flags); strides: for each, ROW_COUNT where it is the row count, the bytes one row
+   * occupies where it is an address that moves with the rows, 0 where it is passed as is.
+   */
+  rows(kernel: number, rows: number, args: ArrayLike<number>, strides: ArrayLike<number>): void {
+    const ctl = this.ctl;
+    const chunk = Math.ceil(rows / this.threads);
+    ctl[KERNEL] = kernel; ctl[ROWS] = rows;
+    for (let i = 0; i < MAX_ROW_ARGS; i++) {
+      ctl[ARGS + i] = i < args.length ? args[i] | 0 : 0;
+      ctl[STRIDES + i] = i < strides.length ? strides[i] : 0;
+    }
+    this.run(ROWS_JOB, chunk, Math.ceil(rows / chunk), OP_NAMES[kernel]);
+  }
+
+  private run(job: number, chunk: number, tiles: number, what: string): void {
+    const ctl = this.ctl;
+    ctl[JOB] = job; ctl[CHUNK] = chunk; ctl[TILES] = tiles;
     Atomics.store(ctl, DONE, 0);
     const gen = (this.generation = (this.generation + 1) | 0);
-    Atomics.store(ctl, CLAIM, (gen & TAG_MASK) << TILE_BITS);
+    Atomics.store(ctl, CLAIM, ((gen & TAG_MASK) << TILE_BITS) | tiles);
     Atomics.store(ctl, GEN, gen);
     Atomics.notify(ctl, GEN);
-    runTiles(this.gemmTile, ctl, gen & TAG_MASK, ctl[WORKSPACE] >>> 0, false);
-    for (let d = Atomics.load(ctl, DONE); d < tiles; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d);
+    runTiles(this.kernels, ctl, gen & TAG_MASK, ctl[WORKSPACE] >>> 0, this.at, false);
+    for (let d = Atomics.load(ctl, DONE); d < tiles; d = Atomics.load(ctl, DONE)) waitWhile(ctl, DONE, d);
     if (Atomics.load(ctl, FAILED) !== 0) {
-      throw new Error(`wasm gemm (${m}×${n}×${k}): a helper thread failed inside its share, so the product is incomplete; `
+      throw new Error(`wasm ${what}: a helper thread failed inside its share, so the result is incomplete; `
         + 'its error is reported separately; with threads set to 1 no helper threads run.');
     }
   }
