@@ -14,7 +14,8 @@ const flavour: WasmFlavour = process.argv.includes('--relaxed') ? 'relaxed-simd'
 if (flavour === 'relaxed-simd') setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 function profile(H: number, be: WasmBackend): void {
-  const c = config('lstm', 64, H);
+  const i = process.argv.indexOf('--cell');
+  const c = config((i >= 0 ? process.argv[i + 1] : 'lstm') as 'lstm' | 'gru' | 'rnn', 64, H);
   const { backend, stats } = timedBackend(be);
   const step = trainingStep(c, backend);
   step();
