@@ -20,7 +20,7 @@ export type WorkerReply = { ok: true; result: SeqLabResult } | { ok: false; erro
 
 parentPort!.on('message', (job: SeqLabJob) => {
   const c = job.config;
-  const measured = 'attention' in c ? measureSeq2Seq(job.backend, c, job.budgetMs, job.warmup, job.minSteps)
+  const measured = 'attention' in c ? measureSeq2Seq(job.backend, c, job.budgetMs, job.warmup, job.minSteps, job.threads)
     : measureSeqLab(job.backend, c, job.budgetMs, job.warmup, job.minSteps, job.threads);
   measured.then(
     (result) => parentPort!.postMessage({ ok: true, result } satisfies WorkerReply),
