@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const sizes = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--rounds').map(Number);
   const { threads } = threadPlan(0);
   const one = createWasmBackend();
-  const team = createWasmBackend({ helpers: gemmHelpers(threads - 1), parallelMinMadds: 0, parallelMinRowValues: 0 });
+  const team = createWasmBackend({ helpers: gemmHelpers(threads - 1), parallelMinMadds: 0, wakeMinMadds: 0, parallelMinRowValues: 0, wakeMinRowValues: 0 });
   while (team.threadStats().ready < threads) await new Promise((r) => setTimeout(r, 5));
   const load0 = loadavg();
   console.log(`gemm µs per product (median of ${rounds} interleaved rounds), 1 thread vs ${threads} threads, ${team.info.mode}`);

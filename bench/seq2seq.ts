@@ -6,10 +6,8 @@ import { Rng } from '../src/engine/rng';
 import { Seq2SeqModel } from '../src/engine/seq2seq/model';
 import type { CellType, ModelSpec, TrainSpec } from '../src/engine/spec';
 import { Trainer } from '../src/engine/trainer';
-import type { WasmBackend } from '../src/engine/backends/wasm';
-import { createBackend } from '../src/runner/backends/registry';
-import type { SeqLabResult } from './seqlab';
-import { timeSteps } from './timing';
+import type { Backend } from '../src/engine/backend';
+import { measureStep, type SeqLabResult } from './seqlab';
 
 export interface Seq2SeqBenchConfig {
   id: string;
@@ -42,24 +40,20 @@ export const SEQ2SEQ_TRAIN: TrainSpec = {
   schedule: { type: 'constant' }, clip: { maxNorm: null, maxValue: null }, tbptt: null, teacherForcing: 1,
 };
 
-/** `threads`: as measureSeqLab's (0: every core; absent: one thread); the helpers are awaited, then stopped after. */
-export async function measureSeq2Seq(backendName: string, c: Seq2SeqBenchConfig, budgetMs: number, warmup = 2, minSteps = 3, threads?: number): Promise<SeqLabResult> {
-  const be = createBackend(backendName, { fallback: [], threads }).backend;
-  const team = be.info.threads ?? 1;
-  if ('threadStats' in be) while ((be as WasmBackend).threadStats().ready < team) await new Promise((r) => setTimeout(r, 5));
-  try {
-    const spec = seq2seqSpec(c);
-    const model = new Seq2SeqModel(spec, be);
-    const rng = new Rng(1);
-    initialize(model.params, spec, { scheme: 'pytorch', forgetBias: null }, rng);
-    const trainer = new Trainer<Batch>(model, SEQ2SEQ_TRAIN, rng.fork('dropout'));
-    const tokens = Int32Array.from({ length: c.B * c.S }, () => 3 + rng.int(c.V - 3));
-    const y = Int32Array.from({ length: c.B * c.U }, (_, i) => (i % c.U === c.U - 1 ? 2 : 3 + rng.int(c.V - 3)));
-    const batch: Batch = { B: c.B, T: c.S, x: null, tokens, lengths: null, y, target: { steps: c.U, lengths: null } };
-    const timing = await timeSteps(() => trainer.step(batch), { warmup, minSteps, maxSteps: 30, budgetMs });
-    const wasmMemoryBytes = 'memoryBytes' in be && typeof be.memoryBytes === 'function' ? (be.memoryBytes as () => number)() : null;
-    return { ...timing, backend: `${be.info.name}:${be.info.mode}`, wasmMemoryBytes, threads: team };
-  } finally {
-    be.destroy?.();
-  }
+/** One training step of the config's model on `be`, over a fixed batch of random tokens (seed 1), teacher forced. */
+export function seq2seqStep(c: Seq2SeqBenchConfig, be: Backend): () => void {
+  const spec = seq2seqSpec(c);
+  const model = new Seq2SeqModel(spec, be);
+  const rng = new Rng(1);
+  initialize(model.params, spec, { scheme: 'pytorch', forgetBias: null }, rng);
+  const trainer = new Trainer<Batch>(model, SEQ2SEQ_TRAIN, rng.fork('dropout'));
+  const tokens = Int32Array.from({ length: c.B * c.S }, () => 3 + rng.int(c.V - 3));
+  const y = Int32Array.from({ length: c.B * c.U }, (_, i) => (i % c.U === c.U - 1 ? 2 : 3 + rng.int(c.V - 3)));
+  const batch: Batch = { B: c.B, T: c.S, x: null, tokens, lengths: null, y, target: { steps: c.U, lengths: null } };
+  return () => void trainer.step(batch);
+}
+
+/** The sequence-to-sequence step, as measureStep times it. */
+export function measureSeq2Seq(backendName: string, c: Seq2SeqBenchConfig, budgetMs: number, warmup = 2, minSteps = 3, threads?: number): Promise<SeqLabResult> {
+  return measureStep(backendName, (be) => seq2seqStep(c, be), budgetMs, warmup, minSteps, threads);
 }

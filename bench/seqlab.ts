@@ -57,18 +57,25 @@ export function trainingStep(c: BenchConfig, be: Backend): () => void {
 }
 
 /**
- * `threads`: the wasm backend's thread team as a run's --threads sets it (0: every core); absent: one thread. The
- * helpers are awaited before timing and stopped after, so one worker can measure many backends in turn.
+ * The median time of the step `makeStep` builds on the named backend. `threads`: the wasm backend's thread team as a
+ * run's --threads sets it (0: every core); absent: one thread. The helpers are awaited before timing and stopped after,
+ * so one worker can measure many backends in turn.
  */
-export async function measureSeqLab(backendName: string, c: BenchConfig, budgetMs: number, warmup = 2, minSteps = 3, threads?: number): Promise<SeqLabResult> {
+export async function measureStep(backendName: string, makeStep: (be: Backend) => () => void, budgetMs: number, warmup: number,
+  minSteps: number, threads?: number): Promise<SeqLabResult> {
   const be = createBackend(backendName, { fallback: [], threads }).backend;
   const team = be.info.threads ?? 1;
   if ('threadStats' in be) while ((be as WasmBackend).threadStats().ready < team) await new Promise((r) => setTimeout(r, 5));
   try {
-    const timing = await timeSteps(trainingStep(c, be), { warmup, minSteps, maxSteps: 30, budgetMs });
+    const timing = await timeSteps(makeStep(be), { warmup, minSteps, maxSteps: 30, budgetMs });
     const wasmMemoryBytes = 'memoryBytes' in be && typeof be.memoryBytes === 'function' ? (be.memoryBytes as () => number)() : null;
     return { ...timing, backend: `${be.info.name}:${be.info.mode}`, wasmMemoryBytes, threads: team };
   } finally {
     be.destroy?.();
   }
+}
+
+/** The recurrent or Transformer step of a config, as measureStep times it. */
+export function measureSeqLab(backendName: string, c: BenchConfig, budgetMs: number, warmup = 2, minSteps = 3, threads?: number): Promise<SeqLabResult> {
+  return measureStep(backendName, (be) => trainingStep(c, be), budgetMs, warmup, minSteps, threads);
 }

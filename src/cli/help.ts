@@ -34,8 +34,8 @@ Options:
   --allow-changed-data     with --resume: go on although the data file changed since the run started
   --backend <name>         override backend.name (reference, reference64, wasm, wasm:simd128, gpu.js, ...;
                            "seqlab backends" lists them)
-  --threads <n>            at most n threads for the wasm backend's large matrix products (default 0: every core,
-                           up to 8); the results are the same bits on any number of threads
+  --threads <n>            at most n threads for the wasm backend's large matrix products and row-wise kernels
+                           (default 0: every core, up to 8); the results are the same bits on any number of threads
   --workspace <dir>        data files must be inside this folder (default: the config's folder)
 Ctrl-C stops after the current step and saves a checkpoint (status "stopped", exit code 130).`,
   validate: `Usage: seqlab validate <config> [--workspace <dir>]
@@ -99,7 +99,7 @@ with its activation, as "seqlab predict" gives).`,
 
 Lists every backend the config's backend.name (or --backend) can name: whether it starts in this process, and if not
 why; what it runs here ("kernels": the wasm backend's kernel flavour, relaxed-simd with fused multiply-add or
-baseline simd128, and "×N threads" when its large matrix products are split across N threads, or why it gets one
+baseline simd128, and "×N threads" when its large products and row-wise kernels are split across N threads, or why it gets one
 thread; the GPU.js mode; the reference backend's dtype); and which one "auto" would pick. The threads are those a
 run would get (--threads as for run: a cap, 0 for every core up to 8), checked by starting them.`,
 };

@@ -12,7 +12,7 @@ test('a process whose wasm backend has helper threads exits when its work is don
   const script = `
     const { createWasmBackend } = require(${JSON.stringify(wasm)});
     const { gemmHelpers } = require(${JSON.stringify(pool)});
-    const be = createWasmBackend({ flavour: 'simd128', helpers: gemmHelpers(2), parallelMinMadds: 0 });
+    const be = createWasmBackend({ flavour: 'simd128', helpers: gemmHelpers(2), parallelMinMadds: 0, wakeMinMadds: 0 });
     const wait = () => be.threadStats().ready < 3 ? setTimeout(wait, 5) : (be.gemm(false, false, 64, 64, 64, be.alloc(4096), be.alloc(4096), be.alloc(4096), false), console.log('done'));
     wait();`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 60_000 });
@@ -23,7 +23,7 @@ test('a process whose wasm backend has helper threads exits when its work is don
 
 test('helpers that never start leave every tile to the calling thread: the product completes with one thread\'s bits', () => {
   const idle = { count: 3, start: () => ({ stop: () => {} }) };
-  const [split, one] = [createWasmBackend({ flavour: 'simd128', helpers: idle, parallelMinMadds: 0 }), createWasmBackend({ flavour: 'simd128' })];
+  const [split, one] = [createWasmBackend({ flavour: 'simd128', helpers: idle, parallelMinMadds: 0, wakeMinMadds: 0 }), createWasmBackend({ flavour: 'simd128' })];
   const out = [split, one].map((be) => {
     const a = be.alloc(37 * 53), b = be.alloc(53 * 41), c = be.alloc(37 * 41);
     a.forEach((_, i) => (a[i] = Math.sin(i)));
@@ -32,7 +32,7 @@ test('helpers that never start leave every tile to the calling thread: the produ
     return Buffer.from(c.buffer, c.byteOffset, c.byteLength);
   });
   assert.ok(out[0].equals(out[1]));
-  assert.deepEqual(split.threadStats(), { ready: 1, helperTiles: 0 });
+  assert.deepEqual(split.threadStats(), { ready: 1, helperTiles: 0, rowJobs: 0 });
 });
 
 test('a helper thread that fails inside its share makes the product throw, instead of leaving the caller waiting', () => {
@@ -54,7 +54,7 @@ test('a helper thread that fails inside its share makes the product throw, inste
       w.on('error', (e) => errors.push(e.message));
       return { stop: () => void w.terminate() };
     } };
-    const be = createWasmBackend({ flavour: 'simd128', helpers, parallelMinMadds: 0 });
+    const be = createWasmBackend({ flavour: 'simd128', helpers, parallelMinMadds: 0, wakeMinMadds: 0 });
     const n = 256, a = be.alloc(n * n), b = be.alloc(n * n), c = be.alloc(n * n);
     const attempt = () => { try { be.gemm(false, false, n, n, n, a, b, c, false); return null; } catch (e) { return e.message; } };
     const go = () => {

@@ -45,24 +45,37 @@ export interface WasmBackendOptions {
   flavour?: WasmFlavour;
   /** Threads that take a share of large matrix products; none: every product runs on the calling thread. */
   helpers?: GemmHelpers;
-  /** Products of fewer multiply-adds (m·n·k) than this stay on the calling thread (default PARALLEL_MIN_MADDS). */
+  /** While a helper is awake, products of fewer multiply-adds (m·n·k) than this stay on the calling thread (default PARALLEL_MIN_MADDS). */
   parallelMinMadds?: number;
-  /** Row-wise kernels over fewer values (all their per-row buffers together) stay there too (default PARALLEL_MIN_ROW_VALUES). */
+  /** While helpers sleep, products of fewer multiply-adds than this stay there, and wake none (default WAKE_MIN_MADDS). */
+  wakeMinMadds?: number;
+  /** While a helper is awake, row-wise kernels over fewer values (all their per-row buffers) stay there (default PARALLEL_MIN_ROW_VALUES). */
   parallelMinRowValues?: number;
+  /** While helpers sleep, row-wise kernels over fewer values than this stay there (default: all of them). */
+  wakeMinRowValues?: number;
 }
 
 /**
- * Below this many multiply-adds (about half a million) a product runs about as fast or faster on one thread than
- * split: handing it over and packing the shared operand once per thread cost more than their share of the arithmetic.
- * Measured on the 2-vCPU development machine by bench/gemm-threads.ts (figures in bench/README.md), with helpers that
- * spin between jobs: at 0.5 million the LSTM step's two per-step products ran 0.92× and 1.31× on two threads, from
- * 1.2 million up 1.16–1.94×; at 0.3 million and below, 0.6–1.2×.
+ * While a helper is awake (spinning after a job), below this many multiply-adds (about half a million) a product runs
+ * about as fast or faster on one thread than split: handing it over and packing the shared operand once per thread
+ * cost more than their share of the arithmetic. Measured on the 2-vCPU development machine by bench/gemm-threads.ts
+ * (figures in bench/README.md): at 0.5 million the LSTM step's two per-step products ran 0.92–1.02× and 1.02–1.31× on
+ * two threads, from 1.2 million up 1.16–1.94×; at 0.3 million and below, 0.5–1.2×.
  */
 export const PARALLEL_MIN_MADDS = 1 << 19;
 
 /**
- * Below this many values (every per-row buffer of the call together) a row-wise kernel runs on the calling thread:
- * the hand-over costs about what the helper saves. Measured by bench/gemm-threads.ts (bench/README.md): the LSTM
+ * While the helpers sleep, a product must have this many multiply-adds (about 4.2 million) to be split: waking a
+ * helper costs tens of µs. Measured with sleeping helpers by bench/gemm-threads.ts (bench/README.md): below about a
+ * million splitting lost, from 4.2 million up it won. Smaller products then run on the calling thread and wake no one,
+ * so a model whose step has one mid-sized product costs no more CPU than on one thread.
+ */
+export const WAKE_MIN_MADDS = 1 << 22;
+
+/**
+ * While a helper is awake, below this many values (every per-row buffer of the call together) a row-wise kernel runs
+ * on the calling thread: the hand-over costs about what the helper saves. While the helpers sleep, every row-wise
+ * kernel runs there: none is large enough to pay for waking one. Measured by bench/gemm-threads.ts (bench/README.md): the LSTM
  * step kernels ran 1.08–1.58× on two threads at 13–16 thousand values, 0.5–0.85× below 10 thousand.
  */
 export const PARALLEL_MIN_ROW_VALUES = 1 << 14;
@@ -73,10 +86,10 @@ export interface WasmBackend extends Backend {
   /** Bytes of WebAssembly memory this backend holds (its arrays, workspace and staging). */
   memoryBytes(): number;
   /**
-   * Threads that have started serving products, the calling thread included (helpers start asynchronously), and the
-   * product tiles the helpers have computed so far.
+   * Threads that have started serving jobs, the calling thread included (helpers start asynchronously), the tiles the
+   * helpers have computed so far, and the row-wise kernel calls split across the threads.
    */
-  threadStats(): { ready: number; helperTiles: number };
+  threadStats(): { ready: number; helperTiles: number; rowJobs: number };
   /** Stops the helper threads; the backend must not be used after. */
   destroy(): void;
 }
@@ -183,7 +196,7 @@ type Kernel = (...args: number[]) => void;
  * only read (sumRows, layer norm's backward and the attention scores' backward add every row into one result, so
  * they are not). Each row is computed on its own, so the split gives the bits of one thread.
  */
-function splitByRows(op: OpSpec, kernel: Kernel, team: ThreadTeam | null, minValues: number): Kernel {
+function splitByRows(op: OpSpec, kernel: Kernel, team: ThreadTeam | null, minValues: number, wakeMinValues: number): Kernel {
   const rowsAt = op.sizes[0];
   const rowWise = op.name !== 'gemm' && ['B', 'rows'].includes(op.args[rowsAt].name) && op.args.length <= MAX_ROW_ARGS
     && op.args.every((a) => a.kind !== 'buf' || (a.powers[0] === 0 ? a.role === 'in' : a.powers[0] === 1));
@@ -205,7 +218,7 @@ function splitByRows(op: OpSpec, kernel: Kernel, team: ThreadTeam | null, minVal
       perRow += values;
     }
     const rows = at[rowsAt];
-    if (rows < 2 || rows * perRow < minValues) kernel(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+    if (rows < 2 || rows * perRow < (team.awake() ? minValues : wakeMinValues)) kernel(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
     else team.rows(index, rows, at, strides);
   };
 }
@@ -245,11 +258,13 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const team = startTeam(instance, module, mem, options.helpers);
   const workspace = gemmWorkspace(k, mem, team);
   const minMadds = options.parallelMinMadds ?? PARALLEL_MIN_MADDS;
+  const wakeMinMadds = options.wakeMinMadds ?? WAKE_MIN_MADDS;
   const minRowValues = options.parallelMinRowValues ?? PARALLEL_MIN_ROW_VALUES;
+  const wakeMinRowValues = options.wakeMinRowValues ?? Infinity;
   const gemm = team === null ? k.gemm : (transA: number, transB: number, m: number, n: number, kk: number, a: number,
     b: number, c: number, acc: number, ws: number): void => {
     // gemm's own edge cases (empty, matrix-vector) and small products stay here.
-    if (m < 2 || n < 2 || kk < 1 || m * n * kk < minMadds) k.gemm(transA, transB, m, n, kk, a, b, c, acc, ws);
+    if (m < 2 || n < 2 || kk < 1 || m * n * kk < (team.awake() ? minMadds : wakeMinMadds)) k.gemm(transA, transB, m, n, kk, a, b, c, acc, ws);
     else team.gemm(transA, transB, m, n, kk, a, b, c, acc);
   };
   const info: BackendInfo = { name: 'wasm', mode: flavour, dtype: 'float32', ...(team ? { threads: team.threads } : {}) };
@@ -257,7 +272,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   return {
     info,
     ...implementOps((op) => op.name === 'gemm' ? kernelCall(op, gemm, s, workspace)
-      : kernelCall(op, splitByRows(op, k[op.name], team, minRowValues), s, null)),
+      : kernelCall(op, splitByRows(op, k[op.name], team, minRowValues, wakeMinRowValues), s, null)),
 
     alloc(n: number): Buf {
       if (!Number.isInteger(n) || n < 0) throw new RangeError(`wasm alloc: n must be a non-negative integer, got ${n}`);
@@ -271,7 +286,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     },
 
     threadStats() {
-      return team?.stats() ?? { ready: 1, helperTiles: 0 };
+      return team?.stats() ?? { ready: 1, helperTiles: 0, rowJobs: 0 };
     },
 
     destroy() {

@@ -24,12 +24,12 @@ export interface GemmHelpers {
 export const MAX_ROW_ARGS = 12;
 
 // Int32 slots of the control block: the published job's generation, the claim word (generation tag and tiles left),
-// tiles done, stop flag, helpers ready, tiles helpers computed, a helper failed, the job's kind and tile size; then a
-// gemm's arguments, or a row-wise kernel's (its index in OP_NAMES, its rows, its arguments and how each moves with the
-// rows); then each thread's gemm workspace address.
-const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4, HELPED = 5, FAILED = 6, JOB = 7, CHUNK = 8, TILES = 9;
-const TRANS_A = 10, TRANS_B = 11, M = 12, N = 13, K = 14, A = 15, B = 16, C = 17, ACC = 18, BY_COLUMNS = 19;
-const KERNEL = 10, ROWS = 11, ARGS = 12, STRIDES = ARGS + MAX_ROW_ARGS;
+// tiles done, stop flag, helpers ready, tiles helpers computed, a helper failed, helpers spinning (awake), the job's
+// kind and tile size; then a gemm's arguments, or a row-wise kernel's (its index in OP_NAMES, its rows, its arguments
+// and how each moves with the rows); then each thread's gemm workspace address.
+const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4, HELPED = 5, FAILED = 6, SPINNING = 7, JOB = 8, CHUNK = 9, TILES = 10;
+const TRANS_A = 11, TRANS_B = 12, M = 13, N = 14, K = 15, A = 16, B = 17, C = 18, ACC = 19, BY_COLUMNS = 20;
+const KERNEL = 11, ROWS = 12, ARGS = 13, STRIDES = ARGS + MAX_ROW_ARGS;
 const WORKSPACE = STRIDES + MAX_ROW_ARGS;
 const GEMM_JOB = 0, ROWS_JOB = 1;
 /** A row-wise kernel's argument that is the row count: each tile passes its own. */
@@ -45,10 +45,13 @@ const TILE_BITS = 11, TAG_MASK = 0xfffff, LEFT_MASK = (1 << TILE_BITS) - 1;
 /** The largest team: a job has at most one tile per thread, fewer than the claim word can count. */
 export const MAX_THREADS = 256;
 /**
- * How long a thread spins on the control block before it sleeps, in ms. A training step's jobs come tens of
- * microseconds apart, less than a sleeping thread takes to wake; past this, the thread sleeps and costs nothing.
+ * How long a helper spins on the control block after a job before it sleeps, in ms. A training step's jobs come tens
+ * of microseconds apart, less than a sleeping thread takes to wake, so the caller splits small jobs only while a
+ * helper is spinning (ThreadTeam.awake) and wakes sleeping helpers only for large ones.
  */
-export const SPIN_MS = 0.25;
+export const SPIN_MS = 0.2;
+/** How long the caller spins for the helpers' last tiles before it sleeps: a tile in progress is worth waiting for. */
+const CALLER_SPIN_MS = 1;
 
 /** Bytes of control block for a team of `threads` (the caller included). */
 export function controlBytes(threads: number): number {
@@ -79,19 +82,15 @@ export function partitionGemm(m: number, n: number, threads: number): { byColumn
   return { byColumns, chunk, tiles: Math.ceil(side / chunk) };
 }
 
-/** Spins while ctl[slot] holds `value`, for at most SPIN_MS; true when it changed. */
-function spinWhile(ctl: Int32Array, slot: number, value: number): boolean {
-  const until = performance.now() + SPIN_MS;
+/** Spins while ctl[slot] holds `value`, for at most `ms`; true when it changed in that time. */
+function spinWhile(ctl: Int32Array, slot: number, value: number, ms: number): boolean {
+  const until = performance.now() + ms;
   for (let i = 1; ; i++) {
     if (Atomics.load(ctl, slot) !== value) return true;
     if ((i & 255) === 0 && performance.now() > until) return false;
   }
 }
 
-/** Waits while ctl[slot] holds `value`: spinning first, then asleep. */
-function waitWhile(ctl: Int32Array, slot: number, value: number): void {
-  if (!spinWhile(ctl, slot, value)) Atomics.wait(ctl, slot, value);
-}
 
 /** Tile t of the row-wise job in ctl: the kernel on rows [t·chunk, …), each row-strided address moved there. */
 function rowsTile(kernels: Kernels, ctl: Int32Array, t: number, at: Float64Array): void {
@@ -137,7 +136,10 @@ export function serveTeam(module: WebAssembly.Module, memory: WebAssembly.Memory
   let seen = Atomics.load(ctl, GEN);
   Atomics.add(ctl, READY, 1);
   for (;;) {
-    waitWhile(ctl, GEN, seen);
+    Atomics.add(ctl, SPINNING, 1);
+    const came = spinWhile(ctl, GEN, seen, SPIN_MS);
+    Atomics.sub(ctl, SPINNING, 1);
+    if (!came) Atomics.wait(ctl, GEN, seen);
     if (Atomics.load(ctl, STOP) !== 0) return;
     seen = Atomics.load(ctl, GEN);
     try {
@@ -159,6 +161,7 @@ export class ThreadTeam {
   private readonly kernels: Kernels;
   private readonly at = new Float64Array(MAX_ROW_ARGS);
   private generation = 0;
+  private rowJobs = 0;
   /** Threads in the team, the caller included. */
   readonly threads: number;
 
@@ -172,9 +175,17 @@ export class ThreadTeam {
     this.helpers = helpers.start(module, memory, control);
   }
 
-  /** Threads that have reached their serving loop (the caller counts as one), and the tiles helpers have computed. */
-  stats(): { ready: number; helperTiles: number } {
-    return { ready: 1 + Atomics.load(this.ctl, READY), helperTiles: Atomics.load(this.ctl, HELPED) };
+  /**
+   * Threads that have reached their serving loop (the caller counts as one), the tiles helpers have computed, and the
+   * row-wise kernel calls split across the team.
+   */
+  stats(): { ready: number; helperTiles: number; rowJobs: number } {
+    return { ready: 1 + Atomics.load(this.ctl, READY), helperTiles: Atomics.load(this.ctl, HELPED), rowJobs: this.rowJobs };
+  }
+
+  /** True while a helper is spinning: a job handed over now starts at once, with no thread to wake. */
+  awake(): boolean {
+    return Atomics.load(this.ctl, SPINNING) > 0;
   }
 
   /** Sets thread i's gemm workspace; call only between jobs. */
@@ -204,6 +215,7 @@ export class ThreadTeam {
       ctl[ARGS + i] = i < args.length ? args[i] | 0 : 0;
       ctl[STRIDES + i] = i < strides.length ? strides[i] : 0;
     }
+    this.rowJobs++;
     this.run(ROWS_JOB, chunk, Math.ceil(rows / chunk), OP_NAMES[kernel]);
   }
 
@@ -216,7 +228,9 @@ export class ThreadTeam {
     Atomics.store(ctl, GEN, gen);
     Atomics.notify(ctl, GEN);
     runTiles(this.kernels, ctl, gen & TAG_MASK, ctl[WORKSPACE] >>> 0, this.at, false);
-    for (let d = Atomics.load(ctl, DONE); d < tiles; d = Atomics.load(ctl, DONE)) waitWhile(ctl, DONE, d);
+    for (let d = Atomics.load(ctl, DONE); d < tiles; d = Atomics.load(ctl, DONE)) {
+      if (!spinWhile(ctl, DONE, d, CALLER_SPIN_MS)) Atomics.wait(ctl, DONE, d);
+    }
     if (Atomics.load(ctl, FAILED) !== 0) {
       throw new Error(`wasm ${what}: a helper thread failed inside its share, so the result is incomplete; `
         + 'its error is reported separately; with threads set to 1 no helper threads run.');
