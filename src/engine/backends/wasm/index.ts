@@ -218,8 +218,12 @@ function splitByRows(op: OpSpec, kernel: Kernel, team: ThreadTeam | null, minVal
       perRow += values;
     }
     const rows = at[rowsAt];
-    if (rows < 2 || rows * perRow < (team.awake() ? minValues : wakeMinValues)) kernel(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
-    else team.rows(index, rows, at, strides);
+    const values = rows < 2 ? -1 : rows * perRow;
+    if (values >= (team.awake() ? minValues : wakeMinValues)) team.rows(index, rows, at, strides);
+    else {
+      if (values >= minValues) team.nudge();
+      kernel(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+    }
   };
 }
 
@@ -264,8 +268,13 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const gemm = team === null ? k.gemm : (transA: number, transB: number, m: number, n: number, kk: number, a: number,
     b: number, c: number, acc: number, ws: number): void => {
     // gemm's own edge cases (empty, matrix-vector) and small products stay here.
-    if (m < 2 || n < 2 || kk < 1 || m * n * kk < (team.awake() ? minMadds : wakeMinMadds)) k.gemm(transA, transB, m, n, kk, a, b, c, acc, ws);
-    else team.gemm(transA, transB, m, n, kk, a, b, c, acc);
+    const madds = m < 2 || n < 2 || kk < 1 ? -1 : m * n * kk;
+    if (madds >= (team.awake() ? minMadds : wakeMinMadds)) team.gemm(transA, transB, m, n, kk, a, b, c, acc);
+    else {
+      // Too small to wake the helpers for, but worth splitting once they are up: wake them for the jobs that follow.
+      if (madds >= minMadds) team.nudge();
+      k.gemm(transA, transB, m, n, kk, a, b, c, acc, ws);
+    }
   };
   const info: BackendInfo = { name: 'wasm', mode: flavour, dtype: 'float32', ...(team ? { threads: team.threads } : {}) };
 

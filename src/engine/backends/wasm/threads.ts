@@ -24,10 +24,10 @@ export interface GemmHelpers {
 export const MAX_ROW_ARGS = 12;
 
 // Int32 slots of the control block: the published job's generation, the claim word (generation tag and tiles left),
-// tiles done, stop flag, helpers ready, tiles helpers computed, a helper failed, helpers spinning (awake), the job's
+// tiles done, stop flag, helpers ready, tiles helpers computed, a helper failed, helpers awake (not asleep), the job's
 // kind and tile size; then a gemm's arguments, or a row-wise kernel's (its index in OP_NAMES, its rows, its arguments
 // and how each moves with the rows); then each thread's gemm workspace address.
-const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4, HELPED = 5, FAILED = 6, SPINNING = 7, JOB = 8, CHUNK = 9, TILES = 10;
+const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4, HELPED = 5, FAILED = 6, AWAKE = 7, JOB = 8, CHUNK = 9, TILES = 10;
 const TRANS_A = 11, TRANS_B = 12, M = 13, N = 14, K = 15, A = 16, B = 17, C = 18, ACC = 19, BY_COLUMNS = 20;
 const KERNEL = 11, ROWS = 12, ARGS = 13, STRIDES = ARGS + MAX_ROW_ARGS;
 const WORKSPACE = STRIDES + MAX_ROW_ARGS;
@@ -47,9 +47,11 @@ export const MAX_THREADS = 256;
 /**
  * How long a helper spins on the control block after a job before it sleeps, in ms. A training step's jobs come tens
  * of microseconds apart, less than a sleeping thread takes to wake, so the caller splits small jobs only while a
- * helper is spinning (ThreadTeam.awake) and wakes sleeping helpers only for large ones.
+ * helper is awake (ThreadTeam.awake) and wakes sleeping helpers only for large ones.
  */
-export const SPIN_MS = 0.2;
+export const SPIN_MS = 0.25;
+/** Wake-ups without a job that are skipped after one that no job followed (ThreadTeam.nudge). */
+const NUDGE_BACKOFF = 15;
 /** How long the caller spins for the helpers' last tiles before it sleeps: a tile in progress is worth waiting for. */
 const CALLER_SPIN_MS = 1;
 
@@ -134,12 +136,15 @@ export function serveTeam(module: WebAssembly.Module, memory: WebAssembly.Memory
   const ctl = new Int32Array(memory.buffer, control, WORKSPACE + index + 1);
   const at = new Float64Array(MAX_ROW_ARGS);
   let seen = Atomics.load(ctl, GEN);
+  Atomics.add(ctl, AWAKE, 1);
   Atomics.add(ctl, READY, 1);
   for (;;) {
-    Atomics.add(ctl, SPINNING, 1);
-    const came = spinWhile(ctl, GEN, seen, SPIN_MS);
-    Atomics.sub(ctl, SPINNING, 1);
-    if (!came) Atomics.wait(ctl, GEN, seen);
+    // Awake from here until it sleeps: working on a tile, or spinning for the next job.
+    if (!spinWhile(ctl, GEN, seen, SPIN_MS)) {
+      Atomics.sub(ctl, AWAKE, 1);
+      Atomics.wait(ctl, GEN, seen);
+      Atomics.add(ctl, AWAKE, 1);
+    }
     if (Atomics.load(ctl, STOP) !== 0) return;
     seen = Atomics.load(ctl, GEN);
     try {
@@ -162,6 +167,8 @@ export class ThreadTeam {
   private readonly at = new Float64Array(MAX_ROW_ARGS);
   private generation = 0;
   private rowJobs = 0;
+  private jobSinceNudge = true;
+  private nudgesSkipped = 0;
   /** Threads in the team, the caller included. */
   readonly threads: number;
 
@@ -183,9 +190,25 @@ export class ThreadTeam {
     return { ready: 1 + Atomics.load(this.ctl, READY), helperTiles: Atomics.load(this.ctl, HELPED), rowJobs: this.rowJobs };
   }
 
-  /** True while a helper is spinning: a job handed over now starts at once, with no thread to wake. */
+  /** True while a helper is awake (working, or spinning for the next job): a job handed over now needs no waking. */
   awake(): boolean {
-    return Atomics.load(this.ctl, SPINNING) > 0;
+    return Atomics.load(this.ctl, AWAKE) > 0;
+  }
+
+  /**
+   * Wakes the sleeping helpers without a job: called by the caller as it runs alone a job it would have split had they
+   * been awake, so that they are awake (spinning for SPIN_MS) for the jobs that follow it. When no job followed the
+   * last wake-up (a model whose step has one such job), the next NUDGE_BACKOFF calls do nothing: a helper that wakes
+   * for nothing only burns SPIN_MS of a core.
+   */
+  nudge(): void {
+    if (this.nudgesSkipped > 0) {
+      this.nudgesSkipped--;
+      return;
+    }
+    if (!this.jobSinceNudge) this.nudgesSkipped = NUDGE_BACKOFF;
+    this.jobSinceNudge = false;
+    Atomics.notify(this.ctl, GEN);
   }
 
   /** Sets thread i's gemm workspace; call only between jobs. */
@@ -221,6 +244,7 @@ export class ThreadTeam {
 
   private run(job: number, chunk: number, tiles: number, what: string): void {
     const ctl = this.ctl;
+    this.jobSinceNudge = true;
     ctl[JOB] = job; ctl[CHUNK] = chunk; ctl[TILES] = tiles;
     Atomics.store(ctl, DONE, 0);
     const gen = (this.generation = (this.generation + 1) | 0);
