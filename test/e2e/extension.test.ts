@@ -49,16 +49,25 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 /** Runs a command palette entry, with the config's editor focused (a focused webview may keep F1 to itself). */
 async function palette(page: Page, text: string): Promise<void> {
   await page.locator('.tab', { hasText: 'tiny.seqlab.json' }).first().click();
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input[type="text"], .quick-input-widget input').first();
-  await input.waitFor({ state: 'visible' });
-  await input.fill(text);
-  // Wait for the list to reflect the text before accepting.
   const label = text.replace(/^>/, '');
   // Click the row of the command asked for: Enter would run whichever row is focused, which can still be a row from
-  // before the text was filtered.
+  // before the text was filtered. The palette lists the commands registered when it opened, and code-server registers
+  // some of its own (Manage Workspace Trust) late under load: if the row does not come, close the palette and reopen it.
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
-  await row.waitFor({ timeout: 30_000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    try {
+      await row.waitFor({ timeout: 15_000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press('Escape');
+      await input.waitFor({ state: 'hidden', timeout: 30_000 });
+    }
+  }
   await row.click();
   await input.waitFor({ state: 'hidden', timeout: 30_000 });
 }
