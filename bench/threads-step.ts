@@ -2,7 +2,8 @@
 // one thread and with every core (up to 8), interleaved in one process: each round runs one step of each in
 // alternating order; the figure is the median over rounds of the wall-clock ms per step. Then PyTorch's step
 // (bench/torch_step.py at 1 and 2 threads, the faster OpenBLAS kernel, as `npm run bench` measures it) for the same
-// sizes, in the same run. Load averages before and after: the development machine is a shared 2-vCPU VM.
+// sizes, in the same run. With the row-wise kernel calls the team split per step (a step makes 64 forward and 64
+// backward cell calls, and 66 addRowVector). Load averages before and after: the development machine is a shared 2-vCPU VM.
 // --other <checkout>: also that checkout's wasm backend with every core, in the same rounds (an A/B of the threads).
 //   npx tsx bench/threads-step.ts [--rounds N] [--no-torch] [--other <checkout>] [H …]      (default H: 128 256 512)
 // <checkout>: a folder holding src/ of another commit, e.g. `git worktree add /tmp/base <commit>`.
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     const steps = backends.map((be) => trainingStep(c, be));
     steps.forEach((s) => { s(); s(); }); // warmup
     const ms: number[][] = backends.map(() => []);
+    const rowJobs0 = backends[1].threadStats().rowJobs;
     for (let r = 0; r < rounds; r++) {
       const order = backends.map((_, i) => (i + r) % backends.length);
       for (const i of order) {
@@ -58,7 +60,9 @@ async function main(): Promise<void> {
       }
     }
     const [m1, mN, mOther] = ms.map(median);
+    const rowJobs = (backends[1].threadStats().rowJobs - rowJobs0) / rounds;
     const row = `H ${String(H).padStart(4)}: 1 thread ${m1.toFixed(1).padStart(7)} ms, ${threads} threads ${mN.toFixed(1).padStart(7)} ms, ${(m1 / mN).toFixed(2)}×`
+      + ` (${rowJobs.toFixed(0)} row-wise calls split per step)`
       + (other ? `; ${other} ${threads} threads ${mOther.toFixed(1).padStart(7)} ms, this tree ${(mOther / mN).toFixed(2)}× faster` : '');
     rows.push(row);
     console.log(row + (torch ? `; PyTorch ${torchBest(c.id, c)}` : ''));

@@ -15,7 +15,7 @@ import { checkArgs, implementOps, OP_NAMES, OPS, sizeAt, type OpName, type OpSpe
 import { BackendUnavailableError } from '../unavailable';
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './compiled';
 import { Staging, WasmMemory } from './memory';
-import { controlBytes, MAX_ROW_ARGS, ROW_COUNT, ThreadTeam, type GemmHelpers } from './threads';
+import { controlBytes, MAX_ROW_ARGS, ROW_COUNT, ThreadTeam, type GemmHelpers, type Kernel } from './threads';
 
 export type { GemmHelpers } from './threads';
 
@@ -188,8 +188,6 @@ function startTeam(instance: WebAssembly.Instance, module: WebAssembly.Module, m
   return new ThreadTeam(instance.exports, module, mem.memory, control, helpers);
 }
 
-type Kernel = (...args: number[]) => void;
-
 /**
  * The op's kernel, split by rows over the team when it is row-wise and large enough. Row-wise: its first size counts
  * rows ('B' or 'rows'), every buffer that grows with it holds one contiguous block per row, and every other buffer is
@@ -198,7 +196,7 @@ type Kernel = (...args: number[]) => void;
  */
 function splitByRows(op: OpSpec, kernel: Kernel, team: ThreadTeam | null, minValues: number, wakeMinValues: number): Kernel {
   const rowsAt = op.sizes[0];
-  const rowWise = op.name !== 'gemm' && ['B', 'rows'].includes(op.args[rowsAt].name) && op.args.length <= MAX_ROW_ARGS
+  const rowWise = ['B', 'rows'].includes(op.args[rowsAt].name) && op.args.length <= MAX_ROW_ARGS
     && op.args.every((a) => a.kind !== 'buf' || (a.powers[0] === 0 ? a.role === 'in' : a.powers[0] === 1));
   if (team === null || !rowWise) return kernel;
   const index = OP_NAMES.indexOf(op.name);

@@ -62,7 +62,8 @@ export function controlBytes(threads: number): number {
 
 type GemmTile = (transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number,
   accumulate: number, ws: number, i0: number, i1: number, j0: number, j1: number) => void;
-type Kernel = (...args: number[]) => void;
+/** A compiled kernel, called with byte addresses, counts and 0/1 flags. */
+export type Kernel = (...args: number[]) => void;
 /** What a thread runs: gemm tiles, and the row-wise kernels by their index in OP_NAMES. */
 interface Kernels { gemmTile: GemmTile; byIndex: readonly Kernel[] }
 
@@ -92,7 +93,6 @@ function spinWhile(ctl: Int32Array, slot: number, value: number, ms: number): bo
     if ((i & 255) === 0 && performance.now() > until) return false;
   }
 }
-
 
 /** Tile t of the row-wise job in ctl: the kernel on rows [t·chunk, …), each row-strided address moved there. */
 function rowsTile(kernels: Kernels, ctl: Int32Array, t: number, at: Float64Array): void {
